@@ -1,0 +1,186 @@
+// Environment (.env through dotenv; real environment variables win) → one typed, validated Config.
+// Every problem is collected and reported at once, each with how to fix it. No secret value is ever echoed.
+import { readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { validate as validateCron } from 'node-cron';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+export interface Config {
+  discord: {
+    token: string;
+    clientId: string;
+    guildId: string | null;
+    ownerId: string | null;
+    apiUrl: string;
+  };
+  spotify: {
+    clientId: string;
+    clientSecret: string;
+    /** From the environment; a token stored later by `/spotify login` or rotation may supersede it. */
+    refreshToken: string | null;
+    accountsUrl: string;
+    apiUrl: string;
+  };
+  /** node-cron expression, or null when the presence job is off. */
+  presenceCron: string | null;
+  storageUrl: string;
+  logLevel: LogLevel;
+}
+
+export const DEFAULTS = {
+  SPOTIFY_ACCOUNTS_URL: 'https://accounts.spotify.com',
+  SPOTIFY_API_URL: 'https://api.spotify.com/v1',
+  DISCORD_API_URL: 'https://discord.com/api',
+  PRESENCE_CRON: '*/15 * * * * *',
+  STORAGE_URL: 'sqlite://data/bot.sqlite',
+  LOG_LEVEL: 'info',
+} as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `The bot can't start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these in .env (see .env.example and the README) or in the environment.',
+    );
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Variables from `.env` (if the file exists) overlaid by the real environment. */
+export function readEnv(env: Env = process.env, envFile = '.env'): Env {
+  let fromFile: Env = {};
+  try {
+    fromFile = parseDotenv(readFileSync(envFile));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { ...fromFile, ...env };
+}
+
+const SNOWFLAKE = /^\d{17,20}$/;
+const SPOTIFY_APP_ID = /^[0-9a-f]{32}$/i;
+// Discord bot tokens are three base64url parts joined by dots.
+const DISCORD_TOKEN = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
+
+const AUTHORIZE_HINT = 'run `npm run authorize` to get one';
+const DISCORD_PORTAL = 'discord.com/developers/applications';
+const SPOTIFY_DASHBOARD = 'developer.spotify.com/dashboard';
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+
+  const required = (name: string, fix: string, pattern?: RegExp, shape?: string): string => {
+    const v = value(name);
+    if (v === undefined) {
+      problems.push(`${name} is missing — ${fix}`);
+      return '';
+    }
+    if (pattern && !pattern.test(v)) {
+      problems.push(`${name} doesn't look right (expected ${shape}) — ${fix}`);
+    }
+    return v;
+  };
+
+  const optionalSnowflake = (name: string, fix: string): string | null => {
+    const v = value(name);
+    if (v === undefined) return null;
+    if (!SNOWFLAKE.test(v)) problems.push(`${name} must be a Discord ID (17–20 digits) — ${fix}`);
+    return v;
+  };
+
+  const url = (name: string, fallback: string): string => {
+    const v = value(name) ?? fallback;
+    try {
+      const parsed = new URL(v);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      problems.push(`${name} must be an http(s) URL (default ${fallback}) — remove it to use the default`);
+    }
+    return v.replace(/\/+$/, '');
+  };
+
+  const discordToken = required(
+    'DISCORD_TOKEN',
+    `copy it from ${DISCORD_PORTAL} → your app → Bot → Reset Token`,
+    DISCORD_TOKEN,
+    'a bot token: three dot-separated parts',
+  );
+  const discordClientId = required(
+    'DISCORD_CLIENT_ID',
+    `copy the Application ID from ${DISCORD_PORTAL} → your app → General Information`,
+    SNOWFLAKE,
+    'a Discord ID of 17–20 digits',
+  );
+  const guildId = optionalSnowflake(
+    'DISCORD_GUILD_ID',
+    'right-click your server with Developer Mode on → Copy Server ID, or leave it empty for global commands',
+  );
+  const ownerId = optionalSnowflake(
+    'BOT_OWNER_ID',
+    'right-click your own name with Developer Mode on → Copy User ID, or leave it empty',
+  );
+
+  const spotifyClientId = required(
+    'SPOTIFY_CLIENT_ID',
+    `copy the Client ID from ${SPOTIFY_DASHBOARD} → your app → Settings`,
+    SPOTIFY_APP_ID,
+    '32 hexadecimal characters',
+  );
+  const spotifyClientSecret = required(
+    'SPOTIFY_CLIENT_SECRET',
+    `copy the Client secret from ${SPOTIFY_DASHBOARD} → your app → Settings`,
+    SPOTIFY_APP_ID,
+    '32 hexadecimal characters',
+  );
+  const refreshToken = required('SPOTIFY_REFRESH_TOKEN', AUTHORIZE_HINT, /^\S{20,}$/, 'a long token without spaces');
+
+  const cronRaw = value('PRESENCE_CRON') ?? DEFAULTS.PRESENCE_CRON;
+  let presenceCron: string | null = cronRaw;
+  if (cronRaw.toLowerCase() === 'off') presenceCron = null;
+  else if (!validateCron(cronRaw)) {
+    problems.push(
+      `PRESENCE_CRON "${cronRaw}" is not a valid cron expression — use e.g. "*/15 * * * * *" (every 15 s) or "off"`,
+    );
+  }
+
+  const storageUrl = value('STORAGE_URL') ?? DEFAULTS.STORAGE_URL;
+  if (!/^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/.*)$/.test(storageUrl)) {
+    problems.push(
+      'STORAGE_URL must be sqlite://path/to/file.sqlite, redis://host:6379 (or rediss://), or memory:// — ' +
+        `remove it to use ${DEFAULTS.STORAGE_URL}`,
+    );
+  }
+
+  const levelRaw = (value('LOG_LEVEL') ?? DEFAULTS.LOG_LEVEL).toLowerCase();
+  const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
+  if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${levelRaw}")`);
+
+  const config: Config = {
+    discord: {
+      token: discordToken,
+      clientId: discordClientId,
+      guildId,
+      ownerId,
+      apiUrl: url('DISCORD_API_URL', DEFAULTS.DISCORD_API_URL),
+    },
+    spotify: {
+      clientId: spotifyClientId,
+      clientSecret: spotifyClientSecret,
+      refreshToken: refreshToken || null,
+      accountsUrl: url('SPOTIFY_ACCOUNTS_URL', DEFAULTS.SPOTIFY_ACCOUNTS_URL),
+      apiUrl: url('SPOTIFY_API_URL', DEFAULTS.SPOTIFY_API_URL),
+    },
+    presenceCron,
+    storageUrl,
+    logLevel: logLevel ?? 'info',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,216 @@
+// HTTP to the Spotify Web API for one account.
+// 401 → refresh once and retry once; 429 → honour Retry-After (no request is sent before it runs out: calls in
+// that window fail fast), short waits are slept through, QUOTA_EXCEEDED surfaces distinctly; 5xx/network/timeout
+// → bounded retries; every request has a timeout; 204 is "no content", never JSON-parsed.
+import type { Logger } from '../logger.js';
+import {
+  SpotifyApiError,
+  SpotifyForbiddenError,
+  SpotifyRateLimitError,
+  SpotifyUnavailableError,
+} from './errors.js';
+import {
+  apiErrorOf,
+  defaultSleep,
+  fetchText,
+  isTransientStatus,
+  parseJson,
+  retryAfterSeconds,
+  type HttpOptions,
+  type HttpResult,
+} from './http.js';
+import type { TokenManager } from './tokens.js';
+import type { CurrentlyPlaying, CursorPaging, Paging, PlayHistory, TimeRange, Track, Artist } from './types.js';
+
+export interface SpotifyClientOptions {
+  apiUrl: string;
+  tokens: TokenManager;
+  account: string;
+  logger: Logger;
+  timeoutMs?: number;
+  retryDelaysMs?: readonly number[];
+  /** A 429 whose Retry-After is at most this long is waited out and retried once; longer ones throw. */
+  maxRateLimitWaitMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface TopQuery {
+  range?: TimeRange;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Profile {
+  id: string;
+  display_name: string | null;
+}
+
+export interface RequestStats {
+  /** Requests sent to the Web API (attempts, including retries). */
+  requests: number;
+  byPath: Record<string, number>;
+}
+
+export class SpotifyClient {
+  private readonly http: HttpOptions;
+  private readonly maxRateLimitWaitMs: number;
+  /** No request may be sent before this epoch ms (a Retry-After in force). */
+  private blockedUntil = 0;
+  private blockedByQuota = false;
+  readonly stats: RequestStats = { requests: 0, byPath: {} };
+  /** When the last request succeeded (epoch ms), for `/spotify status`. */
+  lastSuccessAt: number | null = null;
+
+  constructor(private readonly options: SpotifyClientOptions) {
+    this.http = {
+      timeoutMs: options.timeoutMs ?? 5_000,
+      retryDelaysMs: options.retryDelaysMs ?? [250, 1_000],
+      sleep: options.sleep ?? defaultSleep,
+      now: options.now ?? Date.now,
+    };
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 2_000;
+  }
+
+  get account(): string {
+    return this.options.account;
+  }
+
+  /** Seconds until requests are allowed again (0 when not rate-limited), and whether it is the quota. */
+  rateLimit(): { retryAfterSeconds: number; quotaExceeded: boolean } {
+    const ms = this.blockedUntil - this.http.now();
+    return ms > 0
+      ? { retryAfterSeconds: Math.ceil(ms / 1000), quotaExceeded: this.blockedByQuota }
+      : { retryAfterSeconds: 0, quotaExceeded: false };
+  }
+
+  /** What is playing; null when Spotify answers 204 (nothing playing, or a private session). */
+  async getCurrentlyPlaying(market?: string): Promise<CurrentlyPlaying | null> {
+    const query: Record<string, string> = { additional_types: 'episode' };
+    if (market) query.market = market;
+    return this.get<CurrentlyPlaying>('/me/player/currently-playing', query);
+  }
+
+  async getTopTracks(query: TopQuery = {}): Promise<Paging<Track>> {
+    return this.getTop<Track>('tracks', query);
+  }
+
+  async getTopArtists(query: TopQuery = {}): Promise<Paging<Artist>> {
+    return this.getTop<Artist>('artists', query);
+  }
+
+  async getRecentlyPlayed(query: { limit?: number; before?: number; after?: number } = {}): Promise<CursorPaging<PlayHistory>> {
+    const params: Record<string, string> = { limit: String(clampLimit(query.limit ?? 20)) };
+    if (query.before !== undefined) params.before = String(query.before);
+    if (query.after !== undefined) params.after = String(query.after);
+    return this.require(await this.get<CursorPaging<PlayHistory>>('/me/player/recently-played', params));
+  }
+
+  async getProfile(): Promise<Profile> {
+    return this.require(await this.get<Profile>('/me', {}));
+  }
+
+  private async getTop<T>(kind: 'tracks' | 'artists', query: TopQuery): Promise<Paging<T>> {
+    const params = {
+      time_range: query.range ?? 'medium_term',
+      limit: String(clampLimit(query.limit ?? 20)),
+      offset: String(Math.max(0, Math.floor(query.offset ?? 0))),
+    };
+    return this.require(await this.get<Paging<T>>(`/me/top/${kind}`, params));
+  }
+
+  private require<T>(value: T | null): T {
+    if (value === null) throw new SpotifyApiError(204, 'unexpected empty answer');
+    return value;
+  }
+
+  /** GET a Web API path; null for 204. */
+  private async get<T>(path: string, query: Record<string, string>): Promise<T | null> {
+    const url = `${this.options.apiUrl}${path}?${new URLSearchParams(query).toString()}`;
+    const { tokens, account, logger } = this.options;
+    let refreshedAfter401 = false;
+    let waitedForRateLimit = false;
+    let transientFailures = 0;
+
+    for (;;) {
+      this.assertNotBlocked();
+      const token = await tokens.getAccessToken(account);
+      let result: HttpResult;
+      try {
+        this.count(path);
+        result = await fetchText(url, { headers: { Authorization: `Bearer ${token}` } }, this.http.timeoutMs);
+      } catch (error) {
+        if (transientFailures >= this.http.retryDelaysMs.length) throw error;
+        logger.warn('Spotify request failed; will retry', { path, error });
+        await this.http.sleep(this.http.retryDelaysMs[transientFailures++]!);
+        continue;
+      }
+
+      const { status } = result;
+      if (status === 204) {
+        this.lastSuccessAt = this.http.now();
+        return null;
+      }
+      if (status >= 200 && status < 300) {
+        const json = parseJson(result.text);
+        if (json === undefined) throw new SpotifyApiError(status, 'malformed JSON in the answer');
+        this.lastSuccessAt = this.http.now();
+        return json as T;
+      }
+      const body = parseJson(result.text);
+      const { message, reason } = apiErrorOf(body);
+      if (status === 401 && !refreshedAfter401) {
+        refreshedAfter401 = true;
+        logger.debug('access token rejected; refreshing once', { path, message });
+        await tokens.invalidate(account, token);
+        continue;
+      }
+      if (status === 429) {
+        const seconds = retryAfterSeconds(result.headers, this.http.now()) ?? 5;
+        const quota = reason === 'QUOTA_EXCEEDED';
+        this.block(seconds, quota);
+        logger.warn(quota ? 'Spotify quota exceeded' : 'Spotify rate limit', { path, retryAfter: seconds });
+        if (!quota && !waitedForRateLimit && seconds * 1000 <= this.maxRateLimitWaitMs) {
+          waitedForRateLimit = true;
+          await this.http.sleep(Math.max(0, this.blockedUntil - this.http.now()));
+          continue;
+        }
+        throw new SpotifyRateLimitError(seconds, quota);
+      }
+      if (isTransientStatus(status)) {
+        if (transientFailures < this.http.retryDelaysMs.length) {
+          const hinted = retryAfterSeconds(result.headers, this.http.now());
+          const delay = Math.max(this.http.retryDelaysMs[transientFailures++]!, (hinted ?? 0) * 1000);
+          logger.warn('Spotify answered a server error; will retry', { path, status });
+          await this.http.sleep(delay);
+          continue;
+        }
+        throw new SpotifyUnavailableError(`answered ${status} ${message}`, status);
+      }
+      if (status === 403) throw new SpotifyForbiddenError(message);
+      throw new SpotifyApiError(status, message);
+    }
+  }
+
+  private count(path: string): void {
+    this.stats.requests++;
+    this.stats.byPath[path] = (this.stats.byPath[path] ?? 0) + 1;
+  }
+
+  private block(seconds: number, quota: boolean): void {
+    const until = this.http.now() + seconds * 1000;
+    if (until > this.blockedUntil) {
+      this.blockedUntil = until;
+      this.blockedByQuota = quota;
+    }
+  }
+
+  private assertNotBlocked(): void {
+    const { retryAfterSeconds: seconds, quotaExceeded } = this.rateLimit();
+    if (seconds > 0) throw new SpotifyRateLimitError(seconds, quotaExceeded);
+  }
+}
+
+function clampLimit(limit: number): number {
+  return Math.min(50, Math.max(1, Math.floor(limit)));
+}

@@ -1,0 +1,163 @@
+// Key-value storage through keyv, chosen by STORAGE_URL:
+//   sqlite://path/file.sqlite  embedded SQLite file (default; its folder is created)
+//   redis://host:port          Redis, when several processes share state
+//   memory://                  in-process, for tests and throwaway runs
+// Opening checks the store for real (a write and a read), so a bad path or a Redis that is down is one clear
+// startup error. After start, a failing store never throws into the bot: reads miss, writes report false, and
+// each distinct failure is logged once until the store works again.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis from '@keyv/redis';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'redis' | 'memory';
+  /** Where it points, without credentials. */
+  readonly description: string;
+  get<T>(key: string): Promise<T | undefined>;
+  /** Resolves false (and logs) when the write failed. `ttlMs` makes the value expire. */
+  set<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+export interface OpenStorageOptions {
+  namespace?: string;
+  logger?: Logger;
+  /** Per-operation limit, so a stalled Redis can't hold a Discord reply past its deadline. */
+  operationTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+const DEFAULT_NAMESPACE = 'nowplaying';
+
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    if (parsed.username) parsed.username = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StorageError(`${what} took longer than ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<Storage> {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const logger = options.logger ?? silentLogger;
+  const opTimeout = options.operationTimeoutMs ?? 2_000;
+  const connectTimeout = options.connectTimeoutMs ?? 3_000;
+  const description = describe(url);
+
+  let kind: Storage['kind'];
+  let keyv: Keyv;
+  if (url.startsWith('sqlite://')) {
+    kind = 'sqlite';
+    const file = url.slice('sqlite://'.length);
+    if (file !== ':memory:') {
+      try {
+        mkdirSync(dirname(resolve(file)), { recursive: true });
+      } catch (error) {
+        throw new StorageError(
+          `can't create the folder for the SQLite file ${file}: ${(error as Error).message} — ` +
+            'set STORAGE_URL to a writable path',
+        );
+      }
+    }
+    keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }), namespace });
+  } else if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    kind = 'redis';
+    const store = new KeyvRedis(url, { connectionTimeout: connectTimeout, throwOnConnectError: true, throwOnErrors: true });
+    keyv = new Keyv({ store, namespace, useKeyPrefix: false });
+  } else if (url.startsWith('memory://')) {
+    kind = 'memory';
+    keyv = new Keyv({ namespace });
+  } else {
+    throw new StorageError(`unsupported STORAGE_URL ${description} — use sqlite://, redis:// or memory://`);
+  }
+  keyv.throwOnErrors = true;
+  // keyv re-emits store errors; without a listener an 'error' event would crash the process.
+  keyv.on('error', () => {});
+
+  const failing = new Set<string>();
+  const failed = (op: string, error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    const key = `${op}:${message}`;
+    if (failing.has(key)) return;
+    failing.add(key);
+    logger.warn('storage operation failed', { store: kind, op, error: message });
+  };
+  const recovered = (): void => {
+    if (failing.size === 0) return;
+    failing.clear();
+    logger.info('storage works again', { store: kind });
+  };
+
+  // Prove the store works before the bot relies on it.
+  const probeKey = `probe:${process.pid}`;
+  try {
+    await withTimeout(keyv.set(probeKey, 1), connectTimeout, 'opening storage');
+    await withTimeout(keyv.delete(probeKey), connectTimeout, 'opening storage');
+  } catch (error) {
+    await withTimeout(keyv.disconnect(), 1_000, 'closing storage').catch(() => {});
+    const reason = error instanceof Error ? error.message : String(error);
+    const fix =
+      kind === 'redis'
+        ? 'start Redis or fix STORAGE_URL'
+        : 'make the folder writable or point STORAGE_URL at a writable path';
+    throw new StorageError(`can't open storage ${description}: ${reason} — ${fix}`);
+  }
+
+  return {
+    kind,
+    description,
+    async get<T>(key: string): Promise<T | undefined> {
+      try {
+        const value = (await withTimeout(keyv.get<T>(key), opTimeout, `storage get ${key}`)) as T | undefined;
+        recovered();
+        return value;
+      } catch (error) {
+        failed('get', error);
+        return undefined;
+      }
+    },
+    async set<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
+      try {
+        await withTimeout(keyv.set(key, value, ttlMs), opTimeout, `storage set ${key}`);
+        recovered();
+        return true;
+      } catch (error) {
+        failed('set', error);
+        return false;
+      }
+    },
+    async delete(key: string): Promise<boolean> {
+      try {
+        const deleted = await withTimeout(keyv.delete(key), opTimeout, `storage delete ${key}`);
+        recovered();
+        return deleted;
+      } catch (error) {
+        failed('delete', error);
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      await withTimeout(keyv.disconnect(), 2_000, 'closing storage').catch((error: unknown) => failed('close', error));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, loadConfig, readEnv } from '../src/config.js';
+import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from './support/env.js';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(validEnv());
+    expect(config.spotify.accountsUrl).toBe(DEFAULTS.SPOTIFY_ACCOUNTS_URL);
+    expect(config.spotify.apiUrl).toBe('https://api.spotify.com/v1');
+    expect(config.discord.apiUrl).toBe('https://discord.com/api');
+    expect(config.presenceCron).toBe('*/15 * * * * *');
+    expect(config.storageUrl).toBe('sqlite://data/bot.sqlite');
+    expect(config.logLevel).toBe('info');
+    expect(config.discord.guildId).toBeNull();
+    expect(config.discord.ownerId).toBeNull();
+  });
+
+  it('lists every problem at once, each with how to fix it', () => {
+    const problems = problemsOf({ PRESENCE_CRON: 'every minute', LOG_LEVEL: 'loud', STORAGE_URL: 'mysql://x' });
+    const text = problems.join('\n');
+    for (const name of [
+      'DISCORD_TOKEN is missing',
+      'DISCORD_CLIENT_ID is missing',
+      'SPOTIFY_CLIENT_ID is missing',
+      'SPOTIFY_CLIENT_SECRET is missing',
+      'SPOTIFY_REFRESH_TOKEN is missing — run `npm run authorize`',
+      'PRESENCE_CRON',
+      'LOG_LEVEL',
+      'STORAGE_URL',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(problems).toHaveLength(8);
+    const error = (() => {
+      try {
+        loadConfig({});
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(error?.message).toMatch(/5 configuration problems/);
+  });
+
+  it('reports malformed values without echoing secrets', () => {
+    const badSecret = `${TEST_SPOTIFY_CLIENT_SECRET}zz`;
+    const badToken = 'not a token at all but quite secret';
+    const problems = problemsOf(
+      validEnv({
+        SPOTIFY_CLIENT_SECRET: badSecret,
+        DISCORD_TOKEN: badToken,
+        DISCORD_CLIENT_ID: 'abc',
+        DISCORD_GUILD_ID: '12',
+        BOT_OWNER_ID: 'me',
+        SPOTIFY_API_URL: 'ftp://example',
+      }),
+    );
+    const text = problems.join('\n');
+    expect(problems).toHaveLength(6);
+    expect(text).not.toContain(badSecret);
+    expect(text).not.toContain(badToken);
+    expect(text).toContain('SPOTIFY_CLIENT_SECRET doesn\'t look right');
+    expect(text).toContain('DISCORD_GUILD_ID must be a Discord ID');
+    expect(text).toContain('SPOTIFY_API_URL must be an http(s) URL');
+  });
+
+  it('accepts off for the presence job and trims trailing slashes from URLs', () => {
+    const config = loadConfig(validEnv({ PRESENCE_CRON: 'off', SPOTIFY_API_URL: 'http://127.0.0.1:9/v1/' }));
+    expect(config.presenceCron).toBeNull();
+    expect(config.spotify.apiUrl).toBe('http://127.0.0.1:9/v1');
+  });
+
+  it('reads .env, and real environment variables win', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npb-config-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, `# comment\nDISCORD_TOKEN=${TEST_DISCORD_TOKEN}\nLOG_LEVEL=debug\nSPOTIFY_REFRESH_TOKEN=${TEST_REFRESH_TOKEN}\n`);
+    const env = readEnv({ LOG_LEVEL: 'warn' }, file);
+    expect(env.DISCORD_TOKEN).toBe(TEST_DISCORD_TOKEN);
+    expect(env.LOG_LEVEL).toBe('warn');
+    expect(readEnv({}, join(dir, 'missing.env'))).toEqual({});
+  });
+});

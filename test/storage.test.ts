@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStorage, StorageError } from '../src/storage.js';
+import { REDIS_URL, requireRedis } from './support/redis.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'npb-storage-'));
+
+describe('storage: SQLite file', () => {
+  it('creates the folder and keeps values across a reopen', async () => {
+    const file = join(tmp(), 'nested', 'dir', 'bot.sqlite');
+    const first = await openStorage(`sqlite://${file}`);
+    expect(first.kind).toBe('sqlite');
+    expect(await first.set('grant:owner', { refreshToken: 'abc', n: 1 })).toBe(true);
+    await first.close();
+
+    const second = await openStorage(`sqlite://${file}`);
+    expect(await second.get('grant:owner')).toEqual({ refreshToken: 'abc', n: 1 });
+    expect(await second.delete('grant:owner')).toBe(true);
+    expect(await second.get('grant:owner')).toBeUndefined();
+    await second.close();
+  });
+
+  it('expires values with a ttl', async () => {
+    const storage = await openStorage(`sqlite://${join(tmp(), 'ttl.sqlite')}`);
+    await storage.set('short', 'v', 1);
+    await new Promise((r) => setTimeout(r, 5)); // the value's own ttl, not a wait on the code under test
+    expect(await storage.get('short')).toBeUndefined();
+    await storage.set('long', 'v', 60_000);
+    expect(await storage.get('long')).toBe('v');
+    await storage.close();
+  });
+
+  it('namespaces keys so two bots can share one file', async () => {
+    const file = join(tmp(), 'shared.sqlite');
+    const a = await openStorage(`sqlite://${file}`, { namespace: 'a' });
+    const b = await openStorage(`sqlite://${file}`, { namespace: 'b' });
+    await a.set('k', 'from a');
+    expect(await b.get('k')).toBeUndefined();
+    await a.close();
+    await b.close();
+  });
+
+  it('a path that cannot be created is one clear startup error', async () => {
+    const blocker = join(tmp(), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const attempt = openStorage(`sqlite://${join(blocker, 'bot.sqlite')}`);
+    await expect(attempt).rejects.toBeInstanceOf(StorageError);
+    await expect(attempt).rejects.toThrow(/STORAGE_URL/);
+  });
+});
+
+describe('storage: memory', () => {
+  it('works for tests and throwaway runs', async () => {
+    const storage = await openStorage('memory://');
+    await storage.set('k', [1, 2]);
+    expect(await storage.get('k')).toEqual([1, 2]);
+    await storage.close();
+  });
+});
+
+describe('storage: Redis', async () => {
+  const available = await requireRedis();
+
+  it.runIf(available)('round-trips values and shares them between two connections', async () => {
+    const namespace = `test-${process.pid}-${Date.now()}`;
+    const a = await openStorage(REDIS_URL, { namespace });
+    const b = await openStorage(REDIS_URL, { namespace });
+    expect(a.kind).toBe('redis');
+    await a.set('state', { kind: 'track', title: 'x' }, 10_000);
+    expect(await b.get('state')).toEqual({ kind: 'track', title: 'x' });
+    await a.delete('state');
+    await a.close();
+    await b.close();
+  });
+
+  it('Redis that does not answer at start is one clear startup error', async () => {
+    // Port 9 on loopback: nothing listens there.
+    const attempt = openStorage('redis://user:hunter2@127.0.0.1:9', { connectTimeoutMs: 1_000 });
+    const error = await attempt.then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error?.message).toMatch(/start Redis or fix STORAGE_URL/);
+    expect(error?.message).not.toContain('hunter2');
+  });
+});
