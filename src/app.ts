@@ -1,0 +1,68 @@
+// The one object handlers receive: config, storage, the owner's Spotify client and the services built on it.
+// Built once in src/index.ts (and by tests); no global singletons.
+import type { Config } from './config.js';
+import { ListeningService } from './listening.js';
+import type { Logger } from './logger.js';
+import { SpotifyClient } from './spotify/client.js';
+import { TokenManager } from './spotify/tokens.js';
+import type { Storage } from './storage.js';
+import { TopItemsService } from './top-items.js';
+
+/** The account key of the bot owner's Spotify grant. */
+export const OWNER_ACCOUNT = 'owner';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  storage: Storage;
+  tokens: TokenManager;
+  spotify: SpotifyClient;
+  listening: ListeningService;
+  top: TopItemsService;
+  now: () => number;
+  /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
+  deferAfterMs: number;
+}
+
+export interface AppTuning {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Spotify request timeout (ms). */
+  spotifyTimeoutMs?: number;
+  spotifyRetryDelaysMs?: readonly number[];
+  listeningFreshnessMs?: number;
+  topTtlMs?: number;
+  deferAfterMs?: number;
+}
+
+export function createApp(config: Config, logger: Logger, storage: Storage, tuning: AppTuning = {}): App {
+  const now = tuning.now ?? Date.now;
+  const common = {
+    logger: logger.child('spotify'),
+    now,
+    ...(tuning.sleep ? { sleep: tuning.sleep } : {}),
+    ...(tuning.spotifyTimeoutMs ? { timeoutMs: tuning.spotifyTimeoutMs } : {}),
+    ...(tuning.spotifyRetryDelaysMs ? { retryDelaysMs: tuning.spotifyRetryDelaysMs } : {}),
+  };
+  const tokens = new TokenManager({
+    ...common,
+    accountsUrl: config.spotify.accountsUrl,
+    clientId: config.spotify.clientId,
+    clientSecret: config.spotify.clientSecret,
+    storage,
+  });
+  tokens.setEnvRefreshToken(OWNER_ACCOUNT, config.spotify.refreshToken);
+  const spotify = new SpotifyClient({ ...common, apiUrl: config.spotify.apiUrl, tokens, account: OWNER_ACCOUNT });
+  const listening = new ListeningService({
+    spotify,
+    now,
+    ...(tuning.listeningFreshnessMs !== undefined ? { freshnessMs: tuning.listeningFreshnessMs } : {}),
+  });
+  const top = new TopItemsService({
+    spotify,
+    storage,
+    now,
+    ...(tuning.topTtlMs !== undefined ? { ttlMs: tuning.topTtlMs } : {}),
+  });
+  return { config, logger, storage, tokens, spotify, listening, top, now, deferAfterMs: tuning.deferAfterMs ?? 1_500 };
+}

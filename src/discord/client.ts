@@ -1,0 +1,103 @@
+// The discord.js client: only the Guilds intent, caches trimmed to what the bot uses, REST pointed at
+// DISCORD_API_URL, and dispatch of slash commands, buttons and modals to the command modules.
+// An unknown command or a handler that throws gets an ephemeral error reply and a log line, never a crash.
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Options,
+  type Interaction,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { App } from '../app.js';
+import type { SlashCommand } from './command.js';
+import { errorReply } from './replies.js';
+
+export function createDiscordClient(apiUrl: string, options: { shards?: number[]; shardCount?: number } = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: apiUrl },
+    // The bot reads no messages, members or presences: keep those caches empty.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildBanManager: 0,
+      GuildInviteManager: 0,
+      GuildScheduledEventManager: 0,
+      VoiceStateManager: 0,
+      StageInstanceManager: 0,
+      ThreadManager: 0,
+      ThreadMemberManager: 0,
+      AutoModerationRuleManager: 0,
+      ApplicationCommandManager: 0,
+    }),
+    sweepers: Options.DefaultSweeperSettings,
+    ...(options.shards ? { shards: options.shards } : {}),
+    ...(options.shardCount ? { shardCount: options.shardCount } : {}),
+  });
+}
+
+async function replyWithError(interaction: RepliableInteraction, error: unknown): Promise<void> {
+  const payload = errorReply(error);
+  if (interaction.deferred || interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+  else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+}
+
+function findByCustomId(commands: readonly SlashCommand[], customId: string): SlashCommand | undefined {
+  return commands.find((c) => c.customIdPrefix !== undefined && customId.startsWith(c.customIdPrefix));
+}
+
+/** Route one interaction to its command module. Never throws. */
+export async function dispatchInteraction(
+  interaction: Interaction,
+  commands: readonly SlashCommand[],
+  app: App,
+): Promise<void> {
+  const logger = app.logger.child('discord');
+  let what = `interaction type ${interaction.type}`;
+  try {
+    if (interaction.isChatInputCommand()) {
+      what = `/${interaction.commandName}`;
+      const command = commands.find((c) => c.data.name === interaction.commandName);
+      if (!command) throw new UnknownInteractionError(`unknown command ${what}`);
+      logger.debug('command', { command: what, user: interaction.user.id, guild: interaction.guildId ?? 'none' });
+      await command.execute(interaction, app);
+    } else if (interaction.isButton()) {
+      what = `button ${interaction.customId}`;
+      const command = findByCustomId(commands, interaction.customId);
+      if (!command?.handleButton) throw new UnknownInteractionError(`no handler for ${what}`);
+      await command.handleButton(interaction, app);
+    } else if (interaction.isModalSubmit()) {
+      what = `modal ${interaction.customId}`;
+      const command = findByCustomId(commands, interaction.customId);
+      if (!command?.handleModal) throw new UnknownInteractionError(`no handler for ${what}`);
+      await command.handleModal(interaction, app);
+    }
+  } catch (error) {
+    const known = error instanceof UnknownInteractionError;
+    (known ? logger.warn : logger.error)('interaction failed', { what, error });
+    if (interaction.isRepliable()) {
+      await replyWithError(interaction, error).catch((replyError: unknown) =>
+        logger.warn('could not send the error reply', { what, error: replyError }),
+      );
+    }
+  }
+}
+
+class UnknownInteractionError extends Error {
+  override name = 'UnknownInteractionError';
+}
+
+export function attachDispatcher(client: Client, commands: readonly SlashCommand[], app: App): void {
+  client.on(Events.InteractionCreate, (interaction) => {
+    void dispatchInteraction(interaction, commands, app);
+  });
+}

@@ -1,0 +1,81 @@
+// Keep the commands registered with Discord equal to the definitions: GET the registered set, compare, and PUT
+// only when they differ (bulk PUT replaces the set; Discord allows 200 command creates per day per guild).
+import { REST, Routes } from 'discord.js';
+import type { CommandDefinition } from './command.js';
+
+export type CommandScope = { kind: 'guild'; guildId: string } | { kind: 'global' };
+
+export interface SyncResult {
+  scope: CommandScope;
+  changed: boolean;
+  count: number;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+// Fields Discord fills in with these values when a definition leaves them out.
+const DEFAULTS: Record<string, Json> = {
+  type: 1,
+  required: false,
+  nsfw: false,
+  default_member_permissions: null,
+  autocomplete: false,
+};
+// Fields Discord adds that say nothing about the definition.
+const IGNORED = new Set(['id', 'application_id', 'guild_id', 'version', 'dm_permission', 'name_localized', 'description_localized', 'handler']);
+
+/** A definition or a registered command, reduced to what decides whether they are the same. */
+export function normalizeCommand(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(normalizeCommand);
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) return value as Json;
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(value).sort()) {
+    if (IGNORED.has(key)) continue;
+    const v = normalizeCommand((value as Record<string, unknown>)[key]);
+    if (v === null || (key in DEFAULTS && DEFAULTS[key] === v)) continue;
+    if ((key.endsWith('_localizations') || key === 'options' || key === 'choices') && Array.isArray(v) && v.length === 0) continue;
+    if (key.endsWith('_localizations') && typeof v === 'object' && v !== null && Object.keys(v).length === 0) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+export function sameCommands(registered: readonly unknown[], definitions: readonly CommandDefinition[]): boolean {
+  const byName = (list: Json[]): string =>
+    JSON.stringify(
+      [...list].sort((a, b) => String((a as { name?: Json }).name).localeCompare(String((b as { name?: Json }).name))),
+    );
+  const wanted = definitions.map((d) => normalizeCommand(d.toJSON()));
+  const actual = registered.map(normalizeCommand);
+  return byName(wanted) === byName(actual);
+}
+
+export interface SyncOptions {
+  rest: REST;
+  applicationId: string;
+  scope: CommandScope;
+  definitions: readonly CommandDefinition[];
+  /** Write even when the sets look the same. */
+  force?: boolean;
+}
+
+function routeFor(applicationId: string, scope: CommandScope): `/${string}` {
+  return scope.kind === 'guild'
+    ? Routes.applicationGuildCommands(applicationId, scope.guildId)
+    : Routes.applicationCommands(applicationId);
+}
+
+export async function syncCommands(options: SyncOptions): Promise<SyncResult> {
+  const route = routeFor(options.applicationId, options.scope);
+  const registered = (await options.rest.get(route)) as unknown[];
+  if (!options.force && sameCommands(registered, options.definitions)) {
+    return { scope: options.scope, changed: false, count: registered.length };
+  }
+  await options.rest.put(route, { body: options.definitions.map((d) => d.toJSON()) });
+  return { scope: options.scope, changed: true, count: options.definitions.length };
+}
+
+export function createRest(apiUrl: string, token: string): REST {
+  return new REST({ api: apiUrl }).setToken(token);
+}

@@ -1,0 +1,95 @@
+// Answer an interaction within Discord's 3-second window: reply directly when the data is ready in time,
+// otherwise acknowledge first (defer) and edit the answer in when it arrives. Failures become friendly replies.
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
+import type { Logger } from '../logger.js';
+import { errorReply, type ReplyPayload } from './replies.js';
+
+type Outcome = { ok: true; payload: ReplyPayload } | { ok: false; error: unknown };
+
+/** How long to wait for data before deferring; leaves room for the acknowledgement itself within 3 s. */
+export const DEFAULT_DEFER_AFTER_MS = 1_500;
+
+function settle(work: Promise<ReplyPayload>): Promise<Outcome> {
+  return work.then(
+    (payload) => ({ ok: true, payload }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function timer(ms: number): { promise: Promise<'timeout'>; cancel: () => void } {
+  let handle: NodeJS.Timeout | undefined;
+  const promise = new Promise<'timeout'>((resolve) => {
+    handle = setTimeout(() => resolve('timeout'), ms);
+  });
+  return { promise, cancel: () => clearTimeout(handle) };
+}
+
+function logFailure(logger: Logger, what: string, error: unknown): void {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  // Expected Spotify conditions are warnings; anything else is a bug worth an error line.
+  const expected = name.startsWith('Spotify');
+  (expected ? logger.warn : logger.error)(`${what} failed`, { error: `${name}: ${message}` });
+}
+
+export interface RespondOptions {
+  logger: Logger;
+  /** For the log line, e.g. "/nowplaying". */
+  what: string;
+  deferAfterMs?: number;
+  ephemeral?: boolean;
+}
+
+/** A new reply to a slash command or modal submit. */
+export async function respondWithReply(
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  produce: () => Promise<ReplyPayload>,
+  options: RespondOptions,
+): Promise<void> {
+  const flags = options.ephemeral ? MessageFlags.Ephemeral : undefined;
+  const work = settle(produce());
+  const wait = timer(options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS);
+  const first = await Promise.race([work, wait.promise]);
+  wait.cancel();
+  if (first !== 'timeout') {
+    if (first.ok) {
+      await interaction.reply({ ...first.payload, ...(flags ? { flags } : {}) });
+    } else {
+      logFailure(options.logger, options.what, first.error);
+      await interaction.reply({ ...errorReply(first.error), flags: MessageFlags.Ephemeral });
+    }
+    return;
+  }
+  await interaction.deferReply(flags ? { flags } : {});
+  const outcome = await work;
+  if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
+  await interaction.editReply(outcome.ok ? outcome.payload : errorReply(outcome.error));
+}
+
+/** Update the message a button belongs to (type 7), or defer the update (type 6) when the data is slow. */
+export async function respondWithUpdate(
+  interaction: ButtonInteraction,
+  produce: () => Promise<ReplyPayload>,
+  options: RespondOptions,
+): Promise<void> {
+  const work = settle(produce());
+  const wait = timer(options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS);
+  const first = await Promise.race([work, wait.promise]);
+  wait.cancel();
+  if (first !== 'timeout') {
+    if (first.ok) await interaction.update(first.payload);
+    else {
+      logFailure(options.logger, options.what, first.error);
+      // Leave the message as it was; tell only the presser what went wrong.
+      await interaction.reply({ ...errorReply(first.error), flags: MessageFlags.Ephemeral });
+    }
+    return;
+  }
+  await interaction.deferUpdate();
+  const outcome = await work;
+  if (outcome.ok) await interaction.editReply(outcome.payload);
+  else {
+    logFailure(options.logger, options.what, outcome.error);
+    await interaction.followUp({ ...errorReply(outcome.error), flags: MessageFlags.Ephemeral });
+  }
+}

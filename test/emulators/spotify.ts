@@ -1,0 +1,728 @@
+// A loopback Spotify emulator: one node:http server on 127.0.0.1 speaking the accounts protocol (/authorize,
+// /api/token) and the Web API endpoints the bot reads (/v1/...), with the wire behaviour of the real service
+// (see /work/shared/reference/spotify-web-api.md): OAuth-shaped errors on the token endpoint, {"error":{status,
+// message}} on the Web API, 204 with an empty body, Retry-After on 429. Faults can be queued per route.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { TIME_RANGES } from '../../src/spotify/types.js';
+import type {
+  Artist,
+  CurrentlyPlaying,
+  CursorPaging,
+  Paging,
+  PlayHistory,
+  TimeRange,
+  TokenResponse,
+  Track,
+} from '../../src/spotify/types.js';
+
+export interface SpotifyEmulatorOptions {
+  clientId?: string;
+  clientSecret?: string;
+  latencyMs?: number;
+  accessTokenTtlSeconds?: number;
+  /** Redirect URIs registered for the app. Omitted: any URI that satisfies Spotify's rules is accepted. */
+  redirectUris?: string[];
+}
+
+export type FaultRoute = 'token' | 'currently-playing' | 'top' | 'recently-played' | 'me' | 'any-api';
+export type Fault =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { hang: true }
+  | { malformed: true }
+  | { destroy: true };
+export type CountRoute =
+  | 'token'
+  | 'refresh'
+  | 'authorization_code'
+  | 'authorize'
+  | 'currently-playing'
+  | 'top'
+  | 'recently-played'
+  | 'me'
+  | 'api';
+/** Where a request went. 'api-unknown' is any other /v1 path (404). */
+export type EmulatorRoute = 'token' | 'authorize' | 'currently-playing' | 'top' | 'recently-played' | 'me' | 'api-unknown' | 'unknown';
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  at: number;
+  route: EmulatorRoute;
+  grantType?: string;
+  /** Set when a response is written; stays undefined for hang/destroy faults. */
+  status?: number;
+}
+
+/** Every scope the bot uses; the default for addRefreshToken. */
+export const BOT_SCOPES = 'user-read-currently-playing user-read-playback-state user-top-read user-read-recently-played';
+
+const KNOWN_SCOPES = new Set([
+  'ugc-image-upload', 'user-read-playback-state', 'user-modify-playback-state', 'user-read-currently-playing',
+  'app-remote-control', 'streaming', 'playlist-read-private', 'playlist-read-collaborative', 'playlist-modify-private',
+  'playlist-modify-public', 'user-follow-modify', 'user-follow-read', 'user-read-playback-position', 'user-top-read',
+  'user-read-recently-played', 'user-library-modify', 'user-library-read', 'user-read-email', 'user-read-private',
+  'user-personalized', 'user-soa-link', 'user-soa-unlink', 'soa-manage-entitlements', 'soa-manage-partner',
+  'soa-create-partner',
+]);
+
+/** Any one of these scopes is enough for the route (403 "Insufficient client scope" otherwise). */
+const REQUIRED_SCOPES: Partial<Record<EmulatorRoute, string[]>> = {
+  'currently-playing': ['user-read-currently-playing', 'user-read-playback-state'],
+  top: ['user-top-read'],
+  'recently-played': ['user-read-recently-played'],
+};
+
+const API_ROUTES = new Set<EmulatorRoute>(['currently-playing', 'top', 'recently-played', 'me', 'api-unknown']);
+const JSON_API = 'application/json; charset=utf-8';
+const JSON_ACCOUNTS = 'application/json';
+
+interface Profile {
+  id: string;
+  display_name: string;
+}
+interface RefreshTokenRecord {
+  scope: string;
+  profile?: Profile;
+  revoked: boolean;
+}
+interface AccessTokenRecord {
+  scope: string;
+  profile?: Profile;
+  expiresAt: number;
+  expired: boolean;
+}
+interface CodeRecord {
+  redirectUri: string;
+  scope: string;
+  used: boolean;
+  expiresAt: number;
+}
+interface AuthorizeRequest {
+  redirectUri: string;
+  scope: string;
+  state: string | null;
+}
+interface Waiter {
+  done: () => boolean;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+type TopStore<T> = Record<TimeRange, T[]>;
+
+function classify(path: string): EmulatorRoute {
+  if (path === '/api/token') return 'token';
+  if (path === '/authorize') return 'authorize';
+  if (path === '/v1/me') return 'me';
+  if (path === '/v1/me/player/currently-playing') return 'currently-playing';
+  if (path === '/v1/me/top/tracks' || path === '/v1/me/top/artists') return 'top';
+  if (path === '/v1/me/player/recently-played') return 'recently-played';
+  return path === '/v1' || path.startsWith('/v1/') ? 'api-unknown' : 'unknown';
+}
+
+function countMatches(route: CountRoute, r: RequestLogEntry): boolean {
+  switch (route) {
+    case 'api':
+      return API_ROUTES.has(r.route);
+    case 'refresh':
+      return r.route === 'token' && r.grantType === 'refresh_token';
+    case 'authorization_code':
+      return r.route === 'token' && r.grantType === 'authorization_code';
+    default:
+      return r.route === route;
+  }
+}
+
+function faultMatches(fr: FaultRoute, route: EmulatorRoute): boolean {
+  return fr === 'any-api' ? API_ROUTES.has(route) : fr === route;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+    req.on('close', () => reject(new Error('request closed')));
+  });
+}
+
+/** Non-negative integer query parameter; `fallback` when absent, null when invalid. */
+function intParam(value: string | null, fallback: number): number | null {
+  if (value === null) return fallback;
+  return /^\d+$/.test(value) ? Number(value) : null;
+}
+
+function token(prefix: string): string {
+  return prefix + randomBytes(48).toString('base64url');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Spotify's redirect URI rules: HTTPS, or HTTP on a loopback IP literal (never `localhost`). */
+function redirectUriAllowed(uri: string, registered: string[] | undefined): boolean {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return false;
+  }
+  const loopback = u.hostname === '127.0.0.1' || u.hostname === '[::1]';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return false;
+  if (!registered) return true;
+  return registered.some((r) => {
+    if (r === uri) return true;
+    const reg = new URL(r);
+    // A loopback URI registered without a port accepts any port.
+    return loopback && reg.port === '' && reg.protocol === u.protocol && reg.hostname === u.hostname && reg.pathname === u.pathname;
+  });
+}
+
+export class SpotifyEmulator {
+  readonly accountsUrl: string;
+  readonly apiUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  latencyMs: number;
+  accessTokenTtlSeconds: number;
+  /** When true each successful refresh returns a new refresh_token and invalidates the old one. */
+  rotateRefreshTokens = false;
+  readonly issuedRefreshTokens: string[] = [];
+  readonly requests: RequestLogEntry[] = [];
+
+  private readonly sockets = new Set<Socket>();
+  private readonly redirectUris: string[] | undefined;
+  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  private readonly codes = new Map<string, CodeRecord>();
+  private readonly faults: Array<{ route: FaultRoute; fault: Fault; remaining: number }> = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private currentlyPlaying: CurrentlyPlaying | null = null;
+  private readonly top: { tracks: TopStore<Track>; artists: TopStore<Artist> } = {
+    tracks: { short_term: [], medium_term: [], long_term: [] },
+    artists: { short_term: [], medium_term: [], long_term: [] },
+  };
+  private recentlyPlayed: PlayHistory[] = [];
+  private profile: Profile = { id: 'emulatoruser', display_name: 'Emulator User' };
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    opts: SpotifyEmulatorOptions,
+  ) {
+    this.accountsUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.accountsUrl}/v1`;
+    this.clientId = opts.clientId ?? 'test-client-id';
+    this.clientSecret = opts.clientSecret ?? 'test-client-secret';
+    this.latencyMs = opts.latencyMs ?? 0;
+    this.accessTokenTtlSeconds = opts.accessTokenTtlSeconds ?? 3600;
+    this.redirectUris = opts.redirectUris;
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res));
+  }
+
+  static async start(opts: SpotifyEmulatorOptions = {}): Promise<SpotifyEmulator> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new SpotifyEmulator(server, (server.address() as AddressInfo).port, opts);
+  }
+
+  get tokenUrl(): string {
+    return `${this.accountsUrl}/api/token`;
+  }
+
+  get authorizeUrl(): string {
+    return `${this.accountsUrl}/authorize`;
+  }
+
+  /** Stops the server and destroys every socket, including hanging ones. Pending waitForRequest calls reject. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const d of this.delays) {
+        clearTimeout(d.timer);
+        d.resolve();
+      }
+      this.delays.clear();
+      for (const w of this.waiters) {
+        clearTimeout(w.timer);
+        w.reject(new Error('SpotifyEmulator closed'));
+      }
+      this.waiters.clear();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+      for (const s of this.sockets) s.destroy();
+    });
+    return this.closing;
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  addRefreshToken(refreshToken: string, opts: { scope?: string; userId?: string; displayName?: string } = {}): void {
+    const profile = opts.userId ? { id: opts.userId, display_name: opts.displayName ?? opts.userId } : undefined;
+    this.refreshTokens.set(refreshToken, { scope: opts.scope ?? BOT_SCOPES, profile, revoked: false });
+  }
+
+  revokeRefreshToken(refreshToken: string): void {
+    const rec = this.refreshTokens.get(refreshToken);
+    if (rec) rec.revoked = true;
+    else this.refreshTokens.set(refreshToken, { scope: '', revoked: true });
+  }
+
+  expireAccessTokens(): void {
+    for (const rec of this.accessTokens.values()) rec.expired = true;
+  }
+
+  /** Issues a valid access token directly (no HTTP, not counted), for tests that skip the token endpoint. */
+  mintAccessToken(opts: { scope?: string } = {}): string {
+    return this.issueAccessToken({ scope: opts.scope ?? BOT_SCOPES }).access_token;
+  }
+
+  /**
+   * Acts as the user in the browser at `authorizeUrl`: returns the URL Spotify would redirect to
+   * (`redirect_uri?code=…&state=…`, or `?error=access_denied&state=…` when denied). Throws when Spotify would
+   * show an error page instead (bad client_id, response_type, redirect_uri or scope).
+   */
+  approve(authorizeUrl: string, opts: { deny?: boolean } = {}): string {
+    const url = new URL(authorizeUrl);
+    if (url.origin !== this.accountsUrl || url.pathname !== '/authorize') {
+      throw new Error(`approve: ${url.origin}${url.pathname} is not this emulator's ${this.authorizeUrl}`);
+    }
+    const req = this.validateAuthorize(url);
+    if (typeof req === 'string') throw new Error(`approve: Spotify would show an error page: ${req}`);
+    const redirect = new URL(req.redirectUri);
+    if (opts.deny) {
+      redirect.searchParams.set('error', 'access_denied');
+    } else {
+      const code = token('AQ');
+      this.codes.set(code, { redirectUri: req.redirectUri, scope: req.scope, used: false, expiresAt: Date.now() + 600_000 });
+      redirect.searchParams.set('code', code);
+    }
+    if (req.state !== null) redirect.searchParams.set('state', req.state);
+    return redirect.toString();
+  }
+
+  // ---------------------------------------------------------------- Web API state
+
+  /** null → 204. A 0 timestamp is set to now; progress_ms is served as given (it does not advance). */
+  setCurrentlyPlaying(body: CurrentlyPlaying | null): void {
+    if (body === null) {
+      this.currentlyPlaying = null;
+      return;
+    }
+    const copy = structuredClone(body);
+    if (!copy.timestamp) copy.timestamp = Date.now();
+    this.currentlyPlaying = copy;
+  }
+
+  setTop(kind: 'tracks', items: Track[], range?: TimeRange): void;
+  setTop(kind: 'artists', items: Artist[], range?: TimeRange): void;
+  setTop(kind: 'tracks' | 'artists', items: Track[] | Artist[], range?: TimeRange): void {
+    for (const r of range ? [range] : TIME_RANGES) {
+      if (kind === 'tracks') this.top.tracks[r] = structuredClone(items as Track[]);
+      else this.top.artists[r] = structuredClone(items as Artist[]);
+    }
+  }
+
+  setRecentlyPlayed(items: PlayHistory[]): void {
+    this.recentlyPlayed = structuredClone(items).sort((a, b) => Date.parse(b.played_at) - Date.parse(a.played_at));
+  }
+
+  setProfile(p: { id: string; display_name: string }): void {
+    this.profile = { id: p.id, display_name: p.display_name };
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** Queues a fault for the next `times` requests to `route` (Infinity allowed). Faults are consumed in order. */
+  fail(route: FaultRoute, fault: Fault, times = 1): void {
+    this.faults.push({ route, fault, remaining: times });
+  }
+
+  quotaExceeded(retryAfterSeconds: number, times = 1): void {
+    this.fail(
+      'any-api',
+      {
+        status: 429,
+        headers: { 'retry-after': String(retryAfterSeconds) },
+        body: { error: { status: 429, message: 'Too many requests', reason: 'QUOTA_EXCEEDED' } },
+      },
+      times,
+    );
+  }
+
+  /** Drops every queued fault. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  // ---------------------------------------------------------------- counters
+
+  /** Requests received (counted on arrival, before latency and faults). */
+  count(route: CountRoute): number {
+    let n = 0;
+    for (const r of this.requests) if (countMatches(route, r)) n++;
+    return n;
+  }
+
+  /** Clears the request log, so every count starts again from 0. */
+  resetCounts(): void {
+    this.requests.length = 0;
+  }
+
+  /** Resolves once count(route) >= n (checked on every request arrival); rejects after timeoutMs or on close(). */
+  waitForRequest(route: CountRoute, n = 1, timeoutMs = 5_000): Promise<void> {
+    if (this.count(route) >= n) return Promise.resolve();
+    if (this.closing) return Promise.reject(new Error('SpotifyEmulator closed'));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        done: () => this.count(route) >= n,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new Error(`waitForRequest: ${this.count(route)}/${n} '${route}' requests after ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  // ---------------------------------------------------------------- HTTP plumbing
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', this.accountsUrl);
+      const method = req.method ?? 'GET';
+      const body = await readBody(req);
+      const route = classify(url.pathname);
+      const entry: RequestLogEntry = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now(), route };
+      // Like Spotify, a body that is not form-encoded is read as no parameters at all.
+      const form = route === 'token' && /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')
+        ? new URLSearchParams(body)
+        : new URLSearchParams();
+      const grantType = form.get('grant_type');
+      if (grantType) entry.grantType = grantType;
+      this.requests.push(entry);
+      for (const w of this.waiters) {
+        if (!w.done()) continue;
+        clearTimeout(w.timer);
+        this.waiters.delete(w);
+        w.resolve();
+      }
+
+      const fault = this.takeFault(route);
+      await this.delay(this.latencyMs);
+      if (this.closing) return;
+      if (fault) return this.applyFault(fault, route, entry, req, res);
+      if (route === 'token') return this.handleToken(req, method, form, entry, res);
+      if (route === 'authorize') return this.handleAuthorize(url, entry, res);
+      if (route === 'unknown') return this.send(res, entry, 404, 'Not Found', { 'content-type': 'text/plain' });
+      return this.handleApi(req, url, method, route, entry, res);
+    } catch (err) {
+      if (!res.headersSent && !res.destroyed && !this.closing) {
+        res.writeHead(500, { 'content-type': JSON_API });
+        res.end(JSON.stringify({ error: { status: 500, message: `emulator error: ${String(err)}` } }));
+      }
+    }
+  }
+
+  private delay(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const d = {
+        resolve,
+        timer: setTimeout(() => {
+          this.delays.delete(d);
+          resolve();
+        }, ms),
+      };
+      this.delays.add(d);
+    });
+  }
+
+  private takeFault(route: EmulatorRoute): Fault | undefined {
+    const i = this.faults.findIndex((f) => faultMatches(f.route, route));
+    const f = this.faults[i];
+    if (!f) return undefined;
+    if (--f.remaining <= 0) this.faults.splice(i, 1);
+    return f.fault;
+  }
+
+  private applyFault(fault: Fault, route: EmulatorRoute, entry: RequestLogEntry, req: IncomingMessage, res: ServerResponse): void {
+    if ('hang' in fault) return; // answered never; close() destroys the socket
+    if ('destroy' in fault) {
+      req.socket.destroy();
+      return;
+    }
+    const accounts = route === 'token';
+    if ('malformed' in fault) {
+      const truncated = accounts ? '{"access_token":"BQDx3f9' : '{"timestamp":1700000000000,"context":null,"progress_ms":81';
+      this.send(res, entry, 200, truncated, { 'content-type': accounts ? JSON_ACCOUNTS : JSON_API });
+      return;
+    }
+    let body = fault.body;
+    if (body === undefined && fault.status >= 400) {
+      const text = STATUS_CODES[fault.status] ?? 'Error';
+      body = accounts
+        ? { error: fault.status >= 500 ? 'server_error' : 'invalid_request', error_description: text }
+        : { error: { status: fault.status, message: text } };
+    }
+    const contentType = typeof body === 'string' ? 'text/plain' : accounts ? JSON_ACCOUNTS : JSON_API;
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    this.send(res, entry, fault.status, text, { 'content-type': contentType, ...fault.headers });
+  }
+
+  /** Writes a response; `text` undefined (or status 204) → no body and no content-type. */
+  private send(res: ServerResponse, entry: RequestLogEntry, status: number, text: string | undefined, headers: Record<string, string> = {}): void {
+    entry.status = status;
+    if (text === undefined || status === 204 || status === 304) {
+      const { 'content-type': _ignored, ...rest } = headers;
+      res.writeHead(status, rest);
+      res.end();
+      return;
+    }
+    res.writeHead(status, { 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.end(text);
+  }
+
+  private apiJson(res: ServerResponse, entry: RequestLogEntry, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.send(res, entry, status, JSON.stringify(body), { 'content-type': JSON_API, 'cache-control': 'private, max-age=0', ...headers });
+  }
+
+  private apiError(res: ServerResponse, entry: RequestLogEntry, status: number, message: string, headers: Record<string, string> = {}): void {
+    this.apiJson(res, entry, status, { error: { status, message } }, headers);
+  }
+
+  private oauthError(res: ServerResponse, entry: RequestLogEntry, error: string, description: string): void {
+    this.send(res, entry, 400, JSON.stringify({ error, error_description: description }), { 'content-type': JSON_ACCOUNTS });
+  }
+
+  // ---------------------------------------------------------------- accounts handlers
+
+  private handleToken(req: IncomingMessage, method: string, form: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    if (method !== 'POST') return this.send(res, entry, 405, 'Method Not Allowed', { 'content-type': 'text/plain', allow: 'POST' });
+    const grantType = form.get('grant_type');
+    if (!grantType) return this.oauthError(res, entry, 'unsupported_grant_type', 'grant_type parameter is missing');
+    const clientError = this.checkClient(req.headers.authorization);
+    if (clientError) return this.oauthError(res, entry, 'invalid_client', clientError);
+
+    if (grantType === 'refresh_token') {
+      const refreshToken = form.get('refresh_token');
+      if (!refreshToken) return this.oauthError(res, entry, 'invalid_request', 'refresh_token must be supplied');
+      const rec = this.refreshTokens.get(refreshToken);
+      if (!rec) return this.oauthError(res, entry, 'invalid_grant', 'Invalid refresh token');
+      if (rec.revoked) return this.oauthError(res, entry, 'invalid_grant', 'Refresh token revoked');
+      const response = this.issueAccessToken(rec);
+      if (this.rotateRefreshTokens) {
+        this.refreshTokens.delete(refreshToken);
+        response.refresh_token = this.issueRefreshToken(rec.scope, rec.profile);
+      }
+      return this.send(res, entry, 200, JSON.stringify(response), { 'content-type': JSON_ACCOUNTS, 'cache-control': 'no-store' });
+    }
+
+    if (grantType === 'authorization_code') {
+      const code = form.get('code');
+      if (!code) return this.oauthError(res, entry, 'invalid_request', 'code must be supplied');
+      const rec = this.codes.get(code);
+      if (!rec || rec.used) return this.oauthError(res, entry, 'invalid_grant', 'Invalid authorization code');
+      if (Date.now() > rec.expiresAt) return this.oauthError(res, entry, 'invalid_grant', 'Authorization code expired');
+      if (form.get('redirect_uri') !== rec.redirectUri) return this.oauthError(res, entry, 'invalid_grant', 'Invalid redirect URI');
+      rec.used = true;
+      const response = this.issueAccessToken({ scope: rec.scope });
+      response.refresh_token = this.issueRefreshToken(rec.scope, undefined);
+      return this.send(res, entry, 200, JSON.stringify(response), { 'content-type': JSON_ACCOUNTS, 'cache-control': 'no-store' });
+    }
+
+    return this.oauthError(res, entry, 'unsupported_grant_type', 'grant_type must be client_credentials, authorization_code or refresh_token');
+  }
+
+  /** Returns the invalid_client description, or null when the Basic credentials are right. */
+  private checkClient(header: string | undefined): string | null {
+    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+    if (!m) return 'Invalid client';
+    const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0 || decoded.slice(0, colon) !== this.clientId) return 'Invalid client';
+    return decoded.slice(colon + 1) === this.clientSecret ? null : 'Invalid client secret';
+  }
+
+  private issueAccessToken(grant: { scope: string; profile?: Profile }): TokenResponse {
+    const accessToken = token('BQ');
+    const expiresIn = this.accessTokenTtlSeconds;
+    this.accessTokens.set(accessToken, { scope: grant.scope, profile: grant.profile, expiresAt: Date.now() + expiresIn * 1000, expired: false });
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: grant.scope };
+  }
+
+  private issueRefreshToken(scope: string, profile: Profile | undefined): string {
+    const refreshToken = token('AQ');
+    this.refreshTokens.set(refreshToken, { scope, profile, revoked: false });
+    this.issuedRefreshTokens.push(refreshToken);
+    return refreshToken;
+  }
+
+  /** The request, or the error Spotify's authorize page would show. */
+  private validateAuthorize(url: URL): AuthorizeRequest | string {
+    const q = url.searchParams;
+    if (q.get('client_id') !== this.clientId) return 'INVALID_CLIENT: Invalid client';
+    const redirectUri = q.get('redirect_uri');
+    if (!redirectUri) return 'INVALID_CLIENT: Invalid redirect URI';
+    if (!redirectUriAllowed(redirectUri, this.redirectUris)) {
+      return /^http:\/\/localhost\b/i.test(redirectUri) ? 'INVALID_CLIENT: Insecure redirect URI' : 'INVALID_CLIENT: Invalid redirect URI';
+    }
+    if (q.get('response_type') !== 'code') return 'unsupported_response_type: response_type must be code';
+    const scopes = (q.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    if (scopes.some((s) => !KNOWN_SCOPES.has(s))) return 'INVALID_SCOPE: Illegal scope';
+    const showDialog = q.get('show_dialog');
+    if (showDialog !== null && showDialog !== 'true' && showDialog !== 'false') return 'INVALID_REQUEST: Invalid show_dialog';
+    return { redirectUri, scope: scopes.join(' '), state: q.get('state') };
+  }
+
+  private handleAuthorize(url: URL, entry: RequestLogEntry, res: ServerResponse): void {
+    const req = this.validateAuthorize(url);
+    const html = (title: string, body: string): string =>
+      `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+    if (typeof req === 'string') {
+      return this.send(res, entry, 400, html('Error', `<h1>${escapeHtml(req)}</h1>`), { 'content-type': 'text/html; charset=utf-8' });
+    }
+    const page = html(
+      'Spotify emulator – authorize',
+      `<h1>Authorize ${escapeHtml(this.clientId)}</h1><p>Scopes: ${escapeHtml(req.scope) || '(none)'}</p>` +
+        `<p>Redirects to ${escapeHtml(req.redirectUri)}. Tests approve with SpotifyEmulator.approve(url).</p>`,
+    );
+    this.send(res, entry, 200, page, { 'content-type': 'text/html; charset=utf-8' });
+  }
+
+  // ---------------------------------------------------------------- Web API handlers
+
+  private handleApi(req: IncomingMessage, url: URL, method: string, route: EmulatorRoute, entry: RequestLogEntry, res: ServerResponse): void {
+    if (route === 'api-unknown') return this.apiError(res, entry, 404, 'Service not found');
+    if (method !== 'GET') return this.apiError(res, entry, 405, 'Method not allowed');
+
+    const header = req.headers.authorization;
+    if (!header) return this.apiError(res, entry, 401, 'No token provided', { 'www-authenticate': 'Bearer realm="spotify"' });
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) return this.apiError(res, entry, 400, 'Only valid bearer authentication supported');
+    const rec = this.accessTokens.get(m[1] ?? '');
+    const authProblem = !rec ? 'Invalid access token' : rec.expired || Date.now() >= rec.expiresAt ? 'The access token expired' : null;
+    if (authProblem || !rec) {
+      const wwwAuth = `Bearer realm="spotify", error="invalid_token", error_description="${authProblem ?? ''}"`;
+      return this.apiError(res, entry, 401, authProblem ?? 'Invalid access token', { 'www-authenticate': wwwAuth });
+    }
+    const granted = new Set(rec.scope.split(/\s+/));
+    const needed = REQUIRED_SCOPES[route];
+    if (needed && !needed.some((s) => granted.has(s))) return this.apiError(res, entry, 403, 'Insufficient client scope');
+
+    const q = url.searchParams;
+    switch (route) {
+      case 'me':
+        return this.apiJson(res, entry, 200, this.userObject(rec.profile ?? this.profile));
+      case 'currently-playing':
+        return this.currentlyPlayingResponse(q, entry, res);
+      case 'top':
+        return this.topResponse(url.pathname.endsWith('/artists') ? 'artists' : 'tracks', q, entry, res);
+      case 'recently-played':
+        return this.recentlyPlayedResponse(q, entry, res);
+      default:
+        return this.apiError(res, entry, 404, 'Service not found');
+    }
+  }
+
+  private userObject(p: Profile): Record<string, unknown> {
+    return {
+      display_name: p.display_name,
+      external_urls: { spotify: `https://open.spotify.com/user/${p.id}` },
+      href: `${this.apiUrl}/users/${p.id}`,
+      id: p.id,
+      images: [],
+      type: 'user',
+      uri: `spotify:user:${p.id}`,
+    };
+  }
+
+  private currentlyPlayingResponse(q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    const cp = this.currentlyPlaying;
+    // Nothing playing, or a private session: 204 with an empty body.
+    if (!cp || cp.device?.is_private_session) return this.send(res, entry, 204, undefined);
+    const types = (q.get('additional_types') ?? '').split(',').map((s) => s.trim());
+    const item = cp.item?.type === 'episode' && !types.includes('episode') ? null : cp.item;
+    const { device: _device, ...rest } = cp;
+    this.apiJson(res, entry, 200, {
+      ...rest,
+      context: cp.context ?? null,
+      item,
+      actions: { disallows: cp.is_playing ? { resuming: true } : { pausing: true } },
+    });
+  }
+
+  private topResponse(kind: 'tracks' | 'artists', q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    const range = q.get('time_range') ?? 'medium_term';
+    if (!TIME_RANGES.some((r) => r === range)) return this.apiError(res, entry, 400, 'Invalid time range');
+    const limit = intParam(q.get('limit'), 20);
+    if (limit === null || limit < 1 || limit > 50) return this.apiError(res, entry, 400, 'Invalid limit');
+    const offset = intParam(q.get('offset'), 0);
+    if (offset === null) return this.apiError(res, entry, 400, 'Invalid offset');
+    const all: Array<Track | Artist> = this.top[kind][range as TimeRange];
+    const page = (o: number): string => `${this.apiUrl}/me/top/${kind}?time_range=${range}&limit=${limit}&offset=${o}`;
+    const body: Paging<Track | Artist> = {
+      href: page(offset),
+      items: all.slice(offset, offset + limit),
+      limit,
+      next: offset + limit < all.length ? page(offset + limit) : null,
+      offset,
+      previous: offset > 0 ? page(Math.max(0, offset - limit)) : null,
+      total: all.length,
+    };
+    this.apiJson(res, entry, 200, body);
+  }
+
+  private recentlyPlayedResponse(q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    const limit = intParam(q.get('limit'), 20);
+    if (limit === null || limit < 1 || limit > 50) return this.apiError(res, entry, 400, 'Invalid limit');
+    const before = intParam(q.get('before'), -1);
+    const after = intParam(q.get('after'), -1);
+    if (before === null || after === null) return this.apiError(res, entry, 400, 'Invalid cursor');
+    if (before >= 0 && after >= 0) return this.apiError(res, entry, 400, 'Only one of before and after can be specified');
+    const matching = this.recentlyPlayed.filter((p) => {
+      const t = Date.parse(p.played_at);
+      return (before < 0 || t < before) && (after < 0 || t > after);
+    });
+    const items = matching.slice(0, limit);
+    const newest = items[0];
+    const oldest = items[items.length - 1];
+    const cursor = (p: PlayHistory): string => String(Date.parse(p.played_at));
+    let href = `${this.apiUrl}/me/player/recently-played?limit=${limit}`;
+    if (before >= 0) href += `&before=${before}`;
+    if (after >= 0) href += `&after=${after}`;
+    const body: CursorPaging<PlayHistory> = {
+      href,
+      items,
+      limit,
+      next: oldest && matching.length > limit ? `${this.apiUrl}/me/player/recently-played?before=${cursor(oldest)}&limit=${limit}` : null,
+      cursors: newest && oldest ? { after: cursor(newest), before: cursor(oldest) } : null,
+    };
+    this.apiJson(res, entry, 200, body);
+  }
+}
+
+/** Base64 of `id:secret`, for building the Basic header in tests. */
+export function basicAuth(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+}
+

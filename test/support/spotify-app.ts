@@ -1,0 +1,57 @@
+// Builds the real App against the loopback Spotify emulator, with a log capture for secret scans.
+import { createApp, type App, type AppTuning } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { openStorage, type Storage } from '../../src/storage.js';
+import { SpotifyEmulator } from '../emulators/spotify.js';
+import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from './env.js';
+
+export interface LogCapture {
+  lines: string[];
+  logger: Logger;
+}
+
+export function captureLogs(secrets: string[] = []): LogCapture {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    sink: (line) => lines.push(line),
+    secrets: [TEST_DISCORD_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, TEST_REFRESH_TOKEN, ...secrets],
+  });
+  return { lines, logger };
+}
+
+export async function startSpotifyEmulator(): Promise<SpotifyEmulator> {
+  const emulator = await SpotifyEmulator.start({ clientId: TEST_SPOTIFY_CLIENT_ID, clientSecret: TEST_SPOTIFY_CLIENT_SECRET });
+  emulator.addRefreshToken(TEST_REFRESH_TOKEN);
+  return emulator;
+}
+
+/** Fast retries and short timeouts so fault tests finish quickly; behaviour is the production code's. */
+export const FAST_TUNING: AppTuning = {
+  spotifyTimeoutMs: 400,
+  spotifyRetryDelaysMs: [20, 40],
+};
+
+export async function buildApp(
+  emulator: SpotifyEmulator,
+  options: { env?: Record<string, string>; storage?: Storage; storageUrl?: string; tuning?: AppTuning; logs?: LogCapture } = {},
+): Promise<{ app: App; logs: LogCapture; storage: Storage }> {
+  const logs = options.logs ?? captureLogs();
+  const config = loadConfig(
+    validEnv({
+      SPOTIFY_ACCOUNTS_URL: emulator.accountsUrl,
+      SPOTIFY_API_URL: emulator.apiUrl,
+      STORAGE_URL: options.storageUrl ?? 'memory://',
+      ...options.env,
+    }),
+  );
+  const storage = options.storage ?? (await openStorage(config.storageUrl, { logger: logs.logger.child('storage') }));
+  const app = createApp(config, logs.logger, storage, { ...FAST_TUNING, ...options.tuning });
+  return { app, logs, storage };
+}
+
+/** Every log line must be free of every secret the test knows about. */
+export function secretsIn(lines: readonly string[], secrets: readonly string[]): string[] {
+  return lines.filter((line) => secrets.some((s) => s.length > 0 && line.includes(s)));
+}
