@@ -51,7 +51,7 @@ export function createApp(config: Config, logger: Logger, storage: Storage, tuni
     clientSecret: config.spotify.clientSecret,
     storage,
   });
-  tokens.setEnvRefreshToken(OWNER_ACCOUNT, config.spotify.refreshToken);
+  tokens.setEnvRefreshToken(OWNER_ACCOUNT, config.spotify.refreshToken, config.spotify.refreshTokenGrantedAt);
   const spotify = new SpotifyClient({ ...common, apiUrl: config.spotify.apiUrl, tokens, account: OWNER_ACCOUNT });
   const listening = new ListeningService({
     spotify,

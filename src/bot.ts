@@ -66,7 +66,7 @@ export async function startBot(app: App, options: StartBotOptions): Promise<Bot>
               (error: unknown) => logger.error('could not register slash commands', { error }),
             );
       presence.start();
-      void presence.tick();
+      if (app.config.presenceCron) void presence.tick();
       void sync.then(resolve);
     });
   });

@@ -18,6 +18,8 @@ export interface Config {
     clientSecret: string;
     /** From the environment; a token stored later by `/spotify login` or rotation may supersede it. */
     refreshToken: string | null;
+    /** When the owner consented (SPOTIFY_REFRESH_TOKEN_GRANTED_AT, written by `npm run authorize`); epoch ms. */
+    refreshTokenGrantedAt: number | null;
     accountsUrl: string;
     apiUrl: string;
   };
@@ -69,7 +71,7 @@ const AUTHORIZE_HINT = 'run `npm run authorize` to get one';
 const DISCORD_PORTAL = 'discord.com/developers/applications';
 const SPOTIFY_DASHBOARD = 'developer.spotify.com/dashboard';
 
-export function loadConfig(env: Env): Config {
+function checker(env: Env) {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
     const raw = env[name]?.trim();
@@ -106,26 +108,48 @@ export function loadConfig(env: Env): Config {
     return v.replace(/\/+$/, '');
   };
 
-  const discordToken = required(
-    'DISCORD_TOKEN',
-    `copy it from ${DISCORD_PORTAL} → your app → Bot → Reset Token`,
-    DISCORD_TOKEN,
-    'a bot token: three dot-separated parts',
-  );
-  const discordClientId = required(
-    'DISCORD_CLIENT_ID',
-    `copy the Application ID from ${DISCORD_PORTAL} → your app → General Information`,
-    SNOWFLAKE,
-    'a Discord ID of 17–20 digits',
-  );
-  const guildId = optionalSnowflake(
-    'DISCORD_GUILD_ID',
-    'right-click your server with Developer Mode on → Copy Server ID, or leave it empty for global commands',
-  );
-  const ownerId = optionalSnowflake(
-    'BOT_OWNER_ID',
-    'right-click your own name with Developer Mode on → Copy User ID, or leave it empty',
-  );
+  return { problems, value, required, optionalSnowflake, url };
+}
+
+function discordSection(check: ReturnType<typeof checker>): Config['discord'] {
+  const { required, optionalSnowflake, url } = check;
+  return {
+    token: required(
+      'DISCORD_TOKEN',
+      `copy it from ${DISCORD_PORTAL} → your app → Bot → Reset Token`,
+      DISCORD_TOKEN,
+      'a bot token: three dot-separated parts',
+    ),
+    clientId: required(
+      'DISCORD_CLIENT_ID',
+      `copy the Application ID from ${DISCORD_PORTAL} → your app → General Information`,
+      SNOWFLAKE,
+      'a Discord ID of 17–20 digits',
+    ),
+    guildId: optionalSnowflake(
+      'DISCORD_GUILD_ID',
+      'right-click your server with Developer Mode on → Copy Server ID, or leave it empty for global commands',
+    ),
+    ownerId: optionalSnowflake(
+      'BOT_OWNER_ID',
+      'right-click your own name with Developer Mode on → Copy User ID, or leave it empty',
+    ),
+    apiUrl: url('DISCORD_API_URL', DEFAULTS.DISCORD_API_URL),
+  };
+}
+
+/** Only what talking to Discord needs (for `npm run deploy`). */
+export function loadDiscordConfig(env: Env): Config['discord'] {
+  const check = checker(env);
+  const discord = discordSection(check);
+  if (check.problems.length > 0) throw new ConfigError(check.problems);
+  return discord;
+}
+
+export function loadConfig(env: Env): Config {
+  const check = checker(env);
+  const { problems, value, required, url } = check;
+  const discord = discordSection(check);
 
   const spotifyClientId = required(
     'SPOTIFY_CLIENT_ID',
@@ -140,6 +164,14 @@ export function loadConfig(env: Env): Config {
     '32 hexadecimal characters',
   );
   const refreshToken = required('SPOTIFY_REFRESH_TOKEN', AUTHORIZE_HINT, /^\S{20,}$/, 'a long token without spaces');
+
+  const grantedRaw = value('SPOTIFY_REFRESH_TOKEN_GRANTED_AT');
+  let refreshTokenGrantedAt: number | null = null;
+  if (grantedRaw !== undefined) {
+    const parsed = Date.parse(grantedRaw);
+    if (Number.isFinite(parsed)) refreshTokenGrantedAt = parsed;
+    else problems.push('SPOTIFY_REFRESH_TOKEN_GRANTED_AT must be an ISO date (e.g. 2026-11-28T12:00:00Z) — `npm run authorize` writes it');
+  }
 
   const cronRaw = value('PRESENCE_CRON') ?? DEFAULTS.PRESENCE_CRON;
   let presenceCron: string | null = cronRaw;
@@ -163,17 +195,12 @@ export function loadConfig(env: Env): Config {
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${levelRaw}")`);
 
   const config: Config = {
-    discord: {
-      token: discordToken,
-      clientId: discordClientId,
-      guildId,
-      ownerId,
-      apiUrl: url('DISCORD_API_URL', DEFAULTS.DISCORD_API_URL),
-    },
+    discord,
     spotify: {
       clientId: spotifyClientId,
       clientSecret: spotifyClientSecret,
       refreshToken: refreshToken || null,
+      refreshTokenGrantedAt,
       accountsUrl: url('SPOTIFY_ACCOUNTS_URL', DEFAULTS.SPOTIFY_ACCOUNTS_URL),
       apiUrl: url('SPOTIFY_API_URL', DEFAULTS.SPOTIFY_API_URL),
     },

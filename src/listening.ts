@@ -26,7 +26,7 @@ export class ListeningService {
   async current(options: { maxAgeMs?: number } = {}): Promise<ListeningState> {
     const maxAge = options.maxAgeMs ?? this.freshnessMs;
     const last = this.last;
-    if (last && this.now() - last.observedAt <= maxAge) return atTime(last, this.now());
+    if (last && this.now() - last.observedAt < maxAge) return atTime(last, this.now());
     this.inflight ??= this.fetch().finally(() => {
       this.inflight = null;
     });

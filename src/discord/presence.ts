@@ -49,6 +49,7 @@ export interface PresenceJobOptions {
 
 export class PresenceJob {
   private task: ScheduledTask | null = null;
+  private started = false;
   private running: Promise<void> | null = null;
   /** What Discord shows now (null = no activity). */
   private shown: Activity | null = null;
@@ -59,15 +60,19 @@ export class PresenceJob {
 
   constructor(private readonly options: PresenceJobOptions) {}
 
-  /** Start ticking on the cron schedule (no-op when the job is off). */
+  /** Start ticking on the cron schedule (when the job is on) and keep new gateway sessions in step. */
   start(): void {
-    if (!this.options.cron || this.task) return;
+    if (this.started) return;
+    this.started = true;
     this.options.client.on(Events.ShardReady, this.onShardReady);
-    this.task = schedule(this.options.cron, () => this.tick(), { name: 'presence', noOverlap: true });
+    if (this.options.cron) {
+      this.task = schedule(this.options.cron, () => this.tick(), { name: 'presence', noOverlap: true });
+    }
   }
 
   async stop(): Promise<void> {
     this.options.client.off(Events.ShardReady, this.onShardReady);
+    this.started = false;
     const task = this.task;
     this.task = null;
     if (task) await task.destroy();

@@ -1,0 +1,1860 @@
+/**
+ * A loopback Discord emulator: HTTP REST (`/api/v10/...`) and a WebSocket gateway on 127.0.0.1.
+ *
+ * The real discord.js Client connects to it with
+ *   new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } })
+ *   await client.login(emulator.token)
+ *
+ * discord.js learns the gateway URL from GET /gateway/bot, speaks uncompressed JSON text frames
+ * (no zlib-sync installed), and resumes against READY.resume_gateway_url.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface DiscordEmulatorOptions {
+  token?: string;
+  /** Defaults to botUserId, or a fixed snowflake (modern apps share the id with their bot user). */
+  applicationId?: string;
+  botUserId?: string;
+  botUsername?: string;
+  /** Guild ids (real snowflakes). Default: one guild per shard, see guildIdForShard(). */
+  guildIds?: string[];
+  shardCount?: number;
+  heartbeatIntervalMs?: number;
+  /** session_start_limit.max_concurrency advertised by GET /gateway/bot (default 1: discord.js waits 5 s between identifies of the same bucket). */
+  maxConcurrency?: number;
+  /** Time allowed for the first interaction callback (default 3000 ms, like Discord). */
+  interactionDeadlineMs?: number;
+  /** Interaction token lifetime for webhook edits/follow-ups (default 15 min). */
+  interactionTokenTtlMs?: number;
+  /** Intent bits refused with close 4014 (e.g. privileged intents not enabled in the portal). Default 0. */
+  disallowedIntents?: number;
+}
+
+export interface PresenceActivity {
+  name: string;
+  type: number;
+  state?: string;
+  url?: string;
+  [key: string]: unknown;
+}
+
+export interface PresencePayload {
+  since: number | null;
+  activities: PresenceActivity[];
+  status: string;
+  afk: boolean;
+}
+
+export interface EmbedPayload {
+  title?: string;
+  description?: string;
+  url?: string;
+  color?: number;
+  timestamp?: string;
+  fields?: Array<{ name: string; value: string; inline?: boolean }>;
+  footer?: { text: string; icon_url?: string };
+  author?: { name: string; url?: string; icon_url?: string };
+  thumbnail?: { url: string };
+  image?: { url: string };
+  [key: string]: unknown;
+}
+
+export interface ComponentPayload {
+  type: number;
+  components?: ComponentPayload[];
+  custom_id?: string;
+  label?: string;
+  style?: number;
+  url?: string;
+  disabled?: boolean;
+  [key: string]: unknown;
+}
+
+/** A message body as the bot sent it (callback data, webhook edit/follow-up body, channel message body). */
+export interface MessagePayload {
+  content?: string;
+  embeds?: EmbedPayload[];
+  components?: ComponentPayload[];
+  flags?: number;
+  /** Modal (callback type 9) fields. */
+  custom_id?: string;
+  title?: string;
+  [key: string]: unknown;
+}
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface InteractionCallbackRecord {
+  type: number;
+  data?: MessagePayload;
+  at: number;
+  files: UploadedFile[];
+}
+
+export interface InteractionHandle {
+  readonly id: string;
+  readonly token: string;
+  readonly shard: number;
+  /** The INTERACTION_CREATE payload as dispatched. */
+  readonly payload: JsonObject;
+  /** resolves with the first callback POST /interactions/:id/:token/callback body {type, data} */
+  response(timeoutMs?: number): Promise<InteractionCallbackRecord>;
+  /** for type 4/7 the callback data; for 5/6 the body of the next PATCH .../messages/@original */
+  finalMessage(timeoutMs?: number): Promise<MessagePayload>;
+  /** resolves with followUps[index] once it exists */
+  followUp(index?: number, timeoutMs?: number): Promise<MessagePayload>;
+  readonly edits: MessagePayload[];
+  readonly followUps: MessagePayload[];
+  readonly dispatchedAt: number;
+  /** The current state of the original response message (null before any callback or after DELETE). */
+  readonly originalMessage: JsonObject | null;
+}
+
+export interface RestLogEntry {
+  method: string;
+  /** path without the /api/v10 prefix and without the query string */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  at: number;
+  files: UploadedFile[];
+}
+
+export interface RestFault {
+  status: number;
+  body?: unknown;
+  /** seconds (Discord's unit); default 0.05 for 429 */
+  retryAfter?: number;
+}
+
+export interface IdentifyRecord {
+  shard: [number, number];
+  intents: number;
+  presence?: PresencePayload;
+  sessionId: string;
+  at: number;
+}
+
+export interface ResumeRecord {
+  session_id: string;
+  seq: number;
+  shard: number;
+  replayed: number;
+  at: number;
+}
+
+export interface SlashCommandOptions {
+  name: string;
+  options?: Array<{ name: string; type: number; value: string | number | boolean }>;
+  subcommand?: string;
+  subcommandGroup?: string;
+  /** undefined → the first emulated guild; null → a user-install interaction outside a guild (DM). */
+  guildId?: string | null;
+  userId?: string;
+  username?: string;
+  locale?: string;
+  /** 0 guild, 1 bot DM, 2 private channel. Default: 0 in a guild, 2 outside. */
+  context?: 0 | 1 | 2;
+  /** 'user' → authorizing_integration_owners {"1": userId} even in a guild. Default: 'guild' in a guild, 'user' outside. */
+  install?: 'guild' | 'user';
+  /** member permissions string (guild only) */
+  memberPermissions?: string;
+}
+
+export interface ButtonOptions {
+  customId: string;
+  message: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number };
+  guildId?: string | null;
+  userId?: string;
+  username?: string;
+  locale?: string;
+  context?: 0 | 1 | 2;
+  install?: 'guild' | 'user';
+}
+
+export interface ModalSubmitOptions {
+  customId: string;
+  fields: Record<string, string>;
+  guildId?: string | null;
+  userId?: string;
+  username?: string;
+  locale?: string;
+  context?: 0 | 1 | 2;
+  install?: 'guild' | 'user';
+  message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[] };
+}
+
+export interface DirectMessageRecord {
+  userId: string;
+  channelId: string;
+  body: MessagePayload;
+  at: number;
+  files: UploadedFile[];
+}
+
+export interface ChannelMessageRecord {
+  channelId: string;
+  body: MessagePayload;
+  at: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snowflakes
+// ---------------------------------------------------------------------------------------------
+
+const DISCORD_EPOCH = 1420070400000n;
+let snowflakeIncrement = 0n;
+
+/** A real-looking snowflake for `timestamp` (ms since the Unix epoch). */
+export function snowflake(timestamp: number = Date.now()): string {
+  snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
+  return (((BigInt(timestamp) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
+}
+
+/** shard_id = (guild_id >> 22) % shardCount; DMs (no guild) go to shard 0. */
+export function shardForGuild(guildId: string | null | undefined, shardCount: number): number {
+  if (!guildId) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A deterministic guild snowflake that lands on `shardId` of `shardCount`; vary `seed` for distinct ids. */
+export function guildIdForShard(shardId: number, shardCount: number, seed = 0): string {
+  if (shardId < 0 || shardId >= shardCount) throw new RangeError(`shard ${shardId} is not in 0..${shardCount - 1}`);
+  // 2021-06-01T00:00:00Z, spaced by a second per seed.
+  const base = 1622505600000n - DISCORD_EPOCH + BigInt(seed) * 1000n * BigInt(shardCount);
+  const count = BigInt(shardCount);
+  const t = base - (base % count) + BigInt(shardId);
+  return ((t << 22n) | (2n << 17n) | BigInt(seed & 0xfff)).toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asMessagePayload(value: unknown): MessagePayload {
+  return isRecord(value) ? (value as MessagePayload) : {};
+}
+
+function toJson(value: unknown): JsonValue {
+  // Values come from JSON.parse or are built here; a round trip drops undefined and guarantees JSON.
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+function toJsonObject(value: unknown): JsonObject {
+  const json = toJson(value);
+  return isRecord(json) ? (json as JsonObject) : {};
+}
+
+const DEFAULT_APP_ID = '1150000000000000001';
+const DEFAULT_USER_ID = '1150000000000000777';
+
+// Permission bits (discord-api-types PermissionFlagsBits), kept local to avoid importing transitive deps.
+const P = {
+  CreateInstantInvite: 1n << 0n,
+  AddReactions: 1n << 6n,
+  ViewChannel: 1n << 10n,
+  SendMessages: 1n << 11n,
+  EmbedLinks: 1n << 14n,
+  AttachFiles: 1n << 15n,
+  ReadMessageHistory: 1n << 16n,
+  UseExternalEmojis: 1n << 18n,
+  ChangeNickname: 1n << 26n,
+  UseApplicationCommands: 1n << 31n,
+  SendMessagesInThreads: 1n << 38n,
+};
+const EVERYONE_PERMISSIONS = Object.values(P)
+  .reduce((a, b) => a | b, 0n)
+  .toString();
+
+interface FaultRule {
+  method: string | undefined;
+  path: RegExp;
+  fault: RestFault;
+  remaining: number;
+}
+
+interface GatewayConnection {
+  socket: WebSocket;
+  session: Session | null;
+  acked: boolean;
+}
+
+interface DispatchFrame {
+  op: 0;
+  t: string;
+  s: number;
+  d: unknown;
+}
+
+interface Session {
+  id: string;
+  shard: number;
+  shardCount: number;
+  seq: number;
+  buffer: DispatchFrame[];
+  connection: GatewayConnection | null;
+  presence: PresencePayload | null;
+  valid: boolean;
+}
+
+interface InteractionState {
+  id: string;
+  token: string;
+  shard: number;
+  type: number;
+  guildId: string | null;
+  channelId: string;
+  user: JsonObject;
+  authorizingIntegrationOwners: JsonObject;
+  payload: JsonObject;
+  dispatchedAt: number;
+  response: InteractionCallbackRecord | null;
+  original: JsonObject | null;
+  edits: MessagePayload[];
+  followUps: MessagePayload[];
+  followUpMessages: Map<string, JsonObject>;
+  events: EventEmitter;
+}
+
+interface StoredCommand {
+  [key: string]: JsonValue;
+}
+
+interface ParsedBody {
+  body: unknown;
+  files: UploadedFile[];
+}
+
+interface RouteContext {
+  method: string;
+  path: string;
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+  files: UploadedFile[];
+  req: IncomingMessage;
+}
+
+interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type RouteHandler = (ctx: RouteContext) => RouteResult;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(typeof body === 'object' && body && 'message' in body ? String(body.message) : `HTTP ${status}`);
+  }
+}
+
+function apiError(status: number, code: number, message: string, errors?: unknown): HttpError {
+  return new HttpError(status, errors === undefined ? { message, code } : { message, code, errors });
+}
+
+function invalidFormBody(errors: Record<string, string>): HttpError {
+  // Discord nests errors by path; a flat "a.b.c" → {_errors} map is enough to read failures in tests.
+  const nested: Record<string, unknown> = {};
+  for (const [path, message] of Object.entries(errors)) {
+    nested[path] = { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message }] };
+  }
+  return apiError(400, 50035, 'Invalid Form Body', nested);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation of message bodies (embed limits etc.) — a real Discord answers 400 to these.
+// ---------------------------------------------------------------------------------------------
+
+function strLen(value: unknown): number {
+  return typeof value === 'string' ? [...value].length : 0;
+}
+
+function validateMessage(body: MessagePayload, opts: { create: boolean; hasFiles: boolean }): void {
+  const errors: Record<string, string> = {};
+  if (typeof body.content === 'string' && strLen(body.content) > 2000) {
+    errors.content = 'Must be 2000 or fewer in length.';
+  }
+  const embeds = Array.isArray(body.embeds) ? body.embeds : [];
+  if (embeds.length > 10) errors.embeds = 'Must be 10 or fewer in length.';
+  let total = 0;
+  embeds.forEach((embed, i) => {
+    if (!isRecord(embed)) return;
+    const e = embed as EmbedPayload;
+    const at = `embeds.${i}`;
+    if (strLen(e.title) > 256) errors[`${at}.title`] = 'Must be 256 or fewer in length.';
+    if (strLen(e.description) > 4096) errors[`${at}.description`] = 'Must be 4096 or fewer in length.';
+    if (e.footer && strLen(e.footer.text) > 2048) errors[`${at}.footer.text`] = 'Must be 2048 or fewer in length.';
+    if (e.author && strLen(e.author.name) > 256) errors[`${at}.author.name`] = 'Must be 256 or fewer in length.';
+    const fields = Array.isArray(e.fields) ? e.fields : [];
+    if (fields.length > 25) errors[`${at}.fields`] = 'Must be 25 or fewer in length.';
+    fields.forEach((field, j) => {
+      if (strLen(field.name) > 256) errors[`${at}.fields.${j}.name`] = 'Must be 256 or fewer in length.';
+      if (strLen(field.value) > 1024) errors[`${at}.fields.${j}.value`] = 'Must be 1024 or fewer in length.';
+      if (strLen(field.name) === 0) errors[`${at}.fields.${j}.name`] = 'This field is required';
+      if (strLen(field.value) === 0) errors[`${at}.fields.${j}.value`] = 'This field is required';
+      total += strLen(field.name) + strLen(field.value);
+    });
+    total += strLen(e.title) + strLen(e.description) + strLen(e.footer?.text) + strLen(e.author?.name);
+  });
+  if (total > 6000) errors.embeds = 'Embed size exceeds maximum size of 6000';
+  if (Object.keys(errors).length > 0) throw invalidFormBody(errors);
+
+  if (opts.create) {
+    const hasContent = typeof body.content === 'string' && body.content.length > 0;
+    const hasEmbeds = embeds.length > 0;
+    const hasComponents = Array.isArray(body.components) && body.components.length > 0;
+    const hasOther = body.poll != null || (Array.isArray(body.sticker_ids) && body.sticker_ids.length > 0);
+    if (!hasContent && !hasEmbeds && !hasComponents && !hasOther && !opts.hasFiles) {
+      throw apiError(400, 50006, 'Cannot send an empty message');
+    }
+  }
+}
+
+const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function validateCommand(cmd: unknown, index: number | null): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const at = index === null ? '' : `${index}.`;
+  if (!isRecord(cmd)) {
+    errors[`${at}`] = 'Expected an object';
+    return errors;
+  }
+  const type = typeof cmd.type === 'number' ? cmd.type : 1;
+  const name = cmd.name;
+  if (typeof name !== 'string' || !COMMAND_NAME.test(name) || (type === 1 && name !== name.toLowerCase())) {
+    errors[`${at}name`] = 'Invalid command name (1-32 lowercase characters)';
+  }
+  if (type === 1) {
+    const len = strLen(cmd.description);
+    if (len < 1 || len > 100) errors[`${at}description`] = 'Must be between 1 and 100 in length.';
+  }
+  const checkOptions = (options: unknown, path: string): void => {
+    if (options === undefined || options === null) return;
+    if (!Array.isArray(options)) {
+      errors[path] = 'Expected an array';
+      return;
+    }
+    if (options.length > 25) errors[path] = 'Must be 25 or fewer in length.';
+    options.forEach((opt: unknown, i) => {
+      const p = `${path}.${i}`;
+      if (!isRecord(opt)) return;
+      if (typeof opt.name !== 'string' || !COMMAND_NAME.test(opt.name) || opt.name !== opt.name.toLowerCase()) {
+        errors[`${p}.name`] = 'Invalid option name';
+      }
+      const d = strLen(opt.description);
+      if (d < 1 || d > 100) errors[`${p}.description`] = 'Must be between 1 and 100 in length.';
+      if (Array.isArray(opt.choices) && opt.choices.length > 25) errors[`${p}.choices`] = 'Must be 25 or fewer in length.';
+      if (opt.type === 4) {
+        for (const k of ['min_value', 'max_value'] as const) {
+          const v = opt[k];
+          if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) errors[`${p}.${k}`] = 'Not an integer.';
+        }
+      }
+      checkOptions(opt.options, `${p}.options`);
+    });
+  };
+  checkOptions(cmd.options, `${at}options`);
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// multipart/form-data (discord.js sends files as multipart with a payload_json part)
+// ---------------------------------------------------------------------------------------------
+
+function parseMultipart(buffer: Buffer, contentType: string): ParsedBody {
+  const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const boundary = match?.[1] ?? match?.[2];
+  if (!boundary) return { body: null, files: [] };
+  const delimiter = Buffer.from(`--${boundary}`);
+  const files: UploadedFile[] = [];
+  let body: unknown = null;
+  let pos = buffer.indexOf(delimiter);
+  while (pos !== -1) {
+    const start = pos + delimiter.length;
+    if (buffer.subarray(start, start + 2).toString() === '--') break;
+    const next = buffer.indexOf(delimiter, start);
+    if (next === -1) break;
+    // part = "\r\n" headers "\r\n\r\n" content "\r\n"
+    const part = buffer.subarray(start + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const content = part.subarray(headerEnd + 4);
+      const name = /name="([^"]*)"/i.exec(headers)?.[1] ?? '';
+      const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+      const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream';
+      if (filename !== undefined) {
+        files.push({ field: name, filename, contentType: type, size: content.length });
+      } else if (name === 'payload_json') {
+        try {
+          body = JSON.parse(content.toString('utf8'));
+        } catch {
+          body = null;
+        }
+      }
+    }
+    pos = next;
+  }
+  return { body, files };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emulator
+// ---------------------------------------------------------------------------------------------
+
+export class DiscordEmulator extends EventEmitter {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUserId: string;
+  readonly botUsername: string;
+  readonly guildIds: string[];
+  readonly shardCount: number;
+  heartbeatIntervalMs: number;
+  readonly maxConcurrency: number;
+  interactionDeadlineMs: number;
+  interactionTokenTtlMs: number;
+  disallowedIntents: number;
+
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+
+  // gateway records
+  readonly identifies: IdentifyRecord[] = [];
+  readonly resumes: ResumeRecord[] = [];
+  readonly presenceUpdates: Array<{ shard: number; at: number; payload: PresencePayload }> = [];
+  readonly heartbeats: Array<{ shard: number | null; seq: number | null; at: number }> = [];
+  readonly closes: Array<{ shard: number | null; code: number; at: number }> = [];
+
+  // REST records
+  readonly restLog: RestLogEntry[] = [];
+  readonly unknownRoutes: RestLogEntry[] = [];
+  readonly directMessages: DirectMessageRecord[] = [];
+  readonly channelMessages: ChannelMessageRecord[] = [];
+
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<GatewayConnection>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly liveSessions = new Map<number, Session>();
+  private readonly faults: FaultRule[] = [];
+  private readonly commandSets = new Map<string, StoredCommand[]>();
+  private readonly interactions = new Map<string, InteractionState>();
+  private readonly interactionsByToken = new Map<string, InteractionState>();
+  private readonly dmChannels = new Map<string, string>(); // channelId → userId
+  private readonly users = new Map<string, JsonObject>();
+  private readonly routes: Array<{ method: string; pattern: RegExp; handler: RouteHandler }> = [];
+  private ackHeartbeats = true;
+  private closed = false;
+
+  private constructor(server: Server, wss: WebSocketServer, port: number, opts: DiscordEmulatorOptions) {
+    super();
+    this.server = server;
+    this.wss = wss;
+    this.token = opts.token ?? 'test-bot-token';
+    this.botUserId = opts.botUserId ?? opts.applicationId ?? DEFAULT_APP_ID;
+    this.applicationId = opts.applicationId ?? this.botUserId;
+    this.botUsername = opts.botUsername ?? 'nowplaying-bot';
+    this.shardCount = opts.shardCount ?? 1;
+    if (!Number.isInteger(this.shardCount) || this.shardCount < 1) throw new RangeError('shardCount must be ≥ 1');
+    this.guildIds = opts.guildIds ?? Array.from({ length: this.shardCount }, (_, i) => guildIdForShard(i, this.shardCount, 1));
+    for (const id of this.guildIds) {
+      if (!/^\d{17,20}$/.test(id)) throw new TypeError(`guild id ${id} is not a snowflake`);
+    }
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 41250;
+    this.maxConcurrency = opts.maxConcurrency ?? 1;
+    this.interactionDeadlineMs = opts.interactionDeadlineMs ?? 3000;
+    this.interactionTokenTtlMs = opts.interactionTokenTtlMs ?? 15 * 60 * 1000;
+    this.disallowedIntents = opts.disallowedIntents ?? 0;
+    this.apiUrl = `http://127.0.0.1:${port}/api`;
+    this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+    this.setMaxListeners(100);
+    this.registerRoutes();
+  }
+
+  static async start(opts: DiscordEmulatorOptions = {}): Promise<DiscordEmulator> {
+    const server = createServer();
+    const wss = new WebSocketServer({ noServer: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const emulator = new DiscordEmulator(server, wss, port, opts);
+    emulator.attach();
+    return emulator;
+  }
+
+  private attach(): void {
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server.on('request', (req, res) => {
+      this.handleHttp(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.send(res, { status: 500, body: { message: String(error), code: 0 } });
+      });
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (this.closed || !url.pathname.startsWith('/gateway')) {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onGatewayConnection(ws, url));
+    });
+  }
+
+  /** Terminates every socket and stops the server. Never hangs. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const conn of this.connections) conn.socket.terminate();
+    this.connections.clear();
+    for (const state of this.interactions.values()) state.events.removeAllListeners();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      timer.unref();
+      this.wss.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      timer.unref();
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.server.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
+    });
+    this.removeAllListeners();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Generic helpers for tests
+  // -------------------------------------------------------------------------------------------
+
+  /** Resolves with the next `event` whose first argument satisfies `predicate`. */
+  waitFor<T>(event: string, predicate?: (x: T) => boolean, timeoutMs = 5000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const listener = (x: T): void => {
+        let ok: boolean;
+        try {
+          ok = predicate ? predicate(x) : true;
+        } catch (error) {
+          cleanup();
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        if (!ok) return;
+        cleanup();
+        resolve(x);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `DiscordEmulator.waitFor('${event}'${predicate ? ', predicate' : ''}) timed out after ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.off(event, listener);
+      };
+      this.on(event, listener);
+    });
+  }
+
+  /** Registers a user (so GET /users/:id and interactions use this name). */
+  addUser(user: { id: string; username: string; globalName?: string | null }): void {
+    this.users.set(user.id, this.userObject(user.id, user.username, user.globalName ?? null));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Gateway
+  // -------------------------------------------------------------------------------------------
+
+  currentPresence(shard = 0): PresencePayload | null {
+    const session = this.liveSessions.get(shard);
+    if (!session || !session.valid) return null;
+    return session.presence;
+  }
+
+  connectedShards(): number[] {
+    const shards = new Set<number>();
+    for (const conn of this.connections) {
+      if (conn.session && conn.socket.readyState === WebSocket.OPEN) shards.add(conn.session.shard);
+    }
+    return [...shards].sort((a, b) => a - b);
+  }
+
+  /** Session id of the shard's live session, if any. */
+  sessionId(shard = 0): string | null {
+    return this.liveSessions.get(shard)?.id ?? null;
+  }
+
+  /** op 7 RECONNECT: the client closes (4200) and RESUMEs on a new socket. */
+  sendReconnect(shard = 0): void {
+    this.liveConnection(shard).socket.send(JSON.stringify({ op: 7, d: null }));
+  }
+
+  /** op 9 INVALID_SESSION. resumable=false kills the session: the client re-IDENTIFYs. */
+  invalidateSession(resumable: boolean, shard = 0): void {
+    const conn = this.liveConnection(shard);
+    if (!resumable && conn.session) conn.session.valid = false;
+    conn.socket.send(JSON.stringify({ op: 9, d: resumable }));
+  }
+
+  /** Closes the shard's socket: no code → abrupt terminate (client sees 1006 and resumes); else close(code). */
+  dropConnection(shard = 0, code?: number): void {
+    const conn = this.liveConnection(shard);
+    if (code === undefined) conn.socket.terminate();
+    else conn.socket.close(code);
+  }
+
+  /** Stop (or resume) answering heartbeats with op 11, to provoke zombie-connection handling. */
+  setHeartbeatAcks(enabled: boolean): void {
+    this.ackHeartbeats = enabled;
+  }
+
+  /** Sends any dispatch on a shard's live session (buffered for replay if the socket is down). */
+  dispatch(shard: number, t: string, d: unknown): number {
+    if (this.closed) throw new Error('DiscordEmulator: already closed');
+    const session = this.liveSessions.get(shard);
+    if (!session || !session.valid) {
+      throw new Error(
+        `DiscordEmulator: shard ${shard} has no valid gateway session (connected shards: [${this.connectedShards().join(', ')}]); wait for the client to be ready first`,
+      );
+    }
+    return this.sendDispatch(session, t, d);
+  }
+
+  private liveConnection(shard: number): GatewayConnection {
+    const session = this.liveSessions.get(shard);
+    const conn = session?.connection;
+    if (!session || !conn || conn.socket.readyState !== WebSocket.OPEN) {
+      throw new Error(`DiscordEmulator: shard ${shard} is not connected (connected: [${this.connectedShards().join(', ')}])`);
+    }
+    return conn;
+  }
+
+  private sendDispatch(session: Session, t: string, d: unknown): number {
+    session.seq += 1;
+    const frame: DispatchFrame = { op: 0, t, s: session.seq, d };
+    session.buffer.push(frame);
+    if (session.buffer.length > 1000) session.buffer.shift();
+    const conn = session.connection;
+    if (conn && conn.socket.readyState === WebSocket.OPEN) conn.socket.send(JSON.stringify(frame));
+    return session.seq;
+  }
+
+  private onGatewayConnection(socket: WebSocket, url: URL): void {
+    const conn: GatewayConnection = { socket, session: null, acked: true };
+    this.connections.add(conn);
+    this.emit('connection', { url: url.toString() });
+    socket.on('error', () => undefined);
+    socket.on('close', (code: number) => {
+      this.connections.delete(conn);
+      const shard = conn.session?.shard ?? null;
+      if (conn.session && conn.session.connection === conn) conn.session.connection = null;
+      this.closes.push({ shard, code, at: Date.now() });
+      this.emit('disconnect', { shard, code });
+    });
+    if (url.searchParams.get('v') !== '10') {
+      socket.close(4012, 'Invalid API version');
+      return;
+    }
+    const encoding = url.searchParams.get('encoding');
+    if (encoding !== null && encoding !== 'json') {
+      socket.close(4002, 'Decode error (emulator speaks json only)');
+      return;
+    }
+    if (url.searchParams.has('compress')) {
+      socket.close(4002, 'Decode error (emulator does not support transport compression)');
+      return;
+    }
+    socket.on('message', (data: RawData, isBinary: boolean) => this.onGatewayMessage(conn, data, isBinary));
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs }, s: null, t: null }));
+  }
+
+  private onGatewayMessage(conn: GatewayConnection, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      conn.socket.close(4002, 'Decode error');
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+    } catch {
+      conn.socket.close(4002, 'Decode error');
+      return;
+    }
+    if (!isRecord(frame) || typeof frame.op !== 'number') {
+      conn.socket.close(4002, 'Decode error');
+      return;
+    }
+    const d = frame.d;
+    switch (frame.op) {
+      case 1: {
+        this.heartbeats.push({ shard: conn.session?.shard ?? null, seq: typeof d === 'number' ? d : null, at: Date.now() });
+        this.emit('heartbeat', { shard: conn.session?.shard ?? null, seq: d });
+        if (this.ackHeartbeats) conn.socket.send(JSON.stringify({ op: 11, d: null }));
+        return;
+      }
+      case 2:
+        this.onIdentify(conn, d);
+        return;
+      case 6:
+        this.onResume(conn, d);
+        return;
+      case 3: {
+        if (!conn.session) {
+          conn.socket.close(4003, 'Not authenticated');
+          return;
+        }
+        const payload = this.parsePresence(d);
+        if (!payload) {
+          conn.socket.close(4002, 'Decode error (bad presence)');
+          return;
+        }
+        conn.session.presence = payload;
+        const record = { shard: conn.session.shard, at: Date.now(), payload };
+        this.presenceUpdates.push(record);
+        this.emit('presence', record);
+        return;
+      }
+      default:
+        if (!conn.session) {
+          conn.socket.close(4003, 'Not authenticated');
+          return;
+        }
+        this.emit('gatewayOp', { shard: conn.session.shard, op: frame.op, d });
+    }
+  }
+
+  private parsePresence(d: unknown): PresencePayload | null {
+    if (!isRecord(d)) return null;
+    const activities = Array.isArray(d.activities) ? d.activities : [];
+    const parsed: PresenceActivity[] = [];
+    for (const a of activities) {
+      if (!isRecord(a) || typeof a.name !== 'string' || typeof a.type !== 'number') return null;
+      parsed.push(toJsonObject(a) as PresenceActivity);
+    }
+    return {
+      since: typeof d.since === 'number' ? d.since : null,
+      activities: parsed,
+      status: typeof d.status === 'string' ? d.status : 'online',
+      afk: d.afk === true,
+    };
+  }
+
+  private onIdentify(conn: GatewayConnection, d: unknown): void {
+    if (conn.session) {
+      conn.socket.close(4005, 'Already authenticated');
+      return;
+    }
+    if (!isRecord(d)) {
+      conn.socket.close(4002, 'Decode error');
+      return;
+    }
+    if (d.token !== this.token && d.token !== `Bot ${this.token}`) {
+      conn.socket.close(4004, 'Authentication failed.');
+      return;
+    }
+    const shardArr = Array.isArray(d.shard) ? d.shard : [0, 1];
+    const shardId = Number(shardArr[0] ?? 0);
+    const count = Number(shardArr[1] ?? 1);
+    if (!Number.isInteger(shardId) || count !== this.shardCount || shardId < 0 || shardId >= count) {
+      conn.socket.close(4010, `Invalid shard [${String(shardArr[0])}, ${String(shardArr[1])}] (emulator shardCount ${this.shardCount})`);
+      return;
+    }
+    if (typeof d.intents !== 'number') {
+      conn.socket.close(4013, 'Invalid intent(s).');
+      return;
+    }
+    if ((d.intents & this.disallowedIntents) !== 0) {
+      conn.socket.close(4014, 'Disallowed intent(s).');
+      return;
+    }
+    const presence = d.presence === undefined ? null : this.parsePresence(d.presence);
+    const session: Session = {
+      id: randomBytes(16).toString('hex'),
+      shard: shardId,
+      shardCount: count,
+      seq: 0,
+      buffer: [],
+      connection: conn,
+      presence,
+      valid: true,
+    };
+    conn.session = session;
+    this.sessions.set(session.id, session);
+    this.liveSessions.set(shardId, session);
+    const record: IdentifyRecord = { shard: [shardId, count], intents: d.intents, sessionId: session.id, at: Date.now() };
+    if (presence) record.presence = presence;
+    this.identifies.push(record);
+    this.emit('identify', record);
+
+    const shardGuilds = this.guildIds.filter((g) => shardForGuild(g, count) === shardId);
+    this.sendDispatch(session, 'READY', {
+      v: 10,
+      user_settings: {},
+      user: this.botUser(),
+      guilds: shardGuilds.map((id) => ({ id, unavailable: true })),
+      session_id: session.id,
+      session_type: 'normal',
+      resume_gateway_url: this.gatewayUrl,
+      application: { id: this.applicationId, flags: 0 },
+      shard: [shardId, count],
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      _trace: ['["discord-emulator",{"micros":0}]'],
+    });
+    for (const guildId of shardGuilds) this.sendDispatch(session, 'GUILD_CREATE', this.guildObject(guildId));
+    this.emit('ready', { shard: shardId, sessionId: session.id });
+  }
+
+  private onResume(conn: GatewayConnection, d: unknown): void {
+    if (!isRecord(d)) {
+      conn.socket.close(4002, 'Decode error');
+      return;
+    }
+    if (d.token !== this.token && d.token !== `Bot ${this.token}`) {
+      conn.socket.close(4004, 'Authentication failed.');
+      return;
+    }
+    const sessionId = typeof d.session_id === 'string' ? d.session_id : '';
+    const seq = typeof d.seq === 'number' ? d.seq : 0;
+    const session = this.sessions.get(sessionId);
+    if (!session || !session.valid || (conn.session && conn.session !== session)) {
+      this.emit('resumeFailed', { session_id: sessionId, seq });
+      conn.socket.send(JSON.stringify({ op: 9, d: false }));
+      return;
+    }
+    if (seq > session.seq) {
+      conn.socket.close(4007, 'Invalid seq');
+      return;
+    }
+    const previous = session.connection;
+    if (previous && previous !== conn && previous.socket.readyState === WebSocket.OPEN) {
+      previous.socket.close(4009, 'Session resumed elsewhere');
+    }
+    session.connection = conn;
+    conn.session = session;
+    this.liveSessions.set(session.shard, session);
+    const missed = session.buffer.filter((f) => f.s > seq);
+    for (const frame of missed) conn.socket.send(JSON.stringify(frame));
+    this.sendDispatch(session, 'RESUMED', { _trace: ['["discord-emulator",{"micros":0}]'] });
+    const record: ResumeRecord = { session_id: sessionId, seq, shard: session.shard, replayed: missed.length, at: Date.now() };
+    this.resumes.push(record);
+    this.emit('resume', record);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Objects
+  // -------------------------------------------------------------------------------------------
+
+  private botUser(): JsonObject {
+    return {
+      id: this.botUserId,
+      username: this.botUsername,
+      discriminator: '0',
+      global_name: null,
+      avatar: null,
+      bot: true,
+      verified: true,
+      mfa_enabled: false,
+      flags: 0,
+      public_flags: 0,
+      email: null,
+    };
+  }
+
+  private userObject(id: string, username?: string, globalName: string | null = null): JsonObject {
+    const known = this.users.get(id);
+    if (known && username === undefined) return known;
+    if (id === this.botUserId) return this.botUser();
+    return {
+      id,
+      username: username ?? `user${id.slice(-4)}`,
+      discriminator: '0',
+      global_name: globalName,
+      avatar: null,
+      public_flags: 0,
+      flags: 0,
+      bot: false,
+    };
+  }
+
+  /** The text channel every emulated guild has ("general"). */
+  guildChannelId(guildId: string): string {
+    return (BigInt(guildId) + 1n).toString();
+  }
+
+  private guildChannel(guildId: string): JsonObject {
+    return {
+      id: this.guildChannelId(guildId),
+      type: 0,
+      guild_id: guildId,
+      name: 'general',
+      position: 0,
+      permission_overwrites: [],
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    };
+  }
+
+  private guildObject(guildId: string): JsonObject {
+    const index = this.guildIds.indexOf(guildId);
+    const joinedAt = new Date(Date.now() - 86_400_000).toISOString();
+    return {
+      id: guildId,
+      name: `Emulated Guild ${index + 1}`,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: DEFAULT_USER_ID,
+      region: 'us-west',
+      afk_channel_id: null,
+      afk_timeout: 300,
+      widget_enabled: false,
+      widget_channel_id: null,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      preferred_locale: 'en-US',
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      application_id: null,
+      max_members: 500000,
+      max_video_channel_users: 25,
+      max_stage_video_channel_users: 50,
+      features: [],
+      unavailable: false,
+      large: false,
+      lazy: true,
+      joined_at: joinedAt,
+      member_count: 2,
+      roles: [
+        {
+          id: guildId,
+          name: '@everyone',
+          color: 0,
+          colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+          hoist: false,
+          icon: null,
+          unicode_emoji: null,
+          position: 0,
+          permissions: EVERYONE_PERMISSIONS,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
+      emojis: [],
+      stickers: [],
+      channels: [this.guildChannel(guildId)],
+      threads: [],
+      members: [
+        {
+          user: this.botUser(),
+          nick: null,
+          avatar: null,
+          roles: [],
+          joined_at: joinedAt,
+          premium_since: null,
+          deaf: false,
+          mute: false,
+          pending: false,
+          flags: 0,
+          communication_disabled_until: null,
+        },
+      ],
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  private dmChannelFor(userId: string): string {
+    for (const [channelId, uid] of this.dmChannels) if (uid === userId) return channelId;
+    const channelId = snowflake();
+    this.dmChannels.set(channelId, userId);
+    return channelId;
+  }
+
+  private dmChannelObject(channelId: string, userId: string): JsonObject {
+    return { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [this.userObject(userId)] };
+  }
+
+  private messageObject(opts: {
+    id: string;
+    channelId: string;
+    guildId: string | null;
+    payload: MessagePayload;
+    type?: number;
+    interaction?: InteractionState;
+    editedAt?: number | null;
+  }): JsonObject {
+    const p = opts.payload;
+    const msg: Record<string, unknown> = {
+      id: opts.id,
+      channel_id: opts.channelId,
+      type: opts.type ?? 0,
+      content: typeof p.content === 'string' ? p.content : '',
+      author: this.botUser(),
+      embeds: Array.isArray(p.embeds) ? p.embeds : [],
+      components: Array.isArray(p.components) ? p.components : [],
+      attachments: Array.isArray(p.attachments) ? p.attachments : [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: opts.editedAt ? new Date(opts.editedAt).toISOString() : null,
+      flags: typeof p.flags === 'number' ? p.flags : 0,
+    };
+    if (opts.guildId) msg.guild_id = opts.guildId;
+    if (opts.interaction) {
+      const i = opts.interaction;
+      msg.webhook_id = this.applicationId;
+      msg.application_id = this.applicationId;
+      msg.interaction_metadata = {
+        id: i.id,
+        type: i.type,
+        user: i.user,
+        authorizing_integration_owners: i.authorizingIntegrationOwners,
+      };
+    }
+    return toJsonObject(msg);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Interactions
+  // -------------------------------------------------------------------------------------------
+
+  slashCommand(opts: SlashCommandOptions): InteractionHandle {
+    const guildId = opts.guildId === undefined ? (this.guildIds[0] ?? null) : opts.guildId;
+    const registered = this.findCommand(opts.name, guildId);
+    let options: JsonValue[] = (opts.options ?? []).map((o) => ({ name: o.name, type: o.type, value: o.value }));
+    if (opts.subcommand) options = [{ name: opts.subcommand, type: 1, options }];
+    if (opts.subcommandGroup) options = [{ name: opts.subcommandGroup, type: 2, options }];
+    const data: JsonObject = {
+      id: typeof registered?.id === 'string' ? registered.id : snowflake(),
+      name: opts.name,
+      type: 1,
+      options,
+    };
+    if (guildId && registered?.guild_id) data.guild_id = guildId;
+    const userOptionIds = (opts.options ?? []).filter((o) => o.type === 6 && typeof o.value === 'string').map((o) => String(o.value));
+    if (userOptionIds.length > 0) {
+      const users: JsonObject = {};
+      for (const id of userOptionIds) users[id] = this.userObject(id);
+      data.resolved = { users };
+    }
+    return this.createInteraction(2, data, opts);
+  }
+
+  pressButton(opts: ButtonOptions): InteractionHandle {
+    return this.createInteraction(3, { custom_id: opts.customId, component_type: 2 }, opts, opts.message);
+  }
+
+  submitModal(opts: ModalSubmitOptions): InteractionHandle {
+    const components: JsonValue[] = Object.entries(opts.fields).map(([customId, value]) => ({
+      type: 1,
+      components: [{ type: 4, custom_id: customId, value }],
+    }));
+    return this.createInteraction(5, { custom_id: opts.customId, components }, opts, opts.message);
+  }
+
+  private findCommand(name: string, guildId: string | null): StoredCommand | undefined {
+    const scoped = guildId ? this.commandSets.get(guildId)?.find((c) => c.name === name) : undefined;
+    return scoped ?? this.commandSets.get('global')?.find((c) => c.name === name);
+  }
+
+  private createInteraction(
+    type: number,
+    data: JsonObject,
+    opts: {
+      guildId?: string | null;
+      userId?: string;
+      username?: string;
+      locale?: string;
+      context?: 0 | 1 | 2;
+      install?: 'guild' | 'user';
+      memberPermissions?: string;
+    },
+    message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number },
+  ): InteractionHandle {
+    const guildId = opts.guildId === undefined ? (this.guildIds[0] ?? null) : opts.guildId;
+    const userId = opts.userId ?? DEFAULT_USER_ID;
+    const user = this.userObject(userId, opts.username ?? (this.users.has(userId) ? undefined : 'tester'));
+    if (opts.username) this.users.set(userId, user);
+    const install = opts.install ?? (guildId ? 'guild' : 'user');
+    const context = opts.context ?? (guildId ? 0 : 2);
+    const authorizingIntegrationOwners: JsonObject =
+      install === 'guild' && guildId ? { '0': guildId } : install === 'guild' ? { '0': '0' } : { '1': userId };
+    const channel: JsonObject = guildId
+      ? this.guildIds.includes(guildId)
+        ? this.guildChannel(guildId)
+        : { id: this.guildChannelId(guildId), type: 0, guild_id: guildId, name: 'general', permissions: EVERYONE_PERMISSIONS, flags: 0 }
+      : { id: this.dmChannelFor(userId), type: 1, last_message_id: null, flags: 0, recipients: [user] };
+    const id = snowflake();
+    const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
+    const payload: JsonObject = {
+      id,
+      application_id: this.applicationId,
+      type,
+      data,
+      channel,
+      channel_id: String(channel.id),
+      token,
+      version: 1,
+      app_permissions: EVERYONE_PERMISSIONS,
+      locale: opts.locale ?? 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: authorizingIntegrationOwners,
+      context,
+      attachment_size_limit: 10_485_760,
+    };
+    if (guildId) {
+      payload.guild_id = guildId;
+      payload.guild_locale = 'en-US';
+      payload.guild = { id: guildId, locale: 'en-US', features: [] };
+      payload.member = {
+        user,
+        nick: null,
+        avatar: null,
+        roles: [],
+        joined_at: new Date(Date.now() - 3_600_000).toISOString(),
+        premium_since: null,
+        deaf: false,
+        mute: false,
+        pending: false,
+        flags: 0,
+        permissions: opts.memberPermissions ?? EVERYONE_PERMISSIONS,
+        communication_disabled_until: null,
+      };
+    } else {
+      payload.user = user;
+    }
+    let original: JsonObject | null = null;
+    if (message) {
+      original = this.messageObject({
+        id: message.id,
+        channelId: String(channel.id),
+        guildId,
+        payload: asMessagePayload(toJson(message)),
+      });
+      payload.message = original;
+    }
+    const shard = shardForGuild(guildId, this.shardCount);
+    const state: InteractionState = {
+      id,
+      token,
+      shard,
+      type,
+      guildId,
+      channelId: String(channel.id),
+      user,
+      authorizingIntegrationOwners,
+      payload,
+      dispatchedAt: Date.now(),
+      response: null,
+      // For components (and modals opened from one), @original is the message the component is on.
+      original,
+      edits: [],
+      followUps: [],
+      followUpMessages: new Map(),
+      events: new EventEmitter(),
+    };
+    state.events.setMaxListeners(50);
+    // Registered before dispatch so a fast reply always finds its interaction.
+    this.interactions.set(id, state);
+    this.interactionsByToken.set(token, state);
+    state.dispatchedAt = Date.now();
+    try {
+      this.dispatch(shard, 'INTERACTION_CREATE', payload);
+    } catch (error) {
+      this.interactions.delete(id);
+      this.interactionsByToken.delete(token);
+      throw error;
+    }
+    return this.handleFor(state);
+  }
+
+  private handleFor(state: InteractionState): InteractionHandle {
+    const waitUntil = <T>(what: string, get: () => T | undefined, timeoutMs: number): Promise<T> => {
+      const now = get();
+      if (now !== undefined) return Promise.resolve(now);
+      return new Promise<T>((resolve, reject) => {
+        const check = (): void => {
+          const value = get();
+          if (value === undefined) return;
+          cleanup();
+          resolve(value);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `DiscordEmulator: interaction ${state.id} (${String(state.payload.type)}) — ${what} not received within ${timeoutMs} ms` +
+                ` (callback: ${state.response ? `type ${state.response.type}` : 'none'}, edits: ${state.edits.length}, followUps: ${state.followUps.length})`,
+            ),
+          );
+        }, timeoutMs);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          state.events.off('change', check);
+        };
+        state.events.on('change', check);
+      });
+    };
+    return {
+      id: state.id,
+      token: state.token,
+      shard: state.shard,
+      payload: state.payload,
+      dispatchedAt: state.dispatchedAt,
+      edits: state.edits,
+      followUps: state.followUps,
+      get originalMessage() {
+        return state.original;
+      },
+      response: (timeoutMs = 5000) => waitUntil('callback', () => state.response ?? undefined, timeoutMs),
+      finalMessage: (timeoutMs = 5000) =>
+        waitUntil(
+          'final message',
+          () => {
+            const r = state.response;
+            if (!r) return undefined;
+            if (r.type === 4 || r.type === 7) return r.data ?? {};
+            return state.edits[0];
+          },
+          timeoutMs,
+        ),
+      followUp: (index = 0, timeoutMs = 5000) => waitUntil(`follow-up #${index}`, () => state.followUps[index], timeoutMs),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // REST
+  // -------------------------------------------------------------------------------------------
+
+  /** The next `times` requests matching method+path (path without /api/v10) fail with `fault`. */
+  failRest(match: { method?: string; path: RegExp }, fault: RestFault, times = 1): void {
+    this.faults.push({ method: match.method?.toUpperCase(), path: match.path, fault, remaining: times });
+  }
+
+  /** Registered command set: global when no guildId. */
+  commands(guildId?: string): unknown[] {
+    return [...(this.commandSets.get(guildId ?? 'global') ?? [])];
+  }
+
+  private route(method: string, pattern: string, handler: RouteHandler): void {
+    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, '([^/]+)')}$`);
+    this.routes.push({ method, pattern: regex, handler });
+  }
+
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const contentType = req.headers['content-type'] ?? '';
+    let parsed: ParsedBody = { body: null, files: [] };
+    if (raw.length > 0) {
+      if (contentType.startsWith('multipart/form-data')) parsed = parseMultipart(raw, contentType);
+      else {
+        try {
+          parsed = { body: JSON.parse(raw.toString('utf8')), files: [] };
+        } catch {
+          parsed = { body: raw.toString('utf8'), files: [] };
+        }
+      }
+    }
+    const prefix = '/api/v10';
+    // discord.js percent-encodes route segments ('@original' arrives as '%40original').
+    const decoded = url.pathname
+      .split('/')
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment);
+        } catch {
+          return segment;
+        }
+      })
+      .join('/');
+    const path = decoded.startsWith(`${prefix}/`) ? decoded.slice(prefix.length) : decoded;
+    const entry: RestLogEntry = {
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body: parsed.body,
+      status: 0,
+      at: Date.now(),
+      files: parsed.files,
+    };
+
+    const result = this.resolveRequest(entry, url, parsed, req);
+    entry.status = result.status;
+    this.restLog.push(entry);
+    this.emit('rest', entry);
+    this.send(res, result);
+  }
+
+  private resolveRequest(entry: RestLogEntry, url: URL, parsed: ParsedBody, req: IncomingMessage): RouteResult {
+    const { method, path } = entry;
+    const fault = this.faults.find((f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(path));
+    if (fault) {
+      fault.remaining -= 1;
+      return this.faultResult(fault.fault);
+    }
+    if (!/^\/api\/v10\//.test(url.pathname)) {
+      this.unknownRoutes.push(entry);
+      return { status: 404, body: { message: '404: Not Found', code: 0 } };
+    }
+    for (const r of this.routes) {
+      if (r.method !== method) continue;
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      const needsAuth = !path.startsWith('/interactions/') && !path.startsWith('/webhooks/');
+      if (needsAuth && req.headers.authorization !== `Bot ${this.token}`) {
+        return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      }
+      try {
+        return r.handler({
+          method,
+          path,
+          params: m.slice(1),
+          query: url.searchParams,
+          body: parsed.body,
+          files: parsed.files,
+          req,
+        });
+      } catch (error) {
+        if (error instanceof HttpError) return { status: error.status, body: error.body };
+        throw error;
+      }
+    }
+    this.unknownRoutes.push(entry);
+    return { status: 404, body: { message: '404: Not Found', code: 0 } };
+  }
+
+  private faultResult(fault: RestFault): RouteResult {
+    if (fault.status === 429) {
+      const retryAfter = fault.retryAfter ?? 0.05;
+      return {
+        status: 429,
+        headers: {
+          'Retry-After': String(retryAfter),
+          'X-RateLimit-Limit': '5',
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset-After': String(retryAfter),
+          'X-RateLimit-Scope': 'user',
+        },
+        body: fault.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+      };
+    }
+    return { status: fault.status, body: fault.body ?? { message: `Emulated failure ${fault.status}`, code: 0 } };
+  }
+
+  private send(res: ServerResponse, result: RouteResult): void {
+    const headers: Record<string, string> = { ...(result.headers ?? {}) };
+    if (result.status === 204 || result.body === undefined) {
+      res.writeHead(result.status, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(result.body);
+    headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(text));
+    res.writeHead(result.status, headers);
+    res.end(text);
+  }
+
+  private registerRoutes(): void {
+    const app = (appId: string): void => {
+      if (appId !== this.applicationId) throw apiError(403, 50001, 'Missing Access');
+    };
+    const guild = (guildId: string): void => {
+      if (!this.guildIds.includes(guildId)) throw apiError(403, 50001, 'Missing Access');
+    };
+    const param = (ctx: RouteContext, i: number): string => ctx.params[i] ?? '';
+
+    this.route('GET', '/gateway/bot', () => ({
+      status: 200,
+      body: {
+        url: this.gatewayUrl,
+        shards: this.shardCount,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.maxConcurrency },
+      },
+    }));
+    this.route('GET', '/gateway', () => ({ status: 200, body: { url: this.gatewayUrl } }));
+    this.route('GET', '/users/@me', () => ({ status: 200, body: this.botUser() }));
+    this.route('GET', '/users/:id', (ctx) => ({ status: 200, body: this.userObject(param(ctx, 0)) }));
+    const application = (): JsonObject => ({
+      id: this.applicationId,
+      name: this.botUsername,
+      icon: null,
+      description: '',
+      bot_public: false,
+      bot_require_code_grant: false,
+      verify_key: '0'.repeat(64),
+      flags: 0,
+      owner: this.userObject(DEFAULT_USER_ID),
+      team: null,
+      bot: this.botUser(),
+      approximate_guild_count: this.guildIds.length,
+      integration_types_config: { '0': {}, '1': {} },
+    });
+    this.route('GET', '/applications/@me', () => ({ status: 200, body: application() }));
+    this.route('GET', '/oauth2/applications/@me', () => ({ status: 200, body: application() }));
+
+    // --- application commands ---
+    const scopes: Array<[string, (ctx: RouteContext) => string]> = [
+      ['/applications/:app/commands', (ctx) => (app(param(ctx, 0)), 'global')],
+      ['/applications/:app/guilds/:guild/commands', (ctx) => (app(param(ctx, 0)), guild(param(ctx, 1)), param(ctx, 1))],
+    ];
+    for (const [base, scopeOf] of scopes) {
+      this.route('GET', base, (ctx) => ({ status: 200, body: this.commandSets.get(scopeOf(ctx)) ?? [] }));
+      this.route('PUT', base, (ctx) => {
+        const scope = scopeOf(ctx);
+        if (!Array.isArray(ctx.body)) throw invalidFormBody({ _: 'Expected an array of commands' });
+        const errors: Record<string, string> = {};
+        ctx.body.forEach((cmd: unknown, i) => Object.assign(errors, validateCommand(cmd, i)));
+        if (ctx.body.length > 100) errors._ = 'Must be 100 or fewer in length.';
+        if (Object.keys(errors).length) throw invalidFormBody(errors);
+        const previous = this.commandSets.get(scope) ?? [];
+        const next = ctx.body.map((cmd: unknown) => this.storeCommand(cmd, scope, previous));
+        this.commandSets.set(scope, next);
+        this.emit('commandsUpdated', { scope, commands: next });
+        return { status: 200, body: next };
+      });
+      this.route('POST', base, (ctx) => {
+        const scope = scopeOf(ctx);
+        const errors = validateCommand(ctx.body, null);
+        if (Object.keys(errors).length) throw invalidFormBody(errors);
+        const previous = this.commandSets.get(scope) ?? [];
+        const stored = this.storeCommand(ctx.body, scope, previous);
+        const existed = previous.some((c) => c.id === stored.id);
+        this.commandSets.set(scope, [...previous.filter((c) => c.id !== stored.id), stored]);
+        this.emit('commandsUpdated', { scope, commands: this.commandSets.get(scope) });
+        return { status: existed ? 200 : 201, body: stored };
+      });
+      const byId = (ctx: RouteContext, idIndex: number): [string, StoredCommand] => {
+        const scope = scopeOf(ctx);
+        const cmd = (this.commandSets.get(scope) ?? []).find((c) => c.id === param(ctx, idIndex));
+        if (!cmd) throw apiError(404, 10063, 'Unknown application command');
+        return [scope, cmd];
+      };
+      const idIndex = base.includes(':guild') ? 2 : 1;
+      this.route('GET', `${base}/:id`, (ctx) => ({ status: 200, body: byId(ctx, idIndex)[1] }));
+      this.route('PATCH', `${base}/:id`, (ctx) => {
+        const [scope, cmd] = byId(ctx, idIndex);
+        const merged = { ...cmd, ...(isRecord(ctx.body) ? ctx.body : {}) };
+        const errors = validateCommand(merged, null);
+        if (Object.keys(errors).length) throw invalidFormBody(errors);
+        const list = this.commandSets.get(scope) ?? [];
+        const stored = this.storeCommand(merged, scope, list);
+        this.commandSets.set(scope, list.map((c) => (c.id === stored.id ? stored : c)));
+        return { status: 200, body: stored };
+      });
+      this.route('DELETE', `${base}/:id`, (ctx) => {
+        const [scope, cmd] = byId(ctx, idIndex);
+        this.commandSets.set(scope, (this.commandSets.get(scope) ?? []).filter((c) => c.id !== cmd.id));
+        return { status: 204 };
+      });
+    }
+
+    // --- interactions ---
+    this.route('POST', '/interactions/:id/:token/callback', (ctx) => this.onCallback(ctx, param(ctx, 0), param(ctx, 1)));
+    const webhookState = (ctx: RouteContext): InteractionState => {
+      const state = this.interactionsByToken.get(param(ctx, 1));
+      if (param(ctx, 0) !== this.applicationId || !state) throw apiError(404, 10015, 'Unknown Webhook');
+      if (Date.now() - state.dispatchedAt > this.interactionTokenTtlMs) throw apiError(401, 50027, 'Invalid Webhook Token');
+      if (!state.response) throw apiError(404, 10015, 'Unknown Webhook');
+      return state;
+    };
+    const original = (state: InteractionState): JsonObject => {
+      if (!state.original) throw apiError(404, 10008, 'Unknown Message');
+      return state.original;
+    };
+    const base = '/webhooks/:app/:token';
+    this.route('GET', `${base}/messages/@original`, (ctx) => ({ status: 200, body: original(webhookState(ctx)) }));
+    this.route('PATCH', `${base}/messages/@original`, (ctx) => {
+      const state = webhookState(ctx);
+      const current = original(state);
+      const body = asMessagePayload(ctx.body);
+      validateMessage(body, { create: false, hasFiles: ctx.files.length > 0 });
+      state.original = this.patchMessage(current, body);
+      state.edits.push(body);
+      this.emit('interactionEdit', { interactionId: state.id, body });
+      state.events.emit('change');
+      return { status: 200, body: state.original };
+    });
+    this.route('DELETE', `${base}/messages/@original`, (ctx) => {
+      const state = webhookState(ctx);
+      original(state);
+      state.original = null;
+      state.events.emit('change');
+      return { status: 204 };
+    });
+    this.route('POST', base, (ctx) => {
+      const state = webhookState(ctx);
+      const body = asMessagePayload(ctx.body);
+      validateMessage(body, { create: true, hasFiles: ctx.files.length > 0 });
+      const msg = this.messageObject({
+        id: snowflake(),
+        channelId: state.channelId,
+        guildId: state.guildId,
+        payload: body,
+        interaction: state,
+        type: 0,
+      });
+      state.followUps.push(body);
+      state.followUpMessages.set(String(msg.id), msg);
+      this.emit('interactionFollowUp', { interactionId: state.id, body });
+      state.events.emit('change');
+      return ctx.query.get('wait') === 'true' ? { status: 200, body: msg } : { status: 204 };
+    });
+    const followUpMsg = (state: InteractionState, id: string): JsonObject => {
+      const msg = state.followUpMessages.get(id);
+      if (!msg) throw apiError(404, 10008, 'Unknown Message');
+      return msg;
+    };
+    this.route('GET', `${base}/messages/:id`, (ctx) => {
+      const state = webhookState(ctx);
+      return { status: 200, body: followUpMsg(state, param(ctx, 2)) };
+    });
+    this.route('PATCH', `${base}/messages/:id`, (ctx) => {
+      const state = webhookState(ctx);
+      const body = asMessagePayload(ctx.body);
+      validateMessage(body, { create: false, hasFiles: ctx.files.length > 0 });
+      const msg = this.patchMessage(followUpMsg(state, param(ctx, 2)), body);
+      state.followUpMessages.set(param(ctx, 2), msg);
+      return { status: 200, body: msg };
+    });
+    this.route('DELETE', `${base}/messages/:id`, (ctx) => {
+      const state = webhookState(ctx);
+      followUpMsg(state, param(ctx, 2));
+      state.followUpMessages.delete(param(ctx, 2));
+      return { status: 204 };
+    });
+
+    // --- DMs and channels ---
+    this.route('POST', '/users/@me/channels', (ctx) => {
+      const recipient = isRecord(ctx.body) ? ctx.body.recipient_id : undefined;
+      if (typeof recipient !== 'string' || !/^\d{15,20}$/.test(recipient)) {
+        throw invalidFormBody({ recipient_id: 'Value "' + String(recipient) + '" is not snowflake.' });
+      }
+      const channelId = this.dmChannelFor(recipient);
+      return { status: 200, body: this.dmChannelObject(channelId, recipient) };
+    });
+    this.route('GET', '/channels/:id', (ctx) => {
+      const id = param(ctx, 0);
+      const dmUser = this.dmChannels.get(id);
+      if (dmUser) return { status: 200, body: this.dmChannelObject(id, dmUser) };
+      const guildId = this.guildIds.find((g) => this.guildChannelId(g) === id);
+      if (guildId) return { status: 200, body: this.guildChannel(guildId) };
+      throw apiError(404, 10003, 'Unknown Channel');
+    });
+    this.route('POST', '/channels/:id/messages', (ctx) => {
+      const channelId = param(ctx, 0);
+      const dmUser = this.dmChannels.get(channelId);
+      const guildId = this.guildIds.find((g) => this.guildChannelId(g) === channelId) ?? null;
+      if (!dmUser && !guildId) throw apiError(404, 10003, 'Unknown Channel');
+      const body = asMessagePayload(ctx.body);
+      validateMessage(body, { create: true, hasFiles: ctx.files.length > 0 });
+      const msg = this.messageObject({ id: snowflake(), channelId, guildId, payload: body });
+      const at = Date.now();
+      if (dmUser) {
+        const record: DirectMessageRecord = { userId: dmUser, channelId, body, at, files: ctx.files };
+        this.directMessages.push(record);
+        this.emit('directMessage', record);
+      } else {
+        const record: ChannelMessageRecord = { channelId, body, at };
+        this.channelMessages.push(record);
+        this.emit('channelMessage', record);
+      }
+      return { status: 200, body: msg };
+    });
+  }
+
+  private patchMessage(current: JsonObject, body: MessagePayload): JsonObject {
+    const next: Record<string, unknown> = { ...current, edited_timestamp: new Date().toISOString() };
+    for (const key of ['content', 'embeds', 'components', 'attachments', 'poll'] as const) {
+      if (key in body && body[key] !== undefined) next[key] = body[key] ?? (key === 'content' ? '' : []);
+    }
+    // The loading flag (128) clears on the first edit; ephemeral (64) cannot change.
+    const currentFlags = typeof current.flags === 'number' ? current.flags : 0;
+    const bodyFlags = typeof body.flags === 'number' ? body.flags : currentFlags;
+    next.flags = (bodyFlags & ~128 & ~64) | (currentFlags & 64);
+    return toJsonObject(next);
+  }
+
+  private storeCommand(cmd: unknown, scope: string, previous: StoredCommand[]): StoredCommand {
+    const body = toJsonObject(cmd);
+    const type = typeof body.type === 'number' ? body.type : 1;
+    const existing =
+      (typeof body.id === 'string' ? previous.find((c) => c.id === body.id) : undefined) ??
+      previous.find((c) => c.name === body.name && c.type === type);
+    const definition: StoredCommand = {
+      type,
+      name: body.name ?? '',
+      description: body.description ?? '',
+      options: body.options ?? [],
+      default_member_permissions: body.default_member_permissions ?? null,
+      nsfw: body.nsfw ?? false,
+      contexts: body.contexts ?? null,
+      integration_types: body.integration_types ?? [0],
+      name_localizations: body.name_localizations ?? null,
+      description_localizations: body.description_localizations ?? null,
+    };
+    if (body.dm_permission !== undefined) definition.dm_permission = body.dm_permission;
+    const changed = existing ? JSON.stringify(this.definitionOf(existing)) !== JSON.stringify(definition) : true;
+    const stored: StoredCommand = {
+      id: existing && typeof existing.id === 'string' ? existing.id : snowflake(),
+      application_id: this.applicationId,
+      version: !changed && existing && typeof existing.version === 'string' ? existing.version : snowflake(),
+      ...definition,
+    };
+    if (scope !== 'global') stored.guild_id = scope;
+    return stored;
+  }
+
+  private definitionOf(stored: StoredCommand): StoredCommand {
+    const { id: _id, application_id: _a, version: _v, guild_id: _g, ...definition } = stored;
+    return definition;
+  }
+
+  private onCallback(ctx: RouteContext, id: string, token: string): RouteResult {
+    const state = this.interactions.get(id);
+    if (!state || state.token !== token) throw apiError(404, 10062, 'Unknown interaction');
+    if (state.response) throw apiError(400, 40060, 'Interaction has already been acknowledged.');
+    if (Date.now() - state.dispatchedAt > this.interactionDeadlineMs) {
+      this.emit('interactionExpired', { interactionId: id, lateByMs: Date.now() - state.dispatchedAt - this.interactionDeadlineMs });
+      throw apiError(404, 10062, 'Unknown interaction');
+    }
+    if (!isRecord(ctx.body) || typeof ctx.body.type !== 'number') throw invalidFormBody({ type: 'This field is required' });
+    const type = ctx.body.type;
+    const data = ctx.body.data === undefined ? undefined : asMessagePayload(toJson(ctx.body.data));
+    const hasFiles = ctx.files.length > 0;
+    switch (type) {
+      case 4:
+        validateMessage(data ?? {}, { create: true, hasFiles });
+        break;
+      case 7:
+        if (state.type !== 3 && !(state.type === 5 && state.original)) throw apiError(400, 40043, 'Interaction is not a component interaction');
+        validateMessage(data ?? {}, { create: false, hasFiles });
+        break;
+      case 5:
+      case 1:
+        break;
+      case 6:
+        if (state.type !== 3 && !(state.type === 5 && state.original)) throw apiError(400, 40043, 'Interaction is not a component interaction');
+        break;
+      case 9: {
+        if (state.type === 5) throw apiError(400, 40043, 'A modal cannot answer a modal submit');
+        const d = data ?? {};
+        if (typeof d.custom_id !== 'string' || typeof d.title !== 'string' || !Array.isArray(d.components)) {
+          throw invalidFormBody({ 'data.custom_id': 'Modal needs custom_id, title and components' });
+        }
+        break;
+      }
+      default:
+        throw invalidFormBody({ type: `Value "${type}" is not a valid interaction callback type.` });
+    }
+    const at = Date.now();
+    const record: InteractionCallbackRecord = { type, at, files: ctx.files };
+    if (data !== undefined) record.data = data;
+    state.response = record;
+
+    // The resulting @original message.
+    if (type === 4 || type === 5) {
+      const flags = (typeof data?.flags === 'number' ? data.flags : 0) | (type === 5 ? 128 : 0);
+      state.original = this.messageObject({
+        id: snowflake(),
+        channelId: state.channelId,
+        guildId: state.guildId,
+        payload: type === 5 ? { flags } : { ...(data ?? {}), flags },
+        interaction: state,
+        type: state.type === 2 ? 20 : 0,
+      });
+    } else if (type === 7 && state.original) {
+      state.original = this.patchMessage(state.original, data ?? {});
+    }
+    this.emit('interactionResponse', { interactionId: id, type, data, at });
+    state.events.emit('change');
+
+    if (ctx.query.get('with_response') === 'true') {
+      const callbackResponse: JsonObject = {
+        interaction: {
+          id,
+          type: state.type,
+          response_message_id: state.original && type !== 9 ? String(state.original.id) : null,
+          response_message_loading: type === 5,
+          response_message_ephemeral: typeof state.original?.flags === 'number' ? (state.original.flags & 64) !== 0 : false,
+        },
+        resource: type === 9 || type === 6 || !state.original ? { type } : { type, message: state.original },
+      };
+      return { status: 200, body: callbackResponse };
+    }
+    return { status: 204 };
+  }
+}
