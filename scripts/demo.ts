@@ -1,0 +1,236 @@
+// npm run demo — try the bot without any account.
+// Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env, nothing written to
+// disk), plays a short scripted session and prints what a Discord user would see. Pauses between steps only when
+// stdout is a terminal, so piped runs (and the test) finish in a few seconds.
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+import { commands } from '../commands/index.js';
+import { createApp } from '../src/app.js';
+import { startBot, type Bot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import { renderPayload } from '../src/discord/render-text.js';
+import { createLogger } from '../src/logger.js';
+import { openStorage, type Storage } from '../src/storage.js';
+import type { Track } from '../src/spotify/types.js';
+import { RANGE_LABELS } from '../src/top-items.js';
+import { DiscordEmulator, type ComponentPayload, type MessagePayload, type PresencePayload } from '../test/emulators/discord.js';
+import { SpotifyEmulator } from '../test/emulators/spotify.js';
+import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../test/emulators/spotify-fixtures.js';
+import {
+  TEST_DISCORD_TOKEN,
+  TEST_REFRESH_TOKEN,
+  TEST_SPOTIFY_CLIENT_ID,
+  TEST_SPOTIFY_CLIENT_SECRET,
+  validEnv,
+} from '../test/support/env.js';
+
+const OWNER_ID = '200000000000000001';
+const BOT_NAME = 'Spotify Bot';
+const INDENT = '    ';
+const out = (text = ''): void => void process.stdout.write(`${text}\n`);
+const indent = (text: string): string => text.split('\n').map((line) => INDENT + line).join('\n');
+/** A short pause for the reader, only when a person is watching. */
+const beat = (ms = 1_200): Promise<void> =>
+  process.stdout.isTTY ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+
+let step = 0;
+function section(title: string): void {
+  step += 1;
+  const head = `── ${step}. ${title} `;
+  out();
+  out(head + '─'.repeat(Math.max(4, 64 - head.length)));
+}
+
+function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The owner's Spotify app: what it plays, where in the song it is. The emulator serves it as Spotify would. */
+class Player {
+  private track: Track | null = null;
+  private offsetMs = 0;
+  private startedAt = 0;
+  private isPlaying = false;
+
+  constructor(private readonly spotify: SpotifyEmulator) {}
+
+  position(): number {
+    if (!this.track) return 0;
+    const elapsed = this.isPlaying ? Date.now() - this.startedAt : 0;
+    return Math.min(this.track.duration_ms, this.offsetMs + elapsed);
+  }
+
+  play(track: Track, fromMs = 0): void {
+    Object.assign(this, { track, offsetMs: fromMs, startedAt: Date.now(), isPlaying: true });
+    this.sync();
+  }
+
+  /** Story time: the song plays on for `ms` without the demo waiting for it. */
+  later(ms: number): void {
+    if (this.isPlaying) this.offsetMs += ms;
+    out(`… ${Math.round(ms / 1000)} s later`);
+  }
+
+  pause(): void {
+    Object.assign(this, { offsetMs: this.position(), isPlaying: false });
+    this.sync();
+  }
+
+  /** Report the current position to Spotify (the real app does this continuously). */
+  sync(): void {
+    this.spotify.setCurrentlyPlaying(this.track ? playing(this.track, { progressMs: this.position(), isPlaying: this.isPlaying }) : null);
+  }
+}
+
+/** A message as the emulator received it → the shape renderPayload takes (the wire format is the API's). */
+function render(message: MessagePayload): string {
+  return renderPayload({
+    ...(message.content ? { content: message.content } : {}),
+    embeds: (message.embeds ?? []) as APIEmbed[],
+    components: (message.components ?? []) as unknown as APIActionRowComponent<APIButtonComponent>[],
+  });
+}
+
+/** The bot's status as Discord shows it next to its name, from the op 3 payload the gateway received. */
+function statusLine(presence: PresencePayload): string {
+  const dot = ({ online: '🟢', idle: '🌙', dnd: '⛔' } as Record<string, string>)[presence.status] ?? '⚫';
+  const activity = presence.activities.find((a) => a.type === 2);
+  if (!activity) return `${dot} ${BOT_NAME} — (no activity)`;
+  const head = `${dot} ${BOT_NAME} — `;
+  const artists = activity.state ? `\n${' '.repeat(head.length + 'Listening to '.length)}${activity.state}` : '';
+  return `${head}Listening to ${activity.name}${artists}`;
+}
+
+async function main(): Promise<void> {
+  out('🎧 spotify-nowplaying-bot demo — the real bot, with Discord and Spotify emulated on 127.0.0.1');
+
+  const spotify = await SpotifyEmulator.start({ clientId: TEST_SPOTIFY_CLIENT_ID, clientSecret: TEST_SPOTIFY_CLIENT_SECRET });
+  const cleanup: Array<() => Promise<void>> = [() => spotify.close()];
+  let bot: Bot | null = null;
+  try {
+    spotify.addRefreshToken(TEST_REFRESH_TOKEN);
+    const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, botUsername: BOT_NAME });
+    cleanup.unshift(() => discord.close());
+    const config = loadConfig(
+      validEnv({
+        DISCORD_TOKEN: discord.token,
+        DISCORD_CLIENT_ID: discord.applicationId,
+        DISCORD_API_URL: discord.apiUrl,
+        BOT_OWNER_ID: OWNER_ID,
+        SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+        SPOTIFY_API_URL: spotify.apiUrl,
+        STORAGE_URL: 'memory://',
+        PRESENCE_CRON: 'off', // the demo runs each presence tick itself
+      }),
+    );
+    const logger = createLogger({ level: 'warn', secrets: [config.discord.token, config.spotify.clientSecret, TEST_REFRESH_TOKEN] });
+    const storage: Storage = await openStorage(config.storageUrl, { logger: logger.child('storage') });
+    cleanup.unshift(() => storage.close());
+    // Every step reads Spotify afresh (in production one answer serves everything within 2 s).
+    const app = createApp(config, logger, storage, { listeningFreshnessMs: 0 });
+    const player = new Player(spotify);
+
+    section('The bot starts');
+    bot = await startBot(app, { commands });
+    await bot.ready;
+    const registered = (discord.commands() as Array<{ name: string }>).map((c) => `/${c.name}`);
+    out(`Bot online as ${bot.client.user?.tag ?? BOT_NAME}, ${registered.length} slash commands registered: ${registered.join(' ')}`);
+    const running = bot;
+
+    /** Runs one presence tick and prints the status Discord now shows. */
+    const showStatus = async (): Promise<void> => {
+      const next = discord.waitFor<{ payload: PresencePayload }>('presence'); // the op 3 the gateway receives
+      player.sync();
+      await running.presence.tick();
+      const update = await next;
+      out('Bot status in the member list:');
+      out(indent(statusLine(update.payload)));
+    };
+
+    /** A user types a slash command in a server; prints the reply as they see it. */
+    const slash = async (label: string, name: string, options: Array<{ name: string; type: number; value: string | number }> = []) => {
+      player.sync();
+      out(`> ${label}`);
+      const interaction = discord.slashCommand({ name, options, username: 'alex' });
+      const message = await interaction.finalMessage();
+      out(indent(render(message)));
+      return { message, id: String(interaction.originalMessage?.id ?? interaction.id) };
+    };
+
+    const blinding = makeTrack(); // Blinding Lights — The Weeknd, 3:20
+    section('The owner starts playing a song on Spotify');
+    player.play(blinding, 62_000);
+    out(`Owner ▶ ${blinding.name} — ${blinding.artists.map((a) => a.name).join(', ')} (at ${clock(player.position())} of ${clock(blinding.duration_ms)})`);
+    await showStatus();
+    await beat();
+
+    section('Someone in the server asks what is playing');
+    await slash('/nowplaying', 'nowplaying');
+    await beat(2_000);
+
+    const tears = makeTrack({
+      name: 'Save Your Tears (with Ariana Grande) - Remix',
+      albumName: 'Save Your Tears (Remix)',
+      artists: [makeSimplifiedArtist('The Weeknd'), makeSimplifiedArtist('Ariana Grande')],
+      duration_ms: 191_013,
+    });
+    section('The owner skips to the next song');
+    player.play(tears);
+    out(`Owner ⏭ ${tears.name}`);
+    await showStatus();
+    await beat(800);
+    player.later(45_000);
+    await slash('/nowplaying', 'nowplaying');
+    await beat(2_000);
+
+    section('The owner pauses');
+    player.later(20_000);
+    player.pause();
+    out(`Owner ⏸ (at ${clock(player.position())})`);
+    await showStatus();
+    await beat(800);
+    await slash('/nowplaying', 'nowplaying');
+    await beat(2_000);
+
+    section('Top tracks, 25 of them, 10 per page');
+    spotify.setTop('tracks', makeTracks(50));
+    const first = await slash('/toptracks limit:25', 'toptracks', [{ name: 'limit', type: 4, value: 25 }]);
+    await beat(1_500);
+    const buttons = (first.message.components ?? []).flatMap((row: ComponentPayload) => row.components ?? []);
+    const next = buttons.find((b) => String(b.label).includes('Next'));
+    if (!next?.custom_id) throw new Error('the /toptracks reply has no Next button');
+    out('alex presses [ Next ▶ ]');
+    const press = discord.pressButton({ customId: next.custom_id, message: { ...first.message, id: first.id }, username: 'alex' });
+    const update = await press.response();
+    out(update.type === 7 ? '(the same message, updated in place)' : `(answered with callback type ${update.type})`);
+    out(indent(render(update.data ?? {})));
+    await beat(2_000);
+
+    section('Top artists of the last year');
+    spotify.setTop('artists', makeArtists(20), 'long_term');
+    await slash(`/topartists range:${RANGE_LABELS.long_term}`, 'topartists', [{ name: 'range', type: 3, value: 'long_term' }]);
+    await beat(1_500);
+
+    section('Summary');
+    out(
+      `Spotify requests made: ${spotify.count('token')} token, ${spotify.count('currently-playing')} currently-playing, ` +
+        `${spotify.count('top')} top`,
+    );
+    out(`Discord presence updates sent: ${discord.presenceUpdates.length}`);
+    out(`Interactions answered: ${discord.restLog.filter((r) => r.path.endsWith('/callback') && r.status < 300).length}`);
+  } finally {
+    await bot?.stop();
+    for (const close of cleanup) await close();
+  }
+  out('Stopped the bot and both emulators.');
+}
+
+main().then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,55 @@
+// `npm run demo` end to end: a fresh process with no Discord/Spotify settings at all runs the scripted session
+// against the emulators, prints the user's view and exits 0, quickly.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function envWithoutAccounts(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('DISCORD_') || key.startsWith('SPOTIFY_')) delete env[key];
+  }
+  return env;
+}
+
+describe('npm run demo', () => {
+  it('runs the scripted session without accounts and exits 0 within 60 s', async () => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+      cwd: ROOT,
+      env: envWithoutAccounts(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    clearTimeout(killer);
+    const elapsed = Date.now() - started;
+
+    expect(code, `stderr:\n${stderr}\nstdout:\n${stdout}`).toBe(0);
+    expect(elapsed).toBeLessThan(60_000);
+    expect(stdout).toContain('3 slash commands registered: /nowplaying /toptracks /topartists');
+    expect(stdout).toMatch(/🟢 Spotify Bot — Listening to Blinding Lights\n\s+The Weeknd/);
+    expect(stdout).toMatch(/Listening to Save Your Tears .*\n\s+The Weeknd, Ariana Grande/);
+    expect(stdout).toContain('> /nowplaying\n    │ ▶ Now playing\n    │ Blinding Lights\n');
+    expect(stdout).toMatch(/│ 1:0\d .* 3:20/);
+    expect(stdout).toContain('Spotify Bot — (no activity)');
+    expect(stdout).toContain('│ ⏸ Paused');
+    expect(stdout).toContain('Page 1/3');
+    expect(stdout).toContain('[ Next ▶ ]');
+    expect(stdout).toContain('Page 2/3');
+    expect(stdout).toContain('(the same message, updated in place)');
+    expect(stdout).toContain('Top artists · Last year');
+    expect(stdout).toMatch(/Spotify requests made: \d+ token, \d+ currently-playing, \d+ top/);
+    expect(stdout).toMatch(/Discord presence updates sent: 3/);
+    expect(stdout).toContain('Stopped the bot and both emulators.');
+    // The bot's own log lines stay out of the user's view.
+    expect(stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (debug|info)/);
+  }, 70_000);
+});
