@@ -1,6 +1,7 @@
 // The one object handlers receive: config, storage, the owner's Spotify client and the services built on it.
 // Built once in src/index.ts (and by tests); no global singletons.
 import type { Config } from './config.js';
+import { GrantHealth } from './grant-health.js';
 import { ListeningService } from './listening.js';
 import type { Logger } from './logger.js';
 import { SpotifyClient } from './spotify/client.js';
@@ -22,6 +23,10 @@ export interface App {
   now: () => number;
   /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
   deferAfterMs: number;
+  /** Expiry warnings and dead-grant notices for the owner's Spotify grant. */
+  health: GrantHealth;
+  /** DM the bot owner; the Discord bot installs the real one when it connects. Resolves false if nothing was sent. */
+  notifyOwner: (text: string) => Promise<boolean>;
 }
 
 export interface AppTuning {
@@ -64,5 +69,25 @@ export function createApp(config: Config, logger: Logger, storage: Storage, tuni
     now,
     ...(tuning.topTtlMs !== undefined ? { ttlMs: tuning.topTtlMs } : {}),
   });
-  return { config, logger, storage, tokens, spotify, listening, top, now, deferAfterMs: tuning.deferAfterMs ?? 1_500 };
+  const app: App = {
+    config,
+    logger,
+    storage,
+    tokens,
+    spotify,
+    listening,
+    top,
+    now,
+    deferAfterMs: tuning.deferAfterMs ?? 1_500,
+    notifyOwner: async () => false,
+    health: new GrantHealth({
+      tokens,
+      storage,
+      logger: logger.child('spotify'),
+      account: OWNER_ACCOUNT,
+      notifyOwner: (text) => app.notifyOwner(text),
+      now,
+    }),
+  };
+  return app;
 }

@@ -65,6 +65,18 @@ export async function startBot(app: App, options: StartBotOptions): Promise<Bot>
                 }),
               (error: unknown) => logger.error('could not register slash commands', { error }),
             );
+      app.notifyOwner = async (text) => {
+        const ownerId = app.config.discord.ownerId;
+        if (!ownerId) return false;
+        try {
+          await readyClient.users.send(ownerId, { content: text });
+          return true;
+        } catch (error) {
+          logger.warn('could not DM the bot owner', { error });
+          return false;
+        }
+      };
+      app.health.start();
       presence.start();
       if (app.config.presenceCron) void presence.tick();
       void sync.then(resolve);
@@ -78,6 +90,7 @@ export async function startBot(app: App, options: StartBotOptions): Promise<Bot>
     presence,
     ready,
     async stop(): Promise<void> {
+      app.health.stop();
       await presence.stop();
       await client.destroy();
     },

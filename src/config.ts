@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { validate as validateCron } from 'node-cron';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { checkRedirectUri } from './spotify/authorization.js';
 
 export interface Config {
   discord: {
@@ -22,6 +23,8 @@ export interface Config {
     refreshTokenGrantedAt: number | null;
     accountsUrl: string;
     apiUrl: string;
+    /** Where Spotify sends the browser after consent (registered in the Spotify app); used by /spotify login. */
+    redirectUri: string;
   };
   /** node-cron expression, or null when the presence job is off. */
   presenceCron: string | null;
@@ -32,6 +35,7 @@ export interface Config {
 export const DEFAULTS = {
   SPOTIFY_ACCOUNTS_URL: 'https://accounts.spotify.com',
   SPOTIFY_API_URL: 'https://api.spotify.com/v1',
+  SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:8888/callback',
   DISCORD_API_URL: 'https://discord.com/api',
   PRESENCE_CRON: '*/15 * * * * *',
   STORAGE_URL: 'sqlite://data/bot.sqlite',
@@ -173,6 +177,10 @@ export function loadConfig(env: Env): Config {
     else problems.push('SPOTIFY_REFRESH_TOKEN_GRANTED_AT must be an ISO date (e.g. 2026-11-28T12:00:00Z) — `npm run authorize` writes it');
   }
 
+  const redirectUri = value('SPOTIFY_REDIRECT_URI') ?? DEFAULTS.SPOTIFY_REDIRECT_URI;
+  const redirectProblem = checkRedirectUri(redirectUri);
+  if (redirectProblem) problems.push(`SPOTIFY_REDIRECT_URI: ${redirectProblem}`);
+
   const cronRaw = value('PRESENCE_CRON') ?? DEFAULTS.PRESENCE_CRON;
   let presenceCron: string | null = cronRaw;
   if (cronRaw.toLowerCase() === 'off') presenceCron = null;
@@ -203,6 +211,7 @@ export function loadConfig(env: Env): Config {
       refreshTokenGrantedAt,
       accountsUrl: url('SPOTIFY_ACCOUNTS_URL', DEFAULTS.SPOTIFY_ACCOUNTS_URL),
       apiUrl: url('SPOTIFY_API_URL', DEFAULTS.SPOTIFY_API_URL),
+      redirectUri,
     },
     presenceCron,
     storageUrl,

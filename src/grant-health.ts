@@ -1,0 +1,124 @@
+// Watches the owner's Spotify grant: refresh tokens die 6 months after consent (refreshing doesn't extend it).
+// - From 14 days before expiry: a warning log line at start and daily, and ONE DM to the owner per grant.
+// - When Spotify declares the grant dead (invalid_grant): ONE DM to the owner per dead token, explaining what to do.
+// DMs already sent are remembered in storage, so restarts don't repeat them.
+import type { Logger } from './logger.js';
+import { refreshTokenExpiry } from './spotify/authorization.js';
+import type { SpotifyAuthError } from './spotify/errors.js';
+import { fingerprint, type StoredGrant, type TokenManager } from './spotify/tokens.js';
+import type { Storage } from './storage.js';
+
+export const WARN_BEFORE_EXPIRY_MS = 14 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface GrantHealthStatus {
+  /** When consent was given (or, if unknown, when the bot first saw the token). */
+  grantedAt: number;
+  grantedAtKnown: boolean;
+  expiresAt: number;
+  daysLeft: number;
+  expiringSoon: boolean;
+  dead: SpotifyAuthError | null;
+  grant: StoredGrant;
+}
+
+export interface GrantHealthOptions {
+  tokens: TokenManager;
+  storage: Storage;
+  logger: Logger;
+  account: string;
+  /** Sends a DM to the bot owner; resolves false when there is no owner or it failed. */
+  notifyOwner: (text: string) => Promise<boolean>;
+  now?: () => number;
+}
+
+export function grantTimeline(grant: StoredGrant, now: number): Omit<GrantHealthStatus, 'dead' | 'grant'> {
+  const grantedAt = grant.grantedAt ?? grant.firstSeenAt;
+  const expiresAt = refreshTokenExpiry(new Date(grantedAt)).getTime();
+  return {
+    grantedAt,
+    grantedAtKnown: grant.grantedAt !== null,
+    expiresAt,
+    daysLeft: Math.max(0, Math.ceil((expiresAt - now) / DAY_MS)),
+    expiringSoon: expiresAt - now <= WARN_BEFORE_EXPIRY_MS,
+  };
+}
+
+const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export class GrantHealth {
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: GrantHealthOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Check now, then daily; and listen for a dead grant. */
+  start(): void {
+    if (this.timer) return;
+    this.unsubscribe = this.options.tokens.onAuthFailure((account, error) => {
+      if (account === this.options.account && error.reason === 'invalid_grant') void this.onDeadGrant(error);
+    });
+    void this.check();
+    this.timer = setInterval(() => void this.check(), DAY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  async status(): Promise<GrantHealthStatus | null> {
+    const grant = await this.options.tokens.currentGrant(this.options.account);
+    if (!grant) return null;
+    return {
+      ...grantTimeline(grant, this.now()),
+      dead: this.options.tokens.deadGrantError(this.options.account),
+      grant,
+    };
+  }
+
+  /** The expiry check: a warning line while within 14 days, and one DM per grant. */
+  async check(): Promise<GrantHealthStatus | null> {
+    const status = await this.status().catch(() => null);
+    if (!status || !status.expiringSoon || status.dead) return status;
+    const { logger } = this.options;
+    const expired = status.expiresAt <= this.now();
+    logger.warn(
+      expired
+        ? 'the Spotify refresh token has passed its 6-month lifetime; run `npm run authorize` (or /spotify login)'
+        : 'the Spotify refresh token expires soon; run `npm run authorize` (or /spotify login) before then',
+      { expires: isoDate(status.expiresAt), daysLeft: status.daysLeft, consentKnown: status.grantedAtKnown },
+    );
+    const key = `health:expiry-dm:${fingerprint(status.grant.refreshToken)}`;
+    if (!(await this.options.storage.get<boolean>(key))) {
+      const sent = await this.options.notifyOwner(
+        `⚠️ The bot's link to your Spotify account expires on **${isoDate(status.expiresAt)}** ` +
+          `(${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent).\n` +
+          'Renew it before then: run `/spotify login` here, or `npm run authorize` on the bot\'s machine and restart it.',
+      );
+      if (sent) await this.options.storage.set(key, true);
+    }
+    return status;
+  }
+
+  private async onDeadGrant(error: SpotifyAuthError): Promise<void> {
+    const grant = await this.options.tokens.currentGrant(this.options.account).catch(() => null);
+    const key = `health:dead-dm:${grant ? fingerprint(grant.refreshToken) : 'none'}`;
+    if (await this.options.storage.get<boolean>(key)) return;
+    // Mark first, so concurrent failures can't send two.
+    await this.options.storage.set(key, true);
+    const sent = await this.options.notifyOwner(
+      '❌ Spotify no longer accepts the bot\'s authorization (it was revoked, the password changed, or the 6-month ' +
+        'lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\n' +
+        'To fix it: run `/spotify login` here (works from anywhere), or `npm run authorize` on the bot\'s machine. ' +
+        `The bot picks the new authorization up without a restart.${error.description ? `\n(Spotify said: ${error.description})` : ''}`,
+    );
+    if (!sent) await this.options.storage.delete(key);
+  }
+}
