@@ -1,7 +1,7 @@
 // /nowplaying — what the owner is listening to on Spotify right now.
 import { SlashCommandBuilder } from '@discordjs/builders';
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { App } from '../src/app.js';
+import type { BotServices } from '../src/services.js';
 import { CONTEXTS, INTEGRATION_TYPES } from '../src/discord/availability.js';
 import { nowPlayingReply } from '../src/discord/replies.js';
 import { respondWithReply } from '../src/discord/respond.js';
@@ -12,7 +12,7 @@ export const data = new SlashCommandBuilder()
   .setIntegrationTypes(INTEGRATION_TYPES)
   .setContexts(CONTEXTS);
 
-export async function execute(interaction: ChatInputCommandInteraction, app: App): Promise<void> {
+export async function execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void> {
   await respondWithReply(
     interaction,
     async () => nowPlayingReply(await app.listening.current(), app.now()),

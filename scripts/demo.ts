@@ -5,7 +5,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
-import { startBot, type Bot } from '../src/bot.js';
+import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { renderPayload } from '../src/discord/render-text.js';
 import { createLogger } from '../src/logger.js';
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     const player = new Player(spotify);
 
     section('The bot starts');
-    bot = await startBot(app, { commands });
+    bot = await startAppBot(app, { commands });
     await bot.ready;
     const registered = (discord.commands() as Array<{ name: string }>).map((c) => `/${c.name}`);
     out(`Bot online as ${bot.client.user?.tag ?? BOT_NAME}, ${registered.length} slash commands registered: ${registered.join(' ')}`);

@@ -1,5 +1,6 @@
 // The one object handlers receive: config, storage, the owner's Spotify client and the services built on it.
 // Built once in src/index.ts (and by tests); no global singletons.
+import { AccountService } from './account.js';
 import type { Config } from './config.js';
 import { GrantHealth } from './grant-health.js';
 import { ListeningService } from './listening.js';
@@ -8,6 +9,7 @@ import { SpotifyClient } from './spotify/client.js';
 import { TokenManager } from './spotify/tokens.js';
 import type { Storage } from './storage.js';
 import { TopItemsService } from './top-items.js';
+import type { BotServices } from './services.js';
 
 /** The account key of the bot owner's Spotify grant. */
 export const OWNER_ACCOUNT = 'owner';
@@ -27,6 +29,7 @@ export interface App {
   health: GrantHealth;
   /** DM the bot owner; the Discord bot installs the real one when it connects. Resolves false if nothing was sent. */
   notifyOwner: (text: string) => Promise<boolean>;
+  account: AccountService;
 }
 
 export interface AppTuning {
@@ -69,6 +72,14 @@ export function createApp(config: Config, logger: Logger, storage: Storage, tuni
     now,
     ...(tuning.topTtlMs !== undefined ? { ttlMs: tuning.topTtlMs } : {}),
   });
+  const health = new GrantHealth({
+    tokens,
+    storage,
+    logger: logger.child('spotify'),
+    account: OWNER_ACCOUNT,
+    notifyOwner: (text) => app.notifyOwner(text),
+    now,
+  });
   const app: App = {
     config,
     logger,
@@ -80,14 +91,30 @@ export function createApp(config: Config, logger: Logger, storage: Storage, tuni
     now,
     deferAfterMs: tuning.deferAfterMs ?? 1_500,
     notifyOwner: async () => false,
-    health: new GrantHealth({
+    health,
+    account: new AccountService({
+      account: OWNER_ACCOUNT,
+      spotifyApp: config.spotify,
       tokens,
+      spotify,
+      health,
       storage,
       logger: logger.child('spotify'),
-      account: OWNER_ACCOUNT,
-      notifyOwner: (text) => app.notifyOwner(text),
       now,
     }),
   };
   return app;
+}
+
+/** The services commands and presence use, backed by this process's App. */
+export function servicesOf(app: App): BotServices {
+  return {
+    config: app.config,
+    logger: app.logger,
+    now: app.now,
+    deferAfterMs: app.deferAfterMs,
+    listening: app.listening,
+    top: app.top,
+    account: app.account,
+  };
 }

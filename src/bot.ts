@@ -1,10 +1,13 @@
 // The running bot: Discord client + command dispatch + command sync on ready + presence job.
+// `startBot` needs only BotServices (so a shard can run it with IPC-backed services); `startAppBot` is the
+// single-process bot that also owns the Spotify grant's health checks and DMs the owner through its client.
 import { Events, type Client } from 'discord.js';
-import type { App } from './app.js';
+import { servicesOf, type App } from './app.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommands, type CommandScope } from './discord/command-sync.js';
 import { PresenceJob } from './discord/presence.js';
+import type { BotServices } from './services.js';
 
 export interface Bot {
   client: Client;
@@ -18,44 +21,50 @@ export interface StartBotOptions {
   commands: readonly SlashCommand[];
   /** Check and register commands when ready (default true). */
   syncCommands?: boolean;
+  /** Poll on PRESENCE_CRON (default true); false when the state is pushed in with `presence.apply`. */
+  pollPresence?: boolean;
   shards?: number[];
   shardCount?: number;
+  /** Runs once the client is ready, before commands are synced. */
+  onReady?: (client: Client<true>) => void;
 }
 
-export function commandScope(app: App): CommandScope {
-  const guildId = app.config.discord.guildId;
+export function commandScope(guildId: string | null): CommandScope {
   return guildId ? { kind: 'guild', guildId } : { kind: 'global' };
 }
 
-export async function startBot(app: App, options: StartBotOptions): Promise<Bot> {
-  const logger = app.logger.child('discord');
-  const client = createDiscordClient(app.config.discord.apiUrl, {
+export async function startBot(services: BotServices, options: StartBotOptions): Promise<Bot> {
+  const { config } = services;
+  const logger = services.logger.child('discord');
+  const client = createDiscordClient(config.discord.apiUrl, {
     ...(options.shards ? { shards: options.shards } : {}),
     ...(options.shardCount ? { shardCount: options.shardCount } : {}),
   });
-  attachDispatcher(client, options.commands, app);
+  attachDispatcher(client, options.commands, services);
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, code: event.code }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway session resumed', { shardId }));
 
+  const polling = options.pollPresence !== false;
   const presence = new PresenceJob({
     client,
-    read: () => app.listening.current(),
-    cron: app.config.presenceCron,
-    logger: app.logger.child('presence'),
+    read: () => services.listening.current(),
+    cron: polling ? config.presenceCron : null,
+    logger: services.logger.child('presence'),
   });
 
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
       logger.info('connected to Discord', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size });
+      options.onReady?.(readyClient);
       const sync =
         options.syncCommands === false
           ? Promise.resolve()
           : syncCommands({
               rest: client.rest,
-              applicationId: app.config.discord.clientId,
-              scope: commandScope(app),
+              applicationId: config.discord.clientId,
+              scope: commandScope(config.discord.guildId),
               definitions: options.commands.map((c) => c.data),
             }).then(
               (result) =>
@@ -65,34 +74,53 @@ export async function startBot(app: App, options: StartBotOptions): Promise<Bot>
                 }),
               (error: unknown) => logger.error('could not register slash commands', { error }),
             );
-      app.notifyOwner = async (text) => {
-        const ownerId = app.config.discord.ownerId;
-        if (!ownerId) return false;
-        try {
-          await readyClient.users.send(ownerId, { content: text });
-          return true;
-        } catch (error) {
-          logger.warn('could not DM the bot owner', { error });
-          return false;
-        }
-      };
-      app.health.start();
       presence.start();
-      if (app.config.presenceCron) void presence.tick();
+      if (polling && config.presenceCron) void presence.tick();
       void sync.then(resolve);
     });
   });
 
-  await client.login(app.config.discord.token);
+  await client.login(config.discord.token);
 
   return {
     client,
     presence,
     ready,
     async stop(): Promise<void> {
-      app.health.stop();
       await presence.stop();
       await client.destroy();
+    },
+  };
+}
+
+/** DM the owner through a connected client; false when no owner is set or Discord refused. */
+export function ownerNotifier(client: Client<true>, ownerId: string | null, logger: App['logger']) {
+  return async (text: string): Promise<boolean> => {
+    if (!ownerId) return false;
+    try {
+      await client.users.send(ownerId, { content: text });
+      return true;
+    } catch (error) {
+      logger.warn('could not DM the bot owner', { error });
+      return false;
+    }
+  };
+}
+
+/** The whole bot in this process: Discord + Spotify + grant health. */
+export async function startAppBot(app: App, options: Omit<StartBotOptions, 'onReady'>): Promise<Bot> {
+  const bot = await startBot(servicesOf(app), {
+    ...options,
+    onReady: (client) => {
+      app.notifyOwner = ownerNotifier(client, app.config.discord.ownerId, app.logger.child('discord'));
+      app.health.start();
+    },
+  });
+  return {
+    ...bot,
+    async stop(): Promise<void> {
+      app.health.stop();
+      await bot.stop();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Entry: config → storage → Spotify → bot → presence job; clean shutdown on SIGINT/SIGTERM.
 import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
-import { startBot, type Bot } from './bot.js';
+import { startAppBot, type Bot } from './bot.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
   try {
-    bot = await startBot(app, { commands });
+    bot = await startAppBot(app, { commands });
   } catch (error) {
     logger.error('could not log in to Discord', { error });
     process.stderr.write(

@@ -4,7 +4,9 @@
 //   memory://                  in-process, for tests and throwaway runs
 // Opening checks the store for real (a write and a read), so a bad path or a Redis that is down is one clear
 // startup error. After start, a failing store never throws into the bot: reads miss, writes report false, and
-// each distinct failure is logged once until the store works again.
+// each distinct failure is logged once until that kind of operation (read or write) works again. While writes
+// fail, this process still reads its own writes: a value it could not write (or a key it could not delete) is
+// served from memory until a write to that key succeeds, so a stale stored value can't come back.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
@@ -94,18 +96,33 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   // keyv re-emits store errors; without a listener an 'error' event would crash the process.
   keyv.on('error', () => {});
 
+  // Failures are remembered per kind of operation: a read that works says nothing about writes (an unwritable
+  // SQLite file still reads fine), so only a working write ends a write failure, and the other way round.
+  type OpKind = 'read' | 'write';
   const failing = new Set<string>();
-  const failed = (op: string, error: unknown): void => {
+  const failed = (op: 'get' | 'set' | 'delete' | 'close', error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
-    const key = `${op}:${message}`;
+    const key = `${op === 'get' ? 'read' : 'write'}:${message}`;
     if (failing.has(key)) return;
     failing.add(key);
     logger.warn('storage operation failed', { store: kind, op, error: message });
   };
-  const recovered = (): void => {
-    if (failing.size === 0) return;
-    failing.clear();
-    logger.info('storage works again', { store: kind });
+  const recovered = (opKind: OpKind): void => {
+    let cleared = false;
+    for (const key of failing) {
+      if (!key.startsWith(`${opKind}:`)) continue;
+      failing.delete(key);
+      cleared = true;
+    }
+    if (cleared && failing.size === 0) logger.info('storage works again', { store: kind });
+  };
+  // Writes the store refused, kept so this process reads its own writes (undefined value = deleted).
+  const unwritten = new Map<string, { value: unknown; expiresAt: number }>();
+  const fromMemory = (key: string): { value: unknown } | null => {
+    const entry = unwritten.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) return { value: undefined };
+    return { value: entry.value };
   };
 
   // Prove the store works before the bot relies on it.
@@ -127,9 +144,11 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     kind,
     description,
     async get<T>(key: string): Promise<T | undefined> {
+      const remembered = fromMemory(key);
+      if (remembered) return remembered.value as T | undefined;
       try {
-        const value = (await withTimeout(keyv.get<T>(key), opTimeout, `storage get ${key}`)) as T | undefined;
-        recovered();
+        const value = (await withTimeout(keyv.get<T>(key), opTimeout, 'storage get')) as T | undefined;
+        recovered('read');
         return value;
       } catch (error) {
         failed('get', error);
@@ -138,21 +157,25 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     },
     async set<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
       try {
-        await withTimeout(keyv.set(key, value, ttlMs), opTimeout, `storage set ${key}`);
-        recovered();
+        await withTimeout(keyv.set(key, value, ttlMs), opTimeout, 'storage set');
+        unwritten.delete(key);
+        recovered('write');
         return true;
       } catch (error) {
         failed('set', error);
+        unwritten.set(key, { value, expiresAt: ttlMs ? Date.now() + ttlMs : Infinity });
         return false;
       }
     },
     async delete(key: string): Promise<boolean> {
       try {
-        const deleted = await withTimeout(keyv.delete(key), opTimeout, `storage delete ${key}`);
-        recovered();
+        const deleted = await withTimeout(keyv.delete(key), opTimeout, 'storage delete');
+        unwritten.delete(key);
+        recovered('write');
         return deleted;
       } catch (error) {
         failed('delete', error);
+        unwritten.set(key, { value: undefined, expiresAt: Infinity });
         return false;
       }
     },

@@ -25,10 +25,10 @@ function buttons(message: { components?: Array<{ components?: Array<Record<strin
 }
 
 describe('start-up', () => {
-  it('registers the three commands globally, and a restart writes nothing', async () => {
+  it('registers the commands globally, and a restart writes nothing', async () => {
     const h = await start();
     const registered = h.discord.commands() as Array<{ name: string; integration_types: number[]; contexts: number[] }>;
-    expect(registered.map((c) => c.name).sort()).toEqual(['nowplaying', 'topartists', 'toptracks']);
+    expect(registered.map((c) => c.name).sort()).toEqual(['nowplaying', 'spotify', 'topartists', 'toptracks']);
     for (const command of registered) {
       expect(command.integration_types).toEqual([0, 1]);
       expect(command.contexts).toEqual([0, 1, 2]);
@@ -37,9 +37,9 @@ describe('start-up', () => {
     expect(writes()).toBe(1);
 
     await h.bot.stop();
-    const { startBot } = await import('../src/bot.js');
+    const { startAppBot } = await import('../src/bot.js');
     const { commands } = await import('../commands/index.js');
-    h.bot = await startBot(h.app, { commands });
+    h.bot = await startAppBot(h.app, { commands });
     await h.bot.ready;
     expect(writes()).toBe(1);
     expect(h.discord.restLog.filter((r) => r.method === 'GET' && r.path.endsWith('/commands')).length).toBe(2);
@@ -47,7 +47,7 @@ describe('start-up', () => {
 
   it('registers in the guild when DISCORD_GUILD_ID is set', async () => {
     const h = await start({ discord: { guildIds: ['300000000000000001'] }, env: { DISCORD_GUILD_ID: '300000000000000001' } });
-    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(3);
+    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(4);
     expect(h.discord.commands()).toEqual([]);
   });
 });
@@ -156,9 +156,9 @@ describe('/toptracks and /topartists', () => {
 
     // Restart the bot: the button still works because its id carries the state.
     await h.bot.stop();
-    const { startBot } = await import('../src/bot.js');
+    const { startAppBot } = await import('../src/bot.js');
     const { commands } = await import('../commands/index.js');
-    h.bot = await startBot(h.app, { commands });
+    h.bot = await startAppBot(h.app, { commands });
     await h.bot.ready;
 
     const press = h.discord.pressButton({ customId: String(next.custom_id), message: { id: '1', ...first } });

@@ -34,7 +34,7 @@ describe('npm run demo', () => {
 
     expect(code, `stderr:\n${stderr}\nstdout:\n${stdout}`).toBe(0);
     expect(elapsed).toBeLessThan(60_000);
-    expect(stdout).toContain('3 slash commands registered: /nowplaying /toptracks /topartists');
+    expect(stdout).toContain('4 slash commands registered: /nowplaying /toptracks /topartists /spotify');
     expect(stdout).toMatch(/🟢 Spotify Bot — Listening to Blinding Lights\n\s+The Weeknd/);
     expect(stdout).toMatch(/Listening to Save Your Tears .*\n\s+The Weeknd, Ariana Grande/);
     expect(stdout).toContain('> /nowplaying\n    │ ▶ Now playing\n    │ Blinding Lights\n');

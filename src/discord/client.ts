@@ -10,7 +10,7 @@ import {
   type Interaction,
   type RepliableInteraction,
 } from 'discord.js';
-import type { App } from '../app.js';
+import type { BotServices } from '../services.js';
 import type { SlashCommand } from './command.js';
 import { errorReply } from './replies.js';
 
@@ -59,7 +59,7 @@ function findByCustomId(commands: readonly SlashCommand[], customId: string): Sl
 export async function dispatchInteraction(
   interaction: Interaction,
   commands: readonly SlashCommand[],
-  app: App,
+  app: BotServices,
 ): Promise<void> {
   const logger = app.logger.child('discord');
   let what = `interaction type ${interaction.type}`;
@@ -96,7 +96,7 @@ class UnknownInteractionError extends Error {
   override name = 'UnknownInteractionError';
 }
 
-export function attachDispatcher(client: Client, commands: readonly SlashCommand[], app: App): void {
+export function attachDispatcher(client: Client, commands: readonly SlashCommand[], app: BotServices): void {
   client.on(Events.InteractionCreate, (interaction) => {
     void dispatchInteraction(interaction, commands, app);
   });

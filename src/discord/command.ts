@@ -5,7 +5,7 @@ import type {
   ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { App } from '../app.js';
+import type { BotServices } from '../services.js';
 
 export interface CommandDefinition {
   readonly name: string;
@@ -14,9 +14,9 @@ export interface CommandDefinition {
 
 export interface SlashCommand {
   data: CommandDefinition;
-  execute(interaction: ChatInputCommandInteraction, app: App): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void>;
   /** custom_id prefix of the components this command owns; their interactions go to the handlers below. */
   customIdPrefix?: string;
-  handleButton?(interaction: ButtonInteraction, app: App): Promise<void>;
-  handleModal?(interaction: ModalSubmitInteraction, app: App): Promise<void>;
+  handleButton?(interaction: ButtonInteraction, app: BotServices): Promise<void>;
+  handleModal?(interaction: ModalSubmitInteraction, app: BotServices): Promise<void>;
 }

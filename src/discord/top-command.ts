@@ -2,7 +2,7 @@
 // Buttons carry their whole state in the custom id (kind, range, limit, page), so they work after a restart.
 import { SlashCommandBuilder } from '@discordjs/builders';
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import type { App } from '../app.js';
+import type { BotServices } from '../services.js';
 import type { TimeRange } from '../spotify/types.js';
 import { TIME_RANGES } from '../spotify/types.js';
 import { RANGE_LABELS, type TopKind } from '../top-items.js';
@@ -15,7 +15,7 @@ import { MessageFlags } from 'discord.js';
 export const DEFAULT_RANGE: TimeRange = 'short_term';
 export const DEFAULT_LIMIT = 10;
 
-async function render(app: App, state: TopPageState): Promise<ReplyPayload> {
+async function render(app: BotServices, state: TopPageState): Promise<ReplyPayload> {
   const options = { limit: state.limit, page: state.page };
   return state.kind === 'tracks'
     ? topTracksReply(await app.top.tracks(state.range), options)
@@ -45,7 +45,7 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
   return {
     data,
     customIdPrefix: `top:${kind}:`,
-    async execute(interaction: ChatInputCommandInteraction, app: App): Promise<void> {
+    async execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void> {
       const rangeOption = interaction.options.getString('range');
       const range = TIME_RANGES.find((r) => r === rangeOption) ?? DEFAULT_RANGE;
       const limitOption = interaction.options.getInteger('limit') ?? DEFAULT_LIMIT;
@@ -56,7 +56,7 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
         deferAfterMs: app.deferAfterMs,
       });
     },
-    async handleButton(interaction: ButtonInteraction, app: App): Promise<void> {
+    async handleButton(interaction: ButtonInteraction, app: BotServices): Promise<void> {
       const state = decodeTopPageId(interaction.customId);
       if (!state || state.kind !== kind) {
         await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });

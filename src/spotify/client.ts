@@ -1,7 +1,8 @@
 // HTTP to the Spotify Web API for one account.
 // 401 → refresh once and retry once; 429 → honour Retry-After (no request is sent before it runs out: calls in
-// that window fail fast), short waits are slept through, QUOTA_EXCEEDED surfaces distinctly; 5xx/network/timeout
-// → bounded retries; every request has a timeout; 204 is "no content", never JSON-parsed.
+// that window fail fast; a 429 from the token endpoint blocks the same way), short waits are slept through,
+// QUOTA_EXCEEDED surfaces distinctly; 5xx/network/timeout → bounded retries; every request has a timeout; 204 is
+// "no content", never JSON-parsed.
 import type { Logger } from '../logger.js';
 import {
   SpotifyApiError,
@@ -134,7 +135,7 @@ export class SpotifyClient {
 
     for (;;) {
       this.assertNotBlocked();
-      const token = await tokens.getAccessToken(account);
+      const token = await this.accessToken();
       let result: HttpResult;
       try {
         this.count(path);
@@ -189,6 +190,20 @@ export class SpotifyClient {
       }
       if (status === 403) throw new SpotifyForbiddenError(message);
       throw new SpotifyApiError(status, message);
+    }
+  }
+
+  /**
+   * The account's access token. A 429 from the token endpoint blocks this client for its Retry-After too: no Web
+   * API request can be sent without a token anyway, and every later call would otherwise ask the token endpoint
+   * again at once, inside the window Spotify asked us to wait.
+   */
+  private async accessToken(): Promise<string> {
+    try {
+      return await this.options.tokens.getAccessToken(this.options.account);
+    } catch (error) {
+      if (error instanceof SpotifyRateLimitError) this.block(error.retryAfterSeconds, error.quotaExceeded);
+      throw error;
     }
   }
 

@@ -1,7 +1,7 @@
 // Runs the whole bot (real discord.js client, real Spotify module) against both loopback emulators.
 import { commands } from '../../commands/index.js';
 import type { App, AppTuning } from '../../src/app.js';
-import { startBot, type Bot } from '../../src/bot.js';
+import { startAppBot, type Bot } from '../../src/bot.js';
 import { DiscordEmulator, type DiscordEmulatorOptions } from '../emulators/discord.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
@@ -36,7 +36,7 @@ export async function startHarness(
     },
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });
-  const bot = await startBot(app, { commands });
+  const bot = await startAppBot(app, { commands });
   await bot.ready;
   return {
     spotify,
