@@ -30,6 +30,8 @@ export interface Config {
   presenceCron: string | null;
   storageUrl: string;
   logLevel: LogLevel;
+  /** null: one process (default). N or 'auto': discord.js's ShardingManager with that many shard processes. */
+  shards: number | 'auto' | null;
 }
 
 export const DEFAULTS = {
@@ -198,6 +200,14 @@ export function loadConfig(env: Env): Config {
     );
   }
 
+  const shardsRaw = value('SHARDS');
+  let shards: Config['shards'] = null;
+  if (shardsRaw !== undefined) {
+    if (shardsRaw.toLowerCase() === 'auto') shards = 'auto';
+    else if (/^\d+$/.test(shardsRaw) && Number(shardsRaw) >= 1 && Number(shardsRaw) <= 1024) shards = Number(shardsRaw);
+    else problems.push(`SHARDS must be a number of shards (1–1024) or "auto" (got "${shardsRaw}") — leave it empty to run one process`);
+  }
+
   const levelRaw = (value('LOG_LEVEL') ?? DEFAULTS.LOG_LEVEL).toLowerCase();
   const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${levelRaw}")`);
@@ -216,6 +226,7 @@ export function loadConfig(env: Env): Config {
     presenceCron,
     storageUrl,
     logLevel: logLevel ?? 'info',
+    shards,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

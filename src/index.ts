@@ -1,7 +1,8 @@
 // Entry: config → storage → Spotify → bot → presence job; clean shutdown on SIGINT/SIGTERM.
 import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
-import { startAppBot, type Bot } from './bot.js';
+import { startAppBot } from './bot.js';
+import { startShardedBot } from './sharding/manager.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   logger.info('storage ready', { storage: storage.description });
 
   const app = createApp(config, logger, storage);
-  let bot: Bot | null = null;
+  let bot: { stop(): Promise<void> } | null = null;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -60,7 +61,13 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
   try {
-    bot = await startAppBot(app, { commands });
+    if (config.shards === null) {
+      bot = await startAppBot(app, { commands });
+    } else {
+      const sharded = await startShardedBot(app, { totalShards: config.shards, commands });
+      bot = sharded;
+      logger.info('sharded mode', { shards: config.shards });
+    }
   } catch (error) {
     logger.error('could not log in to Discord', { error });
     process.stderr.write(

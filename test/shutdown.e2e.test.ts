@@ -51,10 +51,14 @@ afterEach(async () => {
 });
 
 describe('npm start', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 within 5 s on %s sent to npm, leaving no process behind', async (signal) => {
+  it.each([
+    ['SIGTERM', 1],
+    ['SIGINT', 1],
+    ['SIGTERM', 2],
+  ] as const)('exits 0 within 5 s on %s sent to npm (shards: %i), leaving no process behind', async (signal, shards) => {
     spotify = await startSpotifyEmulator();
     spotify.setCurrentlyPlaying(playing(makeTrack()));
-    discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN });
+    discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, shardCount: shards, maxConcurrency: shards });
     const dataDir = mkdtempSync(join(tmpdir(), 'npb-start-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -67,6 +71,7 @@ describe('npm start', () => {
         SPOTIFY_API_URL: spotify.apiUrl,
         STORAGE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
         PRESENCE_CRON: '*/1 * * * * *',
+        ...(shards > 1 ? { SHARDS: String(shards) } : {}),
       }) as Record<string, string>),
     };
     let output = '';
@@ -75,9 +80,13 @@ describe('npm start', () => {
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const exit = exited(child);
 
-    await discord.waitFor('presence', (p: { payload: { activities: unknown[] } }) => p.payload.activities.length > 0, 60_000);
+    // Every shard shows the owner's track before we stop it.
+    for (let shard = 0; shard < shards; shard++) {
+      const shows = (): boolean => (discord?.currentPresence(shard)?.activities.length ?? 0) > 0;
+      if (!shows()) await discord.waitFor('presence', () => shows(), 60_000);
+    }
     const tree = descendants(child.pid!);
-    expect(tree.length).toBeGreaterThan(0);
+    expect(tree.length).toBeGreaterThanOrEqual(shards);
 
     const signalledAt = Date.now();
     child.kill(signal);

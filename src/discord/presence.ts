@@ -93,25 +93,34 @@ export class PresenceJob {
   }
 
   private async runTick(): Promise<void> {
-    const { logger } = this.options;
-    let next: Activity | null;
+    let state: ListeningState;
     try {
-      next = activityFor(await this.options.read());
+      state = await this.options.read();
     } catch (error) {
-      const key = error instanceof Error ? `${error.name}:${error.message}` : String(error);
-      if (key !== this.lastErrorKey) {
-        this.lastErrorKey = key;
-        logger.warn('presence update skipped: could not read Spotify', { error });
-      }
-      // A dead grant will not come back by itself: don't advertise a track we can no longer see.
-      if (error instanceof SpotifyAuthError) this.show(null);
+      this.applyError(error);
       return;
     }
+    this.applyState(state);
+  }
+
+  /** Show what this state calls for (used by ticks, and by shards that receive the manager's poll). */
+  applyState(state: ListeningState): void {
     if (this.lastErrorKey !== null) {
       this.lastErrorKey = null;
-      logger.info('presence updates resumed');
+      this.options.logger.info('presence updates resumed');
     }
-    this.show(next);
+    this.show(activityFor(state));
+  }
+
+  /** A failed read: log once per distinct error and keep the last presence, unless the grant is dead. */
+  applyError(error: unknown): void {
+    const key = error instanceof Error ? `${error.name}:${error.message}` : String(error);
+    if (key !== this.lastErrorKey) {
+      this.lastErrorKey = key;
+      this.options.logger.warn('presence update skipped: could not read Spotify', { error });
+    }
+    // A dead grant will not come back by itself: don't advertise a track we can no longer see.
+    if (error instanceof SpotifyAuthError) this.show(null);
   }
 
   private show(activity: Activity | null): void {

@@ -1,0 +1,79 @@
+// Messages between the ShardingManager process (which alone talks to Spotify) and its shard processes.
+// Spotify errors cross the process boundary as plain objects and are revived as the same typed errors, so a shard
+// answers a rate limit or a dead grant exactly as a single-process bot would.
+import type { ListeningState } from '../listening-state.js';
+import {
+  SpotifyApiError,
+  SpotifyAuthError,
+  SpotifyError,
+  SpotifyForbiddenError,
+  SpotifyRateLimitError,
+  SpotifyUnavailableError,
+  type SpotifyAuthReason,
+} from '../spotify/errors.js';
+
+/** Every message of ours carries this tag; discord.js's own IPC messages don't. */
+export const TAG = 'npb';
+
+export type ServiceOp =
+  | 'listening.current'
+  | 'top.tracks'
+  | 'top.artists'
+  | 'account.status'
+  | 'account.beginLogin'
+  | 'account.finishLogin';
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  reason?: SpotifyAuthReason;
+  hint?: string;
+  description?: string;
+  retryAfterSeconds?: number;
+  quotaExceeded?: boolean;
+  status?: number;
+  detail?: string;
+}
+
+export type ShardToManager = { [TAG]: 'request'; id: number; op: ServiceOp; args: string[] };
+
+export type ManagerToShard =
+  | { [TAG]: 'response'; id: number; ok: true; value: unknown }
+  | { [TAG]: 'response'; id: number; ok: false; error: SerializedError }
+  /** The manager's presence poll: what is playing now, or why it can't be read. */
+  | { [TAG]: 'listening'; state: ListeningState }
+  | { [TAG]: 'listening-error'; error: SerializedError };
+
+export function isOurs<T extends { [TAG]: string }>(message: unknown): message is T {
+  return typeof message === 'object' && message !== null && TAG in message;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const e = error as Error & Partial<SerializedError>;
+  const out: SerializedError = { name: e.name, message: e.message };
+  for (const key of ['reason', 'hint', 'description', 'retryAfterSeconds', 'quotaExceeded', 'status', 'detail'] as const) {
+    if (e[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = e[key];
+  }
+  return out;
+}
+
+export function reviveError(data: SerializedError): Error {
+  switch (data.name) {
+    case 'SpotifyAuthError':
+      return new SpotifyAuthError(data.reason ?? 'invalid_grant', data.hint ?? '', data.description);
+    case 'SpotifyRateLimitError':
+      return new SpotifyRateLimitError(data.retryAfterSeconds ?? 1, data.quotaExceeded ?? false);
+    case 'SpotifyUnavailableError':
+      return new SpotifyUnavailableError(data.detail ?? data.message, data.status);
+    case 'SpotifyForbiddenError':
+      return new SpotifyForbiddenError(data.detail ?? data.message);
+    case 'SpotifyApiError':
+      return new SpotifyApiError(data.status ?? 0, data.detail ?? data.message);
+    default: {
+      const error = data.name.startsWith('Spotify') ? new SpotifyError(data.message) : new Error(data.message);
+      error.name = data.name;
+      return error;
+    }
+  }
+}
