@@ -93,3 +93,25 @@ describe('config', () => {
     expect(readEnv({}, join(dir, 'missing.env'))).toEqual({});
   });
 });
+
+describe('.env.example', () => {
+  it('lists every setting the bot reads, and only those', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('dotenv');
+    const example = Object.keys(parse(readFileSync(new URL('../.env.example', import.meta.url))));
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/(?:value|required|optionalSnowflake|url)\(\s*'([A-Z_]+)'/g)].map((m) => m[1]));
+    expect(new Set(example)).toEqual(read);
+  });
+
+  it('with the secrets filled in, its defaults make a valid configuration', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('dotenv');
+    const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
+    const filled = { ...example, ...validEnv() };
+    const config = loadConfig(filled);
+    expect(config.presenceCron).toBe('*/15 * * * * *');
+    expect(config.shards).toBeNull();
+    expect(config.spotify.redirectUri).toBe('http://127.0.0.1:8888/callback');
+  });
+});
