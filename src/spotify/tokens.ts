@@ -76,6 +76,8 @@ export class TokenManager {
   private readonly grantListeners = new Set<GrantChangedListener>();
   /** The last grant saved per account, used while storage can't be written (so a rotation is never lost). */
   private readonly unsaved = new Map<string, StoredGrant>();
+  /** The last access token Spotify rejected per account. */
+  private readonly rejected = new Map<string, string>();
   /** Token-endpoint requests made by this manager (for stats and the benchmark). */
   refreshCount = 0;
 
@@ -168,6 +170,8 @@ export class TokenManager {
 
   /** Drop a cached access token that Spotify rejected (401); the next call refreshes. */
   async invalidate(account: string, accessToken: string): Promise<void> {
+    // Remembered so a copy still in storage (if the delete below fails) is never handed out again.
+    this.rejected.set(account, accessToken);
     const cached = this.cache.get(account);
     if (cached?.token === accessToken) await this.forget(account);
   }
@@ -179,7 +183,7 @@ export class TokenManager {
 
   private async obtain(account: string): Promise<string> {
     const shared = await this.options.storage.get<CachedAccess>(accessKey(account));
-    if (shared && shared.expiresAt > this.http.now()) {
+    if (shared && shared.expiresAt > this.http.now() && shared.token !== this.rejected.get(account)) {
       this.cache.set(account, shared);
       this.options.logger.addSecret(shared.token);
       return shared.token;
