@@ -5,7 +5,7 @@ import { Events, type Client } from 'discord.js';
 import { servicesOf, type App } from './app.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
-import { syncCommands, type CommandScope } from './discord/command-sync.js';
+import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
 import { PresenceJob } from './discord/presence.js';
 import type { BotServices } from './services.js';
 
@@ -61,18 +61,14 @@ export async function startBot(services: BotServices, options: StartBotOptions):
       const sync =
         options.syncCommands === false
           ? Promise.resolve()
-          : syncCommands({
-              rest: client.rest,
-              applicationId: config.discord.clientId,
-              scope: commandScope(config.discord.guildId),
-              definitions: options.commands.map((c) => c.data),
-            }).then(
-              (result) =>
-                logger.info(result.changed ? 'registered slash commands' : 'slash commands already up to date', {
-                  scope: result.scope.kind,
-                  count: result.count,
-                }),
-              (error: unknown) => logger.error('could not register slash commands', { error }),
+          : syncCommandsAndLog(
+              {
+                rest: client.rest,
+                applicationId: config.discord.clientId,
+                scope: commandScope(config.discord.guildId),
+                definitions: options.commands.map((c) => c.data),
+              },
+              logger,
             );
       presence.start();
       if (polling && config.presenceCron) void presence.tick();

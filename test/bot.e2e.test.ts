@@ -1,24 +1,14 @@
 // The whole bot as users see it: real discord.js client ↔ loopback Discord gateway/REST, real Spotify module ↔
 // loopback Spotify. Start → commands registered → replies → pages → presence → reconnects → errors.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ButtonStyle } from 'discord.js';
 import { decodeTopPageId } from '../src/discord/replies.js';
 import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from './emulators/spotify-fixtures.js';
 import { TEST_REFRESH_TOKEN } from './support/env.js';
-import { embedText, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
+import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, presenceShows, type Harness } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 
-const EPHEMERAL = 1 << 6;
-let harness: Harness | null = null;
-afterEach(async () => {
-  await harness?.stop();
-  harness = null;
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
-  return harness;
-}
+const start = harnessPerTest();
 
 function buttons(message: { components?: Array<{ components?: Array<Record<string, unknown>> }> }): Array<Record<string, unknown>> {
   return (message.components ?? []).flatMap((row) => row.components ?? []);
@@ -303,22 +293,3 @@ describe('presence', () => {
   });
 });
 
-/** Resolves with the activities once the emulator's current presence matches (now or after the next op 3). */
-async function presenceShows(h: Harness, activities: unknown[], timeoutMs = 5_000): Promise<unknown[]> {
-  const matches = (actual: unknown[] | undefined): boolean => {
-    try {
-      expect(actual).toEqual(activities);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const current = h.discord.currentPresence()?.activities;
-  if (matches(current)) return current!;
-  const update = await h.discord.waitFor<{ payload: { activities: unknown[] } }>(
-    'presence',
-    (p) => matches(p.payload.activities),
-    timeoutMs,
-  );
-  return update.payload.activities;
-}

@@ -19,7 +19,7 @@ import { openStorage } from '../src/storage.js';
 import type { InteractionHandle, MessagePayload, SlashCommandOptions } from './emulators/discord.js';
 import { basicAuth } from './emulators/spotify.js';
 import { makeTrack, playing } from './emulators/spotify-fixtures.js';
-import { startHarness, type Harness } from './support/bot-harness.js';
+import { presenceShows, startHarness, type Harness } from './support/bot-harness.js';
 import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from './support/env.js';
 import { redisAnswers } from './support/redis.js';
 import { secretsIn } from './support/spotify-app.js';
@@ -125,25 +125,6 @@ async function expectNowPlaying(h: Harness, title?: string): Promise<void> {
   if (title) expect(message.embeds?.[0]?.title).toContain(title);
 }
 
-/** Resolves with the activities once the emulator's current presence matches (now or after the next op 3). */
-async function presenceShows(h: Harness, activities: unknown[], timeoutMs = 5_000): Promise<unknown[]> {
-  const matches = (actual: unknown[] | undefined): boolean => {
-    try {
-      expect(actual).toEqual(activities);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const current = h.discord.currentPresence()?.activities;
-  if (matches(current)) return current!;
-  const update = await h.discord.waitFor<{ payload: { activities: unknown[] } }>(
-    'presence',
-    (p) => matches(p.payload.activities),
-    timeoutMs,
-  );
-  return update.payload.activities;
-}
 
 let trackSerial = 0;
 /** After the fault: a new track plays, a tick shows it, and /nowplaying answers with it. */

@@ -1,23 +1,13 @@
 // The authorization lifecycle inside the bot: 6-month expiry warnings, a dead grant (one DM, no storm, presence
 // cleared), and re-authorization from Discord with /spotify login — picked up without a restart.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ButtonStyle } from 'discord.js';
 import { TEST_REFRESH_TOKEN } from './support/env.js';
-import { embedText, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
+import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 
-const EPHEMERAL = 1 << 6;
 const DAY = 24 * 60 * 60 * 1000;
-let harness: Harness | null = null;
-afterEach(async () => {
-  await harness?.stop();
-  harness = null;
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  harness = await startHarness(...args);
-  return harness;
-}
+const start = harnessPerTest();
 
 type Row = { components?: Array<Record<string, unknown>> };
 const buttonsOf = (message: { components?: Row[] } | undefined): Array<Record<string, unknown>> =>

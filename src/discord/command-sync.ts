@@ -76,6 +76,22 @@ export async function syncCommands(options: SyncOptions): Promise<SyncResult> {
   return { scope: options.scope, changed: true, count: options.definitions.length };
 }
 
+/** Sync and log the outcome; a failure is logged, never thrown (the bot runs on with what Discord has). */
+export async function syncCommandsAndLog(
+  options: SyncOptions,
+  logger: { info(message: string, fields?: Record<string, unknown>): void; error(message: string, fields?: Record<string, unknown>): void },
+): Promise<void> {
+  try {
+    const result = await syncCommands(options);
+    logger.info(result.changed ? 'registered slash commands' : 'slash commands already up to date', {
+      scope: result.scope.kind,
+      count: result.count,
+    });
+  } catch (error) {
+    logger.error('could not register slash commands', { error });
+  }
+}
+
 export function createRest(apiUrl: string, token: string): REST {
   return new REST({ api: apiUrl }).setToken(token);
 }

@@ -7,7 +7,7 @@ import { Routes, ShardingManager, type Shard } from 'discord.js';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { servicesOf, type App } from '../app.js';
 import type { SlashCommand } from '../discord/command.js';
-import { createRest, syncCommands } from '../discord/command-sync.js';
+import { createRest, syncCommandsAndLog } from '../discord/command-sync.js';
 import { commandScope } from '../bot.js';
 import type { BotServices } from '../services.js';
 import type { TimeRange } from '../spotify/types.js';
@@ -97,18 +97,14 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
 
   // Commands are registered once, here, not by every shard.
   const rest = createRest(config.discord.apiUrl, config.discord.token);
-  const sync = syncCommands({
-    rest,
-    applicationId: config.discord.clientId,
-    scope: commandScope(config.discord.guildId),
-    definitions: options.commands.map((c) => c.data),
-  }).then(
-    (result) =>
-      logger.info(result.changed ? 'registered slash commands' : 'slash commands already up to date', {
-        scope: result.scope.kind,
-        count: result.count,
-      }),
-    (error: unknown) => logger.error('could not register slash commands', { error }),
+  const sync = syncCommandsAndLog(
+    {
+      rest,
+      applicationId: config.discord.clientId,
+      scope: commandScope(config.discord.guildId),
+      definitions: options.commands.map((c) => c.data),
+    },
+    logger,
   );
 
   // The owner's DMs go through REST: the manager has no gateway connection of its own.

@@ -1,4 +1,5 @@
 // Runs the whole bot (real discord.js client, real Spotify module) against both loopback emulators.
+import { afterEach, expect } from 'vitest';
 import { commands } from '../../commands/index.js';
 import type { App, AppTuning } from '../../src/app.js';
 import { startAppBot, type Bot } from '../../src/bot.js';
@@ -57,3 +58,39 @@ export async function startHarness(
 export function embedText(message: { embeds?: Array<Record<string, unknown>> } | undefined): string {
   return JSON.stringify(message?.embeds ?? []);
 }
+
+/** Resolves with the activities once the emulator's current presence matches (now or after the next op 3). */
+export async function presenceShows(h: Harness, activities: unknown[], timeoutMs = 5_000): Promise<unknown[]> {
+  const matches = (actual: unknown[] | undefined): boolean => {
+    try {
+      expect(actual).toEqual(activities);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const current = h.discord.currentPresence()?.activities;
+  if (matches(current)) return current!;
+  const update = await h.discord.waitFor<{ payload: { activities: unknown[] } }>(
+    'presence',
+    (p) => matches(p.payload.activities),
+    timeoutMs,
+  );
+  return update.payload.activities;
+}
+
+/** For a test file: `const start = harnessPerTest()`; each test's harness is stopped after it. */
+export function harnessPerTest(): (...args: Parameters<typeof startHarness>) => Promise<Harness> {
+  let harness: Harness | null = null;
+  afterEach(async () => {
+    await harness?.stop();
+    harness = null;
+  });
+  return async (...args) => {
+    harness = await startHarness(...args);
+    return harness;
+  };
+}
+
+/** Discord's ephemeral message flag. */
+export const EPHEMERAL = 1 << 6;
