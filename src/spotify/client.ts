@@ -173,7 +173,8 @@ export class SpotifyClient {
         logger.warn(quota ? 'Spotify quota exceeded' : 'Spotify rate limit', { path, retryAfter: seconds });
         if (!quota && !waitedForRateLimit && seconds * 1000 <= this.maxRateLimitWaitMs) {
           waitedForRateLimit = true;
-          await this.http.sleep(Math.max(0, this.blockedUntil - this.http.now()));
+          // A little past the deadline: timers may fire a millisecond early, and the block must be over.
+          await this.http.sleep(Math.max(0, this.blockedUntil - this.http.now()) + RATE_LIMIT_SLACK_MS);
           continue;
         }
         throw new SpotifyRateLimitError(seconds, quota);
@@ -225,6 +226,9 @@ export class SpotifyClient {
     if (seconds > 0) throw new SpotifyRateLimitError(seconds, quotaExceeded);
   }
 }
+
+/** Extra wait after a Retry-After before trying again. */
+const RATE_LIMIT_SLACK_MS = 25;
 
 function clampLimit(limit: number): number {
   return Math.min(50, Math.max(1, Math.floor(limit)));
