@@ -10,8 +10,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
-import KeyvRedis from '@keyv/redis';
 import { silentLogger, type Logger } from './logger.js';
 
 export interface Storage {
@@ -81,9 +79,12 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
         );
       }
     }
+    // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
+    const { default: KeyvSqlite } = await import('@keyv/sqlite');
     keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }), namespace });
   } else if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     kind = 'redis';
+    const { default: KeyvRedis } = await import('@keyv/redis');
     const store = new KeyvRedis(url, { connectionTimeout: connectTimeout, throwOnConnectError: true, throwOnErrors: true });
     keyv = new Keyv({ store, namespace, useKeyPrefix: false });
   } else if (url.startsWith('memory://')) {

@@ -115,3 +115,12 @@ describe('.env.example', () => {
     expect(config.spotify.redirectUri).toBe('http://127.0.0.1:8888/callback');
   });
 });
+
+describe('npm start', () => {
+  it('runs node with the lean V8 flags the benchmark measures', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { LEAN_NODE_FLAGS } = await import('../src/node-flags.js');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe(`exec node ${LEAN_NODE_FLAGS.join(' ')} dist/src/index.js`);
+  });
+});

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Routes, ShardingManager, type Shard } from 'discord.js';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { servicesOf, type App } from '../app.js';
+import { LEAN_NODE_FLAGS } from '../node-flags.js';
 import type { SlashCommand } from '../discord/command.js';
 import { createRest, syncCommandsAndLog } from '../discord/command-sync.js';
 import { commandScope } from '../bot.js';
@@ -37,7 +38,7 @@ function defaultShardEntry(): { file: string; execArgv: string[] } {
   const fromSource = self.endsWith('.ts');
   return {
     file: fileURLToPath(new URL(fromSource ? '../shard.ts' : '../shard.js', import.meta.url)),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    execArgv: fromSource ? ['--import', 'tsx'] : [...LEAN_NODE_FLAGS],
   };
 }
 
