@@ -105,8 +105,7 @@ export class TopItemsService {
       kind === 'tracks'
         ? { range, fetchedAt, items: (await this.options.spotify.getTopTracks(query)).items.map(toTopTrack) }
         : { range, fetchedAt, items: (await this.options.spotify.getTopArtists(query)).items.map(toTopArtist) };
-    // Not awaited: the reply needn't wait for the cache write (a failed write is logged by storage).
-    void this.options.storage.set(key, list, this.ttlMs);
+    await this.options.storage.set(key, list, this.ttlMs);
     return list;
   }
 }
