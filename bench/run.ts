@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
 import { LEAN_NODE_FLAGS } from '../src/node-flags.js';
 import { createApp, OWNER_ACCOUNT, type App } from '../src/app.js';
-import { startBot, type Bot } from '../src/bot.js';
+import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
@@ -211,7 +211,7 @@ async function startInProcess(storageUrl: string | null): Promise<InProcess> {
   const clock = new Clock();
   // Production tuning (timeouts, retries, freshness, TTLs, defer threshold); only the clock is injected.
   const app = createApp(config, logger, storage, { now: clock.now });
-  const bot = await startBot(app, { commands });
+  const bot = await startAppBot(app, { commands });
   await bot.ready;
   return {
     spotify,
