@@ -12,6 +12,11 @@ import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { silentLogger, type Logger } from './logger.js';
 
+/**
+ * A key-value store that never throws into the bot. Reads see this process's own writes even when the store
+ * refused them (the value, or the deletion, is kept in memory until a write of that key succeeds), so callers can
+ * rely on read-your-writes through an outage.
+ */
 export interface Storage {
   readonly kind: 'sqlite' | 'redis' | 'memory';
   /** Where it points, without credentials. */

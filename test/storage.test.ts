@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,21 @@ describe('storage: SQLite file', () => {
     expect(await b.get('k')).toBeUndefined();
     await a.close();
     await b.close();
+  });
+
+  it('when writes start failing, this process still reads its own writes and deletions', async () => {
+    const folder = join(tmp(), 'data');
+    const storage = await openStorage(`sqlite://${join(folder, 'bot.sqlite')}`);
+    await storage.set('kept', 'old');
+    await storage.set('gone', 'old');
+    // As root chmod can't stop writes: replace the folder with a file, so SQLite can't create its journal.
+    rmSync(folder, { recursive: true, force: true });
+    writeFileSync(folder, 'not a folder');
+    expect(await storage.set('kept', 'new')).toBe(false);
+    expect(await storage.get('kept')).toBe('new');
+    expect(await storage.delete('gone')).toBe(false);
+    expect(await storage.get('gone')).toBeUndefined();
+    await storage.close();
   });
 
   it('a path that cannot be created is one clear startup error', async () => {

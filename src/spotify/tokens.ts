@@ -74,10 +74,6 @@ export class TokenManager {
   private readonly dead = new Map<string, { fp: string; error: SpotifyAuthError }>();
   private readonly authFailureListeners = new Set<AuthFailureListener>();
   private readonly grantListeners = new Set<GrantChangedListener>();
-  /** The last grant saved per account, used while storage can't be written (so a rotation is never lost). */
-  private readonly unsaved = new Map<string, StoredGrant>();
-  /** The last access token Spotify rejected per account. */
-  private readonly rejected = new Map<string, string>();
   /** Token-endpoint requests made by this manager (for stats and the benchmark). */
   refreshCount = 0;
 
@@ -114,8 +110,8 @@ export class TokenManager {
 
   /** The grant in force for an account, reconciling storage with the environment. */
   async currentGrant(account: string): Promise<StoredGrant | null> {
-    const stored =
-      this.unsaved.get(account) ?? (await this.options.storage.get<StoredGrant>(grantKey(account))) ?? null;
+    // Storage serves this process its own writes even when the store refused them, so a rotation is never lost.
+    const stored = (await this.options.storage.get<StoredGrant>(grantKey(account))) ?? null;
     const env = this.envTokens.get(account);
     if (!env) return stored;
     const envFp = fingerprint(env.token);
@@ -170,8 +166,6 @@ export class TokenManager {
 
   /** Drop a cached access token that Spotify rejected (401); the next call refreshes. */
   async invalidate(account: string, accessToken: string): Promise<void> {
-    // Remembered so a copy still in storage (if the delete below fails) is never handed out again.
-    this.rejected.set(account, accessToken);
     const cached = this.cache.get(account);
     if (cached?.token === accessToken) await this.forget(account);
   }
@@ -183,7 +177,7 @@ export class TokenManager {
 
   private async obtain(account: string): Promise<string> {
     const shared = await this.options.storage.get<CachedAccess>(accessKey(account));
-    if (shared && shared.expiresAt > this.http.now() && shared.token !== this.rejected.get(account)) {
+    if (shared && shared.expiresAt > this.http.now()) {
       this.cache.set(account, shared);
       this.options.logger.addSecret(shared.token);
       return shared.token;
@@ -281,11 +275,7 @@ export class TokenManager {
 
   private async saveGrant(account: string, grant: StoredGrant): Promise<void> {
     const ok = await this.options.storage.set(grantKey(account), grant);
-    if (ok) this.unsaved.delete(account);
-    else {
-      this.unsaved.set(account, grant);
-      this.options.logger.warn('could not persist the Spotify grant; keeping it in memory', { account });
-    }
+    if (!ok) this.options.logger.warn('could not persist the Spotify grant; keeping it in memory', { account });
     for (const listener of this.grantListeners) listener(account, grant);
   }
 }
