@@ -77,6 +77,15 @@ describe('config', () => {
     expect(text).toContain('SPOTIFY_API_URL must be an http(s) URL');
   });
 
+  it('reads SHARDS as a count or auto, and refuses localhost redirect URIs with the fix', () => {
+    expect(loadConfig(validEnv({ SHARDS: '4' })).shards).toBe(4);
+    expect(loadConfig(validEnv({ SHARDS: 'auto' })).shards).toBe('auto');
+    const problems = problemsOf(validEnv({ SHARDS: 'many', SPOTIFY_REDIRECT_URI: 'http://localhost:8888/callback' }));
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/SHARDS must be a number/);
+    expect(problems.join('\n')).toMatch(/http:\/\/127\.0\.0\.1:8888\/callback/);
+  });
+
   it('accepts off for the presence job and trims trailing slashes from URLs', () => {
     const config = loadConfig(validEnv({ PRESENCE_CRON: 'off', SPOTIFY_API_URL: 'http://127.0.0.1:9/v1/' }));
     expect(config.presenceCron).toBeNull();
