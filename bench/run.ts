@@ -52,6 +52,7 @@ import { DiscordEmulator, guildIdForShard } from '../test/emulators/discord.js';
 import { makeArtists, makeTrack, makeTracks, playing } from '../test/emulators/spotify-fixtures.js';
 import { SpotifyEmulator } from '../test/emulators/spotify.js';
 import {
+  emulatorEnv,
   TEST_DISCORD_TOKEN,
   TEST_REFRESH_TOKEN,
   TEST_SPOTIFY_CLIENT_ID,
@@ -189,11 +190,7 @@ async function startInProcess(storageUrl: string | null): Promise<InProcess> {
   const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN });
   const config = loadConfig(
     validEnv({
-      DISCORD_TOKEN: discord.token,
-      DISCORD_CLIENT_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
-      SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
-      SPOTIFY_API_URL: spotify.apiUrl,
+      ...emulatorEnv(discord, spotify),
       STORAGE_URL: storageUrl ?? `sqlite://${join(dir, 'bench.sqlite')}`,
       // The bench drives the presence job itself (section 2).
       PRESENCE_CRON: 'off',
@@ -527,11 +524,7 @@ async function startupRun(guildCount: number, spotify: SpotifyEmulator): Promise
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     ...(validEnv({
-      DISCORD_TOKEN: discord.token,
-      DISCORD_CLIENT_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
-      SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
-      SPOTIFY_API_URL: spotify.apiUrl,
+      ...emulatorEnv(discord, spotify),
       STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
       LOG_LEVEL: 'info',
     }) as Record<string, string>),

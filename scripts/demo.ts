@@ -16,6 +16,7 @@ import { DiscordEmulator, type ComponentPayload, type MessagePayload, type Prese
 import { SpotifyEmulator } from '../test/emulators/spotify.js';
 import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../test/emulators/spotify-fixtures.js';
 import {
+  emulatorEnv,
   TEST_DISCORD_TOKEN,
   TEST_REFRESH_TOKEN,
   TEST_SPOTIFY_CLIENT_ID,
@@ -113,12 +114,8 @@ async function main(): Promise<void> {
     cleanup.unshift(() => discord.close());
     const config = loadConfig(
       validEnv({
-        DISCORD_TOKEN: discord.token,
-        DISCORD_CLIENT_ID: discord.applicationId,
-        DISCORD_API_URL: discord.apiUrl,
+        ...emulatorEnv(discord, spotify),
         BOT_OWNER_ID: OWNER_ID,
-        SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
-        SPOTIFY_API_URL: spotify.apiUrl,
         STORAGE_URL: 'memory://',
         PRESENCE_CRON: 'off', // the demo runs each presence tick itself
       }),

@@ -9,7 +9,7 @@ import type { Storage } from '../src/storage.js';
 import { DiscordEmulator, guildIdForShard } from './emulators/discord.js';
 import { makeTrack, playing } from './emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from './emulators/spotify.js';
-import { validEnv } from './support/env.js';
+import { emulatorEnv, validEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
@@ -33,11 +33,7 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
     spotify = await startSpotifyEmulator();
     discord = await DiscordEmulator.start({ token: validEnv().DISCORD_TOKEN, shardCount: 2, maxConcurrency: 2, guildIds: GUILDS });
     const env = {
-      DISCORD_TOKEN: discord.token,
-      DISCORD_CLIENT_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
-      SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
-      SPOTIFY_API_URL: spotify.apiUrl,
+      ...emulatorEnv(discord, spotify),
       STORAGE_URL: REDIS_URL,
       PRESENCE_CRON: 'off',
       LOG_LEVEL: 'warn',

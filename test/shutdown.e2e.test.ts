@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './emulators/discord.js';
 import { makeTrack, playing } from './emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from './emulators/spotify.js';
-import { validEnv, TEST_DISCORD_TOKEN } from './support/env.js';
+import { emulatorEnv, validEnv, TEST_DISCORD_TOKEN } from './support/env.js';
 import { startSpotifyEmulator } from './support/spotify-app.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -64,11 +64,7 @@ describe('npm start', () => {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? dataDir,
       ...(validEnv({
-        DISCORD_TOKEN: discord.token,
-        DISCORD_CLIENT_ID: discord.applicationId,
-        DISCORD_API_URL: discord.apiUrl,
-        SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
-        SPOTIFY_API_URL: spotify.apiUrl,
+        ...emulatorEnv(discord, spotify),
         STORAGE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
         PRESENCE_CRON: '*/1 * * * * *',
         ...(shards > 1 ? { SHARDS: String(shards) } : {}),

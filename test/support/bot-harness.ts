@@ -6,7 +6,7 @@ import { startAppBot, type Bot } from '../../src/bot.js';
 import { DiscordEmulator, type DiscordEmulatorOptions } from '../emulators/discord.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
-import { TEST_DISCORD_TOKEN } from './env.js';
+import { emulatorEnv, TEST_DISCORD_TOKEN } from './env.js';
 import { buildApp, startSpotifyEmulator, type LogCapture } from './spotify-app.js';
 
 export const OWNER_ID = '200000000000000001';
@@ -28,9 +28,7 @@ export async function startHarness(
   const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, heartbeatIntervalMs: 5_000, ...options.discord });
   const { app, logs, storage } = await buildApp(spotify, {
     env: {
-      DISCORD_TOKEN: discord.token,
-      DISCORD_CLIENT_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
+      ...emulatorEnv(discord),
       BOT_OWNER_ID: OWNER_ID,
       PRESENCE_CRON: 'off',
       ...options.env,

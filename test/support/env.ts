@@ -16,3 +16,16 @@ export function validEnv(overrides: Env = {}): Env {
     ...overrides,
   };
 }
+
+/** The settings that point the bot at running emulators (Discord, and Spotify when given). */
+export function emulatorEnv(
+  discord: { token: string; applicationId: string; apiUrl: string },
+  spotify?: { accountsUrl: string; apiUrl: string },
+): Record<string, string> {
+  return {
+    DISCORD_TOKEN: discord.token,
+    DISCORD_CLIENT_ID: discord.applicationId,
+    DISCORD_API_URL: discord.apiUrl,
+    ...(spotify ? { SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl, SPOTIFY_API_URL: spotify.apiUrl } : {}),
+  };
+}
