@@ -308,26 +308,41 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/**
+ * How a waiting flow ends: at the first `end(code)`, when `timeoutMs` runs out, or on Ctrl+C — once, with `cleanup`
+ * run before `finish`. `stopTimer` is for when a valid code arrived and only the exchange is left.
+ */
+function flowEnding(
+  timeoutMs: number,
+  finish: (code: number) => void,
+  cleanup: () => void,
+): { end: (code: number) => void; isDone: () => boolean; stopTimer: () => void } {
+  let done = false;
+  const end = (code: number): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    cleanup();
+    finish(code);
+  };
+  const timer = setTimeout(() => {
+    err(timeoutMessage(timeoutMs));
+    end(1);
+  }, timeoutMs);
+  process.once('SIGINT', () => {
+    err('Cancelled — nothing was saved.');
+    end(1);
+  });
+  return { end, isDone: () => done, stopTimer: () => clearTimeout(timer) };
+}
+
 /** Waits for the browser to come back to the loopback listener. Resolves with the exit code. */
 function serveCallback(server: Server, flow: Flow, state: string, callbackPath: string, timeoutMs: number): Promise<number> {
   return new Promise((finish) => {
     let busy = false;
-    let done = false;
-    const end = (code: number): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    const { end, isDone, stopTimer } = flowEnding(timeoutMs, finish, () => {
       server.close();
       server.closeAllConnections();
-      finish(code);
-    };
-    const timer = setTimeout(() => {
-      err(timeoutMessage(timeoutMs));
-      end(1);
-    }, timeoutMs);
-    process.once('SIGINT', () => {
-      err('Cancelled — nothing was saved.');
-      end(1);
     });
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -335,7 +350,7 @@ function serveCallback(server: Server, flow: Flow, state: string, callbackPath: 
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         if (url.pathname !== callbackPath) return sendPage(res, 404, 'Not found', `This server only answers ${callbackPath}.`);
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendPage(res, 405, 'Method not allowed', 'Only GET.');
-        if (busy || done) {
+        if (busy || isDone()) {
           return sendPage(res, 409, 'Already handled', 'This authorization has already been answered — check the terminal.');
         }
         const outcome = checkCallback(parseRedirect(url.search), state);
@@ -362,7 +377,7 @@ function serveCallback(server: Server, flow: Flow, state: string, callbackPath: 
           }
           case 'code': {
             busy = true;
-            clearTimeout(timer);
+            stopTimer();
             const grantedAt = new Date();
             try {
               const { summary } = await complete(flow, outcome.code, grantedAt);
@@ -390,32 +405,19 @@ function serveCallback(server: Server, flow: Flow, state: string, callbackPath: 
 function readPasted(flow: Flow, state: string, timeoutMs: number): Promise<number> {
   return new Promise((finish) => {
     const rl = createInterface({ input: process.stdin, terminal: false });
-    let done = false;
     let busy = false;
-    const end = (code: number): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+    const { end, isDone, stopTimer } = flowEnding(timeoutMs, finish, () => {
       rl.close();
       process.stdin.destroy();
-      finish(code);
-    };
-    const timer = setTimeout(() => {
-      err(timeoutMessage(timeoutMs));
-      end(1);
-    }, timeoutMs);
-    process.once('SIGINT', () => {
-      err('Cancelled — nothing was saved.');
-      end(1);
     });
     rl.on('close', () => {
-      if (!done && !busy) {
+      if (!isDone() && !busy) {
         err('Input ended before a redirected URL or code was pasted — nothing was saved.');
         end(1);
       }
     });
     rl.on('line', (line) => {
-      if (done || busy || line.trim() === '') return;
+      if (isDone() || busy || line.trim() === '') return;
       const outcome = checkCallback(parseRedirect(line), state, { allowMissingState: true });
       switch (outcome.kind) {
         case 'state_mismatch':
@@ -433,7 +435,7 @@ function readPasted(flow: Flow, state: string, timeoutMs: number): Promise<numbe
           return end(1);
         case 'code': {
           busy = true;
-          clearTimeout(timer);
+          stopTimer();
           complete(flow, outcome.code, new Date()).then(
             ({ summary }) => {
               for (const l of summary) out(l);
