@@ -32,6 +32,18 @@ function logFailure(logger: Logger, what: string, error: unknown): void {
   (expected ? logger.warn : logger.error)(`${what} failed`, { error: `${name}: ${message}` });
 }
 
+/** Start the work; `early` is its outcome if it settled within the defer threshold, else null (then await `later`). */
+async function settleWithin(
+  produce: () => Promise<ReplyPayload>,
+  options: RespondOptions,
+): Promise<{ early: Outcome | null; later: Promise<Outcome> }> {
+  const later = settle(produce());
+  const wait = timer(options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS);
+  const first = await Promise.race([later, wait.promise]);
+  wait.cancel();
+  return { early: first === 'timeout' ? null : first, later };
+}
+
 export interface RespondOptions {
   logger: Logger;
   /** For the log line, e.g. "/nowplaying". */
@@ -47,21 +59,18 @@ export async function respondWithReply(
   options: RespondOptions,
 ): Promise<void> {
   const flags = options.ephemeral ? MessageFlags.Ephemeral : undefined;
-  const work = settle(produce());
-  const wait = timer(options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS);
-  const first = await Promise.race([work, wait.promise]);
-  wait.cancel();
-  if (first !== 'timeout') {
-    if (first.ok) {
-      await interaction.reply({ ...first.payload, ...(flags ? { flags } : {}) });
+  const { early, later } = await settleWithin(produce, options);
+  if (early) {
+    if (early.ok) {
+      await interaction.reply({ ...early.payload, ...(flags ? { flags } : {}) });
     } else {
-      logFailure(options.logger, options.what, first.error);
-      await interaction.reply({ ...errorReply(first.error), flags: MessageFlags.Ephemeral });
+      logFailure(options.logger, options.what, early.error);
+      await interaction.reply({ ...errorReply(early.error), flags: MessageFlags.Ephemeral });
     }
     return;
   }
   await interaction.deferReply(flags ? { flags } : {});
-  const outcome = await work;
+  const outcome = await later;
   if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
   await interaction.editReply(outcome.ok ? outcome.payload : errorReply(outcome.error));
 }
@@ -72,21 +81,18 @@ export async function respondWithUpdate(
   produce: () => Promise<ReplyPayload>,
   options: RespondOptions,
 ): Promise<void> {
-  const work = settle(produce());
-  const wait = timer(options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS);
-  const first = await Promise.race([work, wait.promise]);
-  wait.cancel();
-  if (first !== 'timeout') {
-    if (first.ok) await interaction.update(first.payload);
+  const { early, later } = await settleWithin(produce, options);
+  if (early) {
+    if (early.ok) await interaction.update(early.payload);
     else {
-      logFailure(options.logger, options.what, first.error);
+      logFailure(options.logger, options.what, early.error);
       // Leave the message as it was; tell only the presser what went wrong.
-      await interaction.reply({ ...errorReply(first.error), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...errorReply(early.error), flags: MessageFlags.Ephemeral });
     }
     return;
   }
   await interaction.deferUpdate();
-  const outcome = await work;
+  const outcome = await later;
   if (outcome.ok) await interaction.editReply(outcome.payload);
   else {
     logFailure(options.logger, options.what, outcome.error);
