@@ -3,6 +3,7 @@ import type { Link } from './listening-state.js';
 import { largestImage } from './listening-state.js';
 import type { SpotifyClient } from './spotify/client.js';
 import type { Artist, TimeRange, Track } from './spotify/types.js';
+import { SingleFlight } from './single-flight.js';
 import type { Storage } from './storage.js';
 
 export type TopKind = 'tracks' | 'artists';
@@ -70,7 +71,7 @@ export const TOP_FETCH_LIMIT = 50;
 
 /** Top tracks/artists per (account, kind, range), cached in storage for a few minutes; concurrent misses share one call. */
 export class TopItemsService {
-  private readonly inflight = new Map<string, Promise<TopList<TopTrack> | TopList<TopArtist>>>();
+  private readonly loads = new SingleFlight<string, TopList<TopTrack> | TopList<TopArtist>>();
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -89,11 +90,7 @@ export class TopItemsService {
 
   private async get(kind: TopKind, range: TimeRange): Promise<TopList<TopTrack> | TopList<TopArtist>> {
     const key = `spotify:top:${this.options.spotify.account}:${kind}:${range}`;
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const load = this.load(key, kind, range).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, load);
-    return load;
+    return this.loads.run(key, () => this.load(key, kind, range));
   }
 
   private async load(key: string, kind: TopKind, range: TimeRange): Promise<TopList<TopTrack> | TopList<TopArtist>> {

@@ -8,6 +8,7 @@
 //   later calls fail fast without asking Spotify again, until a new token arrives (no retry storm).
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { SingleFlight } from '../single-flight.js';
 import type { Storage } from '../storage.js';
 import { authErrorFor, SpotifyApiError, SpotifyAuthError, SpotifyRateLimitError, SpotifyUnavailableError } from './errors.js';
 import {
@@ -69,7 +70,7 @@ export class TokenManager {
   private readonly expiryMarginMs: number;
   private readonly envTokens = new Map<string, { token: string; grantedAt: number | null }>();
   private readonly cache = new Map<string, CachedAccess>();
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly refreshes = new SingleFlight<string, string>();
   /** account → fingerprint of the refresh token Spotify declared dead, with the error. */
   private readonly dead = new Map<string, { fp: string; error: SpotifyAuthError }>();
   private readonly authFailureListeners = new Set<AuthFailureListener>();
@@ -157,11 +158,7 @@ export class TokenManager {
   async getAccessToken(account: string): Promise<string> {
     const cached = this.cache.get(account);
     if (cached && cached.expiresAt > this.http.now()) return cached.token;
-    const running = this.inflight.get(account);
-    if (running) return running;
-    const refresh = this.obtain(account).finally(() => this.inflight.delete(account));
-    this.inflight.set(account, refresh);
-    return refresh;
+    return this.refreshes.run(account, () => this.obtain(account));
   }
 
   /** Drop a cached access token that Spotify rejected (401); the next call refreshes. */
