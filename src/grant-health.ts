@@ -44,7 +44,8 @@ export function grantTimeline(grant: StoredGrant, now: number): Omit<GrantHealth
   };
 }
 
-const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** `2026-11-28`: how expiry dates are shown to the owner. */
+export const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export class GrantHealth {
   private timer: NodeJS.Timeout | null = null;

@@ -1,6 +1,6 @@
 // Pure payloads for /spotify login and /spotify status (owner-only, always ephemeral).
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
-import type { GrantHealthStatus } from '../grant-health.js';
+import { isoDate, type GrantHealthStatus } from '../grant-health.js';
 import { missingScopes } from '../spotify/authorization.js';
 import { COLORS, formatWait, type ReplyPayload } from './replies.js';
 
@@ -8,7 +8,6 @@ export const LOGIN_PASTE_ID = 'spotify:login:paste';
 export const LOGIN_MODAL_ID = 'spotify:login:submit';
 export const LOGIN_FIELD_ID = 'redirected';
 
-const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const embedOnly = (embed: APIEmbed): ReplyPayload => ({ embeds: [embed], components: [] });
 
 export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
