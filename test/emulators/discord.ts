@@ -161,11 +161,8 @@ export interface ResumeRecord {
   at: number;
 }
 
-export interface SlashCommandOptions {
-  name: string;
-  options?: Array<{ name: string; type: number; value: string | number | boolean }>;
-  subcommand?: string;
-  subcommandGroup?: string;
+/** Who sends an interaction, and from where. */
+export interface InteractionOrigin {
   /** undefined → the first emulated guild; null → a user-install interaction outside a guild (DM). */
   guildId?: string | null;
   userId?: string;
@@ -179,26 +176,21 @@ export interface SlashCommandOptions {
   memberPermissions?: string;
 }
 
-export interface ButtonOptions {
-  customId: string;
-  message: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number };
-  guildId?: string | null;
-  userId?: string;
-  username?: string;
-  locale?: string;
-  context?: 0 | 1 | 2;
-  install?: 'guild' | 'user';
+export interface SlashCommandOptions extends InteractionOrigin {
+  name: string;
+  options?: Array<{ name: string; type: number; value: string | number | boolean }>;
+  subcommand?: string;
+  subcommandGroup?: string;
 }
 
-export interface ModalSubmitOptions {
+export interface ButtonOptions extends InteractionOrigin {
+  customId: string;
+  message: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number };
+}
+
+export interface ModalSubmitOptions extends InteractionOrigin {
   customId: string;
   fields: Record<string, string>;
-  guildId?: string | null;
-  userId?: string;
-  username?: string;
-  locale?: string;
-  context?: 0 | 1 | 2;
-  install?: 'guild' | 'user';
   message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[] };
 }
 
@@ -1229,15 +1221,7 @@ export class DiscordEmulator extends EventEmitter {
   private createInteraction(
     type: number,
     data: JsonObject,
-    opts: {
-      guildId?: string | null;
-      userId?: string;
-      username?: string;
-      locale?: string;
-      context?: 0 | 1 | 2;
-      install?: 'guild' | 'user';
-      memberPermissions?: string;
-    },
+    opts: InteractionOrigin,
     message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number },
   ): InteractionHandle {
     const guildId = opts.guildId === undefined ? (this.guildIds[0] ?? null) : opts.guildId;
