@@ -48,9 +48,9 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { CurrentlyPlaying } from '../src/spotify/types.js';
-import { DiscordEmulator, guildIdForShard } from '../test/emulators/discord.js';
-import { makeArtists, makeTrack, makeTracks, playing } from '../test/emulators/spotify-fixtures.js';
-import { SpotifyEmulator } from '../test/emulators/spotify.js';
+import { DiscordEmulator, guildIdForShard } from '../emulators/discord.js';
+import { makeArtists, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { SpotifyEmulator } from '../emulators/spotify.js';
 import {
   emulatorEnv,
   TEST_DISCORD_TOKEN,
@@ -58,7 +58,7 @@ import {
   TEST_SPOTIFY_CLIENT_ID,
   TEST_SPOTIFY_CLIENT_SECRET,
   validEnv,
-} from '../test/support/env.js';
+} from '../emulators/env.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DAY_MS = 86_400_000;

@@ -12,9 +12,9 @@ import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { Track } from '../src/spotify/types.js';
 import { RANGE_LABELS } from '../src/top-items.js';
-import { DiscordEmulator, type ComponentPayload, type MessagePayload, type PresencePayload } from '../test/emulators/discord.js';
-import { SpotifyEmulator } from '../test/emulators/spotify.js';
-import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../test/emulators/spotify-fixtures.js';
+import { DiscordEmulator, type ComponentPayload, type MessagePayload, type PresencePayload } from '../emulators/discord.js';
+import { SpotifyEmulator } from '../emulators/spotify.js';
+import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import {
   emulatorEnv,
   TEST_DISCORD_TOKEN,
@@ -22,7 +22,7 @@ import {
   TEST_SPOTIFY_CLIENT_ID,
   TEST_SPOTIFY_CLIENT_SECRET,
   validEnv,
-} from '../test/support/env.js';
+} from '../emulators/env.js';
 
 const OWNER_ID = '200000000000000001';
 const BOT_NAME = 'Spotify Bot';

@@ -22,8 +22,8 @@ import {
   refreshTokenExpiry,
 } from '../src/spotify/authorization.js';
 import { SpotifyAuthError, SpotifyUnavailableError } from '../src/spotify/errors.js';
-import { SpotifyEmulator } from './emulators/spotify.js';
-import { TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from './support/env.js';
+import { SpotifyEmulator } from '../emulators/spotify.js';
+import { TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from '../emulators/env.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'npb-authorize-'));

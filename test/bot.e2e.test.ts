@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle } from 'discord.js';
 import { decodeTopPageId } from '../src/discord/replies.js';
-import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from './emulators/spotify-fixtures.js';
-import { TEST_REFRESH_TOKEN } from './support/env.js';
+import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { TEST_REFRESH_TOKEN } from '../emulators/env.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, presenceShows, type Harness } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, loadConfig, readEnv } from '../src/config.js';
-import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from './support/env.js';
+import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from '../emulators/env.js';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from './emulators/discord.js';
-import { TEST_DISCORD_TOKEN } from './support/env.js';
+import { DiscordEmulator } from '../emulators/discord.js';
+import { TEST_DISCORD_TOKEN } from '../emulators/env.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const GUILD = '300000000000000001';

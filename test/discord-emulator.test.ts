@@ -16,7 +16,7 @@ import {
   type ClientOptions,
   type Interaction,
 } from 'discord.js';
-import { DiscordEmulator, guildIdForShard, shardForGuild, type DiscordEmulatorOptions } from './emulators/discord.js';
+import { DiscordEmulator, guildIdForShard, shardForGuild, type DiscordEmulatorOptions } from '../emulators/discord.js';
 
 const clients: Client[] = [];
 const emulators: DiscordEmulator[] = [];

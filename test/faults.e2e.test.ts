@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { OWNER_ACCOUNT } from '../src/app.js';
 import { openStorage } from '../src/storage.js';
-import type { InteractionHandle, MessagePayload, SlashCommandOptions } from './emulators/discord.js';
-import { basicAuth } from './emulators/spotify.js';
-import { makeTrack, playing } from './emulators/spotify-fixtures.js';
+import type { InteractionHandle, MessagePayload, SlashCommandOptions } from '../emulators/discord.js';
+import { basicAuth } from '../emulators/spotify.js';
+import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import { presenceShows, startHarness, type Harness } from './support/bot-harness.js';
-import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from './support/env.js';
+import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from '../emulators/env.js';
 import { redisAnswers } from './support/redis.js';
 import { secretsIn } from './support/spotify-app.js';
 

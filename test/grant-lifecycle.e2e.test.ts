@@ -2,7 +2,7 @@
 // cleared), and re-authorization from Discord with /spotify login — picked up without a restart.
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle } from 'discord.js';
-import { TEST_REFRESH_TOKEN } from './support/env.js';
+import { TEST_REFRESH_TOKEN } from '../emulators/env.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 

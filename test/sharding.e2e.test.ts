@@ -6,10 +6,10 @@ import { commands } from '../commands/index.js';
 import type { App } from '../src/app.js';
 import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import type { Storage } from '../src/storage.js';
-import { DiscordEmulator, guildIdForShard } from './emulators/discord.js';
-import { makeTrack, playing } from './emulators/spotify-fixtures.js';
-import type { SpotifyEmulator } from './emulators/spotify.js';
-import { emulatorEnv, validEnv } from './support/env.js';
+import { DiscordEmulator, guildIdForShard } from '../emulators/discord.js';
+import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
+import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { emulatorEnv, validEnv } from '../emulators/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from './emulators/discord.js';
-import { makeTrack, playing } from './emulators/spotify-fixtures.js';
-import type { SpotifyEmulator } from './emulators/spotify.js';
-import { emulatorEnv, validEnv, TEST_DISCORD_TOKEN } from './support/env.js';
+import { DiscordEmulator } from '../emulators/discord.js';
+import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
+import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { emulatorEnv, validEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
 import { startSpotifyEmulator } from './support/spotify-app.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -1,8 +1,8 @@
 // Self-test: the Spotify emulator speaks the protocol the bot relies on (plain fetch, no bot code).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { basicAuth, SpotifyEmulator } from './emulators/spotify.js';
-import { adPlaying, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from './emulators/spotify-fixtures.js';
+import { basicAuth, SpotifyEmulator } from '../emulators/spotify.js';
+import { adPlaying, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 
 let emu: SpotifyEmulator;
 

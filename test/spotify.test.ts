@@ -10,9 +10,9 @@ import {
   SpotifyUnavailableError,
   SpotifyApiError,
 } from '../src/spotify/errors.js';
-import type { SpotifyEmulator } from './emulators/spotify.js';
-import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from './emulators/spotify-fixtures.js';
-import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET } from './support/env.js';
+import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET } from '../emulators/env.js';
 import { buildApp, secretsIn, startSpotifyEmulator } from './support/spotify-app.js';
 
 let emulator: SpotifyEmulator;

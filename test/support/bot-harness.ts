@@ -3,10 +3,10 @@ import { afterEach, expect } from 'vitest';
 import { commands } from '../../commands/index.js';
 import type { App, AppTuning } from '../../src/app.js';
 import { startAppBot, type Bot } from '../../src/bot.js';
-import { DiscordEmulator, type DiscordEmulatorOptions } from '../emulators/discord.js';
-import type { SpotifyEmulator } from '../emulators/spotify.js';
-import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
-import { emulatorEnv, TEST_DISCORD_TOKEN } from './env.js';
+import { DiscordEmulator, type DiscordEmulatorOptions } from '../../emulators/discord.js';
+import type { SpotifyEmulator } from '../../emulators/spotify.js';
+import { makeTrack, playing } from '../../emulators/spotify-fixtures.js';
+import { emulatorEnv, TEST_DISCORD_TOKEN } from '../../emulators/env.js';
 import { buildApp, startSpotifyEmulator, type LogCapture } from './spotify-app.js';
 
 export const OWNER_ID = '200000000000000001';

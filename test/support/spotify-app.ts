@@ -3,8 +3,8 @@ import { createApp, type App, type AppTuning } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { openStorage, type Storage } from '../../src/storage.js';
-import { SpotifyEmulator } from '../emulators/spotify.js';
-import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from './env.js';
+import { SpotifyEmulator } from '../../emulators/spotify.js';
+import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from '../../emulators/env.js';
 
 export interface LogCapture {
   lines: string[];

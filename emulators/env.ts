@@ -1,5 +1,5 @@
 // A complete, valid environment for tests (fake values in the right shapes; no real secrets anywhere).
-import type { Env } from '../../src/config.js';
+import type { Env } from '../src/config.js';
 
 export const TEST_SPOTIFY_CLIENT_ID = '0123456789abcdef0123456789abcdef';
 export const TEST_SPOTIFY_CLIENT_SECRET = 'fedcba9876543210fedcba9876543210';

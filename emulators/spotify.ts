@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { TIME_RANGES } from '../../src/spotify/types.js';
+import { TIME_RANGES } from '../src/spotify/types.js';
 import type {
   Artist,
   CurrentlyPlaying,
@@ -16,7 +16,7 @@ import type {
   TimeRange,
   TokenResponse,
   Track,
-} from '../../src/spotify/types.js';
+} from '../src/spotify/types.js';
 
 export interface SpotifyEmulatorOptions {
   clientId?: string;

@@ -13,7 +13,7 @@ import type {
   SimplifiedArtist,
   SpotifyImage,
   Track,
-} from '../../src/spotify/types.js';
+} from '../src/spotify/types.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
