@@ -40,6 +40,8 @@ export interface DiscordEmulatorOptions {
   interactionTokenTtlMs?: number;
   /** Intent bits refused with close 4014 (e.g. privileged intents not enabled in the portal). Default 0. */
   disallowedIntents?: number;
+  /** 'realistic': each GUILD_CREATE also has a category, 3 text channels in it and 2 roles (one the bot's managed role). Default 'minimal'. */
+  guildShape?: 'minimal' | 'realistic';
 }
 
 export interface PresenceActivity {
@@ -526,6 +528,7 @@ export class DiscordEmulator extends EventEmitter {
   readonly botUserId: string;
   readonly botUsername: string;
   readonly guildIds: string[];
+  readonly guildShape: 'minimal' | 'realistic';
   readonly shardCount: number;
   heartbeatIntervalMs: number;
   readonly maxConcurrency: number;
@@ -584,6 +587,7 @@ export class DiscordEmulator extends EventEmitter {
     this.interactionDeadlineMs = opts.interactionDeadlineMs ?? 3000;
     this.interactionTokenTtlMs = opts.interactionTokenTtlMs ?? 15 * 60 * 1000;
     this.disallowedIntents = opts.disallowedIntents ?? 0;
+    this.guildShape = opts.guildShape ?? 'minimal';
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
     this.setMaxListeners(100);
@@ -938,7 +942,10 @@ export class DiscordEmulator extends EventEmitter {
       geo_ordered_rtc_regions: [],
       _trace: ['["discord-emulator",{"micros":0}]'],
     });
-    for (const guildId of shardGuilds) this.sendDispatch(session, 'GUILD_CREATE', this.guildObject(guildId));
+    for (const guildId of shardGuilds) {
+      const guild = this.guildObject(guildId);
+      this.sendDispatch(session, 'GUILD_CREATE', this.guildShape === 'realistic' ? realisticGuild(guild) : guild);
+    }
     this.emit('ready', { shard: shardId, sessionId: session.id });
   }
 
@@ -1841,4 +1848,58 @@ export class DiscordEmulator extends EventEmitter {
     }
     return { status: 204 };
   }
+}
+
+/**
+ * A guild as real ones look (guildShape 'realistic'): besides the "general" channel and @everyone, a "Text Channels"
+ * category holding general and two more text channels (one with a permission overwrite), a "Members" role and the
+ * bot's managed integration role, which the bot's own member has. Ids are derived from the guild id.
+ */
+function realisticGuild(guild: JsonObject): JsonObject {
+  const isJsonObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const guildId = BigInt(String(guild.id));
+  const id = (offset: number): string => (guildId + BigInt(offset)).toString();
+  const [general] = Array.isArray(guild.channels) ? guild.channels : [];
+  const [everyone] = Array.isArray(guild.roles) ? guild.roles : [];
+  const [botMember] = Array.isArray(guild.members) ? guild.members : [];
+  if (!isJsonObject(general) || !isJsonObject(everyone) || !isJsonObject(botMember)) return guild;
+  const categoryId = id(2);
+  const membersRole = id(5);
+  const botRole = id(6);
+  const botUser = isJsonObject(botMember.user) ? botMember.user : {};
+  const text = (offset: number, name: string, position: number, overwrites: JsonValue[] = []): JsonObject => ({
+    ...general,
+    id: id(offset),
+    name,
+    position,
+    parent_id: categoryId,
+    permission_overwrites: overwrites,
+    topic: name === 'general' ? null : `All about #${name}`,
+  });
+  const role = (roleId: string, name: string, position: number, extra: JsonObject = {}): JsonObject => ({
+    ...everyone,
+    id: roleId,
+    name,
+    position,
+    permissions: String(everyone.permissions ?? '0'),
+    color: 0x1db954,
+    colors: { primary_color: 0x1db954, secondary_color: null, tertiary_color: null },
+    ...extra,
+  });
+  return {
+    ...guild,
+    member_count: 42,
+    roles: [
+      everyone,
+      role(membersRole, 'Members', 1, { hoist: true }),
+      role(botRole, String(botUser.username ?? 'bot'), 2, { managed: true, tags: { bot_id: String(botUser.id ?? '') } }),
+    ],
+    channels: [
+      { id: categoryId, type: 4, guild_id: String(guild.id), name: 'Text Channels', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, flags: 0 },
+      text(1, 'general', 0),
+      text(3, 'music', 1),
+      text(4, 'announcements', 2, [{ id: String(guild.id), type: 0, allow: '0', deny: '2048' }]),
+    ],
+    members: [{ ...botMember, roles: [botRole] }, ...(Array.isArray(guild.members) ? guild.members.slice(1) : [])],
+  };
 }
