@@ -1,0 +1,343 @@
+// The text kit: every string the bot sends (embeds, buttons, modals, messages, presence, log lines) is cut here.
+// Pure, no I/O. Cuts are well-formed: never inside a grapheme cluster (emoji, ZWJ sequence, combining marks), never
+// leaving a lone surrogate — not even one that came in with the input (Spotify data can be hostile): those become
+// U+FFFD. Also the shared payload helpers that keep every reply inside Discord's limits.
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type {
+  APIActionRowComponent,
+  APIButtonComponent,
+  APIButtonComponentWithURL,
+  APIEmbed,
+  APIModalInteractionResponseCallbackData,
+} from 'discord.js';
+import type { Link } from '../listening-state.js';
+
+export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+
+/** Works for interaction.reply, editReply and update (and channel.send). */
+export interface ReplyPayload {
+  content?: string;
+  embeds: APIEmbed[];
+  components: ButtonRow[];
+}
+
+/** Discord's embed limits (a message over any of them is rejected with a 400). */
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+  embeds: 10,
+  content: 2000,
+  customId: 100,
+  buttonLabel: 80,
+  buttonUrl: 512,
+} as const;
+
+/** Discord's modal limits. */
+export const MODAL_LIMITS = {
+  title: 45,
+  label: 45,
+  placeholder: 100,
+  value: 4000,
+  customId: 100,
+} as const;
+
+export const COLORS = {
+  /** Spotify green: something is playing. */
+  playing: 0x1db954,
+  paused: 0x747f8d,
+  ad: 0xfaa61a,
+  neutral: 0x4f545c,
+  top: 0x1db954,
+  error: 0xed4245,
+} as const;
+
+export const ELLIPSIS = '…';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cutting text
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` with every lone surrogate replaced by U+FFFD (what String.prototype.toWellFormed does). */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
+ * Cut `text` to at most `max` UTF-16 code units (Discord counts characters; code units are never fewer), ending in
+ * "…" when cut. Cuts between grapheme clusters (never inside an emoji or a surrogate pair), trims trailing spaces,
+ * and never leaves a dangling markdown escape (`\`) before the ellipsis. The result is always well-formed: lone
+ * surrogates in the input become U+FFFD. Not link-aware: use it on plain or escaped text, not on text that contains
+ * markdown links.
+ */
+export function truncate(text: string, max: number): string {
+  const limit = Math.max(0, Math.floor(Number.isFinite(max) ? max : 0));
+  const clean = wellFormed(text);
+  if (clean.length <= limit) return clean;
+  if (limit === 0) return '';
+  let out = '';
+  for (const { segment } of graphemes.segment(clean)) {
+    if (out.length + segment.length > limit - 1) break;
+    out += segment;
+  }
+  out = out.trimEnd();
+  const trailingBackslashes = /\\*$/.exec(out)?.[0].length ?? 0;
+  if (trailingBackslashes % 2 === 1) out = out.slice(0, -1).trimEnd();
+  return out + ELLIPSIS;
+}
+
+const MARKDOWN_SPECIALS = /[\\[\]*_~`|<>]/g;
+
+/**
+ * Escape Discord markdown so a name is shown as typed: `\`, `[`, `]`, `*`, `_`, `~`, `` ` ``, `|`, plus `<` and `>`
+ * (so "<@123>" is not rendered as a mention). Safe inside masked-link text: "Song [Live]" stays one link.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_SPECIALS, (ch) => `\\${ch}`);
+}
+
+/** Names are shown on one line: collapse line breaks and tabs. */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').trim();
+}
+
+/**
+ * Escape a raw name and fit it in `max` characters (escapes included). Cuts the raw text, never an escape sequence.
+ */
+export function escapeAndTruncate(raw: string, max: number): string {
+  const clean = wellFormed(oneLine(raw));
+  const escaped = escapeMarkdown(clean);
+  const limit = Math.max(0, Math.floor(max));
+  if (escaped.length <= limit) return escaped;
+  if (limit === 0) return '';
+  let out = '';
+  for (const { segment } of graphemes.segment(clean)) {
+    const piece = escapeMarkdown(segment);
+    if (out.length + piece.length > limit - 1) break;
+    out += piece;
+  }
+  return out.trimEnd() + ELLIPSIS;
+}
+
+/**
+ * An http(s) URL that can go in a markdown link or a button, or null. Parentheses are percent-encoded so they can't
+ * close a masked link early; over-long URLs are refused (the caller then shows plain text).
+ */
+export function safeUrl(url: string | null | undefined, maxLength: number = EMBED_LIMITS.buttonUrl): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return href.length <= maxLength ? href : null;
+}
+
+/** `[text](url)`, or just the text when there is no usable URL. `text` must already be escaped. */
+export function mdLink(text: string, url: string | null | undefined, maxUrlLength?: number): string {
+  const href = safeUrl(url, maxUrlLength);
+  return href ? `[${text}](${href})` : text;
+}
+
+/** Markdown links → their text. For cutting text that contains links without breaking one. */
+export function stripLinks(markdown: string): string {
+  return markdown.replace(/\[((?:\\.|[^\\\]])*)\]\([^)\s]*\)/g, '$1');
+}
+
+/**
+ * Fit markdown text (which may contain links) into `max` characters: keep whole lines while they fit, then "…".
+ * A first line that alone is too long loses its links and is cut as text, so a link is never cut in half.
+ * Well-formed like truncate.
+ */
+export function truncateMarkdown(markdown: string, max: number): string {
+  const clean = wellFormed(markdown);
+  if (clean.length <= max) return clean;
+  const lines = clean.split('\n');
+  const kept: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    const added = (kept.length > 0 ? 1 : 0) + line.length;
+    if (length + added + 2 > max) break; // room for "\n…"
+    kept.push(line);
+    length += added;
+  }
+  if (kept.length === 0) return truncate(stripLinks(lines[0] ?? ''), max);
+  while (kept.length > 0 && kept[kept.length - 1]!.trim() === '') kept.pop();
+  return kept.length > 0 ? `${kept.join('\n')}\n${ELLIPSIS}` : truncate(stripLinks(lines[0] ?? ''), max);
+}
+
+/** A plain message (content of a reply or a DM) within Discord's 2000 characters. */
+export function clampMessageContent(text: string): string {
+  return truncateMarkdown(text, EMBED_LIMITS.content);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting shared by features
+
+export function formatDuration(ms: number): string {
+  const totalSeconds = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const ss = String(seconds).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
+}
+
+/** "42 s", "about 5 min", "about 3 h". */
+export function formatWait(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return 'a moment';
+  const s = Math.ceil(seconds);
+  if (s < 120) return `${s} s`;
+  if (s < 2 * 3600) return `about ${Math.round(s / 60)} min`;
+  return `about ${Math.round(s / 3600)} h`;
+}
+
+/**
+ * "A, B and 3 more" within `budget` characters. Names are escaped (and linked when `linked` and a URL exists);
+ * each name is cut to `maxName` characters.
+ */
+export function formatArtists(
+  artists: readonly Link[],
+  budget: number,
+  opts: { linked: boolean; maxName?: number; maxUrlLength?: number } = { linked: true },
+): string {
+  const maxName = opts.maxName ?? 100;
+  const named = artists.filter((a) => oneLine(a.name) !== '');
+  if (named.length === 0) return truncate('Unknown artist', budget);
+  const pieces = named.map((a) => {
+    const text = escapeAndTruncate(a.name, maxName);
+    return opts.linked ? mdLink(text, a.url, opts.maxUrlLength) : text;
+  });
+  let joined = '';
+  let best = '';
+  for (let k = 1; k <= pieces.length; k++) {
+    joined = k === 1 ? pieces[0]! : `${joined}, ${pieces[k - 1]!}`;
+    if (joined.length > budget) break;
+    const rest = pieces.length - k;
+    const candidate = rest > 0 ? `${joined} and ${rest} more` : joined;
+    if (candidate.length <= budget) best = candidate;
+  }
+  if (best !== '') return best;
+  // Not even the first name fits as it is: shorten its text (no link) and keep the count of the others.
+  const rest = named.length - 1;
+  const suffix = rest > 0 ? ` and ${rest} more` : '';
+  return escapeAndTruncate(named[0]!.name, Math.max(1, budget - suffix.length)) + suffix;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Clamping whole payloads
+
+/** Characters Discord counts towards the 6000 total: title, description, field names and values, footer, author. */
+export function embedLength(embed: APIEmbed): number {
+  let length = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
+  length += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const field of embed.fields ?? []) length += field.name.length + field.value.length;
+  return length;
+}
+
+/** Safety net: enforce every per-part limit on one embed (builders already stay within them). */
+export function clampEmbed(embed: APIEmbed): APIEmbed {
+  const out: APIEmbed = { ...embed };
+  if (out.title !== undefined) out.title = truncate(out.title, EMBED_LIMITS.title);
+  if (out.description !== undefined) out.description = truncateMarkdown(out.description, EMBED_LIMITS.description);
+  if (out.author) out.author = { ...out.author, name: truncate(out.author.name, EMBED_LIMITS.author) };
+  if (out.footer) out.footer = { ...out.footer, text: truncate(out.footer.text, EMBED_LIMITS.footer) };
+  if (out.fields) {
+    out.fields = out.fields.slice(0, EMBED_LIMITS.fields).map((f) => ({
+      ...f,
+      name: truncate(f.name, EMBED_LIMITS.fieldName),
+      value: truncateMarkdown(f.value, EMBED_LIMITS.fieldValue),
+    }));
+  }
+  return out;
+}
+
+/** Safety net over a whole message: per-embed limits, at most 10 embeds, 6000 characters in total. */
+export function clampEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
+  const out = embeds.slice(0, EMBED_LIMITS.embeds).map(clampEmbed);
+  let excess = out.reduce((sum, e) => sum + embedLength(e), 0) - EMBED_LIMITS.total;
+  // Shorten descriptions, last embed first, then drop fields if that was not enough.
+  for (let i = out.length - 1; i >= 0 && excess > 0; i--) {
+    const embed = out[i]!;
+    if (embed.description) {
+      const before = embed.description.length;
+      const target = Math.max(0, before - excess);
+      if (target > 0) embed.description = truncateMarkdown(embed.description, target);
+      else delete embed.description;
+      excess -= before - (embed.description?.length ?? 0);
+    }
+    while (excess > 0 && embed.fields && embed.fields.length > 0) {
+      const field = embed.fields.pop()!;
+      excess -= field.name.length + field.value.length;
+    }
+  }
+  return out;
+}
+
+function clampButton(button: APIButtonComponent): APIButtonComponent {
+  if (!('label' in button) || button.label === undefined) return button;
+  return { ...button, label: truncate(button.label, EMBED_LIMITS.buttonLabel) };
+}
+
+/** Every limit of a reply: content, embeds and button labels. Applied by discord/respond to everything it sends. */
+export function clampPayload(payload: ReplyPayload): ReplyPayload {
+  return {
+    ...(payload.content !== undefined ? { content: clampMessageContent(payload.content) } : {}),
+    embeds: clampEmbeds(payload.embeds),
+    components: payload.components.map((row) => ({ ...row, components: row.components.map(clampButton) })),
+  };
+}
+
+/** One embed (clamped) plus button rows: the shape of every reply. */
+export function embedPayload(embed: APIEmbed, components: ButtonRow[] = []): ReplyPayload {
+  return { embeds: clampEmbeds([embed]), components };
+}
+
+/** A row with one link button, or no row when the URL is unusable. */
+export function linkButtonRow(label: string, url: string | null): ButtonRow[] {
+  const href = safeUrl(url, EMBED_LIMITS.buttonUrl);
+  if (!href) return [];
+  const button: APIButtonComponentWithURL = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Link,
+    label: truncate(label, EMBED_LIMITS.buttonLabel),
+    url: href,
+  };
+  return [{ type: ComponentType.ActionRow, components: [button] }];
+}
+
+/** An embed thumbnail for a usable image URL, or nothing. */
+export function thumbnail(url: string | null): Pick<APIEmbed, 'thumbnail'> {
+  const href = safeUrl(url, 2048);
+  return href ? { thumbnail: { url: href } } : {};
+}
+
+/** Safety net for a modal: title, labels, placeholders and prefilled values within Discord's limits. */
+export function clampModal(modal: APIModalInteractionResponseCallbackData): APIModalInteractionResponseCallbackData {
+  return {
+    ...modal,
+    title: truncate(modal.title, MODAL_LIMITS.title),
+    components: modal.components.map((row) => {
+      if (row.type !== ComponentType.ActionRow) return row;
+      return {
+        ...row,
+        components: row.components.map((input) => ({
+          ...input,
+          ...(input.label !== undefined ? { label: truncate(input.label, MODAL_LIMITS.label) } : {}),
+          ...(input.placeholder !== undefined ? { placeholder: truncate(input.placeholder, MODAL_LIMITS.placeholder) } : {}),
+          ...(input.value !== undefined ? { value: truncate(input.value, Math.min(MODAL_LIMITS.value, input.max_length ?? MODAL_LIMITS.value)) } : {}),
+        })),
+      };
+    }),
+  };
+}
