@@ -1,26 +1,42 @@
 // A loopback Spotify emulator: one node:http server on 127.0.0.1 speaking the accounts protocol (/authorize,
 // /api/token) and the Web API endpoints the bot reads (/v1/...), with the wire behaviour of the real service
 // (see /work/shared/reference/spotify-web-api.md): OAuth-shaped errors on the token endpoint, {"error":{status,
-// message}} on the Web API, 204 with an empty body, Retry-After on 429. Faults can be queued per route.
+// message}} on the Web API, 204 with an empty body, Retry-After on every 429, complete objects (see
+// spotify-fixtures.ts).
+//
+// It serves several Spotify users, as one development-mode app does: each user has their own grants (refresh and
+// access tokens), currently playing, top lists, recently played and profile, and is either on the app's dashboard
+// allow-list or not (then every Web API call answers 403 although the token exchange succeeded). The quota is the
+// app's: `quotaExceeded()` answers any user's request. Faults can be queued per route, and per user.
+// The methods on the emulator itself act on the default user (the app owner), as before there were several.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { TIME_RANGES } from '../src/spotify/types.js';
-import type {
-  Artist,
-  CurrentlyPlaying,
-  CursorPaging,
-  Paging,
-  PlayHistory,
-  TimeRange,
-  TokenResponse,
-  Track,
-} from '../src/spotify/types.js';
+import type { TimeRange, TokenResponse } from '../src/spotify/types.js';
+import {
+  completeArtist,
+  completeCurrentlyPlaying,
+  completePlayHistory,
+  completeTrack,
+  makeUser,
+  type ArtistInput,
+  type ArtistObject,
+  type CurrentlyPlayingInput,
+  type CurrentlyPlayingObject,
+  type ImageObject,
+  type PlayHistoryInput,
+  type PlayHistoryObject,
+  type PrivateUserObject,
+  type TrackInput,
+  type TrackObject,
+} from './spotify-fixtures.js';
 
 export interface SpotifyEmulatorOptions {
   clientId?: string;
   clientSecret?: string;
+  /** Delay before every answer (Web API and accounts routes alike). Also settable later as `latencyMs`. */
   latencyMs?: number;
   accessTokenTtlSeconds?: number;
   /** Redirect URIs registered for the app. Omitted: any URI that satisfies Spotify's rules is accepted. */
@@ -53,12 +69,24 @@ export interface RequestLogEntry {
   at: number;
   route: EmulatorRoute;
   grantType?: string;
+  /**
+   * The Spotify user the request was for, as the emulator resolved it on arrival: the owner of the bearer token,
+   * of the refresh token or of the authorization code. Undefined when it names no known grant.
+   */
+  userId?: string;
   /** Set when a response is written; stays undefined for hang/destroy faults. */
   status?: number;
 }
 
 /** Every scope the bot uses; the default for addRefreshToken. */
 export const BOT_SCOPES = 'user-read-currently-playing user-read-playback-state user-top-read user-read-recently-played';
+/** The 403 a development-mode app gets for a user who is not on its dashboard's User Management list. */
+export const NOT_REGISTERED_MESSAGE = 'User not registered in the Developer Dashboard';
+/** Retry-After sent with a 429 fault that does not set one (Spotify always sends the header). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+/** Spotify keeps a user's last 50 plays; older ones are gone. */
+export const RECENTLY_PLAYED_MAX = 50;
+export const DEFAULT_USER_ID = 'emulatoruser';
 
 const KNOWN_SCOPES = new Set([
   'ugc-image-upload', 'user-read-playback-state', 'user-modify-playback-state', 'user-read-currently-playing',
@@ -80,24 +108,31 @@ const API_ROUTES = new Set<EmulatorRoute>(['currently-playing', 'top', 'recently
 const JSON_API = 'application/json; charset=utf-8';
 const JSON_ACCOUNTS = 'application/json';
 
-interface Profile {
+interface UserState {
   id: string;
-  display_name: string;
+  displayName: string | null;
+  images: ImageObject[];
+  accountId: string;
+  allowListed: boolean;
+  currentlyPlaying: CurrentlyPlayingObject | null;
+  top: { tracks: TopStore<TrackObject>; artists: TopStore<ArtistObject> };
+  recentlyPlayed: PlayHistoryObject[];
 }
 interface RefreshTokenRecord {
   scope: string;
-  profile?: Profile;
+  user: UserState;
   revoked: boolean;
 }
 interface AccessTokenRecord {
   scope: string;
-  profile?: Profile;
+  user: UserState;
   expiresAt: number;
   expired: boolean;
 }
 interface CodeRecord {
   redirectUri: string;
   scope: string;
+  user: UserState;
   used: boolean;
   expiresAt: number;
 }
@@ -112,7 +147,18 @@ interface Waiter {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
 }
+interface QueuedFault {
+  route: FaultRoute;
+  fault: Fault;
+  remaining: number;
+  userId: string | undefined;
+}
 type TopStore<T> = Record<TimeRange, T[]>;
+
+export interface UserFilter {
+  /** Only requests for this Spotify user. */
+  userId?: string;
+}
 
 function classify(path: string): EmulatorRoute {
   if (path === '/api/token') return 'token';
@@ -124,7 +170,8 @@ function classify(path: string): EmulatorRoute {
   return path === '/v1' || path.startsWith('/v1/') ? 'api-unknown' : 'unknown';
 }
 
-function countMatches(route: CountRoute, r: RequestLogEntry): boolean {
+function countMatches(route: CountRoute, r: RequestLogEntry, filter: UserFilter): boolean {
+  if (filter.userId !== undefined && r.userId !== filter.userId) return false;
   switch (route) {
     case 'api':
       return API_ROUTES.has(r.route);
@@ -137,8 +184,9 @@ function countMatches(route: CountRoute, r: RequestLogEntry): boolean {
   }
 }
 
-function faultMatches(fr: FaultRoute, route: EmulatorRoute): boolean {
-  return fr === 'any-api' ? API_ROUTES.has(route) : fr === route;
+function faultMatches(f: QueuedFault, route: EmulatorRoute, userId: string | undefined): boolean {
+  if (f.userId !== undefined && f.userId !== userId) return false;
+  return f.route === 'any-api' ? API_ROUTES.has(route) : f.route === route;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -184,6 +232,150 @@ function redirectUriAllowed(uri: string, registered: string[] | undefined): bool
   });
 }
 
+function newUser(id: string, displayName: string | null, allowListed: boolean): UserState {
+  return {
+    id,
+    displayName,
+    images: [],
+    accountId: makeUser({ id }).account_id,
+    allowListed,
+    currentlyPlaying: null,
+    top: {
+      tracks: { short_term: [], medium_term: [], long_term: [] },
+      artists: { short_term: [], medium_term: [], long_term: [] },
+    },
+    recentlyPlayed: [],
+  };
+}
+
+function newestFirst(plays: PlayHistoryObject[]): PlayHistoryObject[] {
+  return plays.sort((a, b) => Date.parse(b.played_at) - Date.parse(a.played_at)).slice(0, RECENTLY_PLAYED_MAX);
+}
+
+export interface ProfileUpdate {
+  /** Renames the user (their grants follow). */
+  id?: string;
+  display_name?: string | null;
+  images?: ImageObject[];
+  account_id?: string;
+}
+
+/**
+ * One Spotify user of the emulated app: their listening, profile and dashboard status. Objects handed to the
+ * setters may be cut down to the bot's types; they are completed (spotify-fixtures.ts) before they are served.
+ */
+export class SpotifyUser {
+  /** @internal */
+  constructor(
+    private readonly emulator: SpotifyEmulator,
+    /** @internal */ readonly state: UserState,
+  ) {}
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get allowListed(): boolean {
+    return this.state.allowListed;
+  }
+
+  /** The `/me` object this user's grants get. */
+  profile(): PrivateUserObject {
+    const s = this.state;
+    return makeUser({ id: s.id, displayName: s.displayName, accountId: s.accountId, images: s.images });
+  }
+
+  /** null → 204. A 0 timestamp is set to now; progress_ms is served as given (it does not advance). */
+  setCurrentlyPlaying(body: CurrentlyPlayingInput | null): this {
+    if (body === null) {
+      this.state.currentlyPlaying = null;
+      return this;
+    }
+    const copy = completeCurrentlyPlaying(structuredClone(body));
+    if (!copy.timestamp) copy.timestamp = Date.now();
+    this.state.currentlyPlaying = copy;
+    return this;
+  }
+
+  setTop(kind: 'tracks', items: TrackInput[], range?: TimeRange): this;
+  setTop(kind: 'artists', items: ArtistInput[], range?: TimeRange): this;
+  setTop(kind: 'tracks' | 'artists', items: TrackInput[] | ArtistInput[], range?: TimeRange): this {
+    for (const r of range ? [range] : TIME_RANGES) {
+      if (kind === 'tracks') this.state.top.tracks[r] = structuredClone(items as TrackInput[]).map(completeTrack);
+      else this.state.top.artists[r] = structuredClone(items as ArtistInput[]).map(completeArtist);
+    }
+    return this;
+  }
+
+  /** Replaces the play history; only the newest 50 plays are kept, as on Spotify. */
+  setRecentlyPlayed(items: PlayHistoryInput[]): this {
+    this.state.recentlyPlayed = newestFirst(structuredClone(items).map(completePlayHistory));
+    return this;
+  }
+
+  /** Adds plays to the history (a play pushes the oldest of 50 out). */
+  addRecentlyPlayed(items: PlayHistoryInput[]): this {
+    this.state.recentlyPlayed = newestFirst([...this.state.recentlyPlayed, ...structuredClone(items).map(completePlayHistory)]);
+    return this;
+  }
+
+  setProfile(p: ProfileUpdate): this {
+    if (p.id !== undefined && p.id !== this.state.id) {
+      if (this.emulator.hasUser(p.id)) throw new Error(`setProfile: another emulated user already has the id ${p.id}`);
+      this.state.id = p.id;
+    }
+    if (p.display_name !== undefined) this.state.displayName = p.display_name;
+    if (p.images !== undefined) this.state.images = structuredClone(p.images);
+    if (p.account_id !== undefined) this.state.accountId = p.account_id;
+    return this;
+  }
+
+  /** On (true) or off the app's dashboard User Management list. Off: every Web API call answers 403. */
+  setAllowListed(allowListed: boolean): this {
+    this.state.allowListed = allowListed;
+    return this;
+  }
+
+  /** Registers a refresh token granted by this user. */
+  addRefreshToken(refreshToken: string, opts: { scope?: string } = {}): this {
+    this.emulator.addRefreshToken(refreshToken, { scope: opts.scope, userId: this.id });
+    return this;
+  }
+
+  /** Revokes every refresh token this user granted (they removed the app from their account, or it expired). */
+  revokeRefreshTokens(): this {
+    this.emulator.revokeUserGrants(this.id);
+    return this;
+  }
+
+  /** Refresh tokens this user holds (added or issued), revoked ones included. */
+  refreshTokens(): string[] {
+    return this.emulator.refreshTokensOf(this.id);
+  }
+
+  mintAccessToken(opts: { scope?: string } = {}): string {
+    return this.emulator.mintAccessToken({ ...opts, userId: this.id });
+  }
+
+  /** Queues a fault for this user's requests only. */
+  fail(route: FaultRoute, fault: Fault, times = 1): this {
+    this.emulator.fail(route, fault, times, { userId: this.id });
+    return this;
+  }
+
+  count(route: CountRoute): number {
+    return this.emulator.count(route, { userId: this.id });
+  }
+
+  waitForRequest(route: CountRoute, n = 1, timeoutMs = 5_000): Promise<void> {
+    return this.emulator.waitForRequest(route, n, timeoutMs, { userId: this.id });
+  }
+
+  get requests(): RequestLogEntry[] {
+    return this.emulator.requests.filter((r) => r.userId === this.id);
+  }
+}
+
 export class SpotifyEmulator {
   readonly accountsUrl: string;
   readonly apiUrl: string;
@@ -195,22 +387,18 @@ export class SpotifyEmulator {
   rotateRefreshTokens = false;
   readonly issuedRefreshTokens: string[] = [];
   readonly requests: RequestLogEntry[] = [];
+  /** The default user (the app owner): the target of the emulator's own setters and of grants without a user. */
+  readonly defaultUser: SpotifyUser;
 
   private readonly sockets = new Set<Socket>();
   private readonly redirectUris: string[] | undefined;
-  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  private readonly users: SpotifyUser[] = [];
+  private readonly refreshTokenRecords = new Map<string, RefreshTokenRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly codes = new Map<string, CodeRecord>();
-  private readonly faults: Array<{ route: FaultRoute; fault: Fault; remaining: number }> = [];
+  private readonly faults: QueuedFault[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-  private currentlyPlaying: CurrentlyPlaying | null = null;
-  private readonly top: { tracks: TopStore<Track>; artists: TopStore<Artist> } = {
-    tracks: { short_term: [], medium_term: [], long_term: [] },
-    artists: { short_term: [], medium_term: [], long_term: [] },
-  };
-  private recentlyPlayed: PlayHistory[] = [];
-  private profile: Profile = { id: 'emulatoruser', display_name: 'Emulator User' };
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -225,6 +413,7 @@ export class SpotifyEmulator {
     this.latencyMs = opts.latencyMs ?? 0;
     this.accessTokenTtlSeconds = opts.accessTokenTtlSeconds ?? 3600;
     this.redirectUris = opts.redirectUris;
+    this.defaultUser = this.addUser(DEFAULT_USER_ID, { displayName: 'Emulator User' });
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -272,34 +461,93 @@ export class SpotifyEmulator {
     return this.closing;
   }
 
+  // ---------------------------------------------------------------- users
+
+  /**
+   * Adds a Spotify user of the app (or updates the one with this id). `allowListed` (default true): whether the
+   * owner put them on the dashboard's User Management list; when not, their token exchange still succeeds but
+   * every Web API call answers 403 "User not registered in the Developer Dashboard".
+   */
+  addUser(userId: string, opts: { displayName?: string | null; allowListed?: boolean; images?: ImageObject[]; accountId?: string } = {}): SpotifyUser {
+    let user = this.findUser(userId);
+    if (!user) {
+      user = new SpotifyUser(this, newUser(userId, opts.displayName === undefined ? userId : opts.displayName, opts.allowListed ?? true));
+      this.users.push(user);
+    } else {
+      if (opts.displayName !== undefined) user.state.displayName = opts.displayName;
+      if (opts.allowListed !== undefined) user.state.allowListed = opts.allowListed;
+    }
+    if (opts.images) user.state.images = structuredClone(opts.images);
+    if (opts.accountId !== undefined) user.state.accountId = opts.accountId;
+    return user;
+  }
+
+  /** The user with this id; an unknown id adds an allow-listed user named after it. */
+  user(userId: string): SpotifyUser {
+    return this.findUser(userId) ?? this.addUser(userId);
+  }
+
+  hasUser(userId: string): boolean {
+    return this.findUser(userId) !== undefined;
+  }
+
+  /** Every user, the default one first. */
+  allUsers(): SpotifyUser[] {
+    return [...this.users];
+  }
+
+  setAllowListed(userId: string, allowListed: boolean): void {
+    this.user(userId).setAllowListed(allowListed);
+  }
+
+  private findUser(userId: string): SpotifyUser | undefined {
+    return this.users.find((u) => u.id === userId);
+  }
+
   // ---------------------------------------------------------------- accounts
 
+  /** Registers a refresh token granted by `userId` (default: the default user; an unknown id adds that user). */
   addRefreshToken(refreshToken: string, opts: { scope?: string; userId?: string; displayName?: string } = {}): void {
-    const profile = opts.userId ? { id: opts.userId, display_name: opts.displayName ?? opts.userId } : undefined;
-    this.refreshTokens.set(refreshToken, { scope: opts.scope ?? BOT_SCOPES, profile, revoked: false });
+    const user = opts.userId === undefined ? this.defaultUser : this.user(opts.userId);
+    if (opts.displayName !== undefined) user.state.displayName = opts.displayName;
+    this.refreshTokenRecords.set(refreshToken, { scope: opts.scope ?? BOT_SCOPES, user: user.state, revoked: false });
   }
 
+  /** Revokes one refresh token: it answers invalid_grant "Refresh token revoked"; other grants are untouched. */
   revokeRefreshToken(refreshToken: string): void {
-    const rec = this.refreshTokens.get(refreshToken);
+    const rec = this.refreshTokenRecords.get(refreshToken);
     if (rec) rec.revoked = true;
-    else this.refreshTokens.set(refreshToken, { scope: '', revoked: true });
+    else this.refreshTokenRecords.set(refreshToken, { scope: '', user: this.defaultUser.state, revoked: true });
   }
 
-  expireAccessTokens(): void {
-    for (const rec of this.accessTokens.values()) rec.expired = true;
+  /** Revokes every refresh token `userId` granted. */
+  revokeUserGrants(userId: string): void {
+    for (const rec of this.refreshTokenRecords.values()) if (rec.user.id === userId) rec.revoked = true;
+  }
+
+  /** @internal */
+  refreshTokensOf(userId: string): string[] {
+    return [...this.refreshTokenRecords].filter(([, rec]) => rec.user.id === userId).map(([t]) => t);
+  }
+
+  /** Marks every access token (of every user, or of `userId`) expired: the next API call answers 401. */
+  expireAccessTokens(filter: UserFilter = {}): void {
+    for (const rec of this.accessTokens.values()) if (filter.userId === undefined || rec.user.id === filter.userId) rec.expired = true;
   }
 
   /** Issues a valid access token directly (no HTTP, not counted), for tests that skip the token endpoint. */
-  mintAccessToken(opts: { scope?: string } = {}): string {
-    return this.issueAccessToken({ scope: opts.scope ?? BOT_SCOPES }).access_token;
+  mintAccessToken(opts: { scope?: string; userId?: string } = {}): string {
+    const user = opts.userId === undefined ? this.defaultUser : this.user(opts.userId);
+    return this.issueAccessToken({ scope: opts.scope ?? BOT_SCOPES, user: user.state }).access_token;
   }
 
   /**
    * Acts as the user in the browser at `authorizeUrl`: returns the URL Spotify would redirect to
    * (`redirect_uri?code=…&state=…`, or `?error=access_denied&state=…` when denied). Throws when Spotify would
-   * show an error page instead (bad client_id, response_type, redirect_uri or scope).
+   * show an error page instead (bad client_id, response_type, redirect_uri or scope). The code (and the tokens it
+   * is exchanged for) belongs to `userId` (default: the default user; an unknown id adds an allow-listed user).
    */
-  approve(authorizeUrl: string, opts: { deny?: boolean } = {}): string {
+  approve(authorizeUrl: string, opts: { deny?: boolean; userId?: string } = {}): string {
     const url = new URL(authorizeUrl);
     if (url.origin !== this.accountsUrl || url.pathname !== '/authorize') {
       throw new Error(`approve: ${url.origin}${url.pathname} is not this emulator's ${this.authorizeUrl}`);
@@ -310,51 +558,48 @@ export class SpotifyEmulator {
     if (opts.deny) {
       redirect.searchParams.set('error', 'access_denied');
     } else {
+      const user = opts.userId === undefined ? this.defaultUser : this.user(opts.userId);
       const code = token('AQ');
-      this.codes.set(code, { redirectUri: req.redirectUri, scope: req.scope, used: false, expiresAt: Date.now() + 600_000 });
+      this.codes.set(code, { redirectUri: req.redirectUri, scope: req.scope, user: user.state, used: false, expiresAt: Date.now() + 600_000 });
       redirect.searchParams.set('code', code);
     }
     if (req.state !== null) redirect.searchParams.set('state', req.state);
     return redirect.toString();
   }
 
-  // ---------------------------------------------------------------- Web API state
+  // ---------------------------------------------------------------- Web API state of the default user
 
   /** null → 204. A 0 timestamp is set to now; progress_ms is served as given (it does not advance). */
-  setCurrentlyPlaying(body: CurrentlyPlaying | null): void {
-    if (body === null) {
-      this.currentlyPlaying = null;
-      return;
-    }
-    const copy = structuredClone(body);
-    if (!copy.timestamp) copy.timestamp = Date.now();
-    this.currentlyPlaying = copy;
+  setCurrentlyPlaying(body: CurrentlyPlayingInput | null): void {
+    this.defaultUser.setCurrentlyPlaying(body);
   }
 
-  setTop(kind: 'tracks', items: Track[], range?: TimeRange): void;
-  setTop(kind: 'artists', items: Artist[], range?: TimeRange): void;
-  setTop(kind: 'tracks' | 'artists', items: Track[] | Artist[], range?: TimeRange): void {
-    for (const r of range ? [range] : TIME_RANGES) {
-      if (kind === 'tracks') this.top.tracks[r] = structuredClone(items as Track[]);
-      else this.top.artists[r] = structuredClone(items as Artist[]);
-    }
+  setTop(kind: 'tracks', items: TrackInput[], range?: TimeRange): void;
+  setTop(kind: 'artists', items: ArtistInput[], range?: TimeRange): void;
+  setTop(kind: 'tracks' | 'artists', items: TrackInput[] | ArtistInput[], range?: TimeRange): void {
+    if (kind === 'tracks') this.defaultUser.setTop(kind, items as TrackInput[], range);
+    else this.defaultUser.setTop(kind, items as ArtistInput[], range);
   }
 
-  setRecentlyPlayed(items: PlayHistory[]): void {
-    this.recentlyPlayed = structuredClone(items).sort((a, b) => Date.parse(b.played_at) - Date.parse(a.played_at));
+  setRecentlyPlayed(items: PlayHistoryInput[]): void {
+    this.defaultUser.setRecentlyPlayed(items);
   }
 
-  setProfile(p: { id: string; display_name: string }): void {
-    this.profile = { id: p.id, display_name: p.display_name };
+  setProfile(p: ProfileUpdate): void {
+    this.defaultUser.setProfile(p);
   }
 
   // ---------------------------------------------------------------- faults
 
-  /** Queues a fault for the next `times` requests to `route` (Infinity allowed). Faults are consumed in order. */
-  fail(route: FaultRoute, fault: Fault, times = 1): void {
-    this.faults.push({ route, fault, remaining: times });
+  /**
+   * Queues a fault for the next `times` requests to `route` (Infinity allowed), of any user or only of
+   * `opts.userId`. Faults are consumed in order. A 429 without a Retry-After header gets one.
+   */
+  fail(route: FaultRoute, fault: Fault, times = 1, opts: UserFilter = {}): void {
+    this.faults.push({ route, fault, remaining: times, userId: opts.userId });
   }
 
+  /** The app's dev-mode quota is used up: the next `times` Web API requests, of any user, answer 429 QUOTA_EXCEEDED. */
   quotaExceeded(retryAfterSeconds: number, times = 1): void {
     this.fail(
       'any-api',
@@ -374,10 +619,10 @@ export class SpotifyEmulator {
 
   // ---------------------------------------------------------------- counters
 
-  /** Requests received (counted on arrival, before latency and faults). */
-  count(route: CountRoute): number {
+  /** Requests received (counted on arrival, before latency and faults), of any user or only of `filter.userId`. */
+  count(route: CountRoute, filter: UserFilter = {}): number {
     let n = 0;
-    for (const r of this.requests) if (countMatches(route, r)) n++;
+    for (const r of this.requests) if (countMatches(route, r, filter)) n++;
     return n;
   }
 
@@ -386,18 +631,19 @@ export class SpotifyEmulator {
     this.requests.length = 0;
   }
 
-  /** Resolves once count(route) >= n (checked on every request arrival); rejects after timeoutMs or on close(). */
-  waitForRequest(route: CountRoute, n = 1, timeoutMs = 5_000): Promise<void> {
-    if (this.count(route) >= n) return Promise.resolve();
+  /** Resolves once count(route, filter) >= n (checked on every request arrival); rejects after timeoutMs or on close(). */
+  waitForRequest(route: CountRoute, n = 1, timeoutMs = 5_000, filter: UserFilter = {}): Promise<void> {
+    if (this.count(route, filter) >= n) return Promise.resolve();
     if (this.closing) return Promise.reject(new Error('SpotifyEmulator closed'));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        done: () => this.count(route) >= n,
+        done: () => this.count(route, filter) >= n,
         resolve,
         reject,
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
-          reject(new Error(`waitForRequest: ${this.count(route)}/${n} '${route}' requests after ${timeoutMs} ms`));
+          const who = filter.userId === undefined ? '' : ` for ${filter.userId}`;
+          reject(new Error(`waitForRequest: ${this.count(route, filter)}/${n} '${route}' requests${who} after ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.waiters.add(waiter);
@@ -419,6 +665,8 @@ export class SpotifyEmulator {
         : new URLSearchParams();
       const grantType = form.get('grant_type');
       if (grantType) entry.grantType = grantType;
+      const userId = this.requestUser(route, req, form);
+      if (userId !== undefined) entry.userId = userId;
       this.requests.push(entry);
       for (const w of this.waiters) {
         if (!w.done()) continue;
@@ -427,7 +675,7 @@ export class SpotifyEmulator {
         w.resolve();
       }
 
-      const fault = this.takeFault(route);
+      const fault = this.takeFault(route, userId);
       await this.delay(this.latencyMs);
       if (this.closing) return;
       if (fault) return this.applyFault(fault, route, entry, req, res);
@@ -441,6 +689,19 @@ export class SpotifyEmulator {
         res.end(JSON.stringify({ error: { status: 500, message: `emulator error: ${String(err)}` } }));
       }
     }
+  }
+
+  /** Whose request this is, from the grant it names (not validated here). */
+  private requestUser(route: EmulatorRoute, req: IncomingMessage, form: URLSearchParams): string | undefined {
+    if (route === 'token') {
+      const refresh = form.get('refresh_token');
+      if (refresh !== null) return this.refreshTokenRecords.get(refresh)?.user.id;
+      const code = form.get('code');
+      return code === null ? undefined : this.codes.get(code)?.user.id;
+    }
+    if (!API_ROUTES.has(route)) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    return m ? this.accessTokens.get(m[1] ?? '')?.user.id : undefined;
   }
 
   private delay(ms: number): Promise<void> {
@@ -457,8 +718,8 @@ export class SpotifyEmulator {
     });
   }
 
-  private takeFault(route: EmulatorRoute): Fault | undefined {
-    const i = this.faults.findIndex((f) => faultMatches(f.route, route));
+  private takeFault(route: EmulatorRoute, userId: string | undefined): Fault | undefined {
+    const i = this.faults.findIndex((f) => faultMatches(f, route, userId));
     const f = this.faults[i];
     if (!f) return undefined;
     if (--f.remaining <= 0) this.faults.splice(i, 1);
@@ -479,14 +740,18 @@ export class SpotifyEmulator {
     }
     let body = fault.body;
     if (body === undefined && fault.status >= 400) {
-      const text = STATUS_CODES[fault.status] ?? 'Error';
+      const text = fault.status === 429 ? 'API rate limit exceeded' : (STATUS_CODES[fault.status] ?? 'Error');
       body = accounts
         ? { error: fault.status >= 500 ? 'server_error' : 'invalid_request', error_description: text }
         : { error: { status: fault.status, message: text } };
     }
+    const headers: Record<string, string> = { ...fault.headers };
+    if (fault.status === 429 && !Object.keys(headers).some((h) => h.toLowerCase() === 'retry-after')) {
+      headers['retry-after'] = String(DEFAULT_RETRY_AFTER_SECONDS);
+    }
     const contentType = typeof body === 'string' ? 'text/plain' : accounts ? JSON_ACCOUNTS : JSON_API;
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    this.send(res, entry, fault.status, text, { 'content-type': contentType, ...fault.headers });
+    this.send(res, entry, fault.status, text, { 'content-type': contentType, ...headers });
   }
 
   /** Writes a response; `text` undefined (or status 204) → no body and no content-type. */
@@ -526,13 +791,13 @@ export class SpotifyEmulator {
     if (grantType === 'refresh_token') {
       const refreshToken = form.get('refresh_token');
       if (!refreshToken) return this.oauthError(res, entry, 'invalid_request', 'refresh_token must be supplied');
-      const rec = this.refreshTokens.get(refreshToken);
+      const rec = this.refreshTokenRecords.get(refreshToken);
       if (!rec) return this.oauthError(res, entry, 'invalid_grant', 'Invalid refresh token');
       if (rec.revoked) return this.oauthError(res, entry, 'invalid_grant', 'Refresh token revoked');
       const response = this.issueAccessToken(rec);
       if (this.rotateRefreshTokens) {
-        this.refreshTokens.delete(refreshToken);
-        response.refresh_token = this.issueRefreshToken(rec.scope, rec.profile);
+        this.refreshTokenRecords.delete(refreshToken);
+        response.refresh_token = this.issueRefreshToken(rec.scope, rec.user);
       }
       return this.send(res, entry, 200, JSON.stringify(response), { 'content-type': JSON_ACCOUNTS, 'cache-control': 'no-store' });
     }
@@ -545,8 +810,9 @@ export class SpotifyEmulator {
       if (Date.now() > rec.expiresAt) return this.oauthError(res, entry, 'invalid_grant', 'Authorization code expired');
       if (form.get('redirect_uri') !== rec.redirectUri) return this.oauthError(res, entry, 'invalid_grant', 'Invalid redirect URI');
       rec.used = true;
-      const response = this.issueAccessToken({ scope: rec.scope });
-      response.refresh_token = this.issueRefreshToken(rec.scope, undefined);
+      // A user missing from the dashboard list still gets tokens here; the Web API refuses them later.
+      const response = this.issueAccessToken({ scope: rec.scope, user: rec.user });
+      response.refresh_token = this.issueRefreshToken(rec.scope, rec.user);
       return this.send(res, entry, 200, JSON.stringify(response), { 'content-type': JSON_ACCOUNTS, 'cache-control': 'no-store' });
     }
 
@@ -563,16 +829,16 @@ export class SpotifyEmulator {
     return decoded.slice(colon + 1) === this.clientSecret ? null : 'Invalid client secret';
   }
 
-  private issueAccessToken(grant: { scope: string; profile?: Profile }): TokenResponse {
+  private issueAccessToken(grant: { scope: string; user: UserState }): TokenResponse {
     const accessToken = token('BQ');
     const expiresIn = this.accessTokenTtlSeconds;
-    this.accessTokens.set(accessToken, { scope: grant.scope, profile: grant.profile, expiresAt: Date.now() + expiresIn * 1000, expired: false });
+    this.accessTokens.set(accessToken, { scope: grant.scope, user: grant.user, expiresAt: Date.now() + expiresIn * 1000, expired: false });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: grant.scope };
   }
 
-  private issueRefreshToken(scope: string, profile: Profile | undefined): string {
+  private issueRefreshToken(scope: string, user: UserState): string {
     const refreshToken = token('AQ');
-    this.refreshTokens.set(refreshToken, { scope, profile, revoked: false });
+    this.refreshTokenRecords.set(refreshToken, { scope, user, revoked: false });
     this.issuedRefreshTokens.push(refreshToken);
     return refreshToken;
   }
@@ -625,6 +891,8 @@ export class SpotifyEmulator {
       const wwwAuth = `Bearer realm="spotify", error="invalid_token", error_description="${authProblem ?? ''}"`;
       return this.apiError(res, entry, 401, authProblem ?? 'Invalid access token', { 'www-authenticate': wwwAuth });
     }
+    const user = rec.user;
+    if (!user.allowListed) return this.apiError(res, entry, 403, NOT_REGISTERED_MESSAGE);
     const granted = new Set(rec.scope.split(/\s+/));
     const needed = REQUIRED_SCOPES[route];
     if (needed && !needed.some((s) => granted.has(s))) return this.apiError(res, entry, 403, 'Insufficient client scope');
@@ -632,55 +900,39 @@ export class SpotifyEmulator {
     const q = url.searchParams;
     switch (route) {
       case 'me':
-        return this.apiJson(res, entry, 200, this.userObject(rec.profile ?? this.profile));
+        return this.apiJson(res, entry, 200, makeUser({ id: user.id, displayName: user.displayName, accountId: user.accountId, images: user.images }));
       case 'currently-playing':
-        return this.currentlyPlayingResponse(q, entry, res);
+        return this.currentlyPlayingResponse(user, q, entry, res);
       case 'top':
-        return this.topResponse(url.pathname.endsWith('/artists') ? 'artists' : 'tracks', q, entry, res);
+        return this.topResponse(user, url.pathname.endsWith('/artists') ? 'artists' : 'tracks', q, entry, res);
       case 'recently-played':
-        return this.recentlyPlayedResponse(q, entry, res);
+        return this.recentlyPlayedResponse(user, q, entry, res);
       default:
         return this.apiError(res, entry, 404, 'Service not found');
     }
   }
 
-  private userObject(p: Profile): Record<string, unknown> {
-    return {
-      display_name: p.display_name,
-      external_urls: { spotify: `https://open.spotify.com/user/${p.id}` },
-      href: `${this.apiUrl}/users/${p.id}`,
-      id: p.id,
-      images: [],
-      type: 'user',
-      uri: `spotify:user:${p.id}`,
-    };
-  }
-
-  private currentlyPlayingResponse(q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
-    const cp = this.currentlyPlaying;
+  private currentlyPlayingResponse(user: UserState, q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    const cp = user.currentlyPlaying;
     // Nothing playing, or a private session: 204 with an empty body.
     if (!cp || cp.device?.is_private_session) return this.send(res, entry, 204, undefined);
     const types = (q.get('additional_types') ?? '').split(',').map((s) => s.trim());
-    const item = cp.item?.type === 'episode' && !types.includes('episode') ? null : cp.item;
+    const hideEpisode = cp.item?.type === 'episode' && !types.includes('episode');
     const { device: _device, ...rest } = cp;
-    this.apiJson(res, entry, 200, {
-      ...rest,
-      context: cp.context ?? null,
-      item,
-      actions: { disallows: cp.is_playing ? { resuming: true } : { pausing: true } },
-    });
+    const body: CurrentlyPlayingObject = hideEpisode ? { ...rest, item: null, progress_ms: null } : rest;
+    this.apiJson(res, entry, 200, body);
   }
 
-  private topResponse(kind: 'tracks' | 'artists', q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+  private topResponse(user: UserState, kind: 'tracks' | 'artists', q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
     const range = q.get('time_range') ?? 'medium_term';
     if (!TIME_RANGES.some((r) => r === range)) return this.apiError(res, entry, 400, 'Invalid time range');
     const limit = intParam(q.get('limit'), 20);
     if (limit === null || limit < 1 || limit > 50) return this.apiError(res, entry, 400, 'Invalid limit');
     const offset = intParam(q.get('offset'), 0);
     if (offset === null) return this.apiError(res, entry, 400, 'Invalid offset');
-    const all: Array<Track | Artist> = this.top[kind][range as TimeRange];
+    const all: Array<TrackObject | ArtistObject> = user.top[kind][range as TimeRange];
     const page = (o: number): string => `${this.apiUrl}/me/top/${kind}?time_range=${range}&limit=${limit}&offset=${o}`;
-    const body: Paging<Track | Artist> = {
+    this.apiJson(res, entry, 200, {
       href: page(offset),
       items: all.slice(offset, offset + limit),
       limit,
@@ -688,36 +940,34 @@ export class SpotifyEmulator {
       offset,
       previous: offset > 0 ? page(Math.max(0, offset - limit)) : null,
       total: all.length,
-    };
-    this.apiJson(res, entry, 200, body);
+    });
   }
 
-  private recentlyPlayedResponse(q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+  private recentlyPlayedResponse(user: UserState, q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
     const limit = intParam(q.get('limit'), 20);
     if (limit === null || limit < 1 || limit > 50) return this.apiError(res, entry, 400, 'Invalid limit');
     const before = intParam(q.get('before'), -1);
     const after = intParam(q.get('after'), -1);
     if (before === null || after === null) return this.apiError(res, entry, 400, 'Invalid cursor');
     if (before >= 0 && after >= 0) return this.apiError(res, entry, 400, 'Only one of before and after can be specified');
-    const matching = this.recentlyPlayed.filter((p) => {
+    const matching = user.recentlyPlayed.filter((p) => {
       const t = Date.parse(p.played_at);
       return (before < 0 || t < before) && (after < 0 || t > after);
     });
     const items = matching.slice(0, limit);
     const newest = items[0];
     const oldest = items[items.length - 1];
-    const cursor = (p: PlayHistory): string => String(Date.parse(p.played_at));
+    const cursor = (p: PlayHistoryObject): string => String(Date.parse(p.played_at));
     let href = `${this.apiUrl}/me/player/recently-played?limit=${limit}`;
     if (before >= 0) href += `&before=${before}`;
     if (after >= 0) href += `&after=${after}`;
-    const body: CursorPaging<PlayHistory> = {
+    this.apiJson(res, entry, 200, {
       href,
       items,
       limit,
       next: oldest && matching.length > limit ? `${this.apiUrl}/me/player/recently-played?before=${cursor(oldest)}&limit=${limit}` : null,
       cursors: newest && oldest ? { after: cursor(newest), before: cursor(oldest) } : null,
-    };
-    this.apiJson(res, entry, 200, body);
+    });
   }
 }
 
@@ -725,4 +975,3 @@ export class SpotifyEmulator {
 export function basicAuth(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
 }
-
