@@ -7,8 +7,11 @@
 // each distinct failure is logged once until that kind of operation (read or write) works again. While writes
 // fail, this process still reads its own writes: a value it could not write (or a key it could not delete) is
 // served from memory until a write to that key succeeds, so a stale stored value can't come back.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// The SQLite file holds access tokens and possibly the only copy of a refresh token: it is created 0600 in a folder
+// created 0700, and looser modes left by older versions are tightened at start (with a log line).
+import { chmodSync, closeSync, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, parse, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -53,6 +56,92 @@ function describe(url: string): string {
   }
 }
 
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+/** SQLite's companions of a database file; SQLite gives them the database's own mode when it creates them. */
+const SQLITE_COMPANIONS = ['', '-journal', '-wal', '-shm'];
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
+
+/** Remove group/other permissions beyond `allowed` from an existing path; logs when it changed anything. */
+function tighten(path: string, stats: Stats, allowed: number, logger: Logger): void {
+  const current = stats.mode & 0o777;
+  const wanted = current & allowed;
+  if (current === wanted) return;
+  try {
+    chmodSync(path, wanted);
+    logger.warn('tightened permissions: the storage holds Spotify tokens, now only the bot\'s user can read it', {
+      path,
+      from: octal(current),
+      to: octal(wanted),
+    });
+  } catch (error) {
+    logger.warn(`can't make ${path} private; other users of this machine may read the bot's Spotify tokens`, {
+      error,
+      fix: `chown it to the bot's user, or run: chmod ${octal(allowed)} ${path}`,
+    });
+  }
+}
+
+/**
+ * A folder that is not the bot's own (so its mode is left alone): the working directory, the home directory, a
+ * filesystem root, a sticky shared folder such as /tmp, or one owned by another user.
+ */
+function isSharedFolder(dir: string, stats: Stats): boolean {
+  if (dir === process.cwd() || dir === homedir() || dir === parse(dir).root) return true;
+  if ((stats.mode & 0o1000) !== 0) return true;
+  const uid = process.getuid?.();
+  return uid !== undefined && stats.uid !== uid;
+}
+
+/** Create (or tighten) the SQLite file's folder 0700 and the file and its companions 0600, before SQLite opens it. */
+function preparePrivateSqliteFile(file: string, logger: Logger): void {
+  const path = resolve(file);
+  const dir = dirname(path);
+  try {
+    const dirStats = statOrNull(dir);
+    if (dirStats !== null && !dirStats.isDirectory()) throw new Error(`${dir} is not a folder`);
+    if (dirStats === null) {
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+      chmodSync(dir, PRIVATE_DIR); // mkdir's mode is subject to the umask
+    } else if (!isSharedFolder(dir, dirStats)) {
+      tighten(dir, dirStats, PRIVATE_DIR, logger);
+    }
+  } catch (error) {
+    throw new StorageError(
+      `can't create the folder for the SQLite file ${file}: ${(error as Error).message} — ` +
+        'set STORAGE_URL to a writable path',
+    );
+  }
+  for (const suffix of SQLITE_COMPANIONS) {
+    const companion = path + suffix;
+    const stats = statOrNull(companion);
+    if (stats) tighten(companion, stats, PRIVATE_FILE, logger);
+  }
+  if (statOrNull(path) === null) {
+    // An empty file is an empty SQLite database: creating it here gives it its mode from the start.
+    try {
+      closeSync(openSync(path, 'wx', PRIVATE_FILE));
+      chmodSync(path, PRIVATE_FILE); // open's mode is subject to the umask
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw new StorageError(
+        `can't create the SQLite file ${file}: ${(error as Error).message} — ` +
+          'make the folder writable or point STORAGE_URL at a writable path',
+      );
+    }
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -74,16 +163,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   if (url.startsWith('sqlite://')) {
     kind = 'sqlite';
     const file = url.slice('sqlite://'.length);
-    if (file !== ':memory:') {
-      try {
-        mkdirSync(dirname(resolve(file)), { recursive: true });
-      } catch (error) {
-        throw new StorageError(
-          `can't create the folder for the SQLite file ${file}: ${(error as Error).message} — ` +
-            'set STORAGE_URL to a writable path',
-        );
-      }
-    }
+    if (file !== ':memory:') preparePrivateSqliteFile(file, logger);
     // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }), namespace });

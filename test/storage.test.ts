@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createLogger, type Logger } from '../src/logger.js';
 import { openStorage, StorageError } from '../src/storage.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 
@@ -100,5 +101,69 @@ describe('storage: Redis', async () => {
     expect(error).toBeInstanceOf(StorageError);
     expect(error?.message).toMatch(/start Redis or fix STORAGE_URL/);
     expect(error?.message).not.toContain('hunter2');
+  });
+});
+
+describe('storage: the SQLite file is private (it holds Spotify tokens)', () => {
+  const modeOf = (path: string): number => statSync(path).mode & 0o777;
+  const lines = (): { logger: Logger; seen: string[] } => {
+    const seen: string[] = [];
+    return { logger: createLogger({ level: 'debug', sink: (line) => seen.push(line) }), seen };
+  };
+
+  it('creates the folder 0700 and the file 0600, whatever the umask allows', async () => {
+    const folder = join(tmp(), 'data');
+    const file = join(folder, 'bot.sqlite');
+    const storage = await openStorage(`sqlite://${file}`);
+    await storage.set('grant:owner', { refreshToken: 'r'.repeat(40) });
+    expect(modeOf(folder)).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    await storage.close();
+  });
+
+  it('tightens a folder and files left 0755/0644 by an older version, with a log line, and keeps the data', async () => {
+    const folder = join(tmp(), 'data');
+    const file = join(folder, 'bot.sqlite');
+    const old = await openStorage(`sqlite://${file}`);
+    await old.set('grant:owner', 'kept');
+    await old.close();
+    chmodSync(folder, 0o755);
+    chmodSync(file, 0o644);
+    writeFileSync(`${file}-wal`, '');
+    chmodSync(`${file}-wal`, 0o644);
+    writeFileSync(join(folder, 'other-file'), 'x'); // the folder's other files are left as they are
+    chmodSync(join(folder, 'other-file'), 0o644);
+
+    const { logger, seen } = lines();
+    const storage = await openStorage(`sqlite://${file}`, { logger });
+    expect(modeOf(folder)).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(`${file}-wal`)).toBe(0o600);
+    expect(modeOf(join(folder, 'other-file'))).toBe(0o644);
+    expect(await storage.get('grant:owner')).toBe('kept');
+    const tightened = seen.filter((l) => l.includes('tightened permissions'));
+    expect(tightened).toHaveLength(3);
+    expect(tightened.join('\n')).toContain('from=0755 to=0700');
+    expect(tightened.join('\n')).toContain('from=0644 to=0600');
+    await storage.close();
+
+    const again = lines();
+    await (await openStorage(`sqlite://${file}`, { logger: again.logger })).close();
+    expect(again.seen.filter((l) => l.includes('tightened permissions'))).toEqual([]);
+  });
+
+  it('leaves a shared folder (the working directory) alone but still makes the file private', async () => {
+    const folder = tmp();
+    chmodSync(folder, 0o755);
+    const cwd = process.cwd();
+    process.chdir(folder);
+    try {
+      const storage = await openStorage('sqlite://bot.sqlite');
+      expect(modeOf(folder)).toBe(0o755);
+      expect(modeOf(join(folder, 'bot.sqlite'))).toBe(0o600);
+      await storage.close();
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
