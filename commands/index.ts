@@ -1,5 +1,13 @@
-// Every command the bot has. Adding one: write commands/<name>.ts exporting `data` and `execute` (and
-// optionally `customIdPrefix` + `handleButton`/`handleModal`), then list it here.
+// Every command the bot has, in the order Discord lists them.
+//
+// Adding a command (see ARCHITECTURE.md):
+// 1. commands/<name>.ts: `defineCommand({...})` for the definition (its options give the handler typed
+//    arguments through `parse`), export `data` and `execute(interaction, ctx)`; for buttons or modals also a
+//    `customIdPrefix` and `handleButton` / `handleModal`.
+// 2. Its pure replies in src/features/<feature>/replies.ts (text kit: src/discord/text.ts).
+// 3. If it needs data: one method in `Services` (src/services.ts) and its feature service in
+//    src/features/<feature>/service.ts, built in `createServices`. Shards get it over RPC with no other edit.
+// 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as nowplaying from './nowplaying.js';
 import * as spotify from './spotify.js';

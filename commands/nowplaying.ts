@@ -1,21 +1,20 @@
 // /nowplaying — what the owner is listening to on Spotify right now.
-import { SlashCommandBuilder } from '@discordjs/builders';
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { BotServices } from '../src/services.js';
-import { CONTEXTS, INTEGRATION_TYPES } from '../src/discord/availability.js';
-import { nowPlayingReply } from '../src/discord/replies.js';
+import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
+import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
+import { OWNER } from '../src/listeners/listener.js';
+import type { CommandContext } from '../src/services.js';
 
-export const data = new SlashCommandBuilder()
-  .setName('nowplaying')
-  .setDescription("Show what the bot owner is listening to on Spotify right now")
-  .setIntegrationTypes(INTEGRATION_TYPES)
-  .setContexts(CONTEXTS);
+export const { data } = defineCommand({
+  name: 'nowplaying',
+  description: 'Show what the bot owner is listening to on Spotify right now',
+});
 
-export async function execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void> {
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   await respondWithReply(
     interaction,
-    async () => nowPlayingReply(await app.listening.current(), app.now()),
-    { logger: app.logger.child('command'), what: '/nowplaying', deferAfterMs: app.deferAfterMs },
+    async () => nowPlayingReply(await ctx.services.listening.current(OWNER), ctx.now()),
+    { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs },
   );
 }

@@ -1,6 +1,5 @@
 // /spotify login | status — owner only. Re-authorize Spotify from Discord (works for a bot on a remote server with
 // no public URL: the owner pastes the redirected URL into a modal), and see the link's health.
-import { SlashCommandBuilder } from '@discordjs/builders';
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
 import {
   LOGIN_FIELD_ID,
@@ -10,36 +9,39 @@ import {
   loginStartReply,
   ownerOnlyReply,
   statusReply,
-} from '../src/discord/account-replies.js';
-import { CONTEXTS, INTEGRATION_TYPES } from '../src/discord/availability.js';
+} from '../src/features/account/replies.js';
+import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
-import type { BotServices, LoginResult } from '../src/services.js';
+import { OWNER } from '../src/listeners/listener.js';
+import type { CommandContext, LoginResult } from '../src/services.js';
 
-export const data = new SlashCommandBuilder()
-  .setName('spotify')
-  .setDescription("Manage the bot's Spotify link (bot owner only)")
-  .setIntegrationTypes(INTEGRATION_TYPES)
-  .setContexts(CONTEXTS)
-  .addSubcommand((sub) => sub.setName('login').setDescription('Link or re-link the Spotify account'))
-  .addSubcommand((sub) => sub.setName('status').setDescription("Show the Spotify link's health"));
+const definition = defineCommand({
+  name: 'spotify',
+  description: "Manage the bot's Spotify link (bot owner only)",
+  subcommands: [
+    { name: 'login', description: 'Link or re-link the Spotify account' },
+    { name: 'status', description: "Show the Spotify link's health" },
+  ],
+});
+export const { data } = definition;
 
 export const customIdPrefix = 'spotify:';
 
 async function refuseUnlessOwner(
   interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
-  app: BotServices,
+  ctx: CommandContext,
 ): Promise<boolean> {
-  const ownerId = app.config.discord.ownerId;
+  const ownerId = ctx.config.discord.ownerId;
   if (ownerId && interaction.user.id === ownerId) return false;
-  app.logger.child('command').info('refused /spotify for a non-owner', { user: interaction.user.id });
+  ctx.logger.child('command').info('refused /spotify for a non-owner', { user: interaction.user.id });
   await interaction.reply({ ...ownerOnlyReply(ownerId !== null), flags: MessageFlags.Ephemeral });
   return true;
 }
 
-const ephemeral = (app: BotServices, what: string) => ({
-  logger: app.logger.child('command'),
+const ephemeral = (ctx: CommandContext, what: string) => ({
+  logger: ctx.logger.child('command'),
   what,
-  deferAfterMs: app.deferAfterMs,
+  deferAfterMs: ctx.deferAfterMs,
   ephemeral: true,
 });
 
@@ -51,40 +53,48 @@ const FAILURES: Record<Exclude<LoginResult, { ok: true }>['reason'], string> = {
   code_rejected: 'Spotify rejected the code: it was already used or has expired.',
 };
 
-export async function execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void> {
-  if (await refuseUnlessOwner(interaction, app)) return;
-  if (interaction.options.getSubcommand() === 'login') {
-    await respondWithReply(
-      interaction,
-      async () => {
-        const { authorizeUrl, redirectUri } = await app.account.beginLogin(interaction.user.id);
-        return loginStartReply(authorizeUrl, redirectUri);
-      },
-      ephemeral(app, '/spotify login'),
-    );
-    return;
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  if (await refuseUnlessOwner(interaction, ctx)) return;
+  const { subcommand } = definition.parse(interaction);
+  switch (subcommand) {
+    case 'login':
+      await respondWithReply(
+        interaction,
+        async () => {
+          const { authorizeUrl, redirectUri } = await ctx.services.account.beginLogin(OWNER, interaction.user.id);
+          return loginStartReply(authorizeUrl, redirectUri);
+        },
+        ephemeral(ctx, '/spotify login'),
+      );
+      return;
+    case 'status':
+      await respondWithReply(
+        interaction,
+        async () => statusReply({ ...(await ctx.services.account.status(OWNER)), now: ctx.now() }),
+        ephemeral(ctx, '/spotify status'),
+      );
+      return;
+    default: {
+      const unknown: never = subcommand;
+      throw new Error(`unknown subcommand ${String(unknown)}`);
+    }
   }
-  await respondWithReply(
-    interaction,
-    async () => statusReply({ ...(await app.account.status()), now: app.now() }),
-    ephemeral(app, '/spotify status'),
-  );
 }
 
-export async function handleButton(interaction: ButtonInteraction, app: BotServices): Promise<void> {
-  if (await refuseUnlessOwner(interaction, app)) return;
+export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
+  if (await refuseUnlessOwner(interaction, ctx)) return;
   await interaction.showModal(loginModal());
 }
 
-export async function handleModal(interaction: ModalSubmitInteraction, app: BotServices): Promise<void> {
-  if (await refuseUnlessOwner(interaction, app)) return;
+export async function handleModal(interaction: ModalSubmitInteraction, ctx: CommandContext): Promise<void> {
+  if (await refuseUnlessOwner(interaction, ctx)) return;
   const pasted = interaction.fields.getTextInputValue(LOGIN_FIELD_ID);
   await respondWithReply(
     interaction,
     async () => {
-      const result = await app.account.finishLogin(interaction.user.id, pasted);
+      const result = await ctx.services.account.finishLogin(OWNER, interaction.user.id, pasted);
       return result.ok ? loginDoneReply(result) : loginFailedReply(FAILURES[result.reason]);
     },
-    ephemeral(app, '/spotify login'),
+    ephemeral(ctx, '/spotify login'),
   );
 }

@@ -11,7 +11,7 @@ import { renderPayload } from '../src/discord/render-text.js';
 import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { Track } from '../src/spotify/types.js';
-import { RANGE_LABELS } from '../src/top-items.js';
+import { RANGE_LABELS } from '../src/features/top/service.js';
 import { DiscordEmulator, type ComponentPayload, type MessagePayload, type PresencePayload } from '../emulators/discord.js';
 import { SpotifyEmulator } from '../emulators/spotify.js';
 import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';

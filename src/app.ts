@@ -1,35 +1,36 @@
-// The one object handlers receive: config, storage, the owner's Spotify client and the services built on it.
-// Built once in src/index.ts (and by tests); no global singletons.
-import { AccountService } from './account.js';
+// The bot's parts, built once in src/index.ts (and by tests); no global singletons, no DI container.
+// Spotify state is per listener (src/listeners/): the owner is the first, pinned in the registry.
 import type { Config } from './config.js';
-import { GrantHealth } from './grant-health.js';
-import { ListeningService } from './listening.js';
+import type { GrantHealth } from './features/account/grant-health.js';
+import type { ListeningService } from './features/nowplaying/service.js';
+import type { TopItemsService } from './features/top/service.js';
+import { OWNER, type Listener } from './listeners/listener.js';
+import { ListenerRegistry } from './listeners/registry.js';
 import type { Logger } from './logger.js';
-import { SpotifyClient } from './spotify/client.js';
+import { createOwnerNotifier, type OwnerNotifier } from './owner-notifier.js';
+import { createServices, type CommandContext, type LocalServices } from './services.js';
+import type { SpotifyClient } from './spotify/client.js';
 import { TokenManager } from './spotify/tokens.js';
 import type { Storage } from './storage.js';
-import { TopItemsService } from './top-items.js';
-import type { BotServices } from './services.js';
-
-/** The account key of the bot owner's Spotify grant. */
-export const OWNER_ACCOUNT = 'owner';
 
 export interface App {
   config: Config;
   logger: Logger;
   storage: Storage;
   tokens: TokenManager;
-  spotify: SpotifyClient;
-  listening: ListeningService;
-  top: TopItemsService;
+  listeners: ListenerRegistry;
+  /** The feature services; commands reach them through `contextOf(app).services`. */
+  services: LocalServices;
   now: () => number;
   /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
   deferAfterMs: number;
-  /** Expiry warnings and dead-grant notices for the owner's Spotify grant. */
-  health: GrantHealth;
-  /** DM the bot owner; the Discord bot installs the real one when it connects. Resolves false if nothing was sent. */
-  notifyOwner: (text: string) => Promise<boolean>;
-  account: AccountService;
+  /** The owner's Spotify client, listening state, top lists and grant health (the owner's scope is pinned). */
+  readonly spotify: SpotifyClient;
+  readonly listening: ListeningService;
+  readonly top: TopItemsService;
+  readonly health: GrantHealth;
+  /** DM the bot owner (over REST, src/owner-notifier.ts; given to createApp). Resolves false if nothing was sent. */
+  readonly notifyOwner: OwnerNotifier;
 }
 
 export interface AppTuning {
@@ -41,9 +42,17 @@ export interface AppTuning {
   listeningFreshnessMs?: number;
   topTtlMs?: number;
   deferAfterMs?: number;
+  /** Listeners whose Spotify state is held in memory at once, the owner's included. */
+  maxListeners?: number;
 }
 
-export function createApp(config: Config, logger: Logger, storage: Storage, tuning: AppTuning = {}): App {
+export function createApp(
+  config: Config,
+  logger: Logger,
+  storage: Storage,
+  tuning: AppTuning = {},
+  notifyOwner: OwnerNotifier = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') }),
+): App {
   const now = tuning.now ?? Date.now;
   const common = {
     logger: logger.child('spotify'),
@@ -59,62 +68,56 @@ export function createApp(config: Config, logger: Logger, storage: Storage, tuni
     clientSecret: config.spotify.clientSecret,
     storage,
   });
-  tokens.setEnvRefreshToken(OWNER_ACCOUNT, config.spotify.refreshToken, config.spotify.refreshTokenGrantedAt);
-  const spotify = new SpotifyClient({ ...common, apiUrl: config.spotify.apiUrl, tokens, account: OWNER_ACCOUNT });
-  const listening = new ListeningService({
-    spotify,
-    now,
-    ...(tuning.listeningFreshnessMs !== undefined ? { freshnessMs: tuning.listeningFreshnessMs } : {}),
-  });
-  const top = new TopItemsService({
-    spotify,
-    storage,
-    now,
-    ...(tuning.topTtlMs !== undefined ? { ttlMs: tuning.topTtlMs } : {}),
-  });
-  const health = new GrantHealth({
+  const listeners = new ListenerRegistry({
     tokens,
-    storage,
-    logger: logger.child('spotify'),
-    account: OWNER_ACCOUNT,
-    notifyOwner: (text) => app.notifyOwner(text),
-    now,
+    spotify: { ...common, apiUrl: config.spotify.apiUrl },
+    logger: logger.child('listeners'),
+    ...(tuning.maxListeners !== undefined ? { maxScopes: tuning.maxListeners } : {}),
   });
+  tokens.setEnvRefreshToken(listeners.owner.account, config.spotify.refreshToken, config.spotify.refreshTokenGrantedAt);
+
+  const services = createServices({
+    config,
+    logger,
+    storage,
+    now,
+    tokens,
+    listeners,
+    // Only the owner can be reached today; a linked member's notices come with #8.
+    notify: (listener: Listener, text: string) => (listener.kind === 'owner' ? app.notifyOwner(text) : Promise.resolve(false)),
+    tuning: {
+      ...(tuning.listeningFreshnessMs !== undefined ? { listeningFreshnessMs: tuning.listeningFreshnessMs } : {}),
+      ...(tuning.topTtlMs !== undefined ? { topTtlMs: tuning.topTtlMs } : {}),
+    },
+  });
+
   const app: App = {
     config,
     logger,
     storage,
     tokens,
-    spotify,
-    listening,
-    top,
+    listeners,
+    services,
     now,
     deferAfterMs: tuning.deferAfterMs ?? 1_500,
-    notifyOwner: async () => false,
-    health,
-    account: new AccountService({
-      account: OWNER_ACCOUNT,
-      spotifyApp: config.spotify,
-      tokens,
-      spotify,
-      health,
-      storage,
-      logger: logger.child('spotify'),
-      now,
-    }),
+    notifyOwner,
+    get spotify() {
+      return listeners.owner.spotify;
+    },
+    get listening() {
+      return listeners.part(OWNER, services.listening.part);
+    },
+    get top() {
+      return listeners.part(OWNER, services.top.part);
+    },
+    get health() {
+      return services.account.health(OWNER);
+    },
   };
   return app;
 }
 
-/** The services commands and presence use, backed by this process's App. */
-export function servicesOf(app: App): BotServices {
-  return {
-    config: app.config,
-    logger: app.logger,
-    now: app.now,
-    deferAfterMs: app.deferAfterMs,
-    listening: app.listening,
-    top: app.top,
-    account: app.account,
-  };
+/** What command handlers receive in this process: the settings and the services, backed by this App. */
+export function contextOf(app: App): CommandContext {
+  return { config: app.config, logger: app.logger, now: app.now, deferAfterMs: app.deferAfterMs, services: app.services };
 }

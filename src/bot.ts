@@ -2,12 +2,13 @@
 // `startBot` needs only BotServices (so a shard can run it with IPC-backed services); `startAppBot` is the
 // single-process bot that also owns the Spotify grant's health checks and DMs the owner through its client.
 import { Events, type Client } from 'discord.js';
-import { servicesOf, type App } from './app.js';
+import { contextOf, type App } from './app.js';
+import { OWNER } from './listeners/listener.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
 import { PresenceJob } from './discord/presence.js';
-import type { BotServices } from './services.js';
+import type { CommandContext } from './services.js';
 
 export interface Bot {
   client: Client;
@@ -33,7 +34,7 @@ export function commandScope(guildId: string | null): CommandScope {
   return guildId ? { kind: 'guild', guildId } : { kind: 'global' };
 }
 
-export async function startBot(services: BotServices, options: StartBotOptions): Promise<Bot> {
+export async function startBot(services: CommandContext, options: StartBotOptions): Promise<Bot> {
   const { config } = services;
   const logger = services.logger.child('discord');
   const client = createDiscordClient(config.discord.apiUrl, {
@@ -49,7 +50,7 @@ export async function startBot(services: BotServices, options: StartBotOptions):
   const polling = options.pollPresence !== false;
   const presence = new PresenceJob({
     client,
-    read: () => services.listening.current(),
+    read: () => services.services.listening.current(OWNER),
     cron: polling ? config.presenceCron : null,
     logger: services.logger.child('presence'),
   });
@@ -105,7 +106,7 @@ export function ownerNotifier(client: Client<true>, ownerId: string | null, logg
 
 /** The whole bot in this process: Discord + Spotify + grant health. */
 export async function startAppBot(app: App, options: Omit<StartBotOptions, 'onReady'>): Promise<Bot> {
-  const bot = await startBot(servicesOf(app), {
+  const bot = await startBot(contextOf(app), {
     ...options,
     onReady: (client) => {
       app.notifyOwner = ownerNotifier(client, app.config.discord.ownerId, app.logger.child('discord'));

@@ -14,7 +14,7 @@ import { connect, createServer as createNetServer, type AddressInfo, type Server
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { OWNER_ACCOUNT } from '../src/app.js';
+import { OWNER_ACCOUNT } from '../src/listeners/listener.js';
 import { openStorage } from '../src/storage.js';
 import type { InteractionHandle, MessagePayload, SlashCommandOptions } from '../emulators/discord.js';
 import { basicAuth } from '../emulators/spotify.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OWNER_ACCOUNT } from '../src/app.js';
+import { OWNER_ACCOUNT } from '../src/listeners/listener.js';
 import {
   SpotifyAuthError,
   SpotifyRateLimitError,

@@ -10,9 +10,9 @@ import {
   type Interaction,
   type RepliableInteraction,
 } from 'discord.js';
-import type { BotServices } from '../services.js';
+import type { CommandContext } from '../services.js';
 import type { SlashCommand } from './command.js';
-import { errorReply } from './replies.js';
+import { errorReply } from './error-replies.js';
 
 export function createDiscordClient(apiUrl: string, options: { shards?: number[]; shardCount?: number } = {}): Client {
   return new Client({
@@ -59,9 +59,9 @@ function findByCustomId(commands: readonly SlashCommand[], customId: string): Sl
 export async function dispatchInteraction(
   interaction: Interaction,
   commands: readonly SlashCommand[],
-  app: BotServices,
+  ctx: CommandContext,
 ): Promise<void> {
-  const logger = app.logger.child('discord');
+  const logger = ctx.logger.child('discord');
   let what = `interaction type ${interaction.type}`;
   try {
     if (interaction.isChatInputCommand()) {
@@ -69,17 +69,17 @@ export async function dispatchInteraction(
       const command = commands.find((c) => c.data.name === interaction.commandName);
       if (!command) throw new UnknownInteractionError(`unknown command ${what}`);
       logger.debug('command', { command: what, user: interaction.user.id, guild: interaction.guildId ?? 'none' });
-      await command.execute(interaction, app);
+      await command.execute(interaction, ctx);
     } else if (interaction.isButton()) {
       what = `button ${interaction.customId}`;
       const command = findByCustomId(commands, interaction.customId);
       if (!command?.handleButton) throw new UnknownInteractionError(`no handler for ${what}`);
-      await command.handleButton(interaction, app);
+      await command.handleButton(interaction, ctx);
     } else if (interaction.isModalSubmit()) {
       what = `modal ${interaction.customId}`;
       const command = findByCustomId(commands, interaction.customId);
       if (!command?.handleModal) throw new UnknownInteractionError(`no handler for ${what}`);
-      await command.handleModal(interaction, app);
+      await command.handleModal(interaction, ctx);
     }
   } catch (error) {
     const known = error instanceof UnknownInteractionError;
@@ -96,8 +96,8 @@ class UnknownInteractionError extends Error {
   override name = 'UnknownInteractionError';
 }
 
-export function attachDispatcher(client: Client, commands: readonly SlashCommand[], app: BotServices): void {
+export function attachDispatcher(client: Client, commands: readonly SlashCommand[], ctx: CommandContext): void {
   client.on(Events.InteractionCreate, (interaction) => {
-    void dispatchInteraction(interaction, commands, app);
+    void dispatchInteraction(interaction, commands, ctx);
   });
 }

@@ -1,71 +1,70 @@
 // Shared by /toptracks and /topartists: the definition's options, the handler and the Previous/Next buttons.
 // Buttons carry their whole state in the custom id (kind, range, limit, page), so they work after a restart.
-import { SlashCommandBuilder } from '@discordjs/builders';
-import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import type { BotServices } from '../services.js';
-import type { TimeRange } from '../spotify/types.js';
-import { TIME_RANGES } from '../spotify/types.js';
-import { RANGE_LABELS, type TopKind } from '../top-items.js';
-import { CONTEXTS, INTEGRATION_TYPES } from './availability.js';
-import type { SlashCommand } from './command.js';
-import { decodeTopPageId, errorReply, topArtistsReply, topTracksReply, type ReplyPayload, type TopPageState } from './replies.js';
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { decodeTopPageId, type TopPageState } from '../features/top/page-id.js';
+import { topArtistsReply, topTracksReply } from '../features/top/replies.js';
+import { RANGE_LABELS, type TopKind } from '../features/top/service.js';
+import { OWNER } from '../listeners/listener.js';
+import type { CommandContext } from '../services.js';
+import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../spotify/types.js';
+import { defineCommand, type SlashCommand } from './command.js';
+import { errorReply } from './error-replies.js';
 import { respondWithReply, respondWithUpdate } from './respond.js';
-import { MessageFlags } from 'discord.js';
+import type { ReplyPayload } from './text.js';
 
 export const DEFAULT_RANGE: TimeRange = 'short_term';
 export const DEFAULT_LIMIT = 10;
 
-async function render(app: BotServices, state: TopPageState): Promise<ReplyPayload> {
+const RANGE_CHOICES = TIME_RANGES.map((range) => ({ name: RANGE_LABELS[range], value: range }));
+
+function topDefinition(name: string, description: string) {
+  return defineCommand({
+    name,
+    description,
+    options: [
+      { type: 'string', name: 'range', description: 'Which period (default: last 4 weeks)', choices: RANGE_CHOICES },
+      {
+        type: 'integer',
+        name: 'limit',
+        description: `How many to list, 1–${SPOTIFY_MAX_LIMIT} (default ${DEFAULT_LIMIT})`,
+        min: 1,
+        max: SPOTIFY_MAX_LIMIT,
+      },
+    ],
+  });
+}
+
+async function render(ctx: CommandContext, state: TopPageState): Promise<ReplyPayload> {
   const options = { limit: state.limit, page: state.page };
   return state.kind === 'tracks'
-    ? topTracksReply(await app.top.tracks(state.range), options)
-    : topArtistsReply(await app.top.artists(state.range), options);
+    ? topTracksReply(await ctx.services.top.tracks(OWNER, state.range), options)
+    : topArtistsReply(await ctx.services.top.artists(OWNER, state.range), options);
 }
 
 export function createTopCommand(kind: TopKind, name: string, description: string): SlashCommand {
-  const data = new SlashCommandBuilder()
-    .setName(name)
-    .setDescription(description)
-    .setIntegrationTypes(INTEGRATION_TYPES)
-    .setContexts(CONTEXTS)
-    .addStringOption((option) =>
-      option
-        .setName('range')
-        .setDescription('Which period (default: last 4 weeks)')
-        .addChoices(...TIME_RANGES.map((range) => ({ name: RANGE_LABELS[range], value: range }))),
-    )
-    .addIntegerOption((option) =>
-      option
-        .setName('limit')
-        .setDescription(`How many to list, 1–50 (default ${DEFAULT_LIMIT})`)
-        .setMinValue(1)
-        .setMaxValue(50),
-    );
-
+  const { data, parse } = topDefinition(name, description);
   return {
     data,
     customIdPrefix: `top:${kind}:`,
-    async execute(interaction: ChatInputCommandInteraction, app: BotServices): Promise<void> {
-      const rangeOption = interaction.options.getString('range');
-      const range = TIME_RANGES.find((r) => r === rangeOption) ?? DEFAULT_RANGE;
-      const limitOption = interaction.options.getInteger('limit') ?? DEFAULT_LIMIT;
-      const limit = Math.min(50, Math.max(1, limitOption));
-      await respondWithReply(interaction, () => render(app, { kind, range, limit, page: 1 }), {
-        logger: app.logger.child('command'),
+    async execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+      const args = parse(interaction);
+      const state: TopPageState = { kind, range: args.range ?? DEFAULT_RANGE, limit: args.limit ?? DEFAULT_LIMIT, page: 1 };
+      await respondWithReply(interaction, () => render(ctx, state), {
+        logger: ctx.logger.child('command'),
         what: `/${name}`,
-        deferAfterMs: app.deferAfterMs,
+        deferAfterMs: ctx.deferAfterMs,
       });
     },
-    async handleButton(interaction: ButtonInteraction, app: BotServices): Promise<void> {
+    async handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
       const state = decodeTopPageId(interaction.customId);
       if (!state || state.kind !== kind) {
         await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
         return;
       }
-      await respondWithUpdate(interaction, () => render(app, state), {
-        logger: app.logger.child('command'),
+      await respondWithUpdate(interaction, () => render(ctx, state), {
+        logger: ctx.logger.child('command'),
         what: `/${name} page ${state.page}`,
-        deferAfterMs: app.deferAfterMs,
+        deferAfterMs: ctx.deferAfterMs,
       });
     },
   };

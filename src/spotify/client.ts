@@ -22,6 +22,7 @@ import {
 } from './http.js';
 import type { TokenManager } from './tokens.js';
 import type { CurrentlyPlaying, CursorPaging, Paging, PlayHistory, TimeRange, Track, Artist } from './types.js';
+import { SPOTIFY_MAX_LIMIT } from './types.js';
 
 export interface SpotifyClientOptions {
   apiUrl: string;
@@ -231,5 +232,5 @@ export class SpotifyClient {
 const RATE_LIMIT_SLACK_MS = 25;
 
 function clampLimit(limit: number): number {
-  return Math.min(50, Math.max(1, Math.floor(limit)));
+  return Math.min(SPOTIFY_MAX_LIMIT, Math.max(1, Math.floor(limit)));
 }

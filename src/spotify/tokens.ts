@@ -167,6 +167,14 @@ export class TokenManager {
     if (cached?.token === accessToken) await this.forget(account);
   }
 
+  /** Forget an account entirely (unlink): its stored grant, access token, env token and dead-grant mark. */
+  async forgetAccount(account: string): Promise<void> {
+    this.envTokens.delete(account);
+    this.dead.delete(account);
+    await this.forget(account);
+    await this.options.storage.delete(grantKey(account));
+  }
+
   /** The terminal error for the account's current refresh token, if Spotify already declared it dead. */
   deadGrantError(account: string): SpotifyAuthError | null {
     return this.dead.get(account)?.error ?? null;

@@ -111,3 +111,6 @@ export interface TokenResponse {
 
 export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
 export const TIME_RANGES: readonly TimeRange[] = ['short_term', 'medium_term', 'long_term'];
+
+/** The most items Spotify returns in one page (top items, recently played). */
+export const SPOTIFY_MAX_LIMIT = 50;

@@ -1,15 +1,21 @@
-// Watches the owner's Spotify grant: refresh tokens die 6 months after consent (refreshing doesn't extend it).
+// Watches one account's Spotify grant: refresh tokens die 6 months after consent (refreshing doesn't extend it).
+// The owner's is started with the bot; the notices go to whoever `notify` reaches (the owner, for the owner).
 // - From 14 days before expiry: a warning log line at start and daily, and ONE DM to the owner per grant.
 // - When Spotify declares the grant dead (invalid_grant): ONE DM to the owner per dead token, explaining what to do.
 // DMs already sent are remembered in storage, so restarts don't repeat them.
-import type { Logger } from './logger.js';
-import { refreshTokenExpiry } from './spotify/authorization.js';
-import type { SpotifyAuthError } from './spotify/errors.js';
-import { fingerprint, type StoredGrant, type TokenManager } from './spotify/tokens.js';
-import type { Storage } from './storage.js';
+import type { Logger } from '../../logger.js';
+import { refreshTokenExpiry } from '../../spotify/authorization.js';
+import type { SpotifyAuthError } from '../../spotify/errors.js';
+import { fingerprint, type StoredGrant, type TokenManager } from '../../spotify/tokens.js';
+import type { Storage } from '../../storage.js';
 
 export const WARN_BEFORE_EXPIRY_MS = 14 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Storage keys remembering that a notice about this refresh token was sent. */
+export const expiryNoticeKey = (refreshToken: string): string => `health:expiry-dm:${fingerprint(refreshToken)}`;
+export const deadNoticeKey = (refreshToken: string | null): string =>
+  `health:dead-dm:${refreshToken ? fingerprint(refreshToken) : 'none'}`;
 
 export interface GrantHealthStatus {
   /** When consent was given (or, if unknown, when the bot first saw the token). */
@@ -27,8 +33,8 @@ export interface GrantHealthOptions {
   storage: Storage;
   logger: Logger;
   account: string;
-  /** Sends a DM to the bot owner; resolves false when there is no owner or it failed. */
-  notifyOwner: (text: string) => Promise<boolean>;
+  /** Tells the account's person (a DM); resolves false when nothing was sent. */
+  notify: (text: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -96,9 +102,9 @@ export class GrantHealth {
         : 'the Spotify refresh token expires soon; run `npm run authorize` (or /spotify login) before then',
       { expires: isoDate(status.expiresAt), daysLeft: status.daysLeft, consentKnown: status.grantedAtKnown },
     );
-    const key = `health:expiry-dm:${fingerprint(status.grant.refreshToken)}`;
+    const key = expiryNoticeKey(status.grant.refreshToken);
     if (!(await this.options.storage.get<boolean>(key))) {
-      const sent = await this.options.notifyOwner(
+      const sent = await this.options.notify(
         `⚠️ The bot's link to your Spotify account expires on **${isoDate(status.expiresAt)}** ` +
           `(${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent).\n` +
           'Renew it before then: run `/spotify login` here, or `npm run authorize` on the bot\'s machine and restart it.',
@@ -110,11 +116,11 @@ export class GrantHealth {
 
   private async onDeadGrant(error: SpotifyAuthError): Promise<void> {
     const grant = await this.options.tokens.currentGrant(this.options.account).catch(() => null);
-    const key = `health:dead-dm:${grant ? fingerprint(grant.refreshToken) : 'none'}`;
+    const key = deadNoticeKey(grant?.refreshToken ?? null);
     if (await this.options.storage.get<boolean>(key)) return;
     // Mark first, so concurrent failures can't send two.
     await this.options.storage.set(key, true);
-    const sent = await this.options.notifyOwner(
+    const sent = await this.options.notify(
       '❌ Spotify no longer accepts the bot\'s authorization (it was revoked, the password changed, or the 6-month ' +
         'lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\n' +
         'To fix it: run `/spotify login` here (works from anywhere), or `npm run authorize` on the bot\'s machine. ' +

@@ -1,10 +1,13 @@
-// Top tracks and artists, normalized for display. Pure part.
-import type { Link } from './listening-state.js';
-import { largestImage } from './listening-state.js';
-import type { SpotifyClient } from './spotify/client.js';
-import type { Artist, TimeRange, Track } from './spotify/types.js';
-import { SingleFlight } from './single-flight.js';
-import type { Storage } from './storage.js';
+// A listener's top tracks and artists: normalized for display, cached in storage per (account, kind, range).
+import type { Link } from '../../listening-state.js';
+import { largestImage } from '../../listening-state.js';
+import type { AccountKey, Listener } from '../../listeners/listener.js';
+import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
+import type { FeatureDeps, ServiceNamespace } from '../../services.js';
+import { SingleFlight } from '../../single-flight.js';
+import type { SpotifyClient } from '../../spotify/client.js';
+import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type Artist, type TimeRange, type Track } from '../../spotify/types.js';
+import type { Storage } from '../../storage.js';
 
 export type TopKind = 'tracks' | 'artists';
 
@@ -66,12 +69,18 @@ export interface TopItemsServiceOptions {
   now?: () => number;
 }
 
-/** Spotify's maximum page: one request fills every page and limit a command can ask for. */
-export const TOP_FETCH_LIMIT = 50;
+export const TOP_KINDS: readonly TopKind[] = ['tracks', 'artists'];
 
-/** Top tracks/artists per (account, kind, range), cached in storage for a few minutes; concurrent misses share one call. */
+/** Storage key of one cached list. The owner's keys (`spotify:top:owner:…`) are unchanged from before listeners. */
+const cacheKey = (account: string, kind: TopKind, range: TimeRange): string => `spotify:top:${account}:${kind}:${range}`;
+
+/**
+ * One listener's top lists, cached in storage for a few minutes; concurrent misses share one call. One request
+ * of Spotify's maximum page fills every page and limit a command can ask for.
+ */
 export class TopItemsService {
-  private readonly loads = new SingleFlight<string, TopList<TopTrack> | TopList<TopArtist>>();
+  private readonly trackLoads = new SingleFlight<TimeRange, TopList<TopTrack>>();
+  private readonly artistLoads = new SingleFlight<TimeRange, TopList<TopArtist>>();
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -81,28 +90,60 @@ export class TopItemsService {
   }
 
   tracks(range: TimeRange): Promise<TopList<TopTrack>> {
-    return this.get('tracks', range) as Promise<TopList<TopTrack>>;
+    return this.trackLoads.run(range, () =>
+      this.load('tracks', range, async (query) => (await this.options.spotify.getTopTracks(query)).items.map(toTopTrack)),
+    );
   }
 
   artists(range: TimeRange): Promise<TopList<TopArtist>> {
-    return this.get('artists', range) as Promise<TopList<TopArtist>>;
+    return this.artistLoads.run(range, () =>
+      this.load('artists', range, async (query) => (await this.options.spotify.getTopArtists(query)).items.map(toTopArtist)),
+    );
   }
 
-  private async get(kind: TopKind, range: TimeRange): Promise<TopList<TopTrack> | TopList<TopArtist>> {
-    const key = `spotify:top:${this.options.spotify.account}:${kind}:${range}`;
-    return this.loads.run(key, () => this.load(key, kind, range));
-  }
-
-  private async load(key: string, kind: TopKind, range: TimeRange): Promise<TopList<TopTrack> | TopList<TopArtist>> {
-    const cached = await this.options.storage.get<TopList<TopTrack> | TopList<TopArtist>>(key);
+  private async load<T>(
+    kind: TopKind,
+    range: TimeRange,
+    fetchItems: (query: { range: TimeRange; limit: number; offset: number }) => Promise<T[]>,
+  ): Promise<TopList<T>> {
+    const key = cacheKey(this.options.spotify.account, kind, range);
+    const cached = await this.options.storage.get<TopList<T>>(key);
     if (cached && this.now() - cached.fetchedAt < this.ttlMs) return cached;
     const fetchedAt = this.now();
-    const query = { range, limit: TOP_FETCH_LIMIT, offset: 0 };
-    const list =
-      kind === 'tracks'
-        ? { range, fetchedAt, items: (await this.options.spotify.getTopTracks(query)).items.map(toTopTrack) }
-        : { range, fetchedAt, items: (await this.options.spotify.getTopArtists(query)).items.map(toTopArtist) };
+    const list: TopList<T> = { range, fetchedAt, items: await fetchItems({ range, limit: SPOTIFY_MAX_LIMIT, offset: 0 }) };
     await this.options.storage.set(key, list, this.ttlMs);
     return list;
+  }
+}
+
+/** `Services['top']`: any listener's top lists, through their scope. */
+export class TopFeature implements ServiceNamespace<'top'> {
+  readonly part: ListenerPart<TopItemsService>;
+
+  private readonly listeners: ListenerRegistry;
+
+  constructor({ listeners, storage, now, tuning }: FeatureDeps) {
+    this.listeners = listeners;
+    this.part = listeners.register({
+      name: 'top',
+      create: (scope) =>
+        new TopItemsService({
+          spotify: scope.spotify,
+          storage,
+          now,
+          ...(tuning.topTtlMs !== undefined ? { ttlMs: tuning.topTtlMs } : {}),
+        }),
+      erase: async (account: AccountKey) => {
+        await Promise.all(TOP_KINDS.flatMap((kind) => TIME_RANGES.map((range) => storage.delete(cacheKey(account, kind, range)))));
+      },
+    });
+  }
+
+  tracks(listener: Listener, range: TimeRange): Promise<TopList<TopTrack>> {
+    return this.listeners.part(listener, this.part).tracks(range);
+  }
+
+  artists(listener: Listener, range: TimeRange): Promise<TopList<TopArtist>> {
+    return this.listeners.part(listener, this.part).artists(range);
   }
 }

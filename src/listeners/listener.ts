@@ -1,0 +1,44 @@
+// Who the bot can show: a listener. Today the owner (their grant comes from SPOTIFY_REFRESH_TOKEN or
+// `/spotify login`); a member who linked their own Spotify is the next kind (#8). Listeners cross the sharding IPC
+// as plain JSON, so this is data, not a class.
+//
+// A Discord-status listener (#9: `{ kind: 'status'; userId; guildId }`) will join this union without a Spotify
+// account: `accountKey` then only applies to the Spotify kinds, and the switch below makes that a compile error
+// until it is decided.
+
+export type Listener = { kind: 'owner' } | { kind: 'linked'; userId: string };
+
+/** The bot owner: the first listener, whose listening the presence job follows. */
+export const OWNER: Listener = Object.freeze({ kind: 'owner' });
+
+/** The token manager's (and storage's) key for a listener's Spotify account: `owner` or `user:<discord id>`. */
+export type AccountKey = 'owner' | `user:${string}`;
+
+/** The owner's account key; storage keys made with it are unchanged from before listeners (`spotify:grant:owner`). */
+export const OWNER_ACCOUNT: AccountKey = 'owner';
+
+/** A Discord user id (snowflake): 17–20 digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
+
+export class InvalidListenerError extends Error {
+  override name = 'InvalidListenerError';
+}
+
+export function accountKey(listener: Listener): AccountKey {
+  switch (listener.kind) {
+    case 'owner':
+      return OWNER_ACCOUNT;
+    case 'linked':
+      // The id becomes part of storage keys and arrives over IPC: only a snowflake is accepted.
+      if (!SNOWFLAKE.test(listener.userId)) throw new InvalidListenerError(`not a Discord user id: ${listener.userId}`);
+      return `user:${listener.userId}`;
+    default: {
+      const unknown: never = listener;
+      throw new InvalidListenerError(`unknown listener ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export function sameListener(a: Listener, b: Listener): boolean {
+  return accountKey(a) === accountKey(b);
+}
