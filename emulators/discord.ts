@@ -13,6 +13,21 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { apiError, FormErrors, HttpError, invalidFormBody } from './discord/http-error.js';
+import { jsonBody, parseMultipart, type ParsedBody, type UploadedFile } from './discord/multipart.js';
+import {
+  parseBotPresence,
+  spotifyActivity,
+  type MemberPresence,
+  type PresenceActivity,
+  type PresencePayload,
+  type PresenceStatus,
+  type SpotifyActivityOptions,
+} from './discord/presence.js';
+import { loadSpec, validateBody, type BodyKind } from './discord/validation.js';
+
+export { FormErrors, spotifyActivity };
+export type { MemberPresence, PresenceActivity, PresencePayload, PresenceStatus, SpotifyActivityOptions, UploadedFile };
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -42,21 +57,46 @@ export interface DiscordEmulatorOptions {
   disallowedIntents?: number;
   /** 'realistic': each GUILD_CREATE also has a category, 3 text channels in it and 2 roles (one the bot's managed role). Default 'minimal'. */
   guildShape?: 'minimal' | 'realistic';
+  /** POST /channels/{id}/messages limit per channel (Discord: 5 per 5 s). Tests may shorten the window. */
+  channelRateLimit?: { messages: number; windowMs: number };
+  /** Largest accepted upload per file (default 10 MiB, Discord's default for bots); larger → 413 / 40005. */
+  maxUploadBytes?: number;
 }
 
-export interface PresenceActivity {
+/** Gateway intent bits the emulator acts on. */
+export const Intents = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildPresences: 1 << 8,
+} as const;
+
+/** An uploaded file kept on a message (interaction reply, follow-up, channel post) with its bytes. */
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  description?: string;
+  data: Buffer;
+}
+
+export interface MemberOptions {
+  id: string;
+  username: string;
+  globalName?: string | null;
+  nick?: string | null;
+  roles?: string[];
+  /** ISO date; default a day ago. */
+  joinedAt?: string;
+  /** member permissions string sent in interactions from this member (default: @everyone's). */
+  permissions?: string;
+}
+
+export interface ChannelOptions {
+  id?: string;
   name: string;
-  type: number;
-  state?: string;
-  url?: string;
-  [key: string]: unknown;
-}
-
-export interface PresencePayload {
-  since: number | null;
-  activities: PresenceActivity[];
-  status: string;
-  afk: boolean;
+  /** What the bot may do in this channel (permission bits); default: view, send, embed links, attach files, … */
+  botPermissions?: bigint | string;
 }
 
 export interface EmbedPayload {
@@ -96,18 +136,13 @@ export interface MessagePayload {
   [key: string]: unknown;
 }
 
-export interface UploadedFile {
-  field: string;
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
 export interface InteractionCallbackRecord {
   type: number;
   data?: MessagePayload;
   at: number;
   files: UploadedFile[];
+  /** Attachments of the resulting message (type 4/7), with their bytes. */
+  attachments: StoredAttachment[];
 }
 
 export interface InteractionHandle {
@@ -127,6 +162,10 @@ export interface InteractionHandle {
   readonly dispatchedAt: number;
   /** The current state of the original response message (null before any callback or after DELETE). */
   readonly originalMessage: JsonObject | null;
+  /** The original response's current attachments with their bytes (replaced by edits that send files or `attachments`). */
+  readonly originalAttachments: StoredAttachment[];
+  /** Attachments of each follow-up, by follow-up index. */
+  readonly followUpAttachments: StoredAttachment[][];
 }
 
 export interface RestLogEntry {
@@ -174,8 +213,12 @@ export interface InteractionOrigin {
   context?: 0 | 1 | 2;
   /** 'user' → authorizing_integration_owners {"1": userId} even in a guild. Default: 'guild' in a guild, 'user' outside. */
   install?: 'guild' | 'user';
-  /** member permissions string (guild only) */
+  /** member permissions string (guild only); default: the member's (addMember) or @everyone's */
   memberPermissions?: string;
+  /** A channel added with addChannel (default: the guild's "general" channel). */
+  channelId?: string;
+  /** app_permissions; default: the bot's permissions in the channel. */
+  appPermissions?: string;
 }
 
 export interface SlashCommandOptions extends InteractionOrigin {
@@ -205,9 +248,19 @@ export interface DirectMessageRecord {
 }
 
 export interface ChannelMessageRecord {
+  id: string;
   channelId: string;
+  guildId: string;
+  /** The body of the POST (after validation; embeds dropped without EMBED_LINKS, like Discord). */
   body: MessagePayload;
   at: number;
+  files: UploadedFile[];
+  /** The message's current attachments, with their bytes. */
+  attachments: StoredAttachment[];
+  /** Bodies of later PATCHes, in order. */
+  edits: MessagePayload[];
+  /** The message as Discord would return it now. */
+  message: JsonObject;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,9 +331,28 @@ const P = {
   UseApplicationCommands: 1n << 31n,
   SendMessagesInThreads: 1n << 38n,
 };
-const EVERYONE_PERMISSIONS = Object.values(P)
-  .reduce((a, b) => a | b, 0n)
-  .toString();
+const EVERYONE_BITS = Object.values(P).reduce((a, b) => a | b, 0n);
+const EVERYONE_PERMISSIONS = EVERYONE_BITS.toString();
+
+interface MemberState {
+  user: JsonObject;
+  nick: string | null;
+  roles: string[];
+  joinedAt: string;
+  permissions: string | null;
+}
+
+interface ChannelState {
+  id: string;
+  guildId: string;
+  name: string;
+  position: number;
+  botPermissions: bigint;
+  deleted: boolean;
+}
+
+/** Per-message attachment bookkeeping for messages the emulator keeps (original responses, follow-ups, channel posts). */
+type AttachmentStore = Map<string, StoredAttachment[]>;
 
 interface FaultRule {
   method: string | undefined;
@@ -311,6 +383,9 @@ interface Session {
   connection: GatewayConnection | null;
   presence: PresencePayload | null;
   valid: boolean;
+  intents: number;
+  /** Users this session has seen in full (GUILD_CREATE members, earlier events): later events carry only their id. */
+  knownUsers: Set<string>;
 }
 
 interface InteractionState {
@@ -329,16 +404,15 @@ interface InteractionState {
   edits: MessagePayload[];
   followUps: MessagePayload[];
   followUpMessages: Map<string, JsonObject>;
+  originalAttachments: StoredAttachment[];
+  followUpAttachments: StoredAttachment[][];
+  /** follow-up message id → its attachments */
+  followUpAttachmentsById: AttachmentStore;
   events: EventEmitter;
 }
 
 interface StoredCommand {
   [key: string]: JsonValue;
-}
-
-interface ParsedBody {
-  body: unknown;
-  files: UploadedFile[];
 }
 
 interface RouteContext {
@@ -348,7 +422,10 @@ interface RouteContext {
   query: URLSearchParams;
   body: unknown;
   files: UploadedFile[];
+  filesById: Map<string, UploadedFile>;
   req: IncomingMessage;
+  /** When the request arrived (before its body was read and the schemas were awaited). */
+  receivedAt: number;
 }
 
 interface RouteResult {
@@ -359,164 +436,28 @@ interface RouteResult {
 
 type RouteHandler = (ctx: RouteContext) => RouteResult;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(typeof body === 'object' && body && 'message' in body ? String(body.message) : `HTTP ${status}`);
+/** Discord refuses a message with nothing to show (no content, embeds, components, poll, stickers or files). */
+function checkNotEmpty(body: MessagePayload, hasFiles: boolean): void {
+  const hasContent = typeof body.content === 'string' && body.content.length > 0;
+  const hasEmbeds = Array.isArray(body.embeds) && body.embeds.length > 0;
+  const hasComponents = Array.isArray(body.components) && body.components.length > 0;
+  const hasOther = body.poll != null || (Array.isArray(body.sticker_ids) && body.sticker_ids.length > 0);
+  if (!hasContent && !hasEmbeds && !hasComponents && !hasOther && !hasFiles) {
+    throw apiError(400, 50006, 'Cannot send an empty message');
   }
 }
 
-function apiError(status: number, code: number, message: string, errors?: unknown): HttpError {
-  return new HttpError(status, errors === undefined ? { message, code } : { message, code, errors });
+/** Throws 400 / 50035 with Discord's errors tree when `body` is not a valid `kind` body. */
+function validate(kind: BodyKind, body: unknown): void {
+  validateBody(kind, body).throwIfAny();
 }
 
-function invalidFormBody(errors: Record<string, string>): HttpError {
-  // Discord nests errors by path; a flat "a.b.c" → {_errors} map is enough to read failures in tests.
-  const nested: Record<string, unknown> = {};
-  for (const [path, message] of Object.entries(errors)) {
-    nested[path] = { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message }] };
-  }
-  return apiError(400, 50035, 'Invalid Form Body', nested);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation of message bodies (embed limits etc.) — a real Discord answers 400 to these.
-// ---------------------------------------------------------------------------------------------
-
-function strLen(value: unknown): number {
-  return typeof value === 'string' ? [...value].length : 0;
-}
-
-function validateMessage(body: MessagePayload, opts: { create: boolean; hasFiles: boolean }): void {
-  const errors: Record<string, string> = {};
-  if (typeof body.content === 'string' && strLen(body.content) > 2000) {
-    errors.content = 'Must be 2000 or fewer in length.';
-  }
-  const embeds = Array.isArray(body.embeds) ? body.embeds : [];
-  if (embeds.length > 10) errors.embeds = 'Must be 10 or fewer in length.';
-  let total = 0;
-  embeds.forEach((embed, i) => {
-    if (!isRecord(embed)) return;
-    const e = embed as EmbedPayload;
-    const at = `embeds.${i}`;
-    if (strLen(e.title) > 256) errors[`${at}.title`] = 'Must be 256 or fewer in length.';
-    if (strLen(e.description) > 4096) errors[`${at}.description`] = 'Must be 4096 or fewer in length.';
-    if (e.footer && strLen(e.footer.text) > 2048) errors[`${at}.footer.text`] = 'Must be 2048 or fewer in length.';
-    if (e.author && strLen(e.author.name) > 256) errors[`${at}.author.name`] = 'Must be 256 or fewer in length.';
-    const fields = Array.isArray(e.fields) ? e.fields : [];
-    if (fields.length > 25) errors[`${at}.fields`] = 'Must be 25 or fewer in length.';
-    fields.forEach((field, j) => {
-      if (strLen(field.name) > 256) errors[`${at}.fields.${j}.name`] = 'Must be 256 or fewer in length.';
-      if (strLen(field.value) > 1024) errors[`${at}.fields.${j}.value`] = 'Must be 1024 or fewer in length.';
-      if (strLen(field.name) === 0) errors[`${at}.fields.${j}.name`] = 'This field is required';
-      if (strLen(field.value) === 0) errors[`${at}.fields.${j}.value`] = 'This field is required';
-      total += strLen(field.name) + strLen(field.value);
-    });
-    total += strLen(e.title) + strLen(e.description) + strLen(e.footer?.text) + strLen(e.author?.name);
-  });
-  if (total > 6000) errors.embeds = 'Embed size exceeds maximum size of 6000';
-  if (Object.keys(errors).length > 0) throw invalidFormBody(errors);
-
-  if (opts.create) {
-    const hasContent = typeof body.content === 'string' && body.content.length > 0;
-    const hasEmbeds = embeds.length > 0;
-    const hasComponents = Array.isArray(body.components) && body.components.length > 0;
-    const hasOther = body.poll != null || (Array.isArray(body.sticker_ids) && body.sticker_ids.length > 0);
-    if (!hasContent && !hasEmbeds && !hasComponents && !hasOther && !opts.hasFiles) {
-      throw apiError(400, 50006, 'Cannot send an empty message');
-    }
-  }
-}
-
-const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-function validateCommand(cmd: unknown, index: number | null): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const at = index === null ? '' : `${index}.`;
-  if (!isRecord(cmd)) {
-    errors[`${at}`] = 'Expected an object';
-    return errors;
-  }
-  const type = typeof cmd.type === 'number' ? cmd.type : 1;
-  const name = cmd.name;
-  if (typeof name !== 'string' || !COMMAND_NAME.test(name) || (type === 1 && name !== name.toLowerCase())) {
-    errors[`${at}name`] = 'Invalid command name (1-32 lowercase characters)';
-  }
-  if (type === 1) {
-    const len = strLen(cmd.description);
-    if (len < 1 || len > 100) errors[`${at}description`] = 'Must be between 1 and 100 in length.';
-  }
-  const checkOptions = (options: unknown, path: string): void => {
-    if (options === undefined || options === null) return;
-    if (!Array.isArray(options)) {
-      errors[path] = 'Expected an array';
-      return;
-    }
-    if (options.length > 25) errors[path] = 'Must be 25 or fewer in length.';
-    options.forEach((opt: unknown, i) => {
-      const p = `${path}.${i}`;
-      if (!isRecord(opt)) return;
-      if (typeof opt.name !== 'string' || !COMMAND_NAME.test(opt.name) || opt.name !== opt.name.toLowerCase()) {
-        errors[`${p}.name`] = 'Invalid option name';
-      }
-      const d = strLen(opt.description);
-      if (d < 1 || d > 100) errors[`${p}.description`] = 'Must be between 1 and 100 in length.';
-      if (Array.isArray(opt.choices) && opt.choices.length > 25) errors[`${p}.choices`] = 'Must be 25 or fewer in length.';
-      if (opt.type === 4) {
-        for (const k of ['min_value', 'max_value'] as const) {
-          const v = opt[k];
-          if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) errors[`${p}.${k}`] = 'Not an integer.';
-        }
-      }
-      checkOptions(opt.options, `${p}.options`);
-    });
-  };
-  checkOptions(cmd.options, `${at}options`);
-  return errors;
-}
-
-// ---------------------------------------------------------------------------------------------
-// multipart/form-data (discord.js sends files as multipart with a payload_json part)
-// ---------------------------------------------------------------------------------------------
-
-function parseMultipart(buffer: Buffer, contentType: string): ParsedBody {
-  const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  const boundary = match?.[1] ?? match?.[2];
-  if (!boundary) return { body: null, files: [] };
-  const delimiter = Buffer.from(`--${boundary}`);
-  const files: UploadedFile[] = [];
-  let body: unknown = null;
-  let pos = buffer.indexOf(delimiter);
-  while (pos !== -1) {
-    const start = pos + delimiter.length;
-    if (buffer.subarray(start, start + 2).toString() === '--') break;
-    const next = buffer.indexOf(delimiter, start);
-    if (next === -1) break;
-    // part = "\r\n" headers "\r\n\r\n" content "\r\n"
-    const part = buffer.subarray(start + 2, next - 2);
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd !== -1) {
-      const headers = part.subarray(0, headerEnd).toString('utf8');
-      const content = part.subarray(headerEnd + 4);
-      const name = /name="([^"]*)"/i.exec(headers)?.[1] ?? '';
-      const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-      const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? 'application/octet-stream';
-      if (filename !== undefined) {
-        files.push({ field: name, filename, contentType: type, size: content.length });
-      } else if (name === 'payload_json') {
-        try {
-          body = JSON.parse(content.toString('utf8'));
-        } catch {
-          body = null;
-        }
-      }
-    }
-    pos = next;
-  }
-  return { body, files };
-}
+const EMBED_URL_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['image', 'url'],
+  ['thumbnail', 'url'],
+  ['author', 'icon_url'],
+  ['footer', 'icon_url'],
+];
 
 // ---------------------------------------------------------------------------------------------
 // The emulator
@@ -545,12 +486,17 @@ export class DiscordEmulator extends EventEmitter {
   readonly presenceUpdates: Array<{ shard: number; at: number; payload: PresencePayload }> = [];
   readonly heartbeats: Array<{ shard: number | null; seq: number | null; at: number }> = [];
   readonly closes: Array<{ shard: number | null; code: number; at: number }> = [];
+  /** op 3 / IDENTIFY presences refused (the connection was closed with 4001), with the reason. */
+  readonly refusedPresences: Array<{ shard: number | null; reason: string; at: number }> = [];
 
   // REST records
   readonly restLog: RestLogEntry[] = [];
   readonly unknownRoutes: RestLogEntry[] = [];
   readonly directMessages: DirectMessageRecord[] = [];
-  readonly channelMessages: ChannelMessageRecord[] = [];
+  /** Member presences dispatched (PRESENCE_UPDATE) or withheld for want of the intent. */
+  readonly memberPresenceLog: Array<{ guildId: string; userId: string; presence: MemberPresence; dispatchedTo: number | null; at: number }> = [];
+  readonly channelRateLimit: { messages: number; windowMs: number };
+  readonly maxUploadBytes: number;
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -564,6 +510,14 @@ export class DiscordEmulator extends EventEmitter {
   private readonly interactionsByToken = new Map<string, InteractionState>();
   private readonly dmChannels = new Map<string, string>(); // channelId → userId
   private readonly users = new Map<string, JsonObject>();
+  /** guildId → userId → member */
+  private readonly members = new Map<string, Map<string, MemberState>>();
+  /** guildId → userId → presence (offline members have none) */
+  private readonly presences = new Map<string, Map<string, MemberPresence>>();
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly channelPosts: ChannelMessageRecord[] = [];
+  /** channelId → timestamps of accepted POSTs in the current window */
+  private readonly channelBuckets = new Map<string, number[]>();
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: RouteHandler }> = [];
   private ackHeartbeats = true;
   private closed = false;
@@ -588,6 +542,12 @@ export class DiscordEmulator extends EventEmitter {
     this.interactionTokenTtlMs = opts.interactionTokenTtlMs ?? 15 * 60 * 1000;
     this.disallowedIntents = opts.disallowedIntents ?? 0;
     this.guildShape = opts.guildShape ?? 'minimal';
+    this.channelRateLimit = opts.channelRateLimit ?? { messages: 5, windowMs: 5000 };
+    this.maxUploadBytes = opts.maxUploadBytes ?? 10 * 1024 * 1024;
+    for (const guildId of this.guildIds) {
+      const id = this.guildChannelId(guildId);
+      this.channels.set(id, { id, guildId, name: 'general', position: 0, botPermissions: EVERYONE_BITS, deleted: false });
+    }
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
     this.setMaxListeners(100);
@@ -607,6 +567,8 @@ export class DiscordEmulator extends EventEmitter {
     const { port } = server.address() as AddressInfo;
     const emulator = new DiscordEmulator(server, wss, port, opts);
     emulator.attach();
+    // Discord's schemas load in the background (once per process); the first request with a body awaits them.
+    void loadSpec().catch(() => undefined);
     return emulator;
   }
 
@@ -697,6 +659,151 @@ export class DiscordEmulator extends EventEmitter {
   /** Registers a user (so GET /users/:id and interactions use this name). */
   addUser(user: { id: string; username: string; globalName?: string | null }): void {
     this.users.set(user.id, this.userObject(user.id, user.username, user.globalName ?? null));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Members, presences, channels
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Adds a member to an emulated guild (and registers the user). A connected shard that identified with GUILD_MEMBERS
+   * gets GUILD_MEMBER_ADD, as on Discord; without that intent the bot is not told.
+   */
+  addMember(guildId: string, member: MemberOptions): void {
+    this.requireGuild(guildId);
+    this.addUser({ id: member.id, username: member.username, globalName: member.globalName ?? null });
+    const user = this.userObject(member.id);
+    const state: MemberState = {
+      user,
+      nick: member.nick ?? null,
+      roles: member.roles ?? [],
+      joinedAt: member.joinedAt ?? new Date(Date.now() - 86_400_000).toISOString(),
+      permissions: member.permissions ?? null,
+    };
+    let guildMembers = this.members.get(guildId);
+    if (!guildMembers) this.members.set(guildId, (guildMembers = new Map()));
+    guildMembers.set(member.id, state);
+    const session = this.guildSession(guildId);
+    if (session && (session.intents & Intents.GuildMembers) !== 0) {
+      session.knownUsers.add(member.id);
+      this.sendDispatch(session, 'GUILD_MEMBER_ADD', { ...this.memberObject(state), guild_id: guildId });
+    }
+  }
+
+  /**
+   * Removes a member (and their presence). GUILD_MEMBER_REMOVE goes only to a shard that identified with GUILD_MEMBERS
+   * (1 << 1), as on Discord: without it the bot is not told and keeps whatever it cached (a member, a last presence).
+   * Returns whether the event was dispatched.
+   */
+  removeMember(guildId: string, userId: string): boolean {
+    const guildMembers = this.members.get(guildId);
+    if (!guildMembers?.has(userId)) throw new Error(`DiscordEmulator.removeMember: ${userId} is not a member of guild ${guildId}`);
+    guildMembers.delete(userId);
+    this.presences.get(guildId)?.delete(userId);
+    const session = this.guildSession(guildId);
+    if (!session || (session.intents & Intents.GuildMembers) === 0) return false;
+    this.sendDispatch(session, 'GUILD_MEMBER_REMOVE', { guild_id: guildId, user: this.userObject(userId) });
+    return true;
+  }
+
+  /**
+   * Sets a member's presence. PRESENCE_UPDATE `{user, guild_id, status, activities, client_status}` goes to the shard
+   * holding the guild only when that connection identified with GUILD_PRESENCES (1 << 8); returns whether it was sent.
+   * A Spotify activity without a party id (spotifyActivity() without userId) gets "spotify:<userId>".
+   */
+  setPresence(guildId: string, userId: string, presence: { status: PresenceStatus; activities?: Array<Record<string, unknown>> }): boolean {
+    if (!this.members.get(guildId)?.has(userId)) {
+      throw new Error(`DiscordEmulator.setPresence: ${userId} is not a member of guild ${guildId} (addMember first)`);
+    }
+    const activities = presence.status === 'offline' ? [] : (presence.activities ?? []).map((a) => this.withParty(a, userId));
+    const stored: MemberPresence = { status: presence.status, activities };
+    let guildPresences = this.presences.get(guildId);
+    if (!guildPresences) this.presences.set(guildId, (guildPresences = new Map()));
+    if (presence.status === 'offline') guildPresences.delete(userId);
+    else guildPresences.set(userId, stored);
+    const session = this.guildSession(guildId);
+    const send = session !== null && (session.intents & Intents.GuildPresences) !== 0;
+    this.memberPresenceLog.push({ guildId, userId, presence: stored, dispatchedTo: send && session ? session.shard : null, at: Date.now() });
+    if (!send || !session) return false;
+    const user: JsonObject = session.knownUsers.has(userId) ? { id: userId } : this.userObject(userId);
+    session.knownUsers.add(userId);
+    this.sendDispatch(session, 'PRESENCE_UPDATE', { user, guild_id: guildId, ...this.presenceFields(stored) });
+    return true;
+  }
+
+  /** A guild text channel; returns its id. CHANNEL_CREATE goes to the guild's shard when it is connected. */
+  addChannel(guildId: string, channel: ChannelOptions): string {
+    this.requireGuild(guildId);
+    const id = channel.id ?? snowflake();
+    if (this.channels.has(id) || this.dmChannels.has(id)) throw new Error(`DiscordEmulator.addChannel: channel ${id} already exists`);
+    const perms = channel.botPermissions === undefined ? EVERYONE_BITS : BigInt(channel.botPermissions);
+    const position = [...this.channels.values()].filter((c) => c.guildId === guildId).length;
+    const state: ChannelState = { id, guildId, name: channel.name, position, botPermissions: perms, deleted: false };
+    this.channels.set(id, state);
+    const session = this.guildSession(guildId);
+    if (session) this.sendDispatch(session, 'CHANNEL_CREATE', this.channelObject(state));
+    return id;
+  }
+
+  /** Deletes a guild channel: later posts there answer 404 / 10003; CHANNEL_DELETE goes to the guild's shard. */
+  deleteChannel(channelId: string): void {
+    const state = this.channels.get(channelId);
+    if (!state || state.deleted) throw new Error(`DiscordEmulator.deleteChannel: unknown channel ${channelId}`);
+    state.deleted = true;
+    const session = this.guildSession(state.guildId);
+    if (session) this.sendDispatch(session, 'CHANNEL_DELETE', this.channelObject(state));
+  }
+
+  /** Messages the bot posted to guild channels (all channels, or one), with their edits and attachments. */
+  channelMessages(channelId?: string): ChannelMessageRecord[] {
+    return this.channelPosts.filter((m) => channelId === undefined || m.channelId === channelId);
+  }
+
+  /** The intents the shard's current session identified with (null when it has none). */
+  identifiedIntents(shard = 0): number | null {
+    return this.liveSessions.get(shard)?.intents ?? null;
+  }
+
+  private requireGuild(guildId: string): void {
+    if (!this.guildIds.includes(guildId)) throw new Error(`DiscordEmulator: ${guildId} is not an emulated guild (${this.guildIds.join(', ')})`);
+  }
+
+  /** The valid session of the shard holding `guildId`, if that shard is identified. */
+  private guildSession(guildId: string): Session | null {
+    const session = this.liveSessions.get(shardForGuild(guildId, this.shardCount));
+    return session && session.valid ? session : null;
+  }
+
+  private withParty(activity: Record<string, unknown>, userId: string): Record<string, unknown> {
+    const party = activity.party;
+    if (activity.id === 'spotify:1' && isRecord(party) && party.id === 'spotify:') {
+      return { ...activity, party: { ...party, id: `spotify:${userId}` } };
+    }
+    return activity;
+  }
+
+  private presenceFields(presence: MemberPresence): JsonObject {
+    return toJsonObject({
+      status: presence.status,
+      activities: presence.activities,
+      client_status: presence.status === 'offline' || presence.status === 'invisible' ? {} : { desktop: presence.status },
+    });
+  }
+
+  private memberObject(member: MemberState): JsonObject {
+    return {
+      user: member.user,
+      nick: member.nick,
+      avatar: null,
+      roles: member.roles,
+      joined_at: member.joinedAt,
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      pending: false,
+      flags: 0,
+      communication_disabled_until: null,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -841,11 +948,13 @@ export class DiscordEmulator extends EventEmitter {
           conn.socket.close(4003, 'Not authenticated');
           return;
         }
-        const payload = this.parsePresence(d);
-        if (!payload) {
-          conn.socket.close(4002, 'Decode error (bad presence)');
+        const parsed = parseBotPresence(d);
+        if (!parsed.ok) {
+          // See parseBotPresence: Discord closes with 4001 for an invalid payload of a known opcode.
+          this.refusePresence(conn, parsed.reason);
           return;
         }
+        const payload = parsed.presence;
         conn.session.presence = payload;
         const record = { shard: conn.session.shard, at: Date.now(), payload };
         this.presenceUpdates.push(record);
@@ -861,20 +970,11 @@ export class DiscordEmulator extends EventEmitter {
     }
   }
 
-  private parsePresence(d: unknown): PresencePayload | null {
-    if (!isRecord(d)) return null;
-    const activities = Array.isArray(d.activities) ? d.activities : [];
-    const parsed: PresenceActivity[] = [];
-    for (const a of activities) {
-      if (!isRecord(a) || typeof a.name !== 'string' || typeof a.type !== 'number') return null;
-      parsed.push(toJsonObject(a) as PresenceActivity);
-    }
-    return {
-      since: typeof d.since === 'number' ? d.since : null,
-      activities: parsed,
-      status: typeof d.status === 'string' ? d.status : 'online',
-      afk: d.afk === true,
-    };
+  private refusePresence(conn: GatewayConnection, reason: string): void {
+    const record = { shard: conn.session?.shard ?? null, reason, at: Date.now() };
+    this.refusedPresences.push(record);
+    this.emit('presenceRefused', record);
+    conn.socket.close(4001, 'Unknown opcode.');
   }
 
   private onIdentify(conn: GatewayConnection, d: unknown): void {
@@ -905,7 +1005,15 @@ export class DiscordEmulator extends EventEmitter {
       conn.socket.close(4014, 'Disallowed intent(s).');
       return;
     }
-    const presence = d.presence === undefined ? null : this.parsePresence(d.presence);
+    let presence: PresencePayload | null = null;
+    if (d.presence !== undefined && d.presence !== null) {
+      const parsed = parseBotPresence(d.presence);
+      if (!parsed.ok) {
+        this.refusePresence(conn, `IDENTIFY presence: ${parsed.reason}`);
+        return;
+      }
+      presence = parsed.presence;
+    }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
       shard: shardId,
@@ -915,6 +1023,8 @@ export class DiscordEmulator extends EventEmitter {
       connection: conn,
       presence,
       valid: true,
+      intents: d.intents,
+      knownUsers: new Set([this.botUserId]),
     };
     conn.session = session;
     this.sessions.set(session.id, session);
@@ -942,10 +1052,7 @@ export class DiscordEmulator extends EventEmitter {
       geo_ordered_rtc_regions: [],
       _trace: ['["discord-emulator",{"micros":0}]'],
     });
-    for (const guildId of shardGuilds) {
-      const guild = this.guildObject(guildId);
-      this.sendDispatch(session, 'GUILD_CREATE', this.guildShape === 'realistic' ? realisticGuild(guild) : guild);
-    }
+    for (const guildId of shardGuilds) this.sendDispatch(session, 'GUILD_CREATE', this.guildCreate(guildId, session));
     this.emit('ready', { shard: shardId, sessionId: session.id });
   }
 
@@ -1027,6 +1134,8 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private guildChannel(guildId: string): JsonObject {
+    const state = this.channels.get(this.guildChannelId(guildId));
+    if (state) return this.channelObject(state);
     return {
       id: this.guildChannelId(guildId),
       type: 0,
@@ -1040,6 +1149,63 @@ export class DiscordEmulator extends EventEmitter {
       last_message_id: null,
       rate_limit_per_user: 0,
       flags: 0,
+    };
+  }
+
+  /**
+   * A guild text channel. The bot's permissions there are expressed as Discord does: @everyone's role permissions and a
+   * member overwrite for the bot (deny what it lacks, allow what it has beyond @everyone), so discord.js computes them.
+   */
+  private channelObject(channel: ChannelState): JsonObject {
+    const allow = channel.botPermissions & ~EVERYONE_BITS;
+    const deny = EVERYONE_BITS & ~channel.botPermissions;
+    return {
+      id: channel.id,
+      type: 0,
+      guild_id: channel.guildId,
+      name: channel.name,
+      position: channel.position,
+      permission_overwrites:
+        allow === 0n && deny === 0n ? [] : [{ id: this.botUserId, type: 1, allow: allow.toString(), deny: deny.toString() }],
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    };
+  }
+
+  /**
+   * GUILD_CREATE for a session, with members and presences as its intents allow: `members` always has the bot; with
+   * GUILD_MEMBERS every member; with GUILD_PRESENCES (without GUILD_MEMBERS) the members who are online, since their
+   * presences are sent. `presences` (non-offline members only) needs GUILD_PRESENCES.
+   */
+  private guildCreate(guildId: string, session: Session): JsonObject {
+    const base = this.guildObject(guildId);
+    const guild = this.guildShape === 'realistic' ? realisticGuild(base) : base;
+    const general = this.guildChannelId(guildId);
+    const extraChannels = [...this.channels.values()]
+      .filter((c) => c.guildId === guildId && c.id !== general && !c.deleted)
+      .map((c) => this.channelObject(c));
+    const withMembers = (session.intents & Intents.GuildMembers) !== 0;
+    const withPresences = (session.intents & Intents.GuildPresences) !== 0;
+    const presences = withPresences ? [...(this.presences.get(guildId) ?? new Map<string, MemberPresence>())] : [];
+    const online = new Set(presences.map(([userId]) => userId));
+    const members = [...(this.members.get(guildId)?.entries() ?? [])]
+      .filter(([userId]) => withMembers || online.has(userId))
+      .map(([userId, m]) => {
+        session.knownUsers.add(userId);
+        return this.memberObject(m);
+      });
+    const baseMembers = Array.isArray(guild.members) ? guild.members : [];
+    const baseChannels = Array.isArray(guild.channels) ? guild.channels : [];
+    return {
+      ...guild,
+      member_count: Number(guild.member_count ?? 0) + (this.members.get(guildId)?.size ?? 0),
+      channels: [...baseChannels.filter((c) => !(isRecord(c) && this.channels.get(String(c.id))?.deleted)), ...extraChannels],
+      members: [...baseMembers, ...members],
+      presences: presences.map(([userId, p]) => ({ user: { id: userId }, guild_id: guildId, ...this.presenceFields(p) })),
     };
   }
 
@@ -1147,6 +1313,7 @@ export class DiscordEmulator extends EventEmitter {
     type?: number;
     interaction?: InteractionState;
     editedAt?: number | null;
+    attachments?: StoredAttachment[];
   }): JsonObject {
     const p = opts.payload;
     const msg: Record<string, unknown> = {
@@ -1157,7 +1324,11 @@ export class DiscordEmulator extends EventEmitter {
       author: this.botUser(),
       embeds: Array.isArray(p.embeds) ? p.embeds : [],
       components: Array.isArray(p.components) ? p.components : [],
-      attachments: Array.isArray(p.attachments) ? p.attachments : [],
+      attachments: opts.attachments
+        ? opts.attachments.map((a) => this.attachmentJson(a, opts.channelId))
+        : Array.isArray(p.attachments)
+          ? p.attachments
+          : [],
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
@@ -1199,11 +1370,23 @@ export class DiscordEmulator extends EventEmitter {
       options,
     };
     if (guildId && registered?.guild_id) data.guild_id = guildId;
-    const userOptionIds = (opts.options ?? []).filter((o) => o.type === 6 && typeof o.value === 'string').map((o) => String(o.value));
+    // USER options (type 6) resolve like Discord's: resolved.users, and resolved.members in a guild for its members.
+    const userOptionIds = (opts.options ?? []).filter((o) => o.type === 6).map((o) => String(o.value));
     if (userOptionIds.length > 0) {
       const users: JsonObject = {};
-      for (const id of userOptionIds) users[id] = this.userObject(id);
-      data.resolved = { users };
+      const members: JsonObject = {};
+      for (const id of userOptionIds) {
+        if (!this.users.has(id) && id !== this.botUserId) {
+          throw new Error(`DiscordEmulator.slashCommand: USER option ${id} is not a known user (addUser or addMember first)`);
+        }
+        users[id] = this.userObject(id);
+        const member = guildId ? this.members.get(guildId)?.get(id) : undefined;
+        if (member) {
+          const { user: _user, ...partial } = this.memberObject(member);
+          members[id] = { ...partial, permissions: member.permissions ?? EVERYONE_PERMISSIONS };
+        }
+      }
+      data.resolved = Object.keys(members).length > 0 ? { users, members } : { users };
     }
     return this.createInteraction(2, data, opts);
   }
@@ -1239,11 +1422,23 @@ export class DiscordEmulator extends EventEmitter {
     const context = opts.context ?? (guildId ? 0 : 2);
     const authorizingIntegrationOwners: JsonObject =
       install === 'guild' && guildId ? { '0': guildId } : install === 'guild' ? { '0': '0' } : { '1': userId };
-    const channel: JsonObject = guildId
-      ? this.guildIds.includes(guildId)
-        ? this.guildChannel(guildId)
-        : { id: this.guildChannelId(guildId), type: 0, guild_id: guildId, name: 'general', permissions: EVERYONE_PERMISSIONS, flags: 0 }
-      : { id: this.dmChannelFor(userId), type: 1, last_message_id: null, flags: 0, recipients: [user] };
+    let channelState: ChannelState | undefined;
+    if (opts.channelId !== undefined) {
+      channelState = this.channels.get(opts.channelId);
+      if (!channelState || channelState.deleted || channelState.guildId !== guildId) {
+        throw new Error(`DiscordEmulator: channel ${opts.channelId} is not a live channel of guild ${String(guildId)} (addChannel first)`);
+      }
+    }
+    const channel: JsonObject = channelState
+      ? this.channelObject(channelState)
+      : guildId
+        ? this.guildIds.includes(guildId)
+          ? this.guildChannel(guildId)
+          : { id: this.guildChannelId(guildId), type: 0, guild_id: guildId, name: 'general', permissions: EVERYONE_PERMISSIONS, flags: 0 }
+        : { id: this.dmChannelFor(userId), type: 1, last_message_id: null, flags: 0, recipients: [user] };
+    const member = guildId ? this.members.get(guildId)?.get(userId) : undefined;
+    const appPermissions =
+      opts.appPermissions ?? (guildId ? (this.channels.get(String(channel.id))?.botPermissions ?? EVERYONE_BITS).toString() : EVERYONE_PERMISSIONS);
     const id = snowflake();
     const token = `aW50ZXJhY3Rpb246${id}:${randomBytes(48).toString('base64url')}`;
     const payload: JsonObject = {
@@ -1255,7 +1450,7 @@ export class DiscordEmulator extends EventEmitter {
       channel_id: String(channel.id),
       token,
       version: 1,
-      app_permissions: EVERYONE_PERMISSIONS,
+      app_permissions: appPermissions,
       locale: opts.locale ?? 'en-US',
       entitlements: [],
       authorizing_integration_owners: authorizingIntegrationOwners,
@@ -1268,16 +1463,16 @@ export class DiscordEmulator extends EventEmitter {
       payload.guild = { id: guildId, locale: 'en-US', features: [] };
       payload.member = {
         user,
-        nick: null,
+        nick: member?.nick ?? null,
         avatar: null,
-        roles: [],
-        joined_at: new Date(Date.now() - 3_600_000).toISOString(),
+        roles: member?.roles ?? [],
+        joined_at: member?.joinedAt ?? new Date(Date.now() - 3_600_000).toISOString(),
         premium_since: null,
         deaf: false,
         mute: false,
         pending: false,
         flags: 0,
-        permissions: opts.memberPermissions ?? EVERYONE_PERMISSIONS,
+        permissions: opts.memberPermissions ?? member?.permissions ?? EVERYONE_PERMISSIONS,
         communication_disabled_until: null,
       };
     } else {
@@ -1311,6 +1506,9 @@ export class DiscordEmulator extends EventEmitter {
       edits: [],
       followUps: [],
       followUpMessages: new Map(),
+      originalAttachments: [],
+      followUpAttachments: [],
+      followUpAttachmentsById: new Map(),
       events: new EventEmitter(),
     };
     state.events.setMaxListeners(50);
@@ -1366,6 +1564,10 @@ export class DiscordEmulator extends EventEmitter {
       get originalMessage() {
         return state.original;
       },
+      get originalAttachments() {
+        return state.originalAttachments;
+      },
+      followUpAttachments: state.followUpAttachments,
       response: (timeoutMs = 5000) => waitUntil('callback', () => state.response ?? undefined, timeoutMs),
       finalMessage: (timeoutMs = 5000) =>
         waitUntil(
@@ -1402,20 +1604,23 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const contentType = req.headers['content-type'] ?? '';
-    let parsed: ParsedBody = { body: null, files: [] };
+    let parsed: ParsedBody = jsonBody(null);
     if (raw.length > 0) {
+      // Every body is checked against Discord's schemas: they load once, in the background since start().
+      await loadSpec();
       if (contentType.startsWith('multipart/form-data')) parsed = parseMultipart(raw, contentType);
       else {
         try {
-          parsed = { body: JSON.parse(raw.toString('utf8')), files: [] };
+          parsed = jsonBody(JSON.parse(raw.toString('utf8')));
         } catch {
-          parsed = { body: raw.toString('utf8'), files: [] };
+          parsed = jsonBody(raw.toString('utf8'));
         }
       }
     }
@@ -1438,7 +1643,7 @@ export class DiscordEmulator extends EventEmitter {
       query: Object.fromEntries(url.searchParams),
       body: parsed.body,
       status: 0,
-      at: Date.now(),
+      at: receivedAt,
       files: parsed.files,
     };
 
@@ -1468,6 +1673,8 @@ export class DiscordEmulator extends EventEmitter {
       if (needsAuth && req.headers.authorization !== `Bot ${this.token}`) {
         return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       }
+      const tooLarge = parsed.files.find((f) => f.size > this.maxUploadBytes);
+      if (tooLarge) return { status: 413, body: { message: 'Request entity too large', code: 40005 } };
       try {
         return r.handler({
           method,
@@ -1476,10 +1683,12 @@ export class DiscordEmulator extends EventEmitter {
           query: url.searchParams,
           body: parsed.body,
           files: parsed.files,
+          filesById: parsed.filesById,
           req,
+          receivedAt: entry.at,
         });
       } catch (error) {
-        if (error instanceof HttpError) return { status: error.status, body: error.body };
+        if (error instanceof HttpError) return { status: error.status, body: error.body, headers: error.headers };
         throw error;
       }
     }
@@ -1566,11 +1775,8 @@ export class DiscordEmulator extends EventEmitter {
       this.route('GET', base, (ctx) => ({ status: 200, body: this.commandSets.get(scopeOf(ctx)) ?? [] }));
       this.route('PUT', base, (ctx) => {
         const scope = scopeOf(ctx);
-        if (!Array.isArray(ctx.body)) throw invalidFormBody({ _: 'Expected an array of commands' });
-        const errors: Record<string, string> = {};
-        ctx.body.forEach((cmd: unknown, i) => Object.assign(errors, validateCommand(cmd, i)));
-        if (ctx.body.length > 100) errors._ = 'Must be 100 or fewer in length.';
-        if (Object.keys(errors).length) throw invalidFormBody(errors);
+        validate('commandsBulk', ctx.body);
+        if (!Array.isArray(ctx.body)) throw invalidFormBody([], 'LIST_TYPE_CONVERT', 'Only iterables may be used in a ListType');
         const previous = this.commandSets.get(scope) ?? [];
         const next = ctx.body.map((cmd: unknown) => this.storeCommand(cmd, scope, previous));
         this.commandSets.set(scope, next);
@@ -1579,8 +1785,7 @@ export class DiscordEmulator extends EventEmitter {
       });
       this.route('POST', base, (ctx) => {
         const scope = scopeOf(ctx);
-        const errors = validateCommand(ctx.body, null);
-        if (Object.keys(errors).length) throw invalidFormBody(errors);
+        validate('commandCreate', ctx.body);
         const previous = this.commandSets.get(scope) ?? [];
         const stored = this.storeCommand(ctx.body, scope, previous);
         const existed = previous.some((c) => c.id === stored.id);
@@ -1598,9 +1803,8 @@ export class DiscordEmulator extends EventEmitter {
       this.route('GET', `${base}/:id`, (ctx) => ({ status: 200, body: byId(ctx, idIndex)[1] }));
       this.route('PATCH', `${base}/:id`, (ctx) => {
         const [scope, cmd] = byId(ctx, idIndex);
+        validate('commandPatch', ctx.body);
         const merged = { ...cmd, ...(isRecord(ctx.body) ? ctx.body : {}) };
-        const errors = validateCommand(merged, null);
-        if (Object.keys(errors).length) throw invalidFormBody(errors);
         const list = this.commandSets.get(scope) ?? [];
         const stored = this.storeCommand(merged, scope, list);
         this.commandSets.set(scope, list.map((c) => (c.id === stored.id ? stored : c)));
@@ -1632,8 +1836,11 @@ export class DiscordEmulator extends EventEmitter {
       const state = webhookState(ctx);
       const current = original(state);
       const body = asMessagePayload(ctx.body);
-      validateMessage(body, { create: false, hasFiles: ctx.files.length > 0 });
-      state.original = this.patchMessage(current, body);
+      const errors = validateBody('webhookEdit', ctx.body);
+      const attachments = this.resolveAttachments(body, ctx, state.originalAttachments, [], errors);
+      errors.throwIfAny();
+      state.originalAttachments = attachments;
+      state.original = this.patchMessage(current, body, attachments);
       state.edits.push(body);
       this.emit('interactionEdit', { interactionId: state.id, body });
       state.events.emit('change');
@@ -1643,13 +1850,17 @@ export class DiscordEmulator extends EventEmitter {
       const state = webhookState(ctx);
       original(state);
       state.original = null;
+      state.originalAttachments = [];
       state.events.emit('change');
       return { status: 204 };
     });
     this.route('POST', base, (ctx) => {
       const state = webhookState(ctx);
       const body = asMessagePayload(ctx.body);
-      validateMessage(body, { create: true, hasFiles: ctx.files.length > 0 });
+      const errors = validateBody('webhookCreate', ctx.body);
+      const attachments = this.resolveAttachments(body, ctx, [], [], errors);
+      errors.throwIfAny();
+      checkNotEmpty(body, ctx.files.length > 0);
       const msg = this.messageObject({
         id: snowflake(),
         channelId: state.channelId,
@@ -1657,8 +1868,11 @@ export class DiscordEmulator extends EventEmitter {
         payload: body,
         interaction: state,
         type: 0,
+        attachments,
       });
       state.followUps.push(body);
+      state.followUpAttachments.push(attachments);
+      state.followUpAttachmentsById.set(String(msg.id), attachments);
       state.followUpMessages.set(String(msg.id), msg);
       this.emit('interactionFollowUp', { interactionId: state.id, body });
       state.events.emit('change');
@@ -1676,8 +1890,15 @@ export class DiscordEmulator extends EventEmitter {
     this.route('PATCH', `${base}/messages/:id`, (ctx) => {
       const state = webhookState(ctx);
       const body = asMessagePayload(ctx.body);
-      validateMessage(body, { create: false, hasFiles: ctx.files.length > 0 });
-      const msg = this.patchMessage(followUpMsg(state, param(ctx, 2)), body);
+      const current = followUpMsg(state, param(ctx, 2));
+      const errors = validateBody('webhookEdit', ctx.body);
+      const previous = state.followUpAttachmentsById.get(param(ctx, 2)) ?? [];
+      const attachments = this.resolveAttachments(body, ctx, previous, [], errors);
+      errors.throwIfAny();
+      const index = state.followUpAttachments.indexOf(previous);
+      if (index !== -1) state.followUpAttachments[index] = attachments;
+      state.followUpAttachmentsById.set(param(ctx, 2), attachments);
+      const msg = this.patchMessage(current, body, attachments);
       state.followUpMessages.set(param(ctx, 2), msg);
       return { status: 200, body: msg };
     });
@@ -1690,10 +1911,8 @@ export class DiscordEmulator extends EventEmitter {
 
     // --- DMs and channels ---
     this.route('POST', '/users/@me/channels', (ctx) => {
-      const recipient = isRecord(ctx.body) ? ctx.body.recipient_id : undefined;
-      if (typeof recipient !== 'string' || !/^\d{15,20}$/.test(recipient)) {
-        throw invalidFormBody({ recipient_id: 'Value "' + String(recipient) + '" is not snowflake.' });
-      }
+      validate('dmCreate', ctx.body);
+      const recipient = isRecord(ctx.body) ? String(ctx.body.recipient_id) : '';
       const channelId = this.dmChannelFor(recipient);
       return { status: 200, body: this.dmChannelObject(channelId, recipient) };
     });
@@ -1701,37 +1920,228 @@ export class DiscordEmulator extends EventEmitter {
       const id = param(ctx, 0);
       const dmUser = this.dmChannels.get(id);
       if (dmUser) return { status: 200, body: this.dmChannelObject(id, dmUser) };
-      const guildId = this.guildIds.find((g) => this.guildChannelId(g) === id);
-      if (guildId) return { status: 200, body: this.guildChannel(guildId) };
-      throw apiError(404, 10003, 'Unknown Channel');
+      const channel = this.liveChannel(id);
+      if (!this.can(channel, P.ViewChannel)) throw apiError(403, 50001, 'Missing Access');
+      return { status: 200, body: this.channelObject(channel) };
     });
     this.route('POST', '/channels/:id/messages', (ctx) => {
       const channelId = param(ctx, 0);
-      const dmUser = this.dmChannels.get(channelId);
-      const guildId = this.guildIds.find((g) => this.guildChannelId(g) === channelId) ?? null;
-      if (!dmUser && !guildId) throw apiError(404, 10003, 'Unknown Channel');
       const body = asMessagePayload(ctx.body);
-      validateMessage(body, { create: true, hasFiles: ctx.files.length > 0 });
-      const msg = this.messageObject({ id: snowflake(), channelId, guildId, payload: body });
-      const at = Date.now();
+      const dmUser = this.dmChannels.get(channelId);
       if (dmUser) {
-        const record: DirectMessageRecord = { userId: dmUser, channelId, body, at, files: ctx.files };
+        const errors = validateBody('channelMessageCreate', ctx.body);
+        const attachments = this.resolveAttachments(body, ctx, [], [], errors);
+        errors.throwIfAny();
+        checkNotEmpty(body, ctx.files.length > 0);
+        const msg = this.messageObject({ id: snowflake(), channelId, guildId: null, payload: body, attachments });
+        const record: DirectMessageRecord = { userId: dmUser, channelId, body, at: Date.now(), files: ctx.files };
         this.directMessages.push(record);
         this.emit('directMessage', record);
-      } else {
-        const record: ChannelMessageRecord = { channelId, body, at };
-        this.channelMessages.push(record);
-        this.emit('channelMessage', record);
+        return { status: 200, body: msg };
       }
-      return { status: 200, body: msg };
+      const channel = this.liveChannel(channelId);
+      const headers = this.takeChannelSlot(channelId, ctx.receivedAt);
+      this.checkCanPost(channel, ctx.files.length > 0);
+      const errors = validateBody('channelMessageCreate', ctx.body);
+      const attachments = this.resolveAttachments(body, ctx, [], [], errors);
+      errors.throwIfAny();
+      checkNotEmpty(body, ctx.files.length > 0);
+      const id = snowflake();
+      const message = this.messageObject({ id, channelId, guildId: channel.guildId, payload: this.visiblePart(channel, body), attachments });
+      const record: ChannelMessageRecord = {
+        id,
+        channelId,
+        guildId: channel.guildId,
+        body,
+        at: Date.now(),
+        files: ctx.files,
+        attachments,
+        edits: [],
+        message,
+      };
+      this.channelPosts.push(record);
+      this.emit('channelMessage', record);
+      return { status: 200, body: message, headers };
+    });
+    const channelPost = (ctx: RouteContext): [ChannelState, ChannelMessageRecord] => {
+      const channel = this.liveChannel(param(ctx, 0));
+      const record = this.channelPosts.find((m) => m.channelId === channel.id && m.id === param(ctx, 1));
+      if (!this.can(channel, P.ViewChannel)) throw apiError(403, 50001, 'Missing Access');
+      if (!record) throw apiError(404, 10008, 'Unknown Message');
+      return [channel, record];
+    };
+    this.route('GET', '/channels/:id/messages/:mid', (ctx) => {
+      const [channel, record] = channelPost(ctx);
+      if (!this.can(channel, P.ReadMessageHistory)) throw apiError(403, 50001, 'Missing Access');
+      return { status: 200, body: record.message };
+    });
+    this.route('PATCH', '/channels/:id/messages/:mid', (ctx) => {
+      const [channel, record] = channelPost(ctx);
+      const body = asMessagePayload(ctx.body);
+      // Editing one's own message needs no Send Messages; new files still need Attach Files.
+      if (ctx.files.length > 0 && !this.can(channel, P.AttachFiles)) throw apiError(403, 50013, 'Missing Permissions');
+      const errors = validateBody('channelMessageEdit', ctx.body);
+      const attachments = this.resolveAttachments(body, ctx, record.attachments, [], errors);
+      errors.throwIfAny();
+      record.attachments = attachments;
+      record.message = this.patchMessage(record.message, this.visiblePart(channel, body), attachments);
+      record.edits.push(body);
+      this.emit('channelMessageEdit', { record, body });
+      return { status: 200, body: record.message };
+    });
+    this.route('DELETE', '/channels/:id/messages/:mid', (ctx) => {
+      const [, record] = channelPost(ctx);
+      this.channelPosts.splice(this.channelPosts.indexOf(record), 1);
+      this.emit('channelMessageDelete', record);
+      return { status: 204 };
     });
   }
 
-  private patchMessage(current: JsonObject, body: MessagePayload): JsonObject {
+  /** A guild channel that exists (404 / 10003 "Unknown Channel" for unknown or deleted ones, like Discord). */
+  private liveChannel(channelId: string): ChannelState {
+    const channel = this.channels.get(channelId);
+    if (!channel || channel.deleted) throw apiError(404, 10003, 'Unknown Channel');
+    return channel;
+  }
+
+  private can(channel: ChannelState, permission: bigint): boolean {
+    return (channel.botPermissions & permission) === permission;
+  }
+
+  /** Discord's order: no View Channel → 50001 Missing Access; no Send Messages (or files without Attach Files) → 50013. */
+  private checkCanPost(channel: ChannelState, hasFiles: boolean): void {
+    if (!this.can(channel, P.ViewChannel)) throw apiError(403, 50001, 'Missing Access');
+    if (!this.can(channel, P.SendMessages)) throw apiError(403, 50013, 'Missing Permissions');
+    if (hasFiles && !this.can(channel, P.AttachFiles)) throw apiError(403, 50013, 'Missing Permissions');
+  }
+
+  /** What the channel shows of a body: without Embed Links, Discord drops the embeds silently (no error). */
+  private visiblePart(channel: ChannelState, body: MessagePayload): MessagePayload {
+    if (this.can(channel, P.EmbedLinks) || body.embeds === undefined) return body;
+    return { ...body, embeds: [] };
+  }
+
+  /**
+   * Discord's per-channel message limit (5 per 5 s by default): takes a slot or throws 429 with `retry_after` and the
+   * headers discord.js reads (Retry-After, X-RateLimit-*). Successful posts carry the X-RateLimit-* headers too, so
+   * discord.js waits by itself before the sixth post instead of running into the 429.
+   * Discord's Retry-After header is whole seconds; the emulator keeps milliseconds so short test windows stay short.
+   */
+  private takeChannelSlot(channelId: string, now: number): Record<string, string> {
+    const { messages, windowMs } = this.channelRateLimit;
+    const recent = (this.channelBuckets.get(channelId) ?? []).filter((t) => now - t < windowMs);
+    this.channelBuckets.set(channelId, recent);
+    const resetAfter = (first: number): number => Math.max(0, first + windowMs - now) / 1000;
+    const common = { 'X-RateLimit-Limit': String(messages), 'X-RateLimit-Bucket': 'emulated-channel-messages' };
+    const oldest = recent[0];
+    if (recent.length >= messages && oldest !== undefined) {
+      const retryAfter = Number(resetAfter(oldest).toFixed(3));
+      throw new HttpError(
+        429,
+        { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+        {
+          ...common,
+          'Retry-After': String(retryAfter),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset-After': String(retryAfter),
+          'X-RateLimit-Reset': ((now + retryAfter * 1000) / 1000).toFixed(3),
+          'X-RateLimit-Scope': 'user',
+        },
+      );
+    }
+    recent.push(now);
+    const resetIn = resetAfter(recent[0] ?? now);
+    return {
+      ...common,
+      'X-RateLimit-Remaining': String(messages - recent.length),
+      'X-RateLimit-Reset-After': resetIn.toFixed(3),
+      'X-RateLimit-Reset': ((now + resetIn * 1000) / 1000).toFixed(3),
+    };
+  }
+
+  /**
+   * The attachments a message ends up with. Uploaded `files[n]` parts are matched to `attachments[].id` n; an id that is
+   * neither an upload of this request nor (when editing) a current attachment is refused. `attachments` on an edit is
+   * the full list to keep (`[]` drops them all); left out, the current ones stay. Every `attachment://name` in an embed
+   * must name one of the resulting files (Discord otherwise refuses the scheme).
+   */
+  private resolveAttachments(
+    body: MessagePayload,
+    ctx: RouteContext,
+    current: StoredAttachment[],
+    base: PropertyKey[],
+    errors: FormErrors,
+  ): StoredAttachment[] {
+    const fromUpload = (file: UploadedFile, entry?: Record<string, unknown>): StoredAttachment => {
+      const stored: StoredAttachment = {
+        id: snowflake(),
+        filename: typeof entry?.filename === 'string' ? entry.filename : file.filename,
+        contentType: file.contentType,
+        size: file.size,
+        data: file.data,
+      };
+      if (typeof entry?.description === 'string') stored.description = entry.description;
+      return stored;
+    };
+    const used = new Set<UploadedFile>();
+    const result: StoredAttachment[] = [];
+    if (Array.isArray(body.attachments)) {
+      body.attachments.forEach((entry: unknown, i) => {
+        if (!isRecord(entry)) return;
+        const id = String(entry.id);
+        const upload = ctx.filesById.get(id);
+        const kept = current.find((a) => a.id === id);
+        if (upload && !used.has(upload)) {
+          used.add(upload);
+          result.push(fromUpload(upload, entry));
+        } else if (kept) {
+          result.push(kept);
+        } else {
+          errors.add([...base, 'attachments', i, 'id'], 'ATTACHMENT_NOT_FOUND', `No files[${id}] part was uploaded and no attachment ${id} exists`);
+        }
+      });
+    } else {
+      result.push(...current);
+    }
+    for (const file of ctx.files) if (!used.has(file)) result.push(fromUpload(file));
+    const names = new Set(result.map((a) => a.filename));
+    const embeds = Array.isArray(body.embeds) ? body.embeds : [];
+    embeds.forEach((embed, i) => {
+      for (const [field, key] of EMBED_URL_FIELDS) {
+        const holder = isRecord(embed) ? embed[field] : undefined;
+        const url = isRecord(holder) ? holder[key] : undefined;
+        if (typeof url !== 'string' || !url.startsWith('attachment://')) continue;
+        if (names.has(url.slice('attachment://'.length))) continue;
+        errors.add(
+          [...base, 'embeds', i, field, key],
+          'URL_TYPE_INVALID_SCHEME',
+          `Scheme "attachment" is not supported. Scheme must be one of ('http', 'https'). (no attachment named ${url.slice('attachment://'.length)})`,
+        );
+      }
+    });
+    return result;
+  }
+
+  private attachmentJson(attachment: StoredAttachment, channelId: string): JsonObject {
+    const url = `${this.apiUrl.replace(/\/api$/, '')}/attachments/${channelId}/${attachment.id}/${encodeURIComponent(attachment.filename)}`;
+    const json: JsonObject = {
+      id: attachment.id,
+      filename: attachment.filename,
+      size: attachment.size,
+      url,
+      proxy_url: url,
+      content_type: attachment.contentType,
+    };
+    if (attachment.description !== undefined) json.description = attachment.description;
+    return json;
+  }
+
+  private patchMessage(current: JsonObject, body: MessagePayload, attachments?: StoredAttachment[]): JsonObject {
     const next: Record<string, unknown> = { ...current, edited_timestamp: new Date().toISOString() };
     for (const key of ['content', 'embeds', 'components', 'attachments', 'poll'] as const) {
       if (key in body && body[key] !== undefined) next[key] = body[key] ?? (key === 'content' ? '' : []);
     }
+    if (attachments) next.attachments = attachments.map((a) => this.attachmentJson(a, String(current.channel_id)));
     // The loading flag (128) clears on the first edit; ephemeral (64) cannot change.
     const currentFlags = typeof current.flags === 'number' ? current.flags : 0;
     const bodyFlags = typeof body.flags === 'number' ? body.flags : currentFlags;
@@ -1778,21 +2188,27 @@ export class DiscordEmulator extends EventEmitter {
     const state = this.interactions.get(id);
     if (!state || state.token !== token) throw apiError(404, 10062, 'Unknown interaction');
     if (state.response) throw apiError(400, 40060, 'Interaction has already been acknowledged.');
-    if (Date.now() - state.dispatchedAt > this.interactionDeadlineMs) {
-      this.emit('interactionExpired', { interactionId: id, lateByMs: Date.now() - state.dispatchedAt - this.interactionDeadlineMs });
+    // Measured from when the request arrived, so waiting for the schemas to load never makes a reply "late".
+    if (ctx.receivedAt - state.dispatchedAt > this.interactionDeadlineMs) {
+      this.emit('interactionExpired', { interactionId: id, lateByMs: ctx.receivedAt - state.dispatchedAt - this.interactionDeadlineMs });
       throw apiError(404, 10062, 'Unknown interaction');
     }
-    if (!isRecord(ctx.body) || typeof ctx.body.type !== 'number') throw invalidFormBody({ type: 'This field is required' });
+    const errors = validateBody('interactionCallback', ctx.body);
+    if (!isRecord(ctx.body) || typeof ctx.body.type !== 'number') {
+      errors.throwIfAny();
+      throw invalidFormBody(['type'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    }
     const type = ctx.body.type;
-    const data = ctx.body.data === undefined ? undefined : asMessagePayload(toJson(ctx.body.data));
+    const data = ctx.body.data === undefined || ctx.body.data === null ? undefined : asMessagePayload(toJson(ctx.body.data));
     const hasFiles = ctx.files.length > 0;
+    const attachments = type === 4 || type === 7 ? this.resolveAttachments(data ?? {}, ctx, state.originalAttachments, ['data'], errors) : [];
+    errors.throwIfAny();
     switch (type) {
       case 4:
-        validateMessage(data ?? {}, { create: true, hasFiles });
+        checkNotEmpty(data ?? {}, hasFiles);
         break;
       case 7:
         if (state.type !== 3 && !(state.type === 5 && state.original)) throw apiError(400, 40043, 'Interaction is not a component interaction');
-        validateMessage(data ?? {}, { create: false, hasFiles });
         break;
       case 5:
       case 1:
@@ -1802,17 +2218,14 @@ export class DiscordEmulator extends EventEmitter {
         break;
       case 9: {
         if (state.type === 5) throw apiError(400, 40043, 'A modal cannot answer a modal submit');
-        const d = data ?? {};
-        if (typeof d.custom_id !== 'string' || typeof d.title !== 'string' || !Array.isArray(d.components)) {
-          throw invalidFormBody({ 'data.custom_id': 'Modal needs custom_id, title and components' });
-        }
         break;
       }
       default:
-        throw invalidFormBody({ type: `Value "${type}" is not a valid interaction callback type.` });
+        throw invalidFormBody(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `Callback type ${type} does not fit a ${state.type} interaction in the emulator.`);
     }
     const at = Date.now();
-    const record: InteractionCallbackRecord = { type, at, files: ctx.files };
+    const record: InteractionCallbackRecord = { type, at, files: ctx.files, attachments };
+    if (type === 4 || type === 7) state.originalAttachments = attachments;
     if (data !== undefined) record.data = data;
     state.response = record;
 
@@ -1826,9 +2239,10 @@ export class DiscordEmulator extends EventEmitter {
         payload: type === 5 ? { flags } : { ...(data ?? {}), flags },
         interaction: state,
         type: state.type === 2 ? 20 : 0,
+        attachments: type === 4 ? attachments : [],
       });
     } else if (type === 7 && state.original) {
-      state.original = this.patchMessage(state.original, data ?? {});
+      state.original = this.patchMessage(state.original, data ?? {}, attachments);
     }
     this.emit('interactionResponse', { interactionId: id, type, data, at });
     state.events.emit('change');
