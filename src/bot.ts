@@ -1,19 +1,22 @@
-// The running bot: Discord client + command dispatch + command sync on ready + presence job.
-// `startBot` needs only BotServices (so a shard can run it with IPC-backed services); `startAppBot` is the
-// single-process bot that also owns the Spotify grant's health checks and DMs the owner through its client.
+// The running bot in one process: Discord client + command dispatch + command sync on ready + presence.
+// `startBot` needs only a CommandContext (so a shard can run it with RPC-backed services, its presence pushed in by
+// the manager); `startAppBot` is the single-process bot that also polls Spotify and watches the grant's health.
 import { Events, type Client } from 'discord.js';
 import { contextOf, type App } from './app.js';
-import { OWNER } from './listeners/listener.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
+import { DEFAULT_CONNECT_TUNING, hostOf, loginUntilReady, type ConnectTuning } from './discord/connect.js';
 import { PresenceJob } from './discord/presence.js';
+import type { ListeningState } from './listening-state.js';
+import { OWNER } from './listeners/listener.js';
+import { Poller, type PollBackoff } from './presence/poller.js';
 import type { CommandContext } from './services.js';
 
 export interface Bot {
   client: Client;
   presence: PresenceJob;
-  /** Resolves once the client is ready and the commands are in sync. */
+  /** Resolves once the commands are in sync (the client is ready when startBot resolves). */
   ready: Promise<void>;
   stop(): Promise<void>;
 }
@@ -22,10 +25,10 @@ export interface StartBotOptions {
   commands: readonly SlashCommand[];
   /** Check and register commands when ready (default true). */
   syncCommands?: boolean;
-  /** Poll on PRESENCE_CRON (default true); false when the state is pushed in with `presence.apply`. */
-  pollPresence?: boolean;
-  shards?: number[];
-  shardCount?: number;
+  /** Where the presence comes from in this process; null when it is pushed in (a shard). */
+  poller?: Poller<ListeningState> | null;
+  /** Connection deadline (the retries are the caller's: see withStartupRetries). */
+  connect?: ConnectTuning;
   /** Runs once the client is ready, before commands are synced. */
   onReady?: (client: Client<true>) => void;
 }
@@ -34,50 +37,50 @@ export function commandScope(guildId: string | null): CommandScope {
   return guildId ? { kind: 'guild', guildId } : { kind: 'global' };
 }
 
-export async function startBot(services: CommandContext, options: StartBotOptions): Promise<Bot> {
-  const { config } = services;
-  const logger = services.logger.child('discord');
-  const client = createDiscordClient(config.discord.apiUrl, {
-    ...(options.shards ? { shards: options.shards } : {}),
-    ...(options.shardCount ? { shardCount: options.shardCount } : {}),
-  });
-  attachDispatcher(client, options.commands, services);
+/**
+ * Connect one client and wait until it is ready. Throws a StartupError (with the client destroyed) when Discord
+ * refuses or can't be reached within the connect timeout.
+ */
+export async function startBot(context: CommandContext, options: StartBotOptions): Promise<Bot> {
+  const { config } = context;
+  const logger = context.logger.child('discord');
+  const client = createDiscordClient(config.discord.apiUrl);
+  attachDispatcher(client, options.commands, context);
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, code: event.code }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway session resumed', { shardId }));
 
-  const polling = options.pollPresence !== false;
-  const presence = new PresenceJob({
-    client,
-    read: () => services.services.listening.current(OWNER),
-    cron: polling ? config.presenceCron : null,
-    logger: services.logger.child('presence'),
-  });
+  const poller = options.poller ?? null;
+  const presence = new PresenceJob({ client, poller, logger: context.logger.child('presence') });
 
+  let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => {
-    client.once(Events.ClientReady, (readyClient) => {
-      logger.info('connected to Discord', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size });
-      options.onReady?.(readyClient);
-      const sync =
-        options.syncCommands === false
-          ? Promise.resolve()
-          : syncCommandsAndLog(
-              {
-                rest: client.rest,
-                applicationId: config.discord.clientId,
-                scope: commandScope(config.discord.guildId),
-                definitions: options.commands.map((c) => c.data),
-              },
-              logger,
-            );
-      presence.start();
-      if (polling && config.presenceCron) void presence.tick();
-      void sync.then(resolve);
-    });
+    resolveReady = resolve;
+  });
+  client.once(Events.ClientReady, (readyClient) => {
+    logger.info('connected to Discord', { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size });
+    options.onReady?.(readyClient);
+    const sync =
+      options.syncCommands === false
+        ? Promise.resolve()
+        : syncCommandsAndLog(
+            {
+              rest: client.rest,
+              applicationId: config.discord.clientId,
+              scope: commandScope(config.discord.guildId),
+              definitions: options.commands.map((c) => c.data),
+            },
+            logger,
+          );
+    presence.start();
+    if (poller && config.presenceCron) void poller.tick();
+    void sync.then(resolveReady);
   });
 
-  await client.login(config.discord.token);
+  const tuning = options.connect ?? DEFAULT_CONNECT_TUNING;
+  logger.info('connecting to Discord…', { api: hostOf(config.discord.apiUrl) });
+  await loginUntilReady(client, config.discord.token, { apiUrl: config.discord.apiUrl, timeoutMs: tuning.timeoutMs });
 
   return {
     client,
@@ -90,28 +93,22 @@ export async function startBot(services: CommandContext, options: StartBotOption
   };
 }
 
-/** DM the owner through a connected client; false when no owner is set or Discord refused. */
-export function ownerNotifier(client: Client<true>, ownerId: string | null, logger: App['logger']) {
-  return async (text: string): Promise<boolean> => {
-    if (!ownerId) return false;
-    try {
-      await client.users.send(ownerId, { content: text });
-      return true;
-    } catch (error) {
-      logger.warn('could not DM the bot owner', { error });
-      return false;
-    }
-  };
-}
-
-/** The whole bot in this process: Discord + Spotify + grant health. */
-export async function startAppBot(app: App, options: Omit<StartBotOptions, 'onReady'>): Promise<Bot> {
+/** The whole bot in this process: Discord + Spotify + the presence poll + grant health. */
+export async function startAppBot(
+  app: App,
+  options: Omit<StartBotOptions, 'onReady' | 'poller'> & { presenceBackoff?: PollBackoff },
+): Promise<Bot> {
+  const poller = new Poller<ListeningState>({
+    read: () => app.services.listening.current(OWNER),
+    cron: app.config.presenceCron,
+    logger: app.logger.child('presence'),
+    what: "reading the owner's Spotify for the bot's status",
+    ...(options.presenceBackoff ? { backoff: options.presenceBackoff } : {}),
+  });
   const bot = await startBot(contextOf(app), {
     ...options,
-    onReady: (client) => {
-      app.notifyOwner = ownerNotifier(client, app.config.discord.ownerId, app.logger.child('discord'));
-      app.health.start();
-    },
+    poller,
+    onReady: () => app.health.start(),
   });
   return {
     ...bot,

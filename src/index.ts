@@ -1,18 +1,26 @@
-// Entry: config → storage → Spotify → bot → presence job; clean shutdown on SIGINT/SIGTERM.
+// Entry: config → storage → app (with the owner notifier) → bot (one process, or the sharding manager) → presence.
+// Clean shutdown on SIGINT/SIGTERM. A start-up failure ends the process with exit 1 and one message saying what
+// happened (src/discord/connect.ts): network failures are retried with a capped backoff first; a refused token,
+// disallowed intents or shards that never get ready are not. systemd's Restart=on-failure (or Docker) takes it
+// from there.
 import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
 import { startAppBot } from './bot.js';
-import { startShardedBot } from './sharding/manager.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
+import { classifyStartupError, connectTuning, hostOf, withStartupRetries } from './discord/connect.js';
 import { createLogger } from './logger.js';
+import { createOwnerNotifier } from './owner-notifier.js';
+import { startShardedBot } from './sharding/manager.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
 
 const SHUTDOWN_DEADLINE_MS = 4_000;
 
 async function main(): Promise<void> {
+  let env: ReturnType<typeof readEnv>;
   let config;
   try {
-    config = loadConfig(readEnv());
+    env = readEnv(); // an unreadable .env is a ConfigError too
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -20,10 +28,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const tuning = connectTuning(env);
   const logger = createLogger({
     level: config.logLevel,
     secrets: [config.discord.token, config.spotify.clientSecret, config.spotify.refreshToken ?? undefined],
   });
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
   let storage: Storage;
   try {
@@ -37,9 +47,14 @@ async function main(): Promise<void> {
   }
   logger.info('storage ready', { storage: storage.description });
 
-  const app = createApp(config, logger, storage);
+  const notifyOwner = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') });
+  const app = createApp(config, logger, storage, {}, notifyOwner);
   let bot: { stop(): Promise<void> } | null = null;
   let stopping = false;
+  const stopBot = async (): Promise<void> => {
+    await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
+    await storage.close().catch(() => undefined);
+  };
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -49,32 +64,39 @@ async function main(): Promise<void> {
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    void (async () => {
-      await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
-      await storage.close();
+    void stopBot().then(() => {
       logger.info('stopped');
       process.exit(0);
-    })();
+    });
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
+  /** One message, then exit 1: what went wrong, said once. */
+  const giveUp = async (raw: unknown): Promise<never> => {
+    const error = classifyStartupError(raw, hostOf(config.discord.apiUrl), tuning.timeoutMs / 1000);
+    stopping = true;
+    process.stderr.write(`The bot could not connect to Discord: ${error.message}\n`);
+    await stopBot();
+    process.exit(1);
+  };
+
+  const host = hostOf(config.discord.apiUrl);
   try {
     if (config.shards === null) {
-      bot = await startAppBot(app, { commands });
+      bot = await withStartupRetries(() => startAppBot(app, { commands, connect: tuning }), { tuning, logger: logger.child('discord'), host });
     } else {
-      const sharded = await startShardedBot(app, { totalShards: config.shards, commands });
+      const sharded = await startShardedBot(app, { totalShards: config.shards, commands, connect: tuning });
       bot = sharded;
-      logger.info('sharded mode', { shards: config.shards });
+      logger.info('sharded mode', { shards: sharded.shardCount });
+      // The shards can fail for good later too (e.g. one that keeps crashing): same message, same exit.
+      void sharded.failed.then((error) => {
+        if (!stopping) void giveUp(error);
+      });
+      await sharded.ready;
     }
   } catch (error) {
-    logger.error('could not log in to Discord', { error });
-    process.stderr.write(
-      'The bot could not connect to Discord. Check DISCORD_TOKEN (discord.com/developers/applications → your app → Bot).\n',
-    );
-    await storage.close();
-    process.exit(1);
+    if (!stopping) await giveUp(error);
   }
 }
 

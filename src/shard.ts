@@ -1,23 +1,30 @@
-// Entry point of one shard process under the ShardingManager (SHARDS=N). It connects its shard(s) to Discord and
-// answers interactions; everything Spotify comes from the manager over IPC (see src/sharding/).
+// Entry point of one shard process under the sharding manager (SHARDS=N). It connects its shard to Discord and
+// answers interactions; everything Spotify comes from the manager over IPC (see src/sharding/). A shard that can't
+// connect tells the manager why (the manager decides between retrying and giving up) and exits 1.
 import { commands } from '../commands/index.js';
 import { startBot, type Bot } from './bot.js';
 import { loadConfig, readEnv } from './config.js';
+import { classifyStartupError, connectTuning, hostOf } from './discord/connect.js';
+import type { ListeningState } from './listening-state.js';
 import { createLogger } from './logger.js';
-import { reviveError, TAG } from './sharding/protocol.js';
-import { processChannel, RemoteServices } from './sharding/remote-services.js';
+import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
+import type { PollOutcome } from './presence/poller.js';
+import { TAG, type StartupFailedReport } from './sharding/protocol.js';
+import { createRemoteServices, processChannel } from './sharding/remote-services.js';
 
 const SHUTDOWN_DEADLINE_MS = 3_000;
 
 async function main(): Promise<void> {
+  const env = readEnv();
   // The manager sets SHARDS to this process's shard ids; it is not the SHARDS=N setting here.
-  const config = loadConfig({ ...readEnv(), SHARDS: undefined });
+  const config = loadConfig({ ...env, SHARDS: undefined });
+  const tuning = connectTuning(env);
   const shardIds = process.env.SHARDS ?? '?';
   const logger = createLogger({
     level: config.logLevel,
     secrets: [config.discord.token, config.spotify.clientSecret, config.spotify.refreshToken ?? undefined],
   }).child(`shard${shardIds}`);
-  const services = new RemoteServices({ config, logger, channel: processChannel() });
+  const remote = createRemoteServices({ channel: processChannel() });
 
   let bot: Bot | null = null;
   let stopping = false;
@@ -34,12 +41,25 @@ async function main(): Promise<void> {
   process.once('disconnect', () => shutdown('manager disconnected'));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
-  bot = await startBot(services, { commands, syncCommands: false, pollPresence: false });
-  const presence = bot.presence;
-  services.onPush((message) => {
-    if (message[TAG] === 'listening') presence.applyState(message.state);
-    else if (message[TAG] === 'listening-error') presence.applyError(reviveError(message.error));
+  // Pushes can arrive as soon as the client is ready, before startBot returns: keep the latest until then.
+  let latest: PollOutcome<ListeningState> | null = null;
+  remote.onPresence((outcome) => {
+    if (bot) bot.presence.apply(outcome);
+    else latest = outcome;
   });
+
+  const context = { config, logger, now: Date.now, deferAfterMs: DEFAULT_DEFER_AFTER_MS, services: remote.services };
+  try {
+    bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
+  } catch (raw) {
+    const error = classifyStartupError(raw, hostOf(config.discord.apiUrl), tuning.timeoutMs / 1000);
+    logger.error('shard could not connect', { error: error.message });
+    const report: StartupFailedReport = { [TAG]: 'startup-failed', kind: error.kind, detail: error.detail };
+    if (process.send) process.send(report, () => process.exit(1));
+    else process.exit(1);
+    return;
+  }
+  if (latest) bot.presence.apply(latest);
 }
 
 void main().catch((error: unknown) => {

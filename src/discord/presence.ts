@@ -1,13 +1,15 @@
 // The bot's own status: "Listening to <track>" while the owner plays music.
-// A node-cron job reads the shared listening state and sends op 3 only when the activity changes (the gateway
-// allows 120 events a minute). Ticks never overlap; a failing tick logs once per distinct error and leaves the
-// last presence alone — except a dead Spotify grant, which clears it. After a new gateway session the current
+// The PresenceJob shows what the presence poll (src/presence/poller.ts) read: it sends op 3 only when the
+// activity changes (the gateway allows 120 events a minute). A failed read leaves the last presence alone — except
+// a dead Spotify grant, which clears it; the poller logs the outage. After a new gateway session the current
 // activity is sent again (IDENTIFY carries only the presence the client started with).
+// Activity text is cut between grapheme clusters: a lone surrogate in op 3 is malformed and can cost the connection.
 import { ActivityType, Events, type ActivitiesOptions, type Client } from 'discord.js';
-import { schedule, type ScheduledTask } from 'node-cron';
 import type { ListeningState } from '../listening-state.js';
 import type { Logger } from '../logger.js';
+import type { Poller, PollOutcome } from '../presence/poller.js';
 import { SpotifyAuthError } from '../spotify/errors.js';
+import { truncate } from './text.js';
 
 /** Discord's limit for activity name and state. */
 const ACTIVITY_TEXT_MAX = 128;
@@ -18,8 +20,9 @@ export interface Activity {
   state?: string;
 }
 
-function clip(text: string): string {
-  return text.length <= ACTIVITY_TEXT_MAX ? text : `${text.slice(0, ACTIVITY_TEXT_MAX - 1)}…`;
+/** Activity text within Discord's limit, never ending in half an emoji or a lone surrogate. */
+export function clip(text: string): string {
+  return truncate(text, ACTIVITY_TEXT_MAX);
 }
 
 /** The activity for a listening state: a playing track or episode; nothing when paused, idle or an ad. */
@@ -40,43 +43,35 @@ function sameActivity(a: Activity | null, b: Activity | null): boolean {
 
 export interface PresenceJobOptions {
   client: Client;
-  /** Where the listening state comes from (the shared, coalesced ListeningService). */
-  read: () => Promise<ListeningState>;
-  /** node-cron expression; null turns the job off. */
-  cron: string | null;
+  /** Where ticks come from in this process; none on a shard, whose state is pushed by the manager. */
+  poller?: Poller<ListeningState> | null;
   logger: Logger;
 }
 
 export class PresenceJob {
-  private task: ScheduledTask | null = null;
   private started = false;
-  private running: Promise<void> | null = null;
   /** What Discord shows now (null = no activity). */
   private shown: Activity | null = null;
-  private lastErrorKey: string | null = null;
   /** op 3 packets this job sent (for tests and the benchmark). */
   updatesSent = 0;
   private readonly onShardReady = (shardId: number): void => this.reapply(shardId);
 
-  constructor(private readonly options: PresenceJobOptions) {}
+  constructor(private readonly options: PresenceJobOptions) {
+    options.poller?.subscribe((outcome) => this.apply(outcome));
+  }
 
-  /** Start ticking on the cron schedule (when the job is on) and keep new gateway sessions in step. */
+  /** Start the poll schedule (if this process polls) and keep new gateway sessions in step. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.options.client.on(Events.ShardReady, this.onShardReady);
-    if (this.options.cron) {
-      this.task = schedule(this.options.cron, () => this.tick(), { name: 'presence', noOverlap: true });
-    }
+    this.options.poller?.start();
   }
 
   async stop(): Promise<void> {
     this.options.client.off(Events.ShardReady, this.onShardReady);
     this.started = false;
-    const task = this.task;
-    this.task = null;
-    if (task) await task.destroy();
-    await this.running;
+    await this.options.poller?.stop();
   }
 
   /** The activity currently shown. */
@@ -84,41 +79,24 @@ export class PresenceJob {
     return this.shown;
   }
 
-  /** One tick: read the state, update presence when the activity changed. Concurrent calls share one run. */
+  /** One forced poll now (ignores the outage backoff); a no-op where the state is pushed in. */
   tick(): Promise<void> {
-    this.running ??= this.runTick().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.options.poller?.tick() ?? Promise.resolve();
   }
 
-  private async runTick(): Promise<void> {
-    let state: ListeningState;
-    try {
-      state = await this.options.read();
-    } catch (error) {
-      this.applyError(error);
-      return;
-    }
-    this.applyState(state);
+  /** Show what a poll found. */
+  apply(outcome: PollOutcome<ListeningState>): void {
+    if (outcome.ok) this.applyState(outcome.value);
+    else this.applyError(outcome.error);
   }
 
-  /** Show what this state calls for (used by ticks, and by shards that receive the manager's poll). */
+  /** Show what this state calls for. */
   applyState(state: ListeningState): void {
-    if (this.lastErrorKey !== null) {
-      this.lastErrorKey = null;
-      this.options.logger.info('presence updates resumed');
-    }
     this.show(activityFor(state));
   }
 
-  /** A failed read: log once per distinct error and keep the last presence, unless the grant is dead. */
+  /** A failed read keeps the last presence, unless the grant is dead. (The poller logs the outage.) */
   applyError(error: unknown): void {
-    const key = error instanceof Error ? `${error.name}:${error.message}` : String(error);
-    if (key !== this.lastErrorKey) {
-      this.lastErrorKey = key;
-      this.options.logger.warn('presence update skipped: could not read Spotify', { error });
-    }
     // A dead grant will not come back by itself: don't advertise a track we can no longer see.
     if (error instanceof SpotifyAuthError) this.show(null);
   }

@@ -1,18 +1,31 @@
-// Sharded mode (SHARDS=N or auto): discord.js's ShardingManager runs one process per shard; this process — the
-// manager — is the only one that talks to Spotify. It polls the listening state on PRESENCE_CRON and pushes it to
-// every shard (each sets its own presence), answers the shards' Spotify calls over IPC (so concurrent commands on
-// all shards share one request and one token refresh), registers the commands, and watches the grant's health.
+// Sharded mode (SHARDS=N or auto): one process per shard, and this process — the manager — the only one that talks
+// to Spotify. It composes single-purpose parts:
+//   the Discord pre-flight (token check; SHARDS=auto asks /gateway/bot through DISCORD_API_URL for the count),
+//   the RPC server (shards call the services over IPC; src/sharding/rpc.ts),
+//   the presence Poller (one Spotify read per tick, pushed to every shard),
+//   the ShardSupervisor (spawn, backoff, fatal causes),
+//   and command sync + the grant's health checks (DMs through the owner notifier the App was built with).
 import { fileURLToPath } from 'node:url';
-import { Routes, ShardingManager, type Shard } from 'discord.js';
-import { schedule, type ScheduledTask } from 'node-cron';
-import { servicesOf, type App } from '../app.js';
-import { LEAN_NODE_FLAGS } from '../node-flags.js';
+import { ShardingManager, type Shard } from 'discord.js';
+import { contextOf, type App } from '../app.js';
+import { commandScope } from '../bot.js';
 import type { SlashCommand } from '../discord/command.js';
 import { createRest, syncCommandsAndLog } from '../discord/command-sync.js';
-import { commandScope } from '../bot.js';
-import type { BotServices } from '../services.js';
-import type { TimeRange } from '../spotify/types.js';
-import { isOurs, serializeError, TAG, type ManagerToShard, type ShardToManager } from './protocol.js';
+import {
+  DEFAULT_CONNECT_TUNING,
+  fetchGatewayBot,
+  hostOf,
+  StartupError,
+  withStartupRetries,
+  type ConnectTuning,
+} from '../discord/connect.js';
+import type { ListeningState } from '../listening-state.js';
+import { OWNER } from '../listeners/listener.js';
+import { LEAN_NODE_FLAGS } from '../node-flags.js';
+import { Poller, type PollBackoff, type PollOutcome } from '../presence/poller.js';
+import { serializeError, TAG, type PresencePush } from './protocol.js';
+import { createRpcServer } from './rpc.js';
+import { ShardSupervisor } from './supervisor.js';
 
 export interface ShardedBotOptions {
   totalShards: number | 'auto';
@@ -22,13 +35,18 @@ export interface ShardedBotOptions {
   /** The shard entry point and node flags; defaults to src/shard next to this build (tsx when run from .ts). */
   shardFile?: string;
   execArgv?: string[];
+  connect?: ConnectTuning;
+  presenceBackoff?: PollBackoff;
 }
 
 export interface ShardedBot {
   manager: ShardingManager;
-  /** Resolves once every shard is spawned and ready. */
+  shardCount: number;
+  /** Resolves once every shard is spawned and ready; rejects with a StartupError when that can't happen. */
   ready: Promise<void>;
-  /** One presence poll, pushed to every shard. */
+  /** Resolves with the cause if the shards can't be kept running (at start or later); never rejects. */
+  failed: Promise<StartupError>;
+  /** One presence poll now, pushed to every shard. */
   poll(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,138 +60,105 @@ function defaultShardEntry(): { file: string; execArgv: string[] } {
   };
 }
 
-async function answer(services: BotServices, message: ShardToManager): Promise<unknown> {
-  const [a = '', b = ''] = message.args;
-  switch (message.op) {
-    case 'listening.current':
-      return services.listening.current();
-    case 'top.tracks':
-      return services.top.tracks(a as TimeRange);
-    case 'top.artists':
-      return services.top.artists(a as TimeRange);
-    case 'account.status':
-      return services.account.status();
-    case 'account.beginLogin':
-      return services.account.beginLogin(a);
-    case 'account.finishLogin':
-      return services.account.finishLogin(a, b);
-  }
+function pushOf(outcome: PollOutcome<ListeningState>): PresencePush {
+  return {
+    [TAG]: 'presence',
+    outcome: outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: serializeError(outcome.error) },
+  };
 }
 
+/** Connects nothing itself: checks the token (and resolves SHARDS=auto) first, so a refused token ends here. */
 export async function startShardedBot(app: App, options: ShardedBotOptions): Promise<ShardedBot> {
   const { config } = app;
   const logger = app.logger.child('manager');
-  const services = servicesOf(app);
+  const tuning = options.connect ?? DEFAULT_CONNECT_TUNING;
+  const host = hostOf(config.discord.apiUrl);
+
+  logger.info('connecting to Discord…', { api: host });
+  const gateway = await withStartupRetries(() => fetchGatewayBot(config.discord.apiUrl, config.discord.token, tuning.timeoutMs), {
+    tuning,
+    logger,
+    host,
+  });
+  const shardCount = options.totalShards === 'auto' ? gateway.shards : options.totalShards;
+  if (options.totalShards === 'auto') logger.info('Discord recommends shards', { shards: shardCount });
+
   const entry = defaultShardEntry();
   const manager = new ShardingManager(options.shardFile ?? entry.file, {
-    totalShards: options.totalShards,
+    totalShards: shardCount,
     token: config.discord.token,
     mode: 'process',
-    respawn: true,
+    respawn: false,
     execArgv: options.execArgv ?? entry.execArgv,
   });
 
-  const send = (shard: Shard, message: ManagerToShard): void => {
+  const send = (shard: Shard, message: unknown): void => {
+    if (!shard.process) return;
     shard.send(message).catch((error: unknown) => logger.debug('could not reach a shard', { shard: shard.id, error }));
   };
-  const broadcast = (message: ManagerToShard): void => {
-    for (const shard of manager.shards.values()) send(shard, message);
-  };
 
-  let last: ManagerToShard | null = null;
+  const poller = new Poller<ListeningState>({
+    read: () => app.services.listening.current(OWNER),
+    deliver: (outcome) => {
+      for (const shard of manager.shards.values()) send(shard, pushOf(outcome));
+    },
+    cron: config.presenceCron,
+    logger: app.logger.child('presence'),
+    what: "reading the owner's Spotify for the bot's status",
+    ...(options.presenceBackoff ? { backoff: options.presenceBackoff } : {}),
+  });
+
+  const rpc = createRpcServer(contextOf(app).services);
   manager.on('shardCreate', (shard) => {
-    logger.info('shard spawned', { shard: shard.id });
+    shard.on('spawn', () => logger.info('shard spawned', { shard: shard.id }));
     shard.on('message', (message: unknown) => {
-      if (!isOurs<ShardToManager>(message) || message[TAG] !== 'request') return;
-      answer(services, message).then(
-        (value) => send(shard, { [TAG]: 'response', id: message.id, ok: true, value }),
-        (error: unknown) => send(shard, { [TAG]: 'response', id: message.id, ok: false, error: serializeError(error) }),
-      );
+      rpc.handle(message, (result) => send(shard, result));
     });
-    // A (re)spawned shard shows the current presence as soon as it is ready.
+    // A (re)started shard shows the current presence as soon as it is ready.
     shard.on('ready', () => {
-      if (last) send(shard, last);
+      const last = poller.last;
+      if (last) send(shard, pushOf(last));
     });
   });
 
   // Commands are registered once, here, not by every shard.
-  const rest = createRest(config.discord.apiUrl, config.discord.token);
   const sync = syncCommandsAndLog(
     {
-      rest,
+      rest: createRest(config.discord.apiUrl, config.discord.token),
       applicationId: config.discord.clientId,
       scope: commandScope(config.discord.guildId),
       definitions: options.commands.map((c) => c.data),
     },
     logger,
   );
-
-  // The owner's DMs go through REST: the manager has no gateway connection of its own.
-  app.notifyOwner = async (text) => {
-    const ownerId = config.discord.ownerId;
-    if (!ownerId) return false;
-    try {
-      const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: ownerId } })) as { id: string };
-      await rest.post(Routes.channelMessages(channel.id), { body: { content: text } });
-      return true;
-    } catch (error) {
-      logger.warn('could not DM the bot owner', { error });
-      return false;
-    }
-  };
   app.health.start();
 
-  let running: Promise<void> | null = null;
-  const poll = (): Promise<void> => {
-    running ??= app.listening
-      .current()
-      .then(
-        (state) => {
-          last = { [TAG]: 'listening', state };
-        },
-        (error: unknown) => {
-          last = { [TAG]: 'listening-error', error: serializeError(error) };
-        },
-      )
-      .then(() => {
-        if (last) broadcast(last);
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  let task: ScheduledTask | null = null;
-  if (config.presenceCron) task = schedule(config.presenceCron, () => poll(), { name: 'presence-poll', noOverlap: true });
-
-  const ready = manager
-    .spawn({ delay: options.spawnDelayMs ?? 5_500, timeout: 60_000 })
-    .then(async () => {
-      await sync;
-      logger.info('all shards ready', { shards: manager.shards.size });
-      if (config.presenceCron) await poll();
-    });
-  ready.catch((error: unknown) => logger.error('shards failed to start', { error }));
+  const supervisor = new ShardSupervisor({
+    manager,
+    shardCount,
+    spawnDelayMs: options.spawnDelayMs ?? 5_500,
+    tuning,
+    logger,
+    host,
+  });
+  const ready = supervisor.ready.then(async () => {
+    await sync;
+    logger.info('all shards ready', { shards: shardCount });
+    poller.start();
+    if (config.presenceCron) await poller.tick();
+  });
+  ready.catch(() => undefined); // the cause also arrives through `failed`
 
   return {
     manager,
+    shardCount,
     ready,
-    poll,
+    failed: supervisor.failed,
+    poll: () => poller.tick(),
     async stop(): Promise<void> {
-      if (task) await task.destroy();
+      await poller.stop();
       app.health.stop();
-      await running;
-      await Promise.all(
-        [...manager.shards.values()].map(async (shard) => {
-          const child = shard.process;
-          if (!child || child.exitCode !== null) return;
-          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-          shard.kill(); // SIGTERM; the shard shuts down cleanly. kill() also stops the respawn.
-          const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-          await exited;
-          clearTimeout(timer);
-        }),
-      );
+      await supervisor.stop();
     },
   };
 }

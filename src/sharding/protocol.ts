@@ -1,6 +1,8 @@
-// Messages between the ShardingManager process (which alone talks to Spotify) and its shard processes.
+// Messages between the ShardingManager process (which alone talks to Spotify) and its shard processes, besides
+// the RPC calls themselves (src/sharding/rpc.ts).
 // Spotify errors cross the process boundary as plain objects and are revived as the same typed errors, so a shard
 // answers a rate limit or a dead grant exactly as a single-process bot would.
+import type { StartupFailureKind } from '../discord/connect.js';
 import type { ListeningState } from '../listening-state.js';
 import {
   SpotifyApiError,
@@ -15,14 +17,6 @@ import {
 /** Every message of ours carries this tag; discord.js's own IPC messages don't. */
 export const TAG = 'npb';
 
-export type ServiceOp =
-  | 'listening.current'
-  | 'top.tracks'
-  | 'top.artists'
-  | 'account.status'
-  | 'account.beginLogin'
-  | 'account.finishLogin';
-
 export interface SerializedError {
   name: string;
   message: string;
@@ -35,14 +29,19 @@ export interface SerializedError {
   detail?: string;
 }
 
-export type ShardToManager = { [TAG]: 'request'; id: number; op: ServiceOp; args: string[] };
+/** The manager's presence poll, pushed to every shard: what is playing now, or why it can't be read. */
+export type PresencePush = {
+  [TAG]: 'presence';
+  outcome: { ok: true; value: ListeningState } | { ok: false; error: SerializedError };
+};
 
-export type ManagerToShard =
-  | { [TAG]: 'response'; id: number; ok: true; value: unknown }
-  | { [TAG]: 'response'; id: number; ok: false; error: SerializedError }
-  /** The manager's presence poll: what is playing now, or why it can't be read. */
-  | { [TAG]: 'listening'; state: ListeningState }
-  | { [TAG]: 'listening-error'; error: SerializedError };
+/** A shard that could not connect tells the manager why before it exits (fatal causes end the whole bot). */
+export type StartupFailedReport = { [TAG]: 'startup-failed'; kind: StartupFailureKind; detail: string };
+
+/** The serving side received a call for a namespace or method it doesn't have. */
+export class UnknownMethodError extends Error {
+  override name = 'UnknownMethodError';
+}
 
 export function isOurs<T extends { [TAG]: string }>(message: unknown): message is T {
   return typeof message === 'object' && message !== null && TAG in message;
@@ -70,6 +69,8 @@ export function reviveError(data: SerializedError): Error {
       return new SpotifyForbiddenError(data.detail ?? data.message);
     case 'SpotifyApiError':
       return new SpotifyApiError(data.status ?? 0, data.detail ?? data.message);
+    case 'UnknownMethodError':
+      return new UnknownMethodError(data.message);
     default: {
       const error = data.name.startsWith('Spotify') ? new SpotifyError(data.message) : new Error(data.message);
       error.name = data.name;

@@ -1,0 +1,29 @@
+// DMs to the bot owner (grant expiry warnings, a dead grant), over Discord's REST API: it needs no gateway
+// connection, so the same notifier serves one process and the sharding manager, and works before login finishes.
+// Built once in src/index.ts and handed to createApp.
+import { REST, Routes } from 'discord.js';
+import type { Logger } from './logger.js';
+
+/** Sends a DM to the bot owner; resolves false when there is no owner or Discord refused. Never throws. */
+export type OwnerNotifier = (text: string) => Promise<boolean>;
+
+export function createOwnerNotifier(options: { apiUrl: string; token: string; ownerId: string | null; logger: Logger }): OwnerNotifier {
+  const { ownerId, logger } = options;
+  if (!ownerId) return async () => false;
+  let rest: REST | null = null;
+  let dmChannelId: string | null = null;
+  return async (text) => {
+    try {
+      rest ??= new REST({ api: options.apiUrl }).setToken(options.token);
+      if (!dmChannelId) {
+        const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: ownerId } })) as { id: string };
+        dmChannelId = channel.id;
+      }
+      await rest.post(Routes.channelMessages(dmChannelId), { body: { content: text } });
+      return true;
+    } catch (error) {
+      logger.warn('could not DM the bot owner', { error });
+      return false;
+    }
+  };
+}

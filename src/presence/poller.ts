@@ -1,0 +1,157 @@
+// The presence poll, shared by both modes: in one process it feeds the PresenceJob directly; under the
+// ShardingManager the manager runs it and pushes each outcome to every shard. One tick = one read of the owner's
+// listening state (the coalesced, cached ListeningService).
+//
+// While the read keeps failing (Spotify down, rate-limited, a dead grant) scheduled ticks back off exponentially
+// — initialMs, 2×, 4× … capped at maxMs, and never sooner than a Retry-After — and the outage is logged through
+// one OutageLog: once when it starts, at most once per summaryEveryMs while it lasts, once when it ends.
+// `tick()` is a forced poll (tests, the demo, the benchmark): it ignores the backoff but is logged the same way.
+import { parse as parseCron, schedule, type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger.js';
+import { OutageLog } from '../outage.js';
+import { SpotifyRateLimitError } from '../spotify/errors.js';
+
+export type PollOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export interface PollBackoff {
+  /** Wait after the first failure (default 15 s). */
+  initialMs: number;
+  /** Longest wait between two attempts while down (default 5 minutes). */
+  maxMs: number;
+}
+
+export const DEFAULT_POLL_BACKOFF: PollBackoff = { initialMs: 15_000, maxMs: 5 * 60_000 };
+
+/** Polls faster than this get a warning at start: every poll is a Spotify request and counts against the quota. */
+export const FAST_POLL_WARNING_MS = 5_000;
+
+/** Cron fires on whole seconds: a scheduled tick this early is treated as on time. */
+const SCHEDULE_TOLERANCE_MS = 500;
+
+export interface PollerOptions<T> {
+  read: () => Promise<T>;
+  /** Receives every outcome, success or failure, in order (more receivers: `subscribe`). */
+  deliver?: (outcome: PollOutcome<T>) => void;
+  /** node-cron expression; null: no schedule (only forced ticks). */
+  cron: string | null;
+  logger: Logger;
+  /** What the outage lines call the dependency. */
+  what?: string;
+  now?: () => number;
+  backoff?: PollBackoff;
+  summaryEveryMs?: number;
+}
+
+/** The shortest gap between two runs of a cron expression, judged by its seconds field (ms). */
+export function shortestCronIntervalMs(cron: string): number {
+  const seconds = [...new Set(parseCron(cron).second)].sort((a, b) => a - b);
+  if (seconds.length <= 1) return 60_000;
+  let shortest = 60 - seconds[seconds.length - 1]! + seconds[0]!;
+  for (let i = 1; i < seconds.length; i++) shortest = Math.min(shortest, seconds[i]! - seconds[i - 1]!);
+  return shortest * 1000;
+}
+
+export class Poller<T> {
+  private task: ScheduledTask | null = null;
+  private running: Promise<void> | null = null;
+  private nextAttemptAt = 0;
+  private readonly outage: OutageLog;
+  private readonly now: () => number;
+  private latest: PollOutcome<T> | null = null;
+  private readonly receivers = new Set<(outcome: PollOutcome<T>) => void>();
+  /** Reads attempted (scheduled or forced). */
+  attempts = 0;
+
+  constructor(private readonly options: PollerOptions<T>) {
+    this.now = options.now ?? Date.now;
+    this.outage = new OutageLog({
+      logger: options.logger,
+      what: options.what ?? 'reading the listening state',
+      now: this.now,
+      ...(options.summaryEveryMs !== undefined ? { summaryEveryMs: options.summaryEveryMs } : {}),
+    });
+  }
+
+  /** The last outcome, if any (a shard that (re)connects is sent this). */
+  get last(): PollOutcome<T> | null {
+    return this.latest;
+  }
+
+  /** Consecutive failures so far (0 while reads work). */
+  get failures(): number {
+    return this.outage.failures;
+  }
+
+  /** Receive every later outcome; returns the unsubscribe. */
+  subscribe(receiver: (outcome: PollOutcome<T>) => void): () => void {
+    this.receivers.add(receiver);
+    return () => this.receivers.delete(receiver);
+  }
+
+  /** Start the schedule (no-op without a cron). Warns once when it is faster than every 5 s. */
+  start(): void {
+    const { cron, logger } = this.options;
+    if (!cron || this.task) return;
+    const interval = shortestCronIntervalMs(cron);
+    if (interval < FAST_POLL_WARNING_MS) {
+      logger.warn(
+        'PRESENCE_CRON polls Spotify more often than every 5 s: every poll is a request that counts against the ' +
+          'Spotify quota shared with commands; "*/15 * * * * *" (the default) is plenty',
+        { cron, everyS: interval / 1000 },
+      );
+    }
+    this.task = schedule(cron, () => this.scheduledTick(), { name: 'presence-poll', noOverlap: true });
+  }
+
+  async stop(): Promise<void> {
+    const task = this.task;
+    this.task = null;
+    if (task) await task.destroy();
+    await this.running;
+  }
+
+  /** What the schedule calls: a poll, unless the backoff says to wait. */
+  scheduledTick(): Promise<void> {
+    if (this.now() < this.nextAttemptAt - SCHEDULE_TOLERANCE_MS) return Promise.resolve();
+    return this.tick();
+  }
+
+  /** Poll now, ignoring the backoff. Concurrent calls share one read. */
+  tick(): Promise<void> {
+    this.running ??= this.poll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async poll(): Promise<void> {
+    const startedAt = this.now();
+    this.attempts++;
+    let outcome: PollOutcome<T>;
+    try {
+      outcome = { ok: true, value: await this.options.read() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    if (outcome.ok) {
+      this.outage.success();
+      this.nextAttemptAt = 0;
+    } else {
+      const delay = this.backoffAfterFailure(outcome.error);
+      this.nextAttemptAt = startedAt + delay;
+      this.outage.failure(outcome.error, { nextTryInS: Math.round(delay / 1000) });
+    }
+    this.latest = outcome;
+    this.options.deliver?.(outcome);
+    for (const receiver of this.receivers) receiver(outcome);
+  }
+
+  private backoffAfterFailure(error: unknown): number {
+    const { initialMs, maxMs } = this.options.backoff ?? DEFAULT_POLL_BACKOFF;
+    // outage.failures counts earlier failures; this one is number failures + 1.
+    const exponent = Math.min(this.outage.failures, 30);
+    let delay = Math.min(maxMs, initialMs * 2 ** exponent);
+    if (error instanceof SpotifyRateLimitError) delay = Math.max(delay, error.retryAfterSeconds * 1000);
+    return delay;
+  }
+}
