@@ -1,6 +1,7 @@
 // Environment (.env through dotenv; real environment variables win) → one typed, validated Config.
 // Every problem is collected and reported at once, each with how to fix it. No secret value is ever echoed.
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { parse as parseDotenv } from 'dotenv';
 import { validate as validateCron } from 'node-cron';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -44,26 +45,64 @@ export const DEFAULTS = {
   LOG_LEVEL: 'info',
 } as const;
 
+const SETTINGS_HINT = 'Set these in .env (see .env.example and the README) or in the environment.';
+
+/** Every start-up problem with the settings, each with its fix; printed as one block, no stack trace. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    hint: string | null = SETTINGS_HINT,
+  ) {
     super(
       `The bot can't start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
-        '\nSet these in .env (see .env.example and the README) or in the environment.',
+        (hint ? `\n${hint}` : ''),
     );
   }
 }
 
 export type Env = Record<string, string | undefined>;
 
-/** Variables from `.env` (if the file exists) overlaid by the real environment. */
+/** Who this process runs as, for a fix that names the user ("bot", or "uid 999" without a passwd entry). */
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** Why `envFile` can't be read, with what to do about it. */
+function envFileProblem(envFile: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM': {
+      const user = currentUser();
+      return (
+        `${envFile} can't be read: permission denied (${error.code}); the bot runs as ${user} — ` +
+        `make the file readable by that user only, e.g. \`chown ${user} ${envFile} && chmod 600 ${envFile}\` ` +
+        '(under systemd, run deploy/install.sh again)'
+      );
+    }
+    case 'EISDIR':
+      return `${envFile} is a folder, not a file (EISDIR) — move the folder away and put the settings in a file named ${envFile} (start from .env.example)`;
+    default:
+      return `${envFile} can't be read: ${error.message} — check the file, or remove it and set the settings in the environment`;
+  }
+}
+
+/**
+ * Variables from `.env` (if the file exists) overlaid by the real environment. A `.env` that exists but can't be
+ * read (permissions, a folder) is a ConfigError: one message with the fix, never a stack trace.
+ */
 export function readEnv(env: Env = process.env, envFile = '.env'): Env {
   let fromFile: Env = {};
   try {
     fromFile = parseDotenv(readFileSync(envFile));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code !== 'ENOENT') throw new ConfigError([envFileProblem(envFile, failure)], null);
   }
   return { ...fromFile, ...env };
 }

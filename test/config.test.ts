@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, loadConfig, readEnv } from '../src/config.js';
 import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from '../emulators/env.js';
 
@@ -132,4 +134,79 @@ describe('npm start', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe(`exec node ${LEAN_NODE_FLAGS.join(' ')} dist/src/index.js`);
   });
+});
+
+describe('an unreadable .env is one start-up message', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const folder = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'npb-envfile-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+  const TSX = import.meta.resolve('tsx');
+
+  /** The real entry point (`npm start` runs the same module, built), in `cwd`, optionally behind a command prefix. */
+  function start(cwd: string, prefix: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const command = [...prefix, process.execPath, '--import', TSX, ENTRY];
+    // A clean environment: only .env could supply settings.
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', TMPDIR: tmpdir(), HOME: cwd },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  function expectOneMessage(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^The bot can't start: 1 configuration problem\.\n {2}- /);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace
+    expect(result.stderr).not.toMatch(/node:internal|Error:/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(2);
+  }
+
+  it('readEnv turns a .env that is a folder into a ConfigError with the fix', () => {
+    const dir = folder();
+    mkdirSync(join(dir, '.env'));
+    let error: unknown = null;
+    try {
+      readEnv({}, join(dir, '.env'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(1);
+    expect((error as ConfigError).problems[0]).toMatch(/is a folder, not a file \(EISDIR\) — move the folder away/);
+  });
+
+  it('the entry point: a .env folder (EISDIR) exits 1 with one message, no stack', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, '.env'));
+    expectOneMessage(await start(dir), /\.env is a folder, not a file \(EISDIR\)/);
+  }, 30_000);
+
+  // EACCES needs a process that file modes apply to. Root ignores them — unless it runs without the capabilities
+  // that let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): setpriv drops them from the bounding set for the child.
+  const root = process.getuid?.() === 0;
+  const haveSetpriv = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+  const dropDac = ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search', '--'];
+  const canTestEacces = !root || (haveSetpriv && spawnSync(dropDac[0]!, [...dropDac.slice(1), 'true']).status === 0);
+  if (!canTestEacces) console.warn('skipped: the EACCES .env test runs as root and needs setpriv with CAP_SETPCAP to drop DAC capabilities');
+
+  it.runIf(canTestEacces)('the entry point: a .env it may not read (EACCES) exits 1 with one message naming the fix', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, '.env'), 'DISCORD_TOKEN=x\n', { mode: 0o000 });
+    chmodSync(join(dir, '.env'), 0o000);
+    const result = await start(dir, root ? dropDac : []);
+    expectOneMessage(result, /\.env can't be read: permission denied \(EACCES\); the bot runs as \S+ — make the file readable by that user only, e.g. `chown \S+ \.env && chmod 600 \.env`/);
+  }, 30_000);
 });
