@@ -1,0 +1,322 @@
+// Cover art from Spotify's image CDN, safely and cheaply.
+//
+// Safety: only https URLs on Spotify's image hosts are fetched; the check is made on the URL as Spotify sent it.
+// `fetchOverride` (tests, demo, bench: the image CDN emulator) only rewrites where an already allowed URL is fetched;
+// it is a constructor option set from config, so a Spotify payload can never point the bot at another host.
+// Redirects are not followed. A response must be 200, say image/jpeg|png|webp, fit in `maxBytes` (checked while
+// streaming, not just from Content-Length), arrive within `timeoutMs`, start with that format's signature and declare
+// at most `maxDimension` pixels a side (read from the header before decoding: a small file must not decode into a
+// huge bitmap).
+// Cheapness: concurrent requests for one URL share one fetch; at most `concurrency` fetches run at once; a decoded,
+// downscaled copy (square, `storeSize` px) is kept in an LRU bounded by bytes, so a cached cover costs no decode.
+// Failures are remembered for `failureTtlMs` so a broken cover is not refetched on every render.
+
+import { loadCanvas, type Canvas } from './canvas.js';
+
+/** Spotify's image hosts: album/track/episode/artist art (i.scdn.co), playlist mosaics, uploaded playlist covers. */
+export const SPOTIFY_IMAGE_HOSTS: readonly string[] = [
+  'i.scdn.co',
+  'mosaic.scdn.co',
+  'image-cdn-ak.spotifycdn.com',
+  'image-cdn-fa.spotifycdn.com',
+];
+
+export type CoverFailure =
+  /** Not an https URL on an allowed host: nothing was fetched. */
+  | 'not-allowed'
+  /** Any answer but 200 (404, 5xx, a redirect). */
+  | 'http-status'
+  /** Content-Type not image/jpeg, image/png or image/webp. */
+  | 'wrong-type'
+  | 'too-big'
+  | 'timeout'
+  | 'network'
+  /** Bytes that are not a JPEG/PNG/WebP, or that fail to decode. */
+  | 'decode'
+  /** An image header declaring more than maxDimension pixels a side. */
+  | 'too-many-pixels';
+
+export type CoverResult = { ok: true; image: Canvas } | { ok: false; reason: CoverFailure };
+
+export interface CoverArtOptions {
+  /** Hosts fetched over https; default SPOTIFY_IMAGE_HOSTS. */
+  allowedHosts?: readonly string[];
+  /** Where an allowed URL is fetched from instead (emulators). From config only, never from payload data. */
+  fetchOverride?: (url: URL) => string;
+  /** Default 2 MiB. */
+  maxBytes?: number;
+  /** Whole request, headers and body. Default 3000 ms. */
+  timeoutMs?: number;
+  /** Decoded covers kept in memory, in bytes of pixels. Default 16 MiB (≈ 40 covers at 320 px). */
+  cacheBytes?: number;
+  /** Fetches in flight at once. Default 6. */
+  concurrency?: number;
+  /** Side of the square copy kept per cover. Default 320 px (a 3×3 chart tile; the card's cover is smaller). */
+  storeSize?: number;
+  /** Largest width or height decoded. Default 2048 (Spotify serves 640). */
+  maxDimension?: number;
+  /** How long a failed URL answers its failure without a new fetch. Default 60 s. */
+  failureTtlMs?: number;
+  now?: () => number;
+}
+
+export interface CoverArtStats {
+  /** HTTP requests started. */
+  fetches: number;
+  hits: number;
+  entries: number;
+  bytes: number;
+}
+
+interface Failure {
+  reason: CoverFailure;
+  until: number;
+}
+
+class CoverError extends Error {
+  constructor(readonly reason: CoverFailure) {
+    super(reason);
+  }
+}
+
+export class CoverArt {
+  private readonly allowedHosts: ReadonlySet<string>;
+  private readonly maxBytes: number;
+  private readonly timeoutMs: number;
+  private readonly cacheBytes: number;
+  private readonly concurrency: number;
+  private readonly storeSize: number;
+  private readonly maxDimension: number;
+  private readonly failureTtlMs: number;
+  private readonly now: () => number;
+  /** LRU: Map iteration order is insertion order; a hit re-inserts. */
+  private readonly cache = new Map<string, { image: Canvas; bytes: number }>();
+  private cachedBytes = 0;
+  private readonly failures = new Map<string, Failure>();
+  private readonly inflight = new Map<string, Promise<CoverResult>>();
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private fetches = 0;
+  private hits = 0;
+
+  constructor(private readonly options: CoverArtOptions = {}) {
+    this.allowedHosts = new Set((options.allowedHosts ?? SPOTIFY_IMAGE_HOSTS).map((h) => h.toLowerCase()));
+    this.maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.cacheBytes = options.cacheBytes ?? 16 * 1024 * 1024;
+    this.concurrency = Math.max(1, options.concurrency ?? 6);
+    this.storeSize = options.storeSize ?? 320;
+    this.maxDimension = options.maxDimension ?? 2048;
+    this.failureTtlMs = options.failureTtlMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The URL to fetch if `raw` is an https URL on an allowed host (as Spotify sent it), else null. */
+  allowed(raw: string): URL | null {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return null;
+    }
+    if (url.protocol !== 'https:' || url.username || url.password || url.port !== '') return null;
+    return this.allowedHosts.has(url.hostname.toLowerCase()) ? url : null;
+  }
+
+  /** The cover at `raw`, decoded and squared; or why not. Never throws. */
+  get(raw: string): Promise<CoverResult> {
+    const url = this.allowed(raw);
+    if (!url) return Promise.resolve({ ok: false, reason: 'not-allowed' });
+    const key = url.href;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      this.hits++;
+      return Promise.resolve({ ok: true, image: hit.image });
+    }
+    const failed = this.failures.get(key);
+    if (failed && failed.until > this.now()) return Promise.resolve({ ok: false, reason: failed.reason });
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.load(url).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  stats(): CoverArtStats {
+    return { fetches: this.fetches, hits: this.hits, entries: this.cache.size, bytes: this.cachedBytes };
+  }
+
+  /** Drop every cached cover and remembered failure. */
+  clear(): void {
+    this.cache.clear();
+    this.cachedBytes = 0;
+    this.failures.clear();
+  }
+
+  private async load(url: URL): Promise<CoverResult> {
+    const key = url.href;
+    try {
+      await this.acquire();
+      let bytes: Buffer;
+      try {
+        bytes = await this.download(url);
+      } finally {
+        this.release();
+      }
+      const image = await this.decode(bytes);
+      this.store(key, image);
+      this.failures.delete(key);
+      return { ok: true, image };
+    } catch (error) {
+      const reason = error instanceof CoverError ? error.reason : 'decode';
+      if (this.failures.size >= 1024) this.failures.clear();
+      this.failures.set(key, { reason, until: this.now() + this.failureTtlMs });
+      return { ok: false, reason };
+    }
+  }
+
+  private async download(url: URL): Promise<Buffer> {
+    const target = this.options.fetchOverride ? this.options.fetchOverride(url) : url.href;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    this.fetches++;
+    try {
+      const response = await fetch(target, {
+        signal: controller.signal,
+        redirect: 'manual',
+        headers: { accept: 'image/jpeg, image/png, image/webp' },
+      });
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new CoverError('http-status');
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (!/^image\/(jpeg|png|webp)\s*(;|$)/i.test(type)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new CoverError('wrong-type');
+      }
+      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (Number.isFinite(declared) && declared > this.maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new CoverError('too-big');
+      }
+      if (!response.body) throw new CoverError('decode');
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > this.maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new CoverError('too-big');
+        }
+        chunks.push(value);
+      }
+      return Buffer.concat(chunks, total);
+    } catch (error) {
+      if (error instanceof CoverError) throw error;
+      throw new CoverError(controller.signal.aborted ? 'timeout' : 'network');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async decode(bytes: Buffer): Promise<Canvas> {
+    const size = imageSize(bytes);
+    if (!size) throw new CoverError('decode');
+    if (size.width > this.maxDimension || size.height > this.maxDimension) throw new CoverError('too-many-pixels');
+    const canvas = await loadCanvas();
+    let image: Awaited<ReturnType<typeof canvas.loadImage>>;
+    try {
+      image = await canvas.loadImage(bytes);
+    } catch {
+      throw new CoverError('decode');
+    }
+    if (!(image.width > 0 && image.height > 0)) throw new CoverError('decode');
+    // Keep a square, centre-cropped copy no larger than storeSize: covers are drawn square.
+    const side = Math.min(image.width, image.height);
+    const out = Math.max(1, Math.min(this.storeSize, side));
+    const copy = canvas.createCanvas(out, out);
+    const ctx = copy.getContext('2d');
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(image, (image.width - side) / 2, (image.height - side) / 2, side, side, 0, 0, out, out);
+    return copy;
+  }
+
+  private store(key: string, image: Canvas): void {
+    const bytes = image.width * image.height * 4;
+    if (bytes > this.cacheBytes) return;
+    this.cache.set(key, { image, bytes });
+    this.cachedBytes += bytes;
+    for (const [oldKey, entry] of this.cache) {
+      if (this.cachedBytes <= this.cacheBytes) break;
+      this.cache.delete(oldKey);
+      this.cachedBytes -= entry.bytes;
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+/** Width and height from a JPEG, PNG or WebP header; null for anything else. */
+export function imageSize(b: Uint8Array): { width: number; height: number } | null {
+  const u16be = (i: number) => (b[i]! << 8) | b[i + 1]!;
+  const u32be = (i: number) => ((b[i]! << 24) >>> 0) + (b[i + 1]! << 16) + (b[i + 2]! << 8) + b[i + 3]!;
+  const u24le = (i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16);
+  const ascii = (i: number, s: string) => [...s].every((c, k) => b[i + k] === c.charCodeAt(0));
+  // PNG: signature, then the IHDR chunk.
+  if (b.length >= 24 && b[0] === 0x89 && ascii(1, 'PNG') && ascii(12, 'IHDR')) {
+    return { width: u32be(16), height: u32be(20) };
+  }
+  // JPEG: walk the marker segments to the first start-of-frame.
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return null;
+      const marker = b[i + 1]!;
+      if (marker === 0xff) {
+        i++;
+        continue;
+      }
+      if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        i += 2;
+        continue;
+      }
+      const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+      if (isFrame) return { height: u16be(i + 5), width: u16be(i + 7) };
+      if (marker === 0xd9 || marker === 0xda) return null;
+      i += 2 + u16be(i + 2);
+    }
+    return null;
+  }
+  // WebP: RIFF container, then a VP8 (lossy), VP8L (lossless) or VP8X (extended) chunk.
+  if (b.length >= 30 && ascii(0, 'RIFF') && ascii(8, 'WEBP')) {
+    if (ascii(12, 'VP8 ')) return { width: (b[26]! | (b[27]! << 8)) & 0x3fff, height: (b[28]! | (b[29]! << 8)) & 0x3fff };
+    if (ascii(12, 'VP8L')) {
+      return {
+        width: 1 + (b[21]! | ((b[22]! & 0x3f) << 8)),
+        height: 1 + ((b[22]! >> 6) | (b[23]! << 2) | ((b[24]! & 0x0f) << 10)),
+      };
+    }
+    if (ascii(12, 'VP8X')) return { width: 1 + u24le(24), height: 1 + u24le(27) };
+  }
+  return null;
+}

@@ -1,0 +1,134 @@
+// Small drawing helpers shared by the card and the chart. Canvas types only; the module comes in as an argument.
+
+import type { Canvas, Context } from './canvas.js';
+import type { CoverArt, CoverFailure } from './cover-art.js';
+
+export interface RenderedImage {
+  /** The encoded picture, ready for an attachment. */
+  data: Buffer;
+  /** Attachment file name; its extension matches the format. */
+  name: string;
+  contentType: 'image/png' | 'image/webp';
+  width: number;
+  height: number;
+  /** Covers that could not be drawn (a placeholder was drawn instead), with why. Log once per reason. */
+  coverFailures: Array<{ url: string; reason: CoverFailure }>;
+}
+
+export interface RenderDeps {
+  covers: CoverArt;
+}
+
+export function roundedRect(ctx: Context, x: number, y: number, w: number, h: number, r: number): void {
+  ctx.beginPath();
+  ctx.roundRect(x, y, w, h, r);
+}
+
+/** `image` scaled to fill the square (x, y, size), with rounded corners when radius > 0. */
+export function drawCover(ctx: Context, image: Canvas, x: number, y: number, size: number, radius = 0): void {
+  ctx.save();
+  if (radius > 0) {
+    roundedRect(ctx, x, y, size, size, radius);
+    ctx.clip();
+  }
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(image, x, y, size, size);
+  ctx.restore();
+}
+
+export type PlaceholderIcon = 'note' | 'person';
+
+/** A clean tile for missing art: a dark gradient and a vector icon (no font involved, so it can never be a box). */
+export function drawPlaceholder(
+  ctx: Context,
+  x: number,
+  y: number,
+  size: number,
+  radius: number,
+  icon: PlaceholderIcon,
+  hue = 220,
+): void {
+  ctx.save();
+  roundedRect(ctx, x, y, size, size, radius);
+  ctx.clip();
+  const bg = ctx.createLinearGradient(x, y, x + size, y + size);
+  bg.addColorStop(0, `hsl(${hue}, 18%, 30%)`);
+  bg.addColorStop(1, `hsl(${hue}, 22%, 14%)`);
+  ctx.fillStyle = bg;
+  ctx.fillRect(x, y, size, size);
+  // Opaque: overlapping strokes and fills must not show darker or lighter seams.
+  ctx.fillStyle = `hsl(${hue}, 12%, 68%)`;
+  ctx.strokeStyle = `hsl(${hue}, 12%, 68%)`;
+  const u = size / 100;
+  if (icon === 'note') {
+    // Two beamed eighth notes.
+    ctx.beginPath();
+    ctx.ellipse(x + 36 * u, y + 66 * u, 9 * u, 7 * u, -0.35, 0, Math.PI * 2);
+    ctx.ellipse(x + 66 * u, y + 60 * u, 9 * u, 7 * u, -0.35, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.lineWidth = 4 * u;
+    ctx.beginPath();
+    ctx.moveTo(x + 43.5 * u, y + 64 * u);
+    ctx.lineTo(x + 43.5 * u, y + 30 * u);
+    ctx.moveTo(x + 73.5 * u, y + 58 * u);
+    ctx.lineTo(x + 73.5 * u, y + 24 * u);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x + 41.5 * u, y + 28 * u);
+    ctx.lineTo(x + 75.5 * u, y + 20 * u);
+    ctx.lineTo(x + 75.5 * u, y + 29 * u);
+    ctx.lineTo(x + 41.5 * u, y + 37 * u);
+    ctx.closePath();
+    ctx.fill();
+  } else {
+    // Head and shoulders.
+    ctx.beginPath();
+    ctx.arc(x + 50 * u, y + 38 * u, 15 * u, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.beginPath();
+    ctx.ellipse(x + 50 * u, y + 84 * u, 30 * u, 24 * u, 0, Math.PI, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.restore();
+}
+
+/** The average colour of an image, from a 1×1 downscale: the card's background tint. */
+export function averageColor(createCanvas: (w: number, h: number) => Canvas, image: Canvas): [number, number, number] {
+  const one = createCanvas(1, 1);
+  const ctx = one.getContext('2d');
+  ctx.drawImage(image, 0, 0, 1, 1);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0]!, d[1]!, d[2]!];
+}
+
+export function rgbToHsl(r: number, g: number, b: number): [number, number, number] {
+  const rn = r / 255;
+  const gn = g / 255;
+  const bn = b / 255;
+  const max = Math.max(rn, gn, bn);
+  const min = Math.min(rn, gn, bn);
+  const l = (max + min) / 2;
+  if (max === min) return [0, 0, l];
+  const d = max - min;
+  const s = l > 0.5 ? d / (2 - max - min) : d / (max + min);
+  const h = max === rn ? (gn - bn) / d + (gn < bn ? 6 : 0) : max === gn ? (bn - rn) / d + 2 : (rn - gn) / d + 4;
+  return [h * 60, s, l];
+}
+
+/** A stable hue for a string (placeholder tints differ between tiles but not between renders). */
+export function hueOf(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
+  return h % 360;
+}
+
+/** "3:07", or "1:02:45" from an hour on. */
+export function formatTime(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}

@@ -1,0 +1,109 @@
+// One line of text on a canvas: the right fonts, the right direction, cut with an ellipsis at a grapheme boundary.
+
+import type { CanvasModule, Context } from './canvas.js';
+import { fontFor, type FontWeight } from './fonts.js';
+
+export const ELLIPSIS = '…';
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function graphemes(text: string): string[] {
+  return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+
+/** One line: line breaks and tabs become spaces, control characters and lone surrogates go. */
+export function oneLine(text: string): string {
+  return text
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ')
+    .replace(CONTROLS, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+const LETTER = /\p{L}/u;
+const RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}]/u;
+
+/** The paragraph direction a browser gives `dir="auto"`: that of the first strong (letter) character. */
+export function baseDirection(text: string): 'ltr' | 'rtl' {
+  for (const ch of text) {
+    if (LETTER.test(ch)) return RTL_LETTER.test(ch) ? 'rtl' : 'ltr';
+  }
+  return 'ltr';
+}
+
+export interface TextStyle {
+  size: number;
+  weight?: FontWeight;
+  color: string;
+}
+
+/** Set font, language and direction for `text` on `ctx`. */
+export function applyTextStyle(canvas: CanvasModule, ctx: Context, text: string, style: TextStyle): void {
+  const { font, lang } = fontFor(canvas, text, style.weight ?? 400, style.size);
+  ctx.font = font;
+  ctx.lang = lang;
+  ctx.direction = baseDirection(text);
+  ctx.fillStyle = style.color;
+}
+
+/**
+ * The longest start of `text` (whole graphemes) that fits `maxWidth` with the current ctx font, ending in "…" when
+ * cut. Trailing spaces before the ellipsis are dropped.
+ */
+export function fitText(ctx: Context, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  const parts = graphemes(text);
+  let lo = 0;
+  let hi = parts.length - 1;
+  let best = ELLIPSIS;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = parts.slice(0, mid + 1).join('').trimEnd() + ELLIPSIS;
+    if (ctx.measureText(candidate).width <= maxWidth) {
+      best = candidate;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
+
+export interface LineOptions extends TextStyle {
+  x: number;
+  /** Alphabetic baseline. */
+  y: number;
+  maxWidth: number;
+  /** Which edge `x` is; the text runs in its own direction either way. */
+  align?: 'left' | 'right' | 'center';
+}
+
+/** Draw one line of `text` (cleaned, fonts resolved, cut to fit). Returns the text actually drawn and its width. */
+export function drawLine(
+  canvas: CanvasModule,
+  ctx: Context,
+  text: string,
+  options: LineOptions,
+): { text: string; width: number } {
+  const clean = oneLine(text);
+  if (clean === '' || options.maxWidth <= 0) return { text: '', width: 0 };
+  applyTextStyle(canvas, ctx, clean, options);
+  const shown = fitText(ctx, clean, options.maxWidth);
+  ctx.textAlign = options.align ?? 'left';
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillText(shown, options.x, options.y);
+  return { text: shown, width: ctx.measureText(shown).width };
+}
+
+/** The width `text` would take on one line, uncut. */
+export function measureLine(canvas: CanvasModule, ctx: Context, text: string, style: Omit<TextStyle, 'color'>): number {
+  const clean = oneLine(text);
+  if (clean === '') return 0;
+  applyTextStyle(canvas, ctx, clean, { ...style, color: '#000' });
+  return ctx.measureText(clean).width;
+}
