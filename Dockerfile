@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# spotify-nowplaying-bot: `docker compose up -d` (see compose.yaml and the README, "Docker / Compose").
+# Three stages: production dependencies, the TypeScript build, and a slim runtime image with neither compilers
+# nor dev dependencies. Node 24 (the current LTS).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# sqlite3 compiles from source wherever its prebuilt binary can't be downloaded, which needs python3, make and
+# g++: the two install stages have them, the runtime image doesn't.
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+
+# Production dependencies only: what the runtime image gets.
+FROM toolchain AS deps
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# The build: all dependencies (TypeScript), then tsc. Only dist/ leaves this stage.
+FROM toolchain AS build
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY commands commands
+COPY scripts scripts
+RUN npm run build
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json LICENSE ./
+COPY --from=deps /app/node_modules node_modules
+COPY --from=build /app/dist dist
+# data/ (SQLite file, heartbeat) is the only writable place, owned by the image's non-root `node` user.
+RUN mkdir -p data && chown node:node data
+USER node
+VOLUME ["/app/data"]
+# Healthy while the bot is connected to Discord: it refreshes data/.heartbeat every 30 s (src/health-file.ts).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "dist/src/healthcheck.js"]
+# Exec form: node is PID 1 and gets SIGTERM from `docker stop` itself; the bot exits 0 within 5 s.
+STOPSIGNAL SIGTERM
+CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/src/index.js"]
