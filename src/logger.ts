@@ -1,6 +1,9 @@
 // Structured, levelled log lines: one line per event, `time level scope message key=value …`.
 // Secrets are redacted by construction: fields whose name looks secret are never printed, and every registered
 // secret value is masked wherever it appears in a line (messages, error texts, stack traces).
+// A line is at most LOG_LINE_MAX characters, cut between graphemes (after masking, so a cut can't expose part of a
+// secret), and always well-formed: a lone surrogate (hostile Spotify data) is written as U+FFFD.
+import { truncate } from './discord/text.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +32,8 @@ export interface LoggerOptions {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const SECRET_FIELD = /token|secret|password|authorization|credential|^code$|verifier|cookie/i;
 export const REDACTED = '[redacted]';
+/** Longest line written, in UTF-16 code units; longer lines end in "…". */
+export const LOG_LINE_MAX = 8_192;
 
 function defaultSink(line: string, level: Exclude<LogLevel, 'silent'>): void {
   if (level === 'warn' || level === 'error') process.stderr.write(`${line}\n`);
@@ -79,7 +84,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           line += ` ${key}=${SECRET_FIELD.test(key) ? REDACTED : formatValue(value)}`;
         }
       }
-      sink(mask(line.replace(/[\r\n]+/g, ' ')), level);
+      sink(truncate(mask(line.replace(/[\r\n]+/g, ' ')), LOG_LINE_MAX), level);
     };
     return {
       debug: (m, f) => emit('debug', m, f),

@@ -2,7 +2,7 @@
 // loopback Spotify. Start → commands registered → replies → pages → presence → reconnects → errors.
 import { describe, expect, it } from 'vitest';
 import { ButtonStyle } from 'discord.js';
-import { decodeTopPageId } from '../src/discord/replies.js';
+import { decodeTopPageId } from '../src/features/top/page-id.js';
 import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import { TEST_REFRESH_TOKEN } from '../emulators/env.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, presenceShows, type Harness } from './support/bot-harness.js';

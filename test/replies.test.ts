@@ -9,24 +9,21 @@ import type {
 } from 'discord.js';
 import {
   COLORS,
-  NOTHING_PLAYING,
   clampEmbeds,
-  decodeTopPageId,
-  encodeTopPageId,
-  errorReply,
   escapeMarkdown,
   formatArtists,
   formatDuration,
-  nowPlayingReply,
-  progressBar,
-  topArtistsReply,
-  topTracksReply,
   truncate,
-} from '../src/discord/replies.js';
-import type { ReplyPayload, TopPageState } from '../src/discord/replies.js';
+} from '../src/discord/text.js';
+import type { ReplyPayload } from '../src/discord/text.js';
+import { errorReply } from '../src/discord/error-replies.js';
+import { NOTHING_PLAYING, nowPlayingReply, progressBar } from '../src/features/nowplaying/replies.js';
+import { decodeTopPageId, encodeTopPageId } from '../src/features/top/page-id.js';
+import type { TopPageState } from '../src/features/top/page-id.js';
+import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
 import { renderPayload } from '../src/discord/render-text.js';
 import type { EpisodeState, Link, ListeningState, TrackState } from '../src/listening-state.js';
-import type { TopArtist, TopList, TopTrack } from '../src/top-items.js';
+import type { TopArtist, TopList, TopTrack } from '../src/features/top/service.js';
 import {
   SpotifyApiError,
   SpotifyForbiddenError,

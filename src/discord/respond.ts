@@ -2,16 +2,21 @@
 // otherwise acknowledge first (defer) and edit the answer in when it arrives. Failures become friendly replies.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
 import type { Logger } from '../logger.js';
-import { errorReply, type ReplyPayload } from './replies.js';
+import { errorReply, isExpectedFailure } from './error-replies.js';
+import { clampPayload, type ReplyPayload } from './text.js';
 
 type Outcome = { ok: true; payload: ReplyPayload } | { ok: false; error: unknown };
 
-/** How long to wait for data before deferring; leaves room for the acknowledgement itself within 3 s. */
+/**
+ * How long to wait for data before deferring; leaves room for the acknowledgement itself within 3 s. The one value
+ * for the whole bot (the app and the shards' remote services take it from here).
+ */
 export const DEFAULT_DEFER_AFTER_MS = 1_500;
 
 function settle(work: Promise<ReplyPayload>): Promise<Outcome> {
+  // Every payload is clamped on its way out, whichever feature built it: nothing over a Discord limit, no lone surrogate.
   return work.then(
-    (payload) => ({ ok: true, payload }),
+    (payload) => ({ ok: true, payload: clampPayload(payload) }),
     (error: unknown) => ({ ok: false, error }),
   );
 }
@@ -28,8 +33,7 @@ function logFailure(logger: Logger, what: string, error: unknown): void {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   // Expected Spotify conditions are warnings; anything else is a bug worth an error line.
-  const expected = name.startsWith('Spotify');
-  (expected ? logger.warn : logger.error)(`${what} failed`, { error: `${name}: ${message}` });
+  (isExpectedFailure(error) ? logger.warn : logger.error)(`${what} failed`, { error: `${name}: ${message}` });
 }
 
 /** Start the work; `early` is its outcome if it settled within the defer threshold, else null (then await `later`). */

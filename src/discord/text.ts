@@ -2,11 +2,10 @@
 // Pure, no I/O. Cuts are well-formed: never inside a grapheme cluster (emoji, ZWJ sequence, combining marks), never
 // leaving a lone surrogate — not even one that came in with the input (Spotify data can be hostile): those become
 // U+FFFD. Also the shared payload helpers that keep every reply inside Discord's limits.
-import { ButtonStyle, ComponentType } from 'discord.js';
+// Type-only imports from discord.js: the logger cuts its lines here without loading discord.js.
 import type {
   APIActionRowComponent,
   APIButtonComponent,
-  APIButtonComponentWithURL,
   APIEmbed,
   APIModalInteractionResponseCallbackData,
 } from 'discord.js';
@@ -303,19 +302,6 @@ export function embedPayload(embed: APIEmbed, components: ButtonRow[] = []): Rep
   return { embeds: clampEmbeds([embed]), components };
 }
 
-/** A row with one link button, or no row when the URL is unusable. */
-export function linkButtonRow(label: string, url: string | null): ButtonRow[] {
-  const href = safeUrl(url, EMBED_LIMITS.buttonUrl);
-  if (!href) return [];
-  const button: APIButtonComponentWithURL = {
-    type: ComponentType.Button,
-    style: ButtonStyle.Link,
-    label: truncate(label, EMBED_LIMITS.buttonLabel),
-    url: href,
-  };
-  return [{ type: ComponentType.ActionRow, components: [button] }];
-}
-
 /** An embed thumbnail for a usable image URL, or nothing. */
 export function thumbnail(url: string | null): Pick<APIEmbed, 'thumbnail'> {
   const href = safeUrl(url, 2048);
@@ -328,7 +314,7 @@ export function clampModal(modal: APIModalInteractionResponseCallbackData): APIM
     ...modal,
     title: truncate(modal.title, MODAL_LIMITS.title),
     components: modal.components.map((row) => {
-      if (row.type !== ComponentType.ActionRow) return row;
+      if (!('components' in row)) return row;
       return {
         ...row,
         components: row.components.map((input) => ({

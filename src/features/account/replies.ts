@@ -1,14 +1,18 @@
-// Pure payloads for /spotify login and /spotify status (owner-only, always ephemeral).
+// Pure payloads for /spotify login and /spotify status (owner-only, always ephemeral). Every one goes through the
+// text kit's clamps like every other reply: the status embed carries Spotify's account name and scopes verbatim.
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
-import { isoDate, type GrantHealthStatus } from '../grant-health.js';
-import { missingScopes } from '../spotify/authorization.js';
-import { COLORS, formatWait, type ReplyPayload } from './replies.js';
+import { isoDate, type GrantHealthStatus } from './grant-health.js';
+import { missingScopes } from '../../spotify/authorization.js';
+import { clampEmbeds, clampModal, COLORS, embedPayload, escapeAndTruncate, formatWait, type ReplyPayload } from '../../discord/text.js';
 
 export const LOGIN_PASTE_ID = 'spotify:login:paste';
 export const LOGIN_MODAL_ID = 'spotify:login:submit';
 export const LOGIN_FIELD_ID = 'redirected';
 
-const embedOnly = (embed: APIEmbed): ReplyPayload => ({ embeds: [embed], components: [] });
+/** Spotify display names are the user's own text: escaped and cut like every name. */
+const ACCOUNT_NAME_MAX = 200;
+
+const embedOnly = (embed: APIEmbed): ReplyPayload => embedPayload(embed);
 
 export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
   return embedOnly({
@@ -21,7 +25,7 @@ export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
 
 export function loginStartReply(authorizeUrl: string, redirectUri: string): ReplyPayload {
   return {
-    embeds: [
+    embeds: clampEmbeds([
       {
         color: COLORS.playing,
         title: 'Link Spotify',
@@ -33,7 +37,7 @@ export function loginStartReply(authorizeUrl: string, redirectUri: string): Repl
           'The link is valid for 15 minutes and only for you.',
         ].join('\n'),
       },
-    ],
+    ]),
     components: [
       {
         type: ComponentType.ActionRow,
@@ -47,7 +51,7 @@ export function loginStartReply(authorizeUrl: string, redirectUri: string): Repl
 }
 
 export function loginModal(): APIModalInteractionResponseCallbackData {
-  return {
+  return clampModal({
     custom_id: LOGIN_MODAL_ID,
     title: 'Finish linking Spotify',
     components: [
@@ -66,7 +70,7 @@ export function loginModal(): APIModalInteractionResponseCallbackData {
         ],
       },
     ],
-  };
+  });
 }
 
 export function loginFailedReply(reason: string): ReplyPayload {
@@ -79,7 +83,7 @@ export function loginDoneReply(opts: { account: string | null; scope: string; ex
     color: COLORS.playing,
     title: 'Spotify linked',
     description: [
-      `Linked to **${opts.account ?? 'your Spotify account'}**. The bot uses it from now on — no restart needed.`,
+      `Linked to **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : 'your Spotify account'}**. The bot uses it from now on — no restart needed.`,
       `This authorization lasts until **${isoDate(opts.expiresAt)}** (Spotify's 6-month limit); the bot will remind you before then.`,
       ...(missing.length ? [`⚠️ Not granted: ${missing.join(', ')} — some commands won't work.`] : []),
     ].join('\n'),
@@ -117,7 +121,7 @@ export function statusReply(facts: StatusFacts): ReplyPayload {
     ? `${facts.rateLimit.quotaExceeded ? 'Quota exceeded' : 'Rate-limited'} — ${formatWait(facts.rateLimit.retryAfterSeconds)} left`
     : 'Not limited';
   const fields = [
-    { name: 'Account', value: facts.account ?? 'unknown (Spotify not reachable)', inline: true },
+    { name: 'Account', value: facts.account ? escapeAndTruncate(facts.account, ACCOUNT_NAME_MAX) : 'unknown (Spotify not reachable)', inline: true },
     { name: 'State', value: state, inline: true },
     { name: 'Granted scopes', value: health.grant.scope ? health.grant.scope.split(/\s+/).join('\n') : 'not recorded' },
     {

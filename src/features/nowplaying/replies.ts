@@ -1,0 +1,130 @@
+// /nowplaying as a Discord payload: pure, within every limit (see discord/text). Every reply is one embed plus
+// (possibly empty) button rows, so a payload can replace any earlier one without leaving stale content behind.
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type { APIButtonComponentWithURL, APIEmbed } from 'discord.js';
+import type { EpisodeState, ListeningState, TrackState } from '../../listening-state.js';
+import { atTime } from '../../listening-state.js';
+import {
+  COLORS,
+  EMBED_LIMITS,
+  embedPayload,
+  escapeAndTruncate,
+  formatArtists,
+  formatDuration,
+  mdLink,
+  oneLine,
+  safeUrl,
+  thumbnail,
+  truncate,
+  type ButtonRow,
+  type ReplyPayload,
+} from '../../discord/text.js';
+
+export const OPEN_IN_SPOTIFY = 'Open in Spotify';
+export const NOTHING_PLAYING = 'Nothing is playing right now (or the owner is in a private session).';
+export const AD_PLAYING = 'An ad is playing on Spotify — music resumes shortly.';
+
+export const BAR_TRACK = '▬';
+export const BAR_KNOB = '🔘';
+
+/** A `width`-segment bar with the knob at the current position: `▬▬▬🔘▬▬▬▬`. */
+export function progressBar(progressMs: number, durationMs: number, width = 20): string {
+  const segments = Math.max(2, Math.floor(Number.isFinite(width) ? width : 20));
+  const ratio =
+    Number.isFinite(progressMs) && Number.isFinite(durationMs) && durationMs > 0
+      ? Math.min(1, Math.max(0, progressMs / durationMs))
+      : 0;
+  const position = Math.round(ratio * (segments - 1));
+  return BAR_TRACK.repeat(position) + BAR_KNOB + BAR_TRACK.repeat(segments - 1 - position);
+}
+
+/** `1:02 ▬▬▬🔘▬▬▬▬ 3:45` */
+export function progressLine(progressMs: number, durationMs: number, width = 20): string {
+  return `${formatDuration(progressMs)} ${progressBar(progressMs, durationMs, width)} ${formatDuration(durationMs)}`;
+}
+
+/** A row with one link button, or no row when the URL is unusable. */
+function linkButtonRow(label: string, url: string | null): ButtonRow[] {
+  const href = safeUrl(url, EMBED_LIMITS.buttonUrl);
+  if (!href) return [];
+  const button: APIButtonComponentWithURL = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Link,
+    label: truncate(label, EMBED_LIMITS.buttonLabel),
+    url: href,
+  };
+  return [{ type: ComponentType.ActionRow, components: [button] }];
+}
+
+const TITLE_MAX = EMBED_LIMITS.title;
+const ARTISTS_BUDGET = 1000;
+const ALBUM_NAME_MAX = 200;
+
+function statusLine(isPlaying: boolean, what: string | null): string {
+  const base = isPlaying ? '▶ Now playing' : '⏸ Paused';
+  return what ? `${base} · ${what}` : base;
+}
+
+function trackReply(state: TrackState): ReplyPayload {
+  const local = state.isLocal;
+  const lines: string[] = [];
+  lines.push(`by ${formatArtists(local ? state.artists.map((a) => ({ ...a, url: null })) : state.artists, ARTISTS_BUDGET, { linked: true })}`);
+  const albumName = oneLine(state.album.name);
+  if (albumName !== '') {
+    lines.push(`on ${mdLink(escapeAndTruncate(albumName, ALBUM_NAME_MAX), local ? null : state.album.url)}`);
+  }
+  lines.push('', progressLine(state.progressMs, state.durationMs));
+  if (local) lines.push('', "📁 Local file — it isn't on Spotify, so there's no link or cover art.");
+  const url = local ? null : safeUrl(state.url);
+  const embed: APIEmbed = {
+    color: state.isPlaying ? COLORS.playing : COLORS.paused,
+    author: { name: statusLine(state.isPlaying, local ? 'Local file' : null) },
+    title: escapeAndTruncate(state.title, TITLE_MAX) || 'Untitled track',
+    ...(url ? { url } : {}),
+    description: lines.join('\n'),
+    ...(local ? {} : thumbnail(state.imageUrl)),
+  };
+  return embedPayload(embed, local ? [] : linkButtonRow(OPEN_IN_SPOTIFY, url));
+}
+
+function episodeReply(state: EpisodeState): ReplyPayload {
+  const lines: string[] = [];
+  const showName = oneLine(state.show.name);
+  if (showName !== '') lines.push(`from ${mdLink(escapeAndTruncate(showName, ALBUM_NAME_MAX), state.show.url)}`);
+  const publisher = state.publisher ? oneLine(state.publisher) : '';
+  if (publisher !== '' && publisher !== showName) lines.push(`by ${escapeAndTruncate(publisher, ALBUM_NAME_MAX)}`);
+  if (lines.length > 0) lines.push('');
+  lines.push(progressLine(state.progressMs, state.durationMs));
+  const url = safeUrl(state.url);
+  const embed: APIEmbed = {
+    color: state.isPlaying ? COLORS.playing : COLORS.paused,
+    author: { name: statusLine(state.isPlaying, 'Podcast episode') },
+    title: escapeAndTruncate(state.title, TITLE_MAX) || 'Untitled episode',
+    ...(url ? { url } : {}),
+    description: lines.join('\n'),
+    ...thumbnail(state.imageUrl),
+  };
+  return embedPayload(embed, linkButtonRow(OPEN_IN_SPOTIFY, url));
+}
+
+/** The reply to /nowplaying, with progress extrapolated to `now` (epoch ms). */
+export function nowPlayingReply(state: ListeningState, now: number): ReplyPayload {
+  const current = atTime(state, now);
+  switch (current.kind) {
+    case 'track':
+      return trackReply(current);
+    case 'episode':
+      return episodeReply(current);
+    case 'ad':
+      return embedPayload({ color: COLORS.ad, description: `📢 ${AD_PLAYING}` });
+    case 'nothing':
+      return embedPayload({ color: COLORS.neutral, description: `🔇 ${NOTHING_PLAYING}` });
+    case 'unknown':
+      return embedPayload({
+        color: COLORS.neutral,
+        description: current.isPlaying
+          ? "🎵 Something is playing on Spotify, but Spotify didn't say what it is."
+          : "⏸ Something is paused on Spotify, but Spotify didn't say what it is.",
+      });
+  }
+}

@@ -1,0 +1,107 @@
+// /toptracks and /topartists as Discord payloads: one page of ten, with Previous/Next buttons (see ./page-id).
+// Pure, within every limit (see discord/text).
+import { ButtonStyle, ComponentType } from 'discord.js';
+import type { APIButtonComponentWithCustomId, APIEmbed } from 'discord.js';
+import {
+  COLORS,
+  embedPayload,
+  escapeAndTruncate,
+  formatArtists,
+  mdLink,
+  thumbnail,
+  type ButtonRow,
+  type ReplyPayload,
+} from '../../discord/text.js';
+import { RANGE_LABELS } from './service.js';
+import type { TopArtist, TopKind, TopList, TopTrack } from './service.js';
+import { TOP_MAX_LIMIT, TOP_PAGE_SIZE, encodeTopPageId, topPageCount, type TopPageState } from './page-id.js';
+
+export interface TopReplyOptions {
+  /** How many items were asked for (1–50); the list may hold fewer. */
+  limit: number;
+  /** 1-based; clamped to the pages that exist. */
+  page: number;
+}
+
+const KIND_LABEL: Record<TopKind, string> = { tracks: 'Top tracks', artists: 'Top artists' };
+/** Per-line budgets keep 10 lines under the 4096-character description whatever the names. */
+const LIST_URL_MAX = 200;
+const LIST_TITLE_MAX = 80;
+const LIST_ARTISTS_MAX = 100;
+
+function clampInt(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+function trackLine(rank: number, track: TopTrack): string {
+  const title = mdLink(escapeAndTruncate(track.title, LIST_TITLE_MAX) || 'Untitled track', track.url, LIST_URL_MAX);
+  return `${rank}. ${title} — ${formatArtists(track.artists, LIST_ARTISTS_MAX, { linked: false, maxName: 60 })}`;
+}
+
+function artistLine(rank: number, artist: TopArtist): string {
+  const name = escapeAndTruncate(artist.name, LIST_TITLE_MAX + LIST_ARTISTS_MAX) || 'Unknown artist';
+  return `${rank}. ${mdLink(name, artist.url, LIST_URL_MAX)}`;
+}
+
+function pageButtons(state: Omit<TopPageState, 'page'>, page: number, pages: number): ButtonRow[] {
+  if (pages <= 1) return [];
+  // A disabled button still needs a valid, distinct custom id: it points at the current page.
+  const previous: APIButtonComponentWithCustomId = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label: '◀ Previous',
+    custom_id: encodeTopPageId({ ...state, page: page > 1 ? page - 1 : page }),
+    disabled: page <= 1,
+  };
+  const next: APIButtonComponentWithCustomId = {
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label: 'Next ▶',
+    custom_id: encodeTopPageId({ ...state, page: page < pages ? page + 1 : page }),
+    disabled: page >= pages,
+  };
+  return [{ type: ComponentType.ActionRow, components: [previous, next] }];
+}
+
+function topReply<T>(
+  kind: TopKind,
+  list: TopList<T>,
+  opts: TopReplyOptions,
+  line: (rank: number, item: T) => string,
+  imageOf: (item: T) => string | null,
+): ReplyPayload {
+  const limit = clampInt(opts.limit, 1, TOP_MAX_LIMIT);
+  const title = `${KIND_LABEL[kind]} · ${RANGE_LABELS[list.range]}`;
+  const items = list.items.slice(0, limit);
+  if (items.length === 0) {
+    return embedPayload({
+      color: COLORS.neutral,
+      title,
+      description: `No top ${kind} yet for this period — Spotify needs a bit more listening history.`,
+    });
+  }
+  const pages = topPageCount(items.length);
+  const page = clampInt(opts.page, 1, pages);
+  const start = (page - 1) * TOP_PAGE_SIZE;
+  const pageItems = items.slice(start, start + TOP_PAGE_SIZE);
+  const end = start + pageItems.length;
+  const first = pageItems[0];
+  const span = `${start + 1}–${end} of ${items.length}`;
+  const embed: APIEmbed = {
+    color: COLORS.top,
+    title,
+    description: pageItems.map((item, i) => line(start + i + 1, item)).join('\n'),
+    footer: { text: pages > 1 ? `Page ${page}/${pages} · ${span}` : span },
+    ...(first === undefined ? {} : thumbnail(imageOf(first))),
+  };
+  return embedPayload(embed, pageButtons({ kind, range: list.range, limit }, page, pages));
+}
+
+export function topTracksReply(list: TopList<TopTrack>, opts: TopReplyOptions): ReplyPayload {
+  return topReply('tracks', list, opts, trackLine, (t) => t.imageUrl);
+}
+
+export function topArtistsReply(list: TopList<TopArtist>, opts: TopReplyOptions): ReplyPayload {
+  return topReply('artists', list, opts, artistLine, (a) => a.imageUrl);
+}
