@@ -40,6 +40,9 @@ export interface ImageCdn {
   spotifyUrl(id: string): string;
   fetchCount(id: string): number;
   totalFetches(): number;
+  /** The most requests that were open at the same time since start (or the last resetCounts). */
+  maxInFlight(): number;
+  resetCounts(): void;
   setFault(id: string, fault: ImageFault | null): void;
   setLatency(ms: number): void;
   /** The JPEG bytes served for an id (generated on first use). */
@@ -116,6 +119,8 @@ export async function startImageCdn(options: ImageCdnOptions = {}): Promise<Imag
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const bytesFor = (id: string): Promise<Buffer> => {
     let p = images.get(id);
@@ -158,8 +163,13 @@ export async function startImageCdn(options: ImageCdnOptions = {}): Promise<Imag
         for (let at = 0; at < body.length && !res.destroyed; at += 64 * 1024) {
           if (!res.write(body.subarray(at, at + 64 * 1024))) {
             await new Promise<void>((resolve) => {
-              res.once('drain', resolve);
-              res.once('close', resolve);
+              const done = () => {
+                res.off('drain', done);
+                res.off('close', done);
+                resolve();
+              };
+              res.on('drain', done);
+              res.on('close', done);
             });
           }
         }
@@ -187,6 +197,9 @@ export async function startImageCdn(options: ImageCdnOptions = {}): Promise<Imag
     const id = match[1]!;
     counts.set(id, (counts.get(id) ?? 0) + 1);
     total++;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
     const go = () => {
       answer(id, res).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
@@ -218,6 +231,12 @@ export async function startImageCdn(options: ImageCdnOptions = {}): Promise<Imag
     spotifyUrl: (id) => `https://i.scdn.co/image/${id}`,
     fetchCount: (id) => counts.get(id) ?? 0,
     totalFetches: () => total,
+    maxInFlight: () => maxInFlight,
+    resetCounts: () => {
+      counts.clear();
+      total = 0;
+      maxInFlight = inFlight;
+    },
     setFault: (id, fault) => {
       if (fault) faults.set(id, fault);
       else faults.delete(id);
