@@ -10,8 +10,9 @@
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as nowplaying from './nowplaying.js';
+import * as recent from './recent.js';
 import * as spotify from './spotify.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, toptracks, topartists, spotify];
+export const commands: readonly SlashCommand[] = [nowplaying, recent, toptracks, topartists, spotify];

@@ -8,6 +8,7 @@
 import type { Config } from './config.js';
 import { AccountFeature, type AccountStatus, type LoginResult } from './features/account/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
+import { RecentFeature, type RecentPlays } from './features/recent/service.js';
 import { TopFeature, type TopArtist, type TopList, type TopTrack } from './features/top/service.js';
 import type { ListeningState } from './listening-state.js';
 import type { Listener } from './listeners/listener.js';
@@ -32,6 +33,7 @@ export interface Services {
     /** Finish it with what the user pasted (the redirected URL, or the code). */
     finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult>;
   };
+  recent: { plays(listener: Listener): Promise<RecentPlays> };
 }
 
 /** One namespace of `Services`, for the classes that implement it. */
@@ -65,6 +67,7 @@ export function createServices(deps: FeatureDeps) {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
     account: new AccountFeature(deps),
+    recent: new RecentFeature(deps),
   } satisfies Services;
 }
 
