@@ -1,6 +1,7 @@
 // The bot's parts, built once in src/index.ts (and by tests); no global singletons, no DI container.
 // Spotify state is per listener (src/listeners/): the owner is the first, pinned in the registry.
 import type { Config } from './config.js';
+import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
 import type { GrantHealth } from './features/account/grant-health.js';
 import type { ListeningService } from './features/nowplaying/service.js';
 import type { TopItemsService } from './features/top/service.js';
@@ -99,7 +100,7 @@ export function createApp(
     listeners,
     services,
     now,
-    deferAfterMs: tuning.deferAfterMs ?? 1_500,
+    deferAfterMs: tuning.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
     notifyOwner,
     get spotify() {
       return listeners.owner.spotify;
