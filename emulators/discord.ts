@@ -493,6 +493,8 @@ export class DiscordEmulator extends EventEmitter {
   readonly restLog: RestLogEntry[] = [];
   readonly unknownRoutes: RestLogEntry[] = [];
   readonly directMessages: DirectMessageRecord[] = [];
+  /** Requests answered 400 (bad form body, empty message, …) or 413, with the error Discord would give. */
+  readonly refusedBodies: Array<{ method: string; path: string; body: unknown; status: number; error: unknown; at: number }> = [];
   /** Member presences dispatched (PRESENCE_UPDATE) or withheld for want of the intent. */
   readonly memberPresenceLog: Array<{ guildId: string; userId: string; presence: MemberPresence; dispatchedTo: number | null; at: number }> = [];
   readonly channelRateLimit: { messages: number; windowMs: number };
@@ -1688,12 +1690,28 @@ export class DiscordEmulator extends EventEmitter {
           receivedAt: entry.at,
         });
       } catch (error) {
-        if (error instanceof HttpError) return { status: error.status, body: error.body, headers: error.headers };
+        if (error instanceof HttpError) {
+          if (error.status === 400 || error.status === 413) this.recordRefusal(entry, error);
+          return { status: error.status, body: error.body, headers: error.headers };
+        }
         throw error;
       }
     }
     this.unknownRoutes.push(entry);
     return { status: 404, body: { message: '404: Not Found', code: 0 } };
+  }
+
+  /**
+   * Keeps what was refused as a bad request, so a test (or a developer chasing "why did Discord say 400?") can look:
+   * `emulator.refusedBodies`, the 'refusedBody' event, or DISCORD_EMULATOR_LOG_REFUSED=1 to print each to stderr.
+   */
+  private recordRefusal(entry: RestLogEntry, error: HttpError): void {
+    const record = { method: entry.method, path: entry.path, body: entry.body, status: error.status, error: error.body, at: entry.at };
+    this.refusedBodies.push(record);
+    this.emit('refusedBody', record);
+    if (process.env.DISCORD_EMULATOR_LOG_REFUSED) {
+      process.stderr.write(`[discord-emulator] refused ${entry.method} ${entry.path}: ${JSON.stringify(error.body)}\n  body: ${JSON.stringify(entry.body)}\n`);
+    }
   }
 
   private faultResult(fault: RestFault): RouteResult {
