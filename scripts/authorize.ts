@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, readEnv, type Env } from '../src/config.js';
+import { DEFAULTS, readEnv, SPOTIFY_APP_ID, type Env } from '../src/config.js';
 import { upsertEnvFile } from '../src/env-file.js';
 import {
   BOT_SCOPES,
@@ -39,8 +39,6 @@ Options:
 
 Environment: SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET (asked for on a terminal if missing),
 SPOTIFY_REDIRECT_URI (overrides --port), SPOTIFY_ACCOUNTS_URL, BROWSER (none = don't open one).`;
-
-const SPOTIFY_APP_ID = /^[0-9a-f]{32}$/i;
 
 class Failure extends Error {}
 

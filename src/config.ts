@@ -107,8 +107,10 @@ export function readEnv(env: Env = process.env, envFile = '.env'): Env {
   return { ...fromFile, ...env };
 }
 
-const SNOWFLAKE = /^\d{17,20}$/;
-const SPOTIFY_APP_ID = /^[0-9a-f]{32}$/i;
+/** A Discord id (snowflake): 17–20 digits. */
+export const SNOWFLAKE = /^\d{17,20}$/;
+/** A Spotify app's client id (and secret): 32 hexadecimal characters. */
+export const SPOTIFY_APP_ID = /^[0-9a-f]{32}$/i;
 // Discord bot tokens are three base64url parts joined by dots.
 const DISCORD_TOKEN = /^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/;
 

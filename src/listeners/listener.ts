@@ -5,6 +5,7 @@
 // A Discord-status listener (#9: `{ kind: 'status'; userId; guildId }`) will join this union without a Spotify
 // account: `accountKey` then only applies to the Spotify kinds, and the switch below makes that a compile error
 // until it is decided.
+import { SNOWFLAKE } from '../config.js';
 
 export type Listener = { kind: 'owner' } | { kind: 'linked'; userId: string };
 
@@ -16,9 +17,6 @@ export type AccountKey = 'owner' | `user:${string}`;
 
 /** The owner's account key; storage keys made with it are unchanged from before listeners (`spotify:grant:owner`). */
 export const OWNER_ACCOUNT: AccountKey = 'owner';
-
-/** A Discord user id (snowflake): 17–20 digits. */
-const SNOWFLAKE = /^\d{17,20}$/;
 
 export class InvalidListenerError extends Error {
   override name = 'InvalidListenerError';

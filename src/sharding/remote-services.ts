@@ -1,6 +1,7 @@
 // The Services of a shard process: an RPC proxy of the manager's (src/sharding/rpc.ts), plus one shortcut — the
 // owner's listening state is answered from the manager's last presence push while it is fresh, so a command within
 // the freshness window costs no Spotify request anywhere.
+import { LISTENING_FRESHNESS_MS } from '../features/nowplaying/service.js';
 import { atTime, type ListeningState } from '../listening-state.js';
 import { OWNER, sameListener, type Listener } from '../listeners/listener.js';
 import type { PollOutcome } from '../presence/poller.js';
@@ -42,7 +43,7 @@ export interface RemoteServices {
 
 export function createRemoteServices(options: RemoteServicesOptions): RemoteServices {
   const now = options.now ?? Date.now;
-  const freshnessMs = options.freshnessMs ?? 2_000;
+  const freshnessMs = options.freshnessMs ?? LISTENING_FRESHNESS_MS;
   let pushed: ListeningState | null = null;
   const remember = (state: ListeningState): void => {
     if (!pushed || state.observedAt >= pushed.observedAt) pushed = state;

@@ -1,12 +1,12 @@
 // The Previous/Next buttons of a top list carry their whole state in the custom id (kind, range, limit, page), so
 // they work after a restart and on any shard: `top:tracks:short_term:50:2`. Pure.
-import { TIME_RANGES } from '../../spotify/types.js';
+import { SPOTIFY_MAX_LIMIT, TIME_RANGES } from '../../spotify/types.js';
 import type { TimeRange } from '../../spotify/types.js';
 import { EMBED_LIMITS } from '../../discord/text.js';
 import type { TopKind } from './service.js';
 
 export const TOP_PAGE_SIZE = 10;
-export const TOP_MAX_LIMIT = 50;
+export const TOP_MAX_LIMIT = SPOTIFY_MAX_LIMIT;
 const TOP_KINDS: readonly TopKind[] = ['tracks', 'artists'];
 
 /** Everything needed to render one page of a top list again, even after a restart. */
