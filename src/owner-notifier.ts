@@ -2,6 +2,7 @@
 // connection, so the same notifier serves one process and the sharding manager, and works before login finishes.
 // Built once in src/index.ts and handed to createApp.
 import { REST, Routes } from 'discord.js';
+import { clampMessageContent } from './discord/text.js';
 import type { Logger } from './logger.js';
 
 /** Sends a DM to the bot owner; resolves false when there is no owner or Discord refused. Never throws. */
@@ -19,7 +20,7 @@ export function createOwnerNotifier(options: { apiUrl: string; token: string; ow
         const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: ownerId } })) as { id: string };
         dmChannelId = channel.id;
       }
-      await rest.post(Routes.channelMessages(dmChannelId), { body: { content: text } });
+      await rest.post(Routes.channelMessages(dmChannelId), { body: { content: clampMessageContent(text) } });
       return true;
     } catch (error) {
       logger.warn('could not DM the bot owner', { error });

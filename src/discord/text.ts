@@ -265,19 +265,39 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
 export function clampEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
   const out = embeds.slice(0, EMBED_LIMITS.embeds).map(clampEmbed);
   let excess = out.reduce((sum, e) => sum + embedLength(e), 0) - EMBED_LIMITS.total;
-  // Shorten descriptions, last embed first, then drop fields if that was not enough.
+  /** Cut `text` by what is still in excess: the shorter text, or null when nothing of it can stay. */
+  const shorten = (text: string, cut: (t: string, max: number) => string): string | null => {
+    const target = text.length - excess;
+    const kept = target > 0 ? cut(text, target) : '';
+    excess -= text.length - kept.length;
+    return kept === '' ? null : kept;
+  };
+  // Last embed first: its description, then its fields, then footer, author and title; then the embed before it.
   for (let i = out.length - 1; i >= 0 && excess > 0; i--) {
     const embed = out[i]!;
     if (embed.description) {
-      const before = embed.description.length;
-      const target = Math.max(0, before - excess);
-      if (target > 0) embed.description = truncateMarkdown(embed.description, target);
-      else delete embed.description;
-      excess -= before - (embed.description?.length ?? 0);
+      const kept = shorten(embed.description, truncateMarkdown);
+      if (kept === null) delete embed.description;
+      else embed.description = kept;
     }
     while (excess > 0 && embed.fields && embed.fields.length > 0) {
       const field = embed.fields.pop()!;
       excess -= field.name.length + field.value.length;
+    }
+    if (excess > 0 && embed.footer) {
+      const kept = shorten(embed.footer.text, truncate);
+      if (kept === null) delete embed.footer;
+      else embed.footer = { ...embed.footer, text: kept };
+    }
+    if (excess > 0 && embed.author) {
+      const kept = shorten(embed.author.name, truncate);
+      if (kept === null) delete embed.author;
+      else embed.author = { ...embed.author, name: kept };
+    }
+    if (excess > 0 && embed.title) {
+      const kept = shorten(embed.title, truncate);
+      if (kept === null) delete embed.title;
+      else embed.title = kept;
     }
   }
   return out;
