@@ -18,7 +18,7 @@ describe('start-up', () => {
   it('registers the commands globally, and a restart writes nothing', async () => {
     const h = await start();
     const registered = h.discord.commands() as Array<{ name: string; integration_types: number[]; contexts: number[] }>;
-    expect(registered.map((c) => c.name).sort()).toEqual(['nowplaying', 'spotify', 'topartists', 'toptracks']);
+    expect(registered.map((c) => c.name).sort()).toEqual(['nowplaying', 'recent', 'spotify', 'topartists', 'toptracks']);
     for (const command of registered) {
       expect(command.integration_types).toEqual([0, 1]);
       expect(command.contexts).toEqual([0, 1, 2]);
@@ -37,7 +37,7 @@ describe('start-up', () => {
 
   it('registers in the guild when DISCORD_GUILD_ID is set', async () => {
     const h = await start({ discord: { guildIds: ['300000000000000001'] }, env: { DISCORD_GUILD_ID: '300000000000000001' } });
-    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(4);
+    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(5);
     expect(h.discord.commands()).toEqual([]);
   });
 });
