@@ -1,0 +1,50 @@
+// Log lines: one line each, bounded, well-formed (a lone surrogate from Spotify data is never written), secrets
+// masked before the cut so a cut can't leave part of a secret readable.
+import { describe, expect, it } from 'vitest';
+import { createLogger, LOG_LINE_MAX, REDACTED } from '../src/logger.js';
+
+interface WellFormedString {
+  isWellFormed(): boolean;
+}
+const isWellFormed = (s: string): boolean => (s as unknown as WellFormedString).isWellFormed();
+
+function capture(secrets: string[] = []): { lines: string[]; logger: ReturnType<typeof createLogger> } {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', secrets, sink: (line) => lines.push(line), now: () => new Date(0) });
+  return { lines, logger };
+}
+
+describe('log lines', () => {
+  it('a lone surrogate in a message or a field is written as U+FFFD', () => {
+    const { lines, logger } = capture();
+    logger.info('now playing \uD83D', { track: 'Song \uDE00 (live)', plain: '\uD800' });
+    const line = lines[0]!;
+    expect(isWellFormed(line)).toBe(true);
+    expect(line).toContain('now playing \uFFFD');
+  });
+
+  it('a huge line is cut to LOG_LINE_MAX, between graphemes, and stays one line', () => {
+    const { lines, logger } = capture();
+    logger.warn(`spotify said ${'👨‍👩‍👧‍👦'.repeat(3_000)}`, { body: 'x\n'.repeat(10_000) });
+    const line = lines[0]!;
+    expect(line.length).toBeLessThanOrEqual(LOG_LINE_MAX);
+    expect(line.length).toBeGreaterThan(LOG_LINE_MAX - 20);
+    expect(line.endsWith('…')).toBe(true);
+    expect(line).not.toContain('\n');
+    expect(isWellFormed(line)).toBe(true);
+    // The family emoji is 11 code units; the cut never leaves a piece of one.
+    expect(line.slice(0, -1).replace(/^.*spotify said /, '').replace(/👨‍👩‍👧‍👦/g, '')).toBe('');
+  });
+
+  it('a secret straddling the cut point is masked, not half-printed', () => {
+    const secret = 'S3CRET-refresh-token-value-0123456789';
+    const { lines, logger } = capture([secret]);
+    // Place the secret so that it starts just before the line limit.
+    const prefix = '1970-01-01T00:00:00.000Z info  '.length;
+    logger.info(`${'a'.repeat(LOG_LINE_MAX - prefix - 10)}${secret}${'b'.repeat(100)}`);
+    const line = lines[0]!;
+    expect(line.length).toBeLessThanOrEqual(LOG_LINE_MAX);
+    expect(line).not.toContain(secret.slice(0, 8));
+    expect(line).toContain(REDACTED.slice(0, 5));
+  });
+});
