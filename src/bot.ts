@@ -48,7 +48,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
   attachDispatcher(client, options.commands, context);
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
-  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, code: event.code }));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, closeCode: event.code }));
   client.on(Events.ShardResume, (shardId) => logger.info('gateway session resumed', { shardId }));
 
   const poller = options.poller ?? null;
@@ -102,7 +102,6 @@ export async function startAppBot(
     read: () => app.services.listening.current(OWNER),
     cron: app.config.presenceCron,
     logger: app.logger.child('presence'),
-    what: "reading the owner's Spotify for the bot's status",
     ...(options.presenceBackoff ? { backoff: options.presenceBackoff } : {}),
   });
   const bot = await startBot(contextOf(app), {

@@ -5,8 +5,10 @@ import type { Logger } from './logger.js';
 
 export interface OutageLogOptions {
   logger: Logger;
-  /** What is down, as the log lines name it, e.g. "Spotify (presence updates)". */
-  what: string;
+  /** The line when it starts failing, e.g. "presence update skipped: could not read Spotify". */
+  down: string;
+  /** The line when it works again, e.g. "presence updates resumed". */
+  back: string;
   now?: () => number;
   /** Least time between two "still down" lines (default 10 minutes). */
   summaryEveryMs?: number;
@@ -36,12 +38,12 @@ export class OutageLog {
     const now = this.now();
     this.failureCount++;
     const name = error instanceof Error ? error.name : typeof error;
-    const { logger, what } = this.options;
+    const { logger, down } = this.options;
     if (this.downSince === null) {
       this.downSince = now;
       this.lastSummaryAt = now;
       this.lastErrorName = name;
-      logger.warn(`${what} is failing; backing off until it works again`, { error, ...fields });
+      logger.warn(`${down}; backing off until it works again`, { error, ...fields });
       return;
     }
     // A different kind of failure (say, 5xx turned into a revoked grant) is news; the same one again is not.
@@ -49,7 +51,7 @@ export class OutageLog {
     this.lastErrorName = name;
     if (changed || now - this.lastSummaryAt >= (this.options.summaryEveryMs ?? 10 * 60_000)) {
       this.lastSummaryAt = now;
-      logger.warn(`${what} still failing (${this.failureCount} failures)`, {
+      logger.warn(`${down}; still failing (${this.failureCount} failures)`, {
         error,
         downForS: Math.round((now - this.downSince) / 1000),
         ...fields,
@@ -59,7 +61,7 @@ export class OutageLog {
 
   success(): void {
     if (this.downSince === null) return;
-    this.options.logger.info(`${this.options.what} works again`, {
+    this.options.logger.info(this.options.back, {
       failures: this.failureCount,
       downForS: Math.round((this.now() - this.downSince) / 1000),
     });

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
   } catch (raw) {
     const error = classifyStartupError(raw, hostOf(config.discord.apiUrl), tuning.timeoutMs / 1000);
-    logger.error('shard could not connect', { error: error.message });
+    logger.info('shard could not connect; the manager decides what happens next', { kind: error.kind });
     const report: StartupFailedReport = { [TAG]: 'startup-failed', kind: error.kind, detail: error.detail };
     if (process.send) process.send(report, () => process.exit(1));
     else process.exit(1);

@@ -35,8 +35,8 @@ export interface PollerOptions<T> {
   /** node-cron expression; null: no schedule (only forced ticks). */
   cron: string | null;
   logger: Logger;
-  /** What the outage lines call the dependency. */
-  what?: string;
+  /** The outage lines: when reads start failing, and when they work again. */
+  outage?: { down: string; back: string };
   now?: () => number;
   backoff?: PollBackoff;
   summaryEveryMs?: number;
@@ -66,7 +66,7 @@ export class Poller<T> {
     this.now = options.now ?? Date.now;
     this.outage = new OutageLog({
       logger: options.logger,
-      what: options.what ?? 'reading the listening state',
+      ...(options.outage ?? { down: 'presence update skipped: could not read Spotify', back: 'presence updates resumed' }),
       now: this.now,
       ...(options.summaryEveryMs !== undefined ? { summaryEveryMs: options.summaryEveryMs } : {}),
     });

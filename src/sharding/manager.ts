@@ -104,7 +104,6 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
     },
     cron: config.presenceCron,
     logger: app.logger.child('presence'),
-    what: "reading the owner's Spotify for the bot's status",
     ...(options.presenceBackoff ? { backoff: options.presenceBackoff } : {}),
   });
 

@@ -5,10 +5,15 @@
 //   `tuning.attempts` failures in a row it is `never_ready`, which is fatal too.
 // - A shard that dies after being ready is restarted (after a short backoff), with its failure count reset.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ChildProcess } from 'node:child_process';
+import type { Worker } from 'node:worker_threads';
 import type { Shard, ShardingManager } from 'discord.js';
 import { backoffDelay, StartupError, type ConnectTuning } from '../discord/connect.js';
 import type { Logger } from '../logger.js';
 import { isOurs, TAG, type StartupFailedReport } from './protocol.js';
+
+/** How long a shard that lost its connection before ready gets to report why and exit. */
+const GRACE_MS = 5_000;
 
 export interface ShardSupervisorOptions {
   manager: ShardingManager;
@@ -92,14 +97,25 @@ export class ShardSupervisor {
       }
     };
     shard.on('message', onMessage);
+    // Gone = exited and its IPC channel drained, so a report sent just before exiting has been read.
+    let gone: Promise<void> | null = null;
+    const onSpawn = (child: ChildProcess | Worker): void => {
+      if (!(child instanceof ChildProcess)) return; // mode 'process' only
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const drained = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
+      gone = Promise.all([exited, drained]).then(() => undefined);
+    };
+    shard.once('spawn', onSpawn);
     // The shard's own deadline is two connect timeouts (/gateway/bot, then the gateway); allow for process start.
     const readyTimeoutMs = 2 * tuning.timeoutMs + 15_000;
     try {
       await shard.spawn(readyTimeoutMs);
       return 'ready';
     } catch (error) {
-      if (shard.process) shard.kill(); // timed out or disconnected: don't leave it running
       const code = (error as { code?: unknown }).code;
+      // A shard whose connection failed says why and exits by itself; give it a moment to do so.
+      if (code !== 'ShardingReadyTimeout' && gone) await Promise.race([gone, this.pause(GRACE_MS)]);
+      if (shard.process) shard.kill(); // still running (timed out, or stuck): don't leave it behind
       return (
         reported ??
         new StartupError(
@@ -112,6 +128,7 @@ export class ShardSupervisor {
       );
     } finally {
       shard.off('message', onMessage);
+      shard.off('spawn', onSpawn);
     }
   }
 
