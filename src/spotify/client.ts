@@ -143,7 +143,7 @@ export class SpotifyClient {
         result = await fetchText(url, { headers: { Authorization: `Bearer ${token}` } }, this.http.timeoutMs);
       } catch (error) {
         if (transientFailures >= this.http.retryDelaysMs.length) throw error;
-        logger.warn('Spotify request failed; will retry', { path, error });
+        logger.debug('Spotify request failed; will retry', { path, error });
         await this.http.sleep(this.http.retryDelaysMs[transientFailures++]!);
         continue;
       }
@@ -184,7 +184,7 @@ export class SpotifyClient {
         if (transientFailures < this.http.retryDelaysMs.length) {
           const hinted = retryAfterSeconds(result.headers, this.http.now());
           const delay = Math.max(this.http.retryDelaysMs[transientFailures++]!, (hinted ?? 0) * 1000);
-          logger.warn('Spotify answered a server error; will retry', { path, status });
+          logger.debug('Spotify answered a server error; will retry', { path, status });
           await this.http.sleep(delay);
           continue;
         }

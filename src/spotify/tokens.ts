@@ -216,7 +216,7 @@ export class TokenManager {
         );
       } catch (error) {
         lastError = error as Error;
-        logger.warn('token refresh failed; will retry', { account, attempt: attempt + 1, error: lastError });
+        logger.debug('token refresh failed; will retry', { account, attempt: attempt + 1, error: lastError });
         continue;
       }
       const json = parseJson(result.text);
@@ -230,7 +230,7 @@ export class TokenManager {
       }
       if (isTransientStatus(result.status)) {
         lastError = new SpotifyUnavailableError(`token endpoint answered ${result.status}`, result.status);
-        logger.warn('token refresh failed; will retry', { account, attempt: attempt + 1, status: result.status });
+        logger.debug('token refresh failed; will retry', { account, attempt: attempt + 1, status: result.status });
         continue;
       }
       if (result.status === 429) {
