@@ -16,7 +16,8 @@ import {
   truncate,
 } from '../src/discord/text.js';
 import type { ReplyPayload } from '../src/discord/text.js';
-import { errorReply } from '../src/discord/error-replies.js';
+import { errorReply, isExpectedFailure } from '../src/discord/error-replies.js';
+import { reviveError, serializeError } from '../src/sharding/protocol.js';
 import { NOTHING_PLAYING, nowPlayingReply, progressBar } from '../src/features/nowplaying/replies.js';
 import { decodeTopPageId, encodeTopPageId } from '../src/features/top/page-id.js';
 import type { TopPageState } from '../src/features/top/page-id.js';
@@ -552,6 +553,15 @@ describe('errorReply', () => {
     );
     expect(textOf(new SpotifyForbiddenError('user not registered'))).toMatch(/allow-list/);
     expect(textOf(new SpotifyForbiddenError('x'))).toMatch(/Premium/);
+  });
+
+  it('tells expected failures by type, not by name (a renamed bug is still a bug)', () => {
+    expect(isExpectedFailure(new SpotifyRateLimitError(1, false))).toBe(true);
+    expect(isExpectedFailure(reviveError(serializeError(new SpotifyForbiddenError('x'))))).toBe(true);
+    const lookalike = new TypeError('cannot read properties of undefined');
+    lookalike.name = 'SpotifyLookalike';
+    expect(isExpectedFailure(lookalike)).toBe(false);
+    expect(isExpectedFailure({ name: 'SpotifyRateLimitError' })).toBe(false);
   });
 
   it('never leaks internals', () => {
