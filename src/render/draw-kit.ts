@@ -8,7 +8,7 @@ export interface RenderedImage {
   data: Buffer;
   /** Attachment file name; its extension matches the format. */
   name: string;
-  contentType: 'image/png' | 'image/webp';
+  contentType: 'image/webp';
   width: number;
   height: number;
   /** Covers that could not be drawn (a placeholder was drawn instead), with why. Log once per reason. */
