@@ -1,10 +1,26 @@
-// npm run deploy [-- --guild | --global] [--force]
+// npm run deploy [-- --guild | --global] [--force] [--help]
 // Makes the slash commands registered with Discord match commands/: compares first, writes only on a difference.
 // Scope: --guild (DISCORD_GUILD_ID; instant), --global (every server and user installs; may take a while to show),
 // default: guild when DISCORD_GUILD_ID is set, else global.
 import { commands } from '../commands/index.js';
 import { syncCommands, createRest, type CommandScope } from '../src/discord/command-sync.js';
 import { ConfigError, loadDiscordConfig, readEnv } from '../src/config.js';
+import { classifyStartupError, connectTuning, fetchGatewayBot, hostOf } from '../src/discord/connect.js';
+
+const USAGE = `Usage: npm run deploy [-- --guild | --global] [--force]
+
+Makes the slash commands Discord knows match this version of the bot. It compares first and writes only when
+something differs.
+
+  --guild    register in the server DISCORD_GUILD_ID only (shows up instantly)
+  --global   register everywhere: every server and user install (may take a while to show)
+  --force    write even when the registered commands already match
+  -h, --help show this help
+
+Without --guild or --global: the server when DISCORD_GUILD_ID is set, else global.
+Reads DISCORD_TOKEN, DISCORD_CLIENT_ID, DISCORD_GUILD_ID (and DISCORD_API_URL) from .env or the environment;
+DISCORD_CONNECT_TIMEOUT (seconds, default 30) is how long to wait for Discord.
+`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -13,18 +29,19 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
-  for (const arg of args) {
-    if (!['--guild', '--global', '--force', '--help'].includes(arg)) fail(`Unknown option ${arg}. Use --guild, --global or --force.`);
-  }
-  if (args.has('--help')) {
-    process.stdout.write('Usage: npm run deploy [-- --guild | --global] [--force]\n');
+  if (args.has('--help') || args.has('-h')) {
+    process.stdout.write(USAGE);
     return;
+  }
+  for (const arg of args) {
+    if (!['--guild', '--global', '--force'].includes(arg)) fail(`Unknown option ${arg}. Use --guild, --global or --force (--help explains them).`);
   }
   if (args.has('--guild') && args.has('--global')) fail('Choose one of --guild and --global.');
 
+  const env = readEnv();
   let discord;
   try {
-    discord = loadDiscordConfig(readEnv());
+    discord = loadDiscordConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
@@ -36,6 +53,14 @@ async function main(): Promise<void> {
     scope = { kind: 'guild', guildId: discord.guildId };
   } else scope = { kind: 'global' };
 
+  // Reach Discord and check the token first, with a deadline, so a hang or a DNS failure says so.
+  const { timeoutMs } = connectTuning(env);
+  process.stdout.write('connecting to Discord…\n');
+  try {
+    await fetchGatewayBot(discord.apiUrl, discord.token, timeoutMs);
+  } catch (error) {
+    fail(classifyStartupError(error, hostOf(discord.apiUrl), timeoutMs / 1000).message);
+  }
   const rest = createRest(discord.apiUrl, discord.token);
   try {
     const result = await syncCommands({
