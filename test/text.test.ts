@@ -12,6 +12,7 @@ import {
   clampPayload,
   ELLIPSIS,
   escapeAndTruncate,
+  stripLinks,
   truncate,
   truncateMarkdown,
   wellFormed,
@@ -142,6 +143,15 @@ describe('well-formed cuts (fuzzed)', () => {
       }
       expect(total).toBeLessThanOrEqual(6000);
     }
+  });
+
+  it('text full of "[" is cut in linear time (a field of 200 000 brackets, escaped or not)', () => {
+    for (const hostile of ['['.repeat(200_000), '\\['.repeat(100_000), '[a\\'.repeat(70_000)]) {
+      const [embed] = clampEmbeds([{ description: hostile, fields: [{ name: hostile, value: hostile }] }]);
+      expectCut('', embed?.description ?? '', 4096);
+      expectCut('', embed?.fields?.[0]?.value ?? '', 1024);
+    }
+    expect(stripLinks('a [b](https://x.y/z) \\[c](https://x.y) [[d](https://x.y)]')).toBe('a b \\[c](https://x.y) [d]');
   });
 
   it('a lone surrogate in a short name that needs no cut still comes out well-formed', () => {
