@@ -1,0 +1,212 @@
+// Render benchmark: `npx tsx bench/render.ts`. Prints a markdown table (measure, target, result, ✓/✗).
+// Covers come from the image CDN emulator (emulators/image-cdn.ts) on 127.0.0.1. The memory phase runs in a child
+// process (so the emulator's own images and this process's timing runs do not count), with V8's gc exposed:
+// idle = src/render imported, nothing drawn yet.
+//
+// Options: --json (also print the raw numbers as JSON), --rss-child <origin> (internal).
+
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { startImageCdn } from '../emulators/image-cdn.js';
+import { CoverArt } from '../src/render/cover-art.js';
+import { renderChart, type ChartTile } from '../src/render/chart.js';
+import { renderNowPlayingCard, type CardState } from '../src/render/card.js';
+import { registeredFontCount } from '../src/render/fonts.js';
+
+const MiB = 1024 * 1024;
+
+function p50(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Runs `f`, returning wall ms and this process's CPU ms (all threads: the encoders run on the libuv pool). */
+async function timed<T>(f: () => Promise<T>): Promise<{ wall: number; cpu: number; value: T }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(cpu0);
+  return { wall, cpu: (c.user + c.system) / 1000, value };
+}
+
+function getGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const TITLES: Array<[string, string, string]> = [
+  ['Señorita (Déjà vu)', 'Beyoncé, Sigur Rós', 'Ørkenvandring'],
+  ['夜に駆ける', 'YOASOBI', 'THE BOOK'],
+  ['봄날', '방탄소년단', 'YOU NEVER WALK ALONE'],
+  ['Группа крови', 'Кино', 'Группа крови'],
+  ['تملي معاك', 'عمرو دياب', 'تملي معاك'],
+  ['שיר לשלום', 'להקת הנח"ל', 'שירים'],
+  ['🔥 Fire Song 🎵', 'DJ 😎', 'Emoji Hits ✨'],
+  ['晴天', '周杰倫', '葉惠美'],
+  ['The Longest Song Title Anyone Has Ever Written (Extended Deluxe Remastered Version)', 'Someone', 'Something'],
+];
+
+function cardState(i: number, imageUrl: string | null): CardState {
+  const [title, artists, album] = TITLES[i % TITLES.length]!;
+  return {
+    kind: 'track',
+    title,
+    artists: artists.split(', ').map((name) => ({ name })),
+    album: { name: album },
+    imageUrl,
+    isLocal: imageUrl === null,
+    isPlaying: i % 3 !== 0,
+    progressMs: (i * 7919) % 200_000,
+    durationMs: 200_000,
+  };
+}
+
+function chartTiles(url: (id: string) => string, n: number): ChartTile[] {
+  return Array.from({ length: n }, (_, i) => ({
+    title: TITLES[i % TITLES.length]![2],
+    subtitle: TITLES[i % TITLES.length]![1],
+    imageUrl: i === 3 ? null : url(`chart-${i}`),
+  }));
+}
+
+async function mixedRenders(covers: CoverArt, url: (id: string) => string, count: number, offset: number): Promise<void> {
+  for (let i = offset; i < offset + count; i++) {
+    if (i % 10 === 9) {
+      const size = ([3, 4, 5] as const)[i % 3]!;
+      await renderChart({ kind: 'albums', size, tiles: chartTiles(url, 25), heading: 'Top albums' }, { covers });
+    } else {
+      // 40 distinct covers in rotation: more than the cache holds at 16 MiB? No (≈ 14 MiB): steady state.
+      await renderNowPlayingCard(
+        { state: cardState(i, i % 7 === 0 ? null : url(`mix-${i % 40}`)), listener: { displayName: 'Zoë' } },
+        { covers },
+      );
+    }
+  }
+}
+
+/** The memory phase, in its own process. Prints JSON {idle, first, after200, after400, fonts}. */
+async function rssChild(origin: string): Promise<void> {
+  const gc = getGc();
+  const urlFor = (u: URL) => `${origin}${u.pathname}`;
+  const url = (id: string) => `https://i.scdn.co/image/${id}`;
+  const covers = new CoverArt({ fetchOverride: urlFor });
+  const rss = async () => {
+    for (let k = 0; k < 3; k++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve)); // let native finalizers run
+    }
+    return process.memoryUsage().rss / MiB;
+  };
+  const idle = await rss();
+  await mixedRenders(covers, url, 1, 0);
+  const first = await rss();
+  await mixedRenders(covers, url, 199, 1);
+  const after200 = await rss();
+  await mixedRenders(covers, url, 200, 200);
+  const after400 = await rss();
+  process.stdout.write(JSON.stringify({ idle, first, after200, after400, fonts: registeredFontCount() }));
+}
+
+async function main(): Promise<void> {
+  const cdn = await startImageCdn();
+  try {
+    const url = (id: string) => cdn.spotifyUrl(id);
+    const results: Array<{ measure: string; target: string; result: string; ok: boolean }> = [];
+    const raw: Record<string, unknown> = {};
+
+    // First render in this process: loads canvas and registers the fonts it needs.
+    const covers = new CoverArt({ fetchOverride: cdn.urlFor });
+    await cdn.imageBytes('card');
+    let t = performance.now();
+    await renderNowPlayingCard({ state: cardState(0, url('card')), listener: { displayName: 'Zoë' } }, { covers });
+    raw.firstRenderMs = performance.now() - t;
+    const loadAverage = (await import('node:os')).loadavg()[0]!;
+    results.push({ measure: 'machine load average (1 min) at start', target: '—', result: loadAverage.toFixed(1), ok: true });
+    results.push({ measure: 'first card in a process (loads canvas + fonts, fetches cover)', target: '—', result: `${(raw.firstRenderMs as number).toFixed(0)} ms`, ok: true });
+
+    // Warm every script's fonts, then time cached-cover cards.
+    for (let i = 0; i < TITLES.length; i++) await renderNowPlayingCard({ state: cardState(i, url('card')), listener: { displayName: 'Zoë' } }, { covers });
+    const cached: number[] = [];
+    const cachedCpu: number[] = [];
+    let cardBytes = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = await timed(() => renderNowPlayingCard({ state: cardState(i, url('card')), listener: { displayName: 'Zoë' } }, { covers }));
+      cached.push(r.wall);
+      cachedCpu.push(r.cpu);
+      cardBytes = Math.max(cardBytes, r.value.data.length);
+    }
+    raw.cardCachedP50 = p50(cached);
+    raw.cardCachedCpuP50 = p50(cachedCpu);
+    results.push({ measure: 'card, cover cached (p50 of 60, mixed scripts)', target: '≤ 25 ms', result: `${p50(cached).toFixed(1)} ms (CPU ${p50(cachedCpu).toFixed(1)} ms)`, ok: p50(cached) <= 25 });
+
+    // Cold: each render's cover is new, served after 80 ms.
+    cdn.setLatency(80);
+    for (let i = 0; i < 15; i++) await cdn.imageBytes(`cold-${i}`);
+    const cold: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const r = await timed(() => renderNowPlayingCard({ state: cardState(i, url(`cold-${i}`)), listener: { displayName: 'Zoë' } }, { covers }));
+      cold.push(r.wall);
+    }
+    cdn.setLatency(0);
+    raw.cardColdP50 = p50(cold);
+    results.push({ measure: 'card, one cover fetch at 80 ms latency (p50 of 15)', target: '≤ 120 ms', result: `${p50(cold).toFixed(1)} ms`, ok: p50(cold) <= 120 });
+
+    // 5×5 chart: first render fetches 25 covers; then cached.
+    const tiles = Array.from({ length: 25 }, (_, i) => ({ title: TITLES[i % TITLES.length]![2], subtitle: TITLES[i % TITLES.length]![1], imageUrl: url(`g-${i}`) }));
+    for (let i = 0; i < 25; i++) await cdn.imageBytes(`g-${i}`);
+    cdn.resetCounts();
+    const chartCovers = new CoverArt({ fetchOverride: cdn.urlFor });
+    t = performance.now();
+    const firstChart = await renderChart({ kind: 'albums', size: 5, tiles, heading: "Zoë's top albums · Last 4 weeks" }, { covers: chartCovers });
+    raw.chartColdMs = performance.now() - t;
+    const chartTimes: number[] = [];
+    const chartCpu: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const r = await timed(() => renderChart({ kind: 'albums', size: 5, tiles, heading: "Zoë's top albums · Last 4 weeks" }, { covers: chartCovers }));
+      chartTimes.push(r.wall);
+      chartCpu.push(r.cpu);
+    }
+    raw.chartCachedP50 = p50(chartTimes);
+    raw.chartCachedCpuP50 = p50(chartCpu);
+    const eachOnce = cdn.totalFetches() === 25 && tiles.every((_, i) => cdn.fetchCount(`g-${i}`) === 1);
+    results.push({ measure: '5×5 chart, covers cached (p50 of 15)', target: '≤ 250 ms', result: `${p50(chartTimes).toFixed(1)} ms (CPU ${p50(chartCpu).toFixed(1)} ms)`, ok: p50(chartTimes) <= 250 });
+    results.push({ measure: '5×5 chart, 25 covers fetched (first render; 16 renders in all)', target: '25 fetches, each once', result: `${cdn.totalFetches()} fetches, ${(raw.chartColdMs as number).toFixed(0)} ms first`, ok: eachOnce });
+    results.push({ measure: 'card size (WebP, largest seen)', target: '< 500 KiB', result: `${(cardBytes / 1024).toFixed(0)} KiB`, ok: cardBytes < 500 * 1024 });
+    results.push({ measure: '5×5 chart size (WebP)', target: '< 2 MiB', result: `${(firstChart.data.length / 1024).toFixed(0)} KiB`, ok: firstChart.data.length < 2 * MiB });
+
+    // Memory, in a child process: with glibc's default malloc arenas, and with MALLOC_ARENA_MAX=2.
+    const self = fileURLToPath(import.meta.url);
+    for (const arenas of [undefined, '2']) {
+      const env = { ...process.env, ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) };
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', 'tsx', self, '--rss-child', cdn.origin], { maxBuffer: MiB, env }, (error, out) =>
+          error ? reject(error) : resolve(out),
+        );
+      });
+      const mem = JSON.parse(stdout) as { idle: number; first: number; after200: number; after400: number; fonts: number };
+      const tag = arenas ? ` (MALLOC_ARENA_MAX=${arenas})` : '';
+      raw[`memory${arenas ?? ''}`] = mem;
+      results.push({ measure: `RSS idle${tag} (render module imported, nothing drawn)`, target: '—', result: `${mem.idle.toFixed(0)} MiB`, ok: true });
+      results.push({ measure: `RSS after the first render${tag}`, target: '—', result: `+${(mem.first - mem.idle).toFixed(1)} MiB`, ok: true });
+      results.push({ measure: `RSS after 200 mixed renders${tag}, vs idle`, target: '≤ +60 MB', result: `+${(mem.after200 - mem.idle).toFixed(1)} MiB`, ok: (mem.after200 - mem.idle) * MiB <= 60e6 });
+      const growth = mem.after400 - mem.after200;
+      results.push({ measure: `RSS over a further 200 renders${tag}`, target: 'not growing (≤ +5 MiB)', result: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB`, ok: growth <= 5 });
+      if (!arenas) results.push({ measure: 'font files registered by 400 mixed renders', target: '—', result: String(mem.fonts), ok: true });
+    }
+
+    console.log('| Measure | Target | Result | |');
+    console.log('|---|---|---|---|');
+    for (const r of results) console.log(`| ${r.measure} | ${r.target} | ${r.result} | ${r.ok ? '✓' : '✗'} |`);
+    if (process.argv.includes('--json')) console.log(JSON.stringify(raw));
+    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    await cdn.close();
+  }
+}
+
+const childAt = process.argv.indexOf('--rss-child');
+if (childAt >= 0) await rssChild(process.argv[childAt + 1]!);
+else await main();
