@@ -2241,7 +2241,8 @@ export class DiscordEmulator extends EventEmitter {
       default:
         throw invalidFormBody(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `Callback type ${type} does not fit a ${state.type} interaction in the emulator.`);
     }
-    const at = Date.now();
+    // When the callback arrived: validating it (or loading the schemas) is the emulator's time, not the bot's.
+    const at = ctx.receivedAt;
     const record: InteractionCallbackRecord = { type, at, files: ctx.files, attachments };
     if (type === 4 || type === 7) state.originalAttachments = attachments;
     if (data !== undefined) record.data = data;
