@@ -9,10 +9,12 @@
 //    src/features/<feature>/service.ts, built in `createServices`. Shards get it over RPC with no other edit.
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
+import * as announce from './announce.js';
+import * as listening from './listening.js';
 import * as nowplaying from './nowplaying.js';
 import * as recent from './recent.js';
 import * as spotify from './spotify.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, recent, toptracks, topartists, spotify];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, spotify, announce];

@@ -8,6 +8,8 @@ import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
 import { DEFAULT_CONNECT_TUNING, hostOf, loginUntilReady, type ConnectTuning } from './discord/connect.js';
 import { PresenceJob } from './discord/presence.js';
+import { Announcer } from './features/announce/announcer.js';
+import { attachStatusFeed } from './listeners/discord-status-feed.js';
 import type { ListeningState } from './listening-state.js';
 import { OWNER } from './listeners/listener.js';
 import { Poller, type PollBackoff } from './presence/poller.js';
@@ -44,8 +46,9 @@ export function commandScope(guildId: string | null): CommandScope {
 export async function startBot(context: CommandContext, options: StartBotOptions): Promise<Bot> {
   const { config } = context;
   const logger = context.logger.child('discord');
-  const client = createDiscordClient(config.discord.apiUrl);
+  const client = createDiscordClient(config.discord.apiUrl, { presences: config.discordPresences });
   attachDispatcher(client, options.commands, context);
+  const detachStatuses = config.discordPresences ? attachStatusFeed(client, context.members.statuses) : null;
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, closeCode: event.code }));
@@ -53,6 +56,14 @@ export async function startBot(context: CommandContext, options: StartBotOptions
 
   const poller = options.poller ?? null;
   const presence = new PresenceJob({ client, poller, logger: context.logger.child('presence') });
+  const announcer = new Announcer({
+    client,
+    services: context.services,
+    ownerId: config.discord.ownerId,
+    logger: context.logger.child('announce'),
+    now: context.now,
+  });
+  presence.follow((outcome) => announcer.onOutcome(outcome));
 
   let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => {
@@ -88,6 +99,8 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     ready,
     async stop(): Promise<void> {
       await presence.stop();
+      await announcer.stop();
+      detachStatuses?.();
       await client.destroy();
     },
   };

@@ -6,6 +6,7 @@ import { startBot, type Bot } from './bot.js';
 import { loadConfig, readEnv } from './config.js';
 import { classifyStartupError, connectTuning, hostOf } from './discord/connect.js';
 import type { ListeningState } from './listening-state.js';
+import { createMemberSources } from './listeners/resolve.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
 import type { PollOutcome } from './presence/poller.js';
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
     else latest = outcome;
   });
 
-  const context = { config, logger, now: Date.now, deferAfterMs: DEFAULT_DEFER_AFTER_MS, services: remote.services };
+  const context = {
+    config,
+    logger,
+    now: Date.now,
+    deferAfterMs: DEFAULT_DEFER_AFTER_MS,
+    services: remote.services,
+    // Members' Discord status arrives at the shard holding their guild: kept and read here, never over RPC.
+    members: createMemberSources(config),
+  };
   try {
     bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
   } catch (raw) {

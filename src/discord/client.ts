@@ -1,4 +1,5 @@
-// The discord.js client: only the Guilds intent, caches trimmed to what the bot uses, REST pointed at
+// The discord.js client: the Guilds intent (+ the privileged GuildPresences with DISCORD_PRESENCES=on, read raw by
+// src/listeners/discord-status-feed.ts, never cached here), caches trimmed to what the bot uses, REST pointed at
 // DISCORD_API_URL, and dispatch of slash commands, buttons and modals to the command modules.
 // An unknown command or a handler that throws gets an ephemeral error reply and a log line, never a crash.
 import {
@@ -14,11 +15,14 @@ import type { CommandContext } from '../services.js';
 import type { SlashCommand } from './command.js';
 import { errorReply } from './error-replies.js';
 
-export function createDiscordClient(apiUrl: string, options: { shards?: number[]; shardCount?: number } = {}): Client {
+export function createDiscordClient(
+  apiUrl: string,
+  options: { shards?: number[]; shardCount?: number; presences?: boolean } = {},
+): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: options.presences ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences] : [GatewayIntentBits.Guilds],
     rest: { api: apiUrl },
-    // The bot reads no messages, members or presences: keep those caches empty.
+    // The bot reads no messages or members, and presences only raw (the status store): keep those caches empty.
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,

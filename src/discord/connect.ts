@@ -46,7 +46,11 @@ export function describeStartupFailure(kind: StartupFailureKind, detail: string,
     case 'token_rejected':
       return `Discord refused the token (${detail}). Reset it at ${PORTAL} → Reset Token, and set DISCORD_TOKEN to the new one.`;
     case 'intents_disallowed':
-      return `Discord refused the gateway intents the bot asks for (${detail}). Enable them at ${PORTAL} → Privileged Gateway Intents.`;
+      // The only privileged intent the bot asks for is Presence (DISCORD_PRESENCES=on).
+      return (
+        `Discord refused the gateway intents the bot asks for (${detail}): DISCORD_PRESENCES=on needs the privileged ` +
+        `Presence Intent. Switch it on at ${PORTAL} → Privileged Gateway Intents → Presence Intent, or set DISCORD_PRESENCES=off.`
+      );
     case 'gateway_refused':
       return `Discord's gateway refused the connection (${detail}).`;
     case 'unreachable':

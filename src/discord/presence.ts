@@ -55,6 +55,7 @@ export class PresenceJob {
   /** op 3 packets this job sent (for tests and the benchmark). */
   updatesSent = 0;
   private readonly onShardReady = (shardId: number): void => this.reapply(shardId);
+  private readonly followers = new Set<(outcome: PollOutcome<ListeningState>) => void>();
 
   constructor(private readonly options: PresenceJobOptions) {
     options.poller?.subscribe((outcome) => this.apply(outcome));
@@ -88,6 +89,13 @@ export class PresenceJob {
   apply(outcome: PollOutcome<ListeningState>): void {
     if (outcome.ok) this.applyState(outcome.value);
     else this.applyError(outcome.error);
+    for (const follower of this.followers) follower(outcome);
+  }
+
+  /** Also receive every outcome applied here, polled or pushed (the announcer follows the owner this way). */
+  follow(receiver: (outcome: PollOutcome<ListeningState>) => void): () => void {
+    this.followers.add(receiver);
+    return () => this.followers.delete(receiver);
   }
 
   /** Show what this state calls for. */

@@ -2,12 +2,15 @@
 // `/spotify login`); a member who linked their own Spotify is the next kind (#8). Listeners cross the sharding IPC
 // as plain JSON, so this is data, not a class.
 //
-// A Discord-status listener (#9: `{ kind: 'status'; userId; guildId }`) will join this union without a Spotify
-// account: `accountKey` then only applies to the Spotify kinds, and the switch below makes that a compile error
-// until it is decided.
+// A Discord-status listener (`{ kind: 'status'; userId; guildId }`, #11) has no Spotify account: what they play
+// comes from their presence in that one guild (src/listeners/discord-status.ts), never from a Spotify call, so
+// `accountKey` refuses it. src/listeners/resolve.ts decides which kind answers a command.
 import { SNOWFLAKE } from '../config.js';
 
-export type Listener = { kind: 'owner' } | { kind: 'linked'; userId: string };
+export type Listener =
+  | { kind: 'owner' }
+  | { kind: 'linked'; userId: string }
+  | { kind: 'status'; userId: string; guildId: string };
 
 /** The bot owner: the first listener, whose listening the presence job follows. */
 export const OWNER: Listener = Object.freeze({ kind: 'owner' });
@@ -30,6 +33,8 @@ export function accountKey(listener: Listener): AccountKey {
       // The id becomes part of storage keys and arrives over IPC: only a snowflake is accepted.
       if (!SNOWFLAKE.test(listener.userId)) throw new InvalidListenerError(`not a Discord user id: ${listener.userId}`);
       return `user:${listener.userId}`;
+    case 'status':
+      throw new InvalidListenerError('a Discord-status listener has no Spotify account (read the status store instead)');
     default: {
       const unknown: never = listener;
       throw new InvalidListenerError(`unknown listener ${JSON.stringify(unknown)}`);
@@ -38,5 +43,8 @@ export function accountKey(listener: Listener): AccountKey {
 }
 
 export function sameListener(a: Listener, b: Listener): boolean {
+  if (a.kind === 'status' || b.kind === 'status') {
+    return a.kind === 'status' && b.kind === 'status' && a.userId === b.userId && a.guildId === b.guildId;
+  }
   return accountKey(a) === accountKey(b);
 }

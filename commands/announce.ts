@@ -1,0 +1,80 @@
+// /announce [channel:#channel] [off:True] — a now-playing channel for this server: the bot posts the owner's new
+// track there each time it changes (src/features/announce/announcer.ts). Alone it shows the current setting.
+// Needs Manage Server (default_member_permissions; Discord enforces it, and a server may grant it to others).
+import {
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type GuildBasedChannel,
+} from 'discord.js';
+import { defineCommand } from '../src/discord/command.js';
+import { respondWithReply } from '../src/discord/respond.js';
+import { COLORS, embedPayload } from '../src/discord/text.js';
+import {
+  announceBothReply,
+  announceCantPostReply,
+  announceNotTextReply,
+  announceOffReply,
+  announceSetReply,
+  announceStatusReply,
+} from '../src/features/announce/replies.js';
+import type { CommandContext } from '../src/services.js';
+
+const definition = defineCommand({
+  name: 'announce',
+  description: "Post the bot owner's new tracks to a channel of this server",
+  guildOnly: true,
+  defaultMemberPermissions: PermissionFlagsBits.ManageGuild,
+  options: [
+    { type: 'channel', name: 'channel', description: 'Where to post each new track' },
+    { type: 'boolean', name: 'off', description: 'Stop posting' },
+  ],
+});
+export const { data } = definition;
+
+/** What the bot needs in the channel to post an announcement, with the names people see in Discord. */
+const NEEDED: ReadonlyArray<[bigint, string]> = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+];
+
+const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/announce works in a server the bot is in.' });
+
+function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
+  const channel = interaction.client.channels.cache.get(channelId);
+  if (!channel || channel.isDMBased() || channel.guildId !== guildId) return null;
+  return channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement ? channel : null;
+}
+
+function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): string[] {
+  const me = interaction.client.user;
+  const permissions = channel.permissionsFor(me);
+  return NEEDED.filter(([bit]) => !permissions?.has(bit)).map(([, name]) => name);
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guildId = interaction.guildId;
+  if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
+    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const { channel: channelId, off } = definition.parse(interaction);
+  const options = { logger: ctx.logger.child('command'), what: '/announce', deferAfterMs: ctx.deferAfterMs, ephemeral: true };
+  await respondWithReply(
+    interaction,
+    async () => {
+      if (channelId !== null && off === true) return announceBothReply();
+      if (off === true) return announceOffReply((await ctx.services.announce.off(guildId, null)) !== null);
+      if (channelId === null) return announceStatusReply(await ctx.services.announce.get(guildId));
+      const channel = textChannelOf(interaction, guildId, channelId);
+      if (!channel) return announceNotTextReply();
+      const missing = missingPermissions(interaction, channel);
+      if (missing.length > 0) return announceCantPostReply(channelId, missing);
+      await ctx.services.announce.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
+      return announceSetReply(channelId);
+    },
+    options,
+  );
+}
