@@ -114,26 +114,26 @@ describe.each([
   const shardCount = 'SHARDS' in shards ? 2 : 1;
   it('a token Discord refuses (401 on /gateway/bot)', async () => {
     const discord = await emulator({ shardCount, maxConcurrency: 2 });
-    const output = await failsWith({ ...emulatorEnv(discord), DISCORD_TOKEN: WRONG_TOKEN, ...shards }, refusedToken, 20_000);
+    const output = await failsWith({ ...emulatorEnv(discord), DISCORD_TOKEN: WRONG_TOKEN, ...shards }, refusedToken, 45_000);
     expect(output).toMatch(/401/);
     expect(output).not.toMatch(/Retrying/);
-  }, 30_000);
+  }, 60_000);
 
   it('a gateway that closes with 4004', async () => {
     const discord = await emulator({ shardCount, maxConcurrency: 2 });
     discord.on('identify', (record: { shard: [number, number] }) => discord.dropConnection(record.shard[0], 4004));
-    const output = await failsWith({ ...emulatorEnv(discord), ...shards }, refusedToken, 30_000);
+    const output = await failsWith({ ...emulatorEnv(discord), ...shards }, refusedToken, 45_000);
     expect(output).toMatch(/4004/);
     // The shard is not respawned: one IDENTIFY was enough to know.
     expect(discord.identifies).toHaveLength(1);
-  }, 40_000);
+  }, 60_000);
 
   it('disallowed intents (close 4014)', async () => {
     const discord = await emulator({ shardCount, maxConcurrency: 2, disallowedIntents: 1 });
-    const output = await failsWith({ ...emulatorEnv(discord), ...shards }, refusedIntents, 30_000);
+    const output = await failsWith({ ...emulatorEnv(discord), ...shards }, refusedIntents, 45_000);
     expect(output).toMatch(/4014/);
     expect(discord.closes.filter((c) => c.code === 4014)).toHaveLength(1);
-  }, 40_000);
+  }, 60_000);
 });
 
 describe.each([
