@@ -18,6 +18,8 @@ import type { CommandContext } from './services.js';
 export interface Bot {
   client: Client;
   presence: PresenceJob;
+  /** Posts the owner's new tracks to the servers' now-playing channels (/announce). */
+  announcer: Announcer;
   /** Resolves once the commands are in sync (the client is ready when startBot resolves). */
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
   return {
     client,
     presence,
+    announcer,
     ready,
     async stop(): Promise<void> {
       await presence.stop();
