@@ -481,3 +481,18 @@ describe('chart', () => {
     expect(px[0] + px[1] + px[2]).toBeLessThan(3 * 40);
   });
 });
+
+describe('hostile text', () => {
+  it('a 200 000-character title is cut quickly and well-formed', async () => {
+    const canvas = await loadCanvas();
+    const ctx = createCanvas(800, 100).getContext('2d');
+    const title = '👩‍👩‍👧‍👦é\u0301'.repeat(20_000);
+    const started = performance.now();
+    const shown = drawLine(canvas, ctx, title, { x: 0, y: 50, maxWidth: 480, size: 38, weight: 700, color: '#fff' });
+    expect(performance.now() - started).toBeLessThan(2000); // generous: quadratic segmenting would take minutes
+    expect(shown.text.endsWith(ELLIPSIS)).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(shown.text)).toBe(false);
+    const kept = graphemes(shown.text.slice(0, -1));
+    expect(kept).toEqual(graphemes(title.slice(0, 1000)).slice(0, kept.length));
+  });
+});

@@ -74,6 +74,18 @@ export function fitText(ctx: Context, text: string, maxWidth: number): string {
   return best;
 }
 
+/**
+ * No line on a card holds more than ~100 characters, but a title can be hostile: keep the first 400 code units
+ * (dropping a code point the cut would split) so segmenting and measuring stay cheap. fitText then cuts far earlier,
+ * at a grapheme boundary.
+ */
+const MAX_LINE_UNITS = 400;
+function capLength(text: string): string {
+  if (text.length <= MAX_LINE_UNITS) return text;
+  const cut = text.slice(0, MAX_LINE_UNITS);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 export interface LineOptions extends TextStyle {
   x: number;
   /** Alphabetic baseline. */
@@ -90,7 +102,7 @@ export function drawLine(
   text: string,
   options: LineOptions,
 ): { text: string; width: number } {
-  const clean = oneLine(text);
+  const clean = capLength(oneLine(text));
   if (clean === '' || options.maxWidth <= 0) return { text: '', width: 0 };
   applyTextStyle(canvas, ctx, clean, options);
   const shown = fitText(ctx, clean, options.maxWidth);
