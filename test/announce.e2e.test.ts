@@ -2,13 +2,27 @@
 // setting, a post per track change (none for a poll with nothing new or a pause), edits on quick skips, and the
 // setting turning itself off once when the channel is deleted (404/10003) or refused (403/50013).
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
+import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
-import type { AnnounceSetting } from '../src/features/announce/service.js';
-import type { ChannelMessageRecord, MessagePayload } from '../emulators/discord.js';
+import { ANNOUNCE_STORAGE_KEY, type AnnounceSetting } from '../src/features/announce/service.js';
+import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
+import type { Storage } from '../src/storage.js';
+import {
+  DiscordEmulator,
+  guildIdForShard,
+  Intents,
+  spotifyActivity,
+  type ChannelMessageRecord,
+  type MessagePayload,
+} from '../emulators/discord.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
+import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { emulatorEnv, validEnv } from '../emulators/env.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
+import { REDIS_URL, requireRedis } from './support/redis.js';
+import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
 const start = harnessPerTest();
 const ADMIN = '1170000000000000201';
@@ -182,3 +196,130 @@ describe('announce posts', () => {
     expect(h.discord.directMessages).toHaveLength(1);
   });
 });
+
+// ------------------------------------------------------------------------------------------------ SHARDS=2
+// The real ShardingManager with 2 shard processes (src/shard.ts), state in Redis. Members' Discord status lives in
+// the shard holding their guild and is answered there (no Spotify call, no RPC); each guild's announce post is made
+// by its own shard, once.
+const redis = await requireRedis();
+const SHARDED_GUILDS = [guildIdForShard(0, 2, 7), guildIdForShard(1, 2, 7)] as [string, string];
+
+describe.runIf(redis)('under SHARDS=2', () => {
+  let spotify: SpotifyEmulator;
+  let discord: DiscordEmulator;
+  let storage: Storage;
+  let sharded: ShardedBot | null = null;
+  const channels: string[] = [];
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    spotify = await startSpotifyEmulator();
+    discord = await DiscordEmulator.start({ token: validEnv().DISCORD_TOKEN, shardCount: 2, maxConcurrency: 2, guildIds: SHARDED_GUILDS });
+    const [g0, g1] = SHARDED_GUILDS;
+    discord.addMember(g0, CAROL);
+    discord.addMember(g1, BOB);
+    discord.setPresence(g0, CAROL.id, { status: 'online', activities: [statusActivity('Carol1', 'Carol Song')] });
+    discord.setPresence(g1, BOB.id, { status: 'online', activities: [statusActivity('Bob1', 'Bob Song')] });
+    channels.push(discord.addChannel(g0, { name: 'music' }), discord.addChannel(g1, { name: 'music' }));
+    const env = {
+      ...emulatorEnv(discord, spotify),
+      STORAGE_URL: REDIS_URL,
+      PRESENCE_CRON: 'off',
+      LOG_LEVEL: 'warn',
+      DISCORD_PRESENCES: 'on',
+      BOT_OWNER_ID: OWNER_ID,
+    };
+    // The shard processes read their settings from the environment, as they do under `npm start`.
+    Object.assign(process.env, validEnv(env));
+    const built = await buildApp(spotify, { env, tuning: { listeningFreshnessMs: 0 } });
+    storage = built.storage;
+    for (const key of ['spotify:access:owner', 'spotify:grant:owner', ANNOUNCE_STORAGE_KEY]) await storage.delete(key);
+    spotify.setCurrentlyPlaying(playing(makeTrack({ name: 'Song A' })));
+    sharded = await startShardedBot(built.app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    await sharded.ready;
+  }, 90_000);
+
+  afterAll(async () => {
+    await sharded?.stop();
+    await storage?.delete(ANNOUNCE_STORAGE_KEY);
+    await storage?.close();
+    await discord?.close();
+    await spotify?.close();
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  });
+
+  it('each shard asks for the presence intent and answers its own members from their status, with no Spotify call', async () => {
+    expect(discord.identifies.map((i) => i.intents & Intents.GuildPresences)).toEqual([Intents.GuildPresences, Intents.GuildPresences]);
+    const [g0, g1] = SHARDED_GUILDS;
+    const api0 = spotify.count('api');
+    const bob = discord.slashCommand({ name: 'nowplaying', guildId: g1, options: [{ name: 'user', type: 6, value: BOB.id }] });
+    expect(bob.shard).toBe(1);
+    expect((await bob.finalMessage(10_000)).embeds?.[0]?.title).toBe('Bob Song');
+    // Carol listens in the other server: not shown here.
+    const carol = await discord.slashCommand({ name: 'nowplaying', guildId: g1, options: [{ name: 'user', type: 6, value: CAROL.id }] }).finalMessage(10_000);
+    expect(embedText(carol)).toContain("isn't listening");
+    // A change reaches the shard before the next interaction on the same connection.
+    discord.setPresence(g1, BOB.id, { status: 'online', activities: [statusActivity('Bob2', 'Bob Second Song')] });
+    const changed = await discord.slashCommand({ name: 'nowplaying', guildId: g1, options: [{ name: 'user', type: 6, value: BOB.id }] }).finalMessage(10_000);
+    expect(changed.embeds?.[0]?.title).toBe('Bob Second Song');
+    expect(spotify.count('api') - api0).toBe(0);
+
+    const list = embedText(await discord.slashCommand({ name: 'listening', guildId: g0 }).finalMessage(10_000));
+    expect(list).toContain('Carol Song');
+    expect(list).not.toContain('Bob');
+  }, 30_000);
+
+  it("each guild's post is made once, by the shard holding it; a quick skip edits it", async () => {
+    const [g0, g1] = SHARDED_GUILDS;
+    for (const [i, guildId] of [g0, g1].entries()) {
+      const reply = await discord
+        .slashCommand({ name: 'announce', guildId, userId: ADMIN, memberPermissions: MANAGE_GUILD, options: [{ name: 'channel', type: 7, value: channels[i]! }] })
+        .finalMessage(10_000);
+      expect(embedText(reply)).toContain(`posted to <#${channels[i]!}>`);
+    }
+    await sharded!.poll(); // Song A: each shard's baseline
+
+    const posted = waitForEach(discord, 'channelMessage', channels);
+    spotify.setCurrentlyPlaying(playing(makeTrack({ name: 'Song B' })));
+    await sharded!.poll();
+    await posted;
+
+    const edited = waitForEach(discord, 'channelMessageEdit', channels);
+    spotify.setCurrentlyPlaying(playing(makeTrack({ name: 'Song C' })));
+    await sharded!.poll();
+    await edited;
+    for (const channel of channels) {
+      const posts = discord.channelMessages(channel);
+      expect(posts.map((p) => p.body.embeds?.[0]?.title)).toEqual(['Song B']);
+      expect(posts[0]!.edits.map((e) => e.embeds?.[0]?.title)).toEqual(['Song C']);
+    }
+  }, 30_000);
+});
+
+const BOB = { id: '1170000000000000101', username: 'bob', globalName: 'Bob' };
+const CAROL = { id: '1170000000000000102', username: 'carol', globalName: 'Carol' };
+
+function statusActivity(trackId: string, title: string): Record<string, unknown> {
+  const startMs = Date.now() - 30_000;
+  return spotifyActivity({ trackId, title, artists: ['Someone'], album: 'Album', imageId: 'ab67616d0000b273aaaaaaaaaaaaaaaaaaaaaaaa', startMs, endMs: startMs + 200_000 });
+}
+
+/** Resolves once `event` has fired for every channel in `channelIds` (channelMessage / channelMessageEdit). */
+function waitForEach(emulator: DiscordEmulator, event: 'channelMessage' | 'channelMessageEdit', channelIds: readonly string[]): Promise<void> {
+  const left = new Set(channelIds);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emulator.off(event, listener);
+      reject(new Error(`no ${event} for ${[...left].join(', ')} within 10 s`));
+    }, 10_000);
+    const listener = (x: ChannelMessageRecord | { record: ChannelMessageRecord }): void => {
+      left.delete('record' in x ? x.record.channelId : x.channelId);
+      if (left.size > 0) return;
+      clearTimeout(timer);
+      emulator.off(event, listener);
+      resolve();
+    };
+    emulator.on(event, listener);
+  });
+}
