@@ -1,58 +1,77 @@
-// /nowplaying [user:@member] — what someone is listening to on Spotify right now. Who and from where is decided in
-// one place (src/listeners/resolve.ts): a linked account (the owner) through Spotify; otherwise the member's Discord
-// status in this server; plain /nowplaying by someone with neither shows the bot owner.
-import type { ChatInputCommandInteraction } from 'discord.js';
+// /nowplaying [user:@member] — what someone is listening to on Spotify right now. Whose and from where is decided in
+// one place (src/features/account/whose.ts over src/listeners/resolve.ts): your own linked account, else your
+// Discord status in this server, else the bot owner's; with `user`, that member's — a link wins over their Discord
+// status, "only me" and servers you don't share are refused before anything is asked of Spotify. Every reply names
+// whose listening it shows.
+import { type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
+import { embedPayload, type ReplyPayload } from '../src/discord/text.js';
+import { noticesReply } from '../src/features/account/replies.js';
+import {
+  followUpNotices,
+  LINK_HINT,
+  memberLinkFailure,
+  namedFor,
+  privateReply,
+  whoseListening,
+  type Whose,
+} from '../src/features/account/whose.js';
+import { DEFAULT_STYLE, nowPlayingPayload, STYLE_CHOICES, type NowPlayingStyle } from '../src/features/nowplaying/card.js';
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
-import { resolveListener } from '../src/listeners/resolve.js';
 import type { CommandContext } from '../src/services.js';
-import type { ReplyPayload } from '../src/discord/text.js';
 
 const definition = defineCommand({
   name: 'nowplaying',
   description: 'Show what you, a member or the bot owner is listening to on Spotify right now',
-  options: [{ type: 'user', name: 'user', description: "Whose listening (default: yours if your status shows Spotify, else the owner's)" }],
+  options: [
+    { type: 'user', name: 'user', description: "Whose listening (default: yours if you linked Spotify or your status shows it, else the owner's)" },
+    { type: 'string', name: 'style', description: 'A card (a picture with the text, default) or text only', choices: STYLE_CHOICES },
+  ],
 });
 export const { data } = definition;
 
-/** The name Discord shows for the member (server nickname first), for the source note. */
-function displayNameOf(interaction: ChatInputCommandInteraction, userId: string): string | null {
-  if (userId === interaction.user.id) {
-    const member = interaction.member;
-    return member && 'displayName' in member ? member.displayName : interaction.user.displayName;
-  }
-  const member = interaction.options.getMember('user');
-  if (member && 'displayName' in member) return member.displayName;
-  return interaction.options.getUser('user')?.displayName ?? null;
+/** Why it isn't shown, with how to link (the Discord-status reasons are #11's replies). */
+function notShownReply(whose: Extract<Whose, { kind: 'hidden' | 'refused' }>): ReplyPayload {
+  if (whose.kind === 'refused') return whose.payload;
+  if (whose.why === 'private') return privateReply(whose.name);
+  const reply = hiddenListenerReply(whose.userId, whose.why);
+  const [first] = reply.embeds;
+  return first ? embedPayload({ ...first, description: `${first.description ?? ''}\n${LINK_HINT}` }) : reply;
 }
 
-async function reply(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string | null): Promise<ReplyPayload> {
-  const resolution = await resolveListener(ctx.members, { askerId: interaction.user.id, userId, guildId: interaction.guildId });
-  switch (resolution.kind) {
-    case 'spotify':
-      return nowPlayingReply(await ctx.services.listening.current(resolution.listener), ctx.now());
-    case 'discord-status': {
-      const now = ctx.now();
-      const note = statusNote(displayNameOf(interaction, resolution.listener.userId));
-      return withSourceNote(nowPlayingReply(statusTrackState(resolution.track, now), now), note);
-    }
-    case 'hidden':
-      return hiddenListenerReply(resolution.userId, resolution.why);
-    default: {
-      const unknown: never = resolution;
-      throw new Error(`unknown resolution ${JSON.stringify(unknown)}`);
-    }
+async function shown(ctx: CommandContext, whose: Extract<Whose, { kind: 'spotify' | 'discord-status' }>, style: NowPlayingStyle): Promise<ReplyPayload> {
+  const now = ctx.now();
+  const card = { displayName: whose.name, source: whose.kind };
+  if (whose.kind === 'discord-status') {
+    const state = statusTrackState(whose.resolution.track, now);
+    return nowPlayingPayload(withSourceNote(nowPlayingReply(state, now), statusNote(whose.name)), state, style, card, ctx);
+  }
+  try {
+    const state = await ctx.services.listening.current(whose.listener);
+    const text = namedFor(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }), whose.name);
+    return await nowPlayingPayload(text, state, style, card, ctx);
+  } catch (error) {
+    const failure = memberLinkFailure(error, whose);
+    if (failure) return failure;
+    throw error;
   }
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const { user } = definition.parse(interaction);
-  await respondWithReply(interaction, () => reply(interaction, ctx, user), {
-    logger: ctx.logger.child('command'),
-    what: '/nowplaying',
-    deferAfterMs: ctx.deferAfterMs,
+  const { user, style } = definition.parse(interaction);
+  const options = { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs };
+  const whose = await whoseListening(interaction, ctx, {
+    userId: user,
+    isMember: user === null ? null : interaction.options.getMember('user') !== null,
+    allowStatus: true,
   });
+  if (whose.kind === 'hidden' || whose.kind === 'refused') {
+    await respondWithReply(interaction, async () => notShownReply(whose), { ...options, ephemeral: true });
+    return;
+  }
+  await respondWithReply(interaction, () => shown(ctx, whose, style ?? DEFAULT_STYLE), options);
+  await followUpNotices(interaction, ctx, noticesReply);
 }

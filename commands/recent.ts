@@ -1,8 +1,19 @@
-// /recent [limit] — the owner's last plays on Spotify, newest first, 10 per page with Previous/Next.
+// /recent [limit] [user] — the last plays on Spotify, newest first, 10 per page with Previous/Next: yours if you
+// linked Spotify, else the bot owner's; with `user`, that member's (where they allow it; src/features/account/whose.ts).
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { errorReply } from '../src/discord/error-replies.js';
 import { respondWithReply, respondWithUpdate } from '../src/discord/respond.js';
+import { noticesReply } from '../src/features/account/replies.js';
+import {
+  followUpNotices,
+  memberLinkFailure,
+  namedFor,
+  notShown,
+  ownerNameFor,
+  whoseListening,
+  type Whose,
+} from '../src/features/account/whose.js';
 import {
   decodeRecentPageId,
   RECENT_DEFAULT_LIMIT,
@@ -16,7 +27,7 @@ import { SPOTIFY_MAX_LIMIT } from '../src/spotify/types.js';
 
 const definition = defineCommand({
   name: 'recent',
-  description: 'Show what the bot owner played last on Spotify',
+  description: 'Show what you (or a member, or the bot owner) played last on Spotify',
   options: [
     {
       type: 'integer',
@@ -25,22 +36,39 @@ const definition = defineCommand({
       min: 1,
       max: SPOTIFY_MAX_LIMIT,
     },
+    { type: 'user', name: 'user', description: "Whose plays (default: yours if you linked Spotify, else the bot owner's)" },
   ],
 });
 export const { data } = definition;
 export const customIdPrefix = RECENT_ID_PREFIX;
 
-async function render(ctx: CommandContext, state: RecentPageState) {
-  return recentReply(await ctx.services.recent.plays(OWNER), { ...state, now: ctx.now() });
+type Shown = Extract<Whose, { kind: 'spotify' }>;
+
+async function render(ctx: CommandContext, state: RecentPageState, whose: Shown) {
+  try {
+    const userId = whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {};
+    return namedFor(recentReply(await ctx.services.recent.plays(whose.listener), { ...state, ...userId, now: ctx.now() }), whose.name);
+  } catch (error) {
+    const failure = memberLinkFailure(error, whose);
+    if (failure) return failure;
+    throw error;
+  }
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  const { limit } = definition.parse(interaction);
-  await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }), {
-    logger: ctx.logger.child('command'),
-    what: '/recent',
-    deferAfterMs: ctx.deferAfterMs,
+  const { limit, user } = definition.parse(interaction);
+  const options = { logger: ctx.logger.child('command'), what: '/recent', deferAfterMs: ctx.deferAfterMs };
+  const whose = await whoseListening(interaction, ctx, {
+    userId: user,
+    isMember: user === null ? null : interaction.options.getMember('user') !== null,
+    allowStatus: false,
   });
+  if (whose.kind !== 'spotify') {
+    await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
+    return;
+  }
+  await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }, whose), options);
+  await followUpNotices(interaction, ctx, noticesReply);
 }
 
 export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
@@ -49,7 +77,16 @@ export async function handleButton(interaction: ButtonInteraction, ctx: CommandC
     await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
     return;
   }
-  await respondWithUpdate(interaction, () => render(ctx, state), {
+  // The owner's plays (no id), as before members could link; a member's: privacy and place checked again.
+  const whose: Whose =
+    state.userId === undefined
+      ? { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false }
+      : await whoseListening(interaction, ctx, { userId: state.userId, isMember: null, allowStatus: false });
+  if (whose.kind !== 'spotify') {
+    await interaction.reply({ ...notShown(whose, interaction.user.id), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await respondWithUpdate(interaction, () => render(ctx, state, whose), {
     logger: ctx.logger.child('command'),
     what: `/recent page ${state.page}`,
     deferAfterMs: ctx.deferAfterMs,

@@ -1,39 +1,63 @@
-// /spotify login | status — owner only. Re-authorize Spotify from Discord (works for a bot on a remote server with
-// no public URL: the owner pastes the redirected URL into a modal), and see the link's health.
+// /spotify link | privacy | unlink — any member: link their own Spotify account, choose who sees it, delete it.
+// /spotify login | status — the bot owner: re-link the bot's own account, see the link's health and the seats.
+// Linking is ONE flow for both (ephemeral steps → authorize link → paste button → modal, or the callback server):
+// the same service calls and the same buttons; who is linking decides whose account it is.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
 import {
   LOGIN_FIELD_ID,
+  linkFailedReply,
   loginDoneReply,
   loginFailedReply,
+  loginFailureText,
   loginModal,
   loginStartReply,
+  notLinkedSelfReply,
   ownerOnlyReply,
+  ownerPrivacyReply,
+  privacyReply,
+  seatsFullReply,
   statusReply,
+  unlinkedReply,
 } from '../src/features/account/replies.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
-import { OWNER } from '../src/listeners/listener.js';
-import type { CommandContext, LoginResult } from '../src/services.js';
+import { linkedListener, PRIVACY_LABELS, type Privacy } from '../src/listeners/members.js';
+import { OWNER, type Listener } from '../src/listeners/listener.js';
+import type { CommandContext } from '../src/services.js';
+
+const PRIVACY_CHOICES = [
+  { name: PRIVACY_LABELS.server, value: 'server' },
+  { name: PRIVACY_LABELS.private, value: 'private' },
+] as const satisfies ReadonlyArray<{ name: string; value: Privacy }>;
 
 const definition = defineCommand({
   name: 'spotify',
-  description: "Manage the bot's Spotify link (bot owner only)",
+  description: 'Link your own Spotify account to the bot, or manage the link',
   subcommands: [
-    { name: 'login', description: 'Link or re-link the Spotify account' },
-    { name: 'status', description: "Show the Spotify link's health" },
+    { name: 'link', description: 'Link your own Spotify account (then /nowplaying, /toptracks… show yours)' },
+    {
+      name: 'privacy',
+      description: 'Choose who can see your listening',
+      options: [{ type: 'string', name: 'visibility', description: 'Who can see it', required: true, choices: PRIVACY_CHOICES }],
+    },
+    { name: 'unlink', description: 'Delete everything the bot keeps for your Spotify account' },
+    { name: 'login', description: "Bot owner: link or re-link the bot's own Spotify account" },
+    { name: 'status', description: "Bot owner: the Spotify link's health and the seats in use" },
   ],
 });
 export const { data } = definition;
 
 export const customIdPrefix = 'spotify:';
 
-async function refuseUnlessOwner(
-  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
-  ctx: CommandContext,
-): Promise<boolean> {
+const isOwner = (ctx: CommandContext, userId: string): boolean => ctx.config.discord.ownerId === userId;
+
+/** Whose account this user links: the bot's own for the owner, their own for anyone else. */
+const listenerFor = (ctx: CommandContext, userId: string): Listener => (isOwner(ctx, userId) ? OWNER : linkedListener(userId));
+
+async function refuseUnlessOwner(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<boolean> {
   const ownerId = ctx.config.discord.ownerId;
   if (ownerId && interaction.user.id === ownerId) return false;
-  ctx.logger.child('command').info('refused /spotify for a non-owner', { user: interaction.user.id });
+  ctx.logger.child('command').info('refused an owner-only /spotify subcommand', { user: interaction.user.id });
   await interaction.reply({ ...ownerOnlyReply(ownerId !== null), flags: MessageFlags.Ephemeral });
   return true;
 }
@@ -45,56 +69,97 @@ const ephemeral = (ctx: CommandContext, what: string) => ({
   ephemeral: true,
 });
 
-const FAILURES: Record<Exclude<LoginResult, { ok: true }>['reason'], string> = {
-  expired: 'This login has expired (or was already used).',
-  state_mismatch: "That URL belongs to a different login attempt (its `state` doesn't match).",
-  denied: 'Spotify says access was denied.',
-  no_code: "That doesn't contain an authorization code.",
-  code_rejected: 'Spotify rejected the code: it was already used or has expired.',
-};
+async function startLink(interaction: ChatInputCommandInteraction, ctx: CommandContext, what: string): Promise<void> {
+  const userId = interaction.user.id;
+  const listener = listenerFor(ctx, userId);
+  await respondWithReply(
+    interaction,
+    async () => {
+      const started = await ctx.services.account.beginLogin(listener, userId);
+      if (!started.ok) return seatsFullReply(started.used, started.max);
+      return loginStartReply(started.authorizeUrl, started.redirectUri, { callback: started.callback, member: listener.kind === 'linked' });
+    },
+    ephemeral(ctx, what),
+  );
+}
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  if (await refuseUnlessOwner(interaction, ctx)) return;
-  const { subcommand } = definition.parse(interaction);
-  switch (subcommand) {
+  const args = definition.parse(interaction);
+  const userId = interaction.user.id;
+  switch (args.subcommand) {
     case 'login':
+      if (await refuseUnlessOwner(interaction, ctx)) return;
+      await startLink(interaction, ctx, '/spotify login');
+      return;
+    case 'link':
+      await startLink(interaction, ctx, '/spotify link');
+      return;
+    case 'status':
+      if (await refuseUnlessOwner(interaction, ctx)) return;
       await respondWithReply(
         interaction,
         async () => {
-          const { authorizeUrl, redirectUri } = await ctx.services.account.beginLogin(OWNER, interaction.user.id);
-          return loginStartReply(authorizeUrl, redirectUri);
+          const [status, seats] = await Promise.all([ctx.services.account.status(OWNER), ctx.services.members.seats()]);
+          return statusReply({ ...status, seats, now: ctx.now() });
         },
-        ephemeral(ctx, '/spotify login'),
-      );
-      return;
-    case 'status':
-      await respondWithReply(
-        interaction,
-        async () => statusReply({ ...(await ctx.services.account.status(OWNER)), now: ctx.now() }),
         ephemeral(ctx, '/spotify status'),
       );
       return;
+    case 'privacy': {
+      const visibility = args.visibility;
+      await respondWithReply(
+        interaction,
+        async () => {
+          if (isOwner(ctx, userId)) return ownerPrivacyReply();
+          const saved = await ctx.services.members.setPrivacy(userId, visibility);
+          return saved ? privacyReply(saved.privacy) : notLinkedSelfReply();
+        },
+        ephemeral(ctx, '/spotify privacy'),
+      );
+      return;
+    }
+    case 'unlink':
+      await respondWithReply(
+        interaction,
+        async () => {
+          // The owner's own link is the bot's: renewed with /spotify login, removed from the bot's settings.
+          if (isOwner(ctx, userId)) return ownerOnlyUnlinkReply();
+          return unlinkedReply(await ctx.services.members.unlink(userId));
+        },
+        ephemeral(ctx, '/spotify unlink'),
+      );
+      return;
     default: {
-      const unknown: never = subcommand;
-      throw new Error(`unknown subcommand ${String(unknown)}`);
+      const unknown: never = args;
+      throw new Error(`unknown subcommand ${JSON.stringify(unknown)}`);
     }
   }
 }
 
-export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
-  if (await refuseUnlessOwner(interaction, ctx)) return;
+function ownerOnlyUnlinkReply() {
+  return loginFailedReply(
+    "The owner's Spotify account is the bot's own: renew it with `/spotify login`, or remove SPOTIFY_REFRESH_TOKEN from the bot's settings.",
+  );
+}
+
+/** The paste button of the link message: the same modal for the owner and members. */
+export async function handleButton(interaction: ButtonInteraction): Promise<void> {
   await interaction.showModal(loginModal());
 }
 
 export async function handleModal(interaction: ModalSubmitInteraction, ctx: CommandContext): Promise<void> {
-  if (await refuseUnlessOwner(interaction, ctx)) return;
+  const userId = interaction.user.id;
+  const listener = listenerFor(ctx, userId);
   const pasted = interaction.fields.getTextInputValue(LOGIN_FIELD_ID);
   await respondWithReply(
     interaction,
     async () => {
-      const result = await ctx.services.account.finishLogin(OWNER, interaction.user.id, pasted);
-      return result.ok ? loginDoneReply(result) : loginFailedReply(FAILURES[result.reason]);
+      const result = await ctx.services.account.finishLogin(listener, userId, pasted);
+      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked' });
+      return listener.kind === 'linked'
+        ? linkFailedReply(result.reason, ctx.config.spotify.maxUsers)
+        : loginFailedReply(loginFailureText(result.reason, { maxUsers: ctx.config.spotify.maxUsers }));
     },
-    ephemeral(ctx, '/spotify login'),
+    ephemeral(ctx, listener.kind === 'linked' ? '/spotify link' : '/spotify login'),
   );
 }

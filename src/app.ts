@@ -2,15 +2,21 @@
 // Spotify state is per listener (src/listeners/): the owner is the first, pinned in the registry.
 import type { Config } from './config.js';
 import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
+import { CallbackServer } from './features/account/callback-server.js';
 import type { GrantHealth } from './features/account/grant-health.js';
+import { createMemberNotifier } from './features/account/member-notifier.js';
 import type { ListeningService } from './features/nowplaying/service.js';
 import type { TopItemsService } from './features/top/service.js';
 import { OWNER, type Listener } from './listeners/listener.js';
+import { linkedMembersOver } from './listeners/members.js';
 import { ListenerRegistry } from './listeners/registry.js';
+import { createMemberSources, type MemberSources } from './listeners/resolve.js';
 import type { Logger } from './logger.js';
+import { Pictures, type PicturesOptions } from './render/pictures.js';
 import { createOwnerNotifier, type OwnerNotifier } from './owner-notifier.js';
 import { createServices, type CommandContext, type LocalServices } from './services.js';
 import type { SpotifyClient } from './spotify/client.js';
+import { RateGate } from './spotify/rate-gate.js';
 import { TokenManager } from './spotify/tokens.js';
 import type { Storage } from './storage.js';
 
@@ -22,6 +28,10 @@ export interface App {
   listeners: ListenerRegistry;
   /** The feature services; commands reach them through `contextOf(app).services`. */
   services: LocalServices;
+  /** Members' Discord status (DISCORD_PRESENCES) and linked members, for the bot in this process. */
+  members: MemberSources;
+  /** Cards and charts, with the process's one cover-art cache (canvas loads on the first picture). */
+  pictures: Pictures;
   now: () => number;
   /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
   deferAfterMs: number;
@@ -29,7 +39,12 @@ export interface App {
   readonly spotify: SpotifyClient;
   readonly listening: ListeningService;
   readonly top: TopItemsService;
-  readonly health: GrantHealth;
+  /** The owner's grant health; `start`/`stop` also run the linked members' daily expiry checks. */
+  readonly health: Pick<GrantHealth, 'start' | 'stop' | 'check' | 'status'>;
+  /** The app-wide Spotify rate gate (every account's client shares it). */
+  readonly gate: RateGate;
+  /** Serves Spotify's redirect when SPOTIFY_REDIRECT_URI is https (not listening until `start()`); null otherwise. */
+  readonly callbackServer: CallbackServer | null;
   /** DM the bot owner (over REST, src/owner-notifier.ts; given to createApp). Resolves false if nothing was sent. */
   readonly notifyOwner: OwnerNotifier;
 }
@@ -45,6 +60,10 @@ export interface AppTuning {
   deferAfterMs?: number;
   /** Listeners whose Spotify state is held in memory at once, the owner's included. */
   maxListeners?: number;
+  /** Spotify requests a linked member may send per 30 s (the owner is exempt); default 20. */
+  memberRequestBudget?: number;
+  /** Picture settings (deadline, cover-art limits, drawers); the logger and SPOTIFY_IMAGES_URL come from the app. */
+  pictures?: Omit<PicturesOptions, 'logger' | 'imagesUrl'>;
 }
 
 export function createApp(
@@ -69,9 +88,12 @@ export function createApp(
     clientSecret: config.spotify.clientSecret,
     storage,
   });
+  // One gate for every account: Spotify's rate limit and quota are the app's (src/spotify/rate-gate.ts).
+  const gate = new RateGate({ now, ...(tuning.memberRequestBudget !== undefined ? { memberBudget: tuning.memberRequestBudget } : {}) });
+  const notifyMember = createMemberNotifier({ apiUrl: config.discord.apiUrl, token: config.discord.token, logger: logger.child('discord') });
   const listeners = new ListenerRegistry({
     tokens,
-    spotify: { ...common, apiUrl: config.spotify.apiUrl },
+    spotify: { ...common, apiUrl: config.spotify.apiUrl, gate },
     logger: logger.child('listeners'),
     ...(tuning.maxListeners !== undefined ? { maxScopes: tuning.maxListeners } : {}),
   });
@@ -84,8 +106,13 @@ export function createApp(
     now,
     tokens,
     listeners,
-    // Only the owner can be reached today; a linked member's notices come with #8.
-    notify: (listener: Listener, text: string) => (listener.kind === 'owner' ? app.notifyOwner(text) : Promise.resolve(false)),
+    // The owner through the owner notifier; a linked member by DM (false when their DMs are closed to the bot).
+    notify: (listener: Listener, text: string) =>
+      listener.kind === 'owner'
+        ? app.notifyOwner(text)
+        : listener.kind === 'linked'
+          ? notifyMember(listener.userId, text)
+          : Promise.resolve(false),
     tuning: {
       ...(tuning.listeningFreshnessMs !== undefined ? { listeningFreshnessMs: tuning.listeningFreshnessMs } : {}),
       ...(tuning.topTtlMs !== undefined ? { topTtlMs: tuning.topTtlMs } : {}),
@@ -99,6 +126,13 @@ export function createApp(
     tokens,
     listeners,
     services,
+    // Discord status from #11's sources; linked members from storage (through the services, as a shard does).
+    members: { ...createMemberSources(config, now), linked: linkedMembersOver(services.members, config.discord.ownerId) },
+    gate,
+    pictures: new Pictures({ ...tuning.pictures, logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
+    callbackServer: config.spotify.callbackServer
+      ? new CallbackServer({ ...config.spotify.callbackServer, account: services.account, logger: logger.child('callback') })
+      : null,
     now,
     deferAfterMs: tuning.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
     notifyOwner,
@@ -111,8 +145,17 @@ export function createApp(
     get top() {
       return listeners.part(OWNER, services.top.part);
     },
-    get health() {
-      return services.account.health(OWNER);
+    health: {
+      start: () => {
+        services.account.health(OWNER).start();
+        services.members.startReminders();
+      },
+      stop: () => {
+        services.account.health(OWNER).stop();
+        services.members.stopReminders();
+      },
+      check: () => services.account.health(OWNER).check(),
+      status: () => services.account.health(OWNER).status(),
     },
   };
   return app;
@@ -120,5 +163,13 @@ export function createApp(
 
 /** What command handlers receive in this process: the settings and the services, backed by this App. */
 export function contextOf(app: App): CommandContext {
-  return { config: app.config, logger: app.logger, now: app.now, deferAfterMs: app.deferAfterMs, services: app.services };
+  return {
+    config: app.config,
+    logger: app.logger,
+    now: app.now,
+    deferAfterMs: app.deferAfterMs,
+    services: app.services,
+    members: app.members,
+    pictures: app.pictures,
+  };
 }

@@ -24,8 +24,21 @@ export interface Config {
     refreshTokenGrantedAt: number | null;
     accountsUrl: string;
     apiUrl: string;
+    /**
+     * SPOTIFY_IMAGES_URL (tests, demo, bench only): fetch cover art from this origin instead of Spotify's image hosts.
+     * Only the path of a URL that is already on an allowed Spotify host is used, so no payload can pick the host.
+     */
+    imagesUrl: string | null;
     /** Where Spotify sends the browser after consent (registered in the Spotify app); used by /spotify login. */
     redirectUri: string;
+    /** SPOTIFY_MAX_USERS: Spotify accounts the bot may link, the owner's included (development mode: 5). */
+    maxUsers: number;
+    /**
+     * The bot serves the redirect itself (members are linked without pasting) when SPOTIFY_REDIRECT_URI is https://
+     * (a reverse proxy in front of it): where to listen (SPOTIFY_CALLBACK_LISTEN, default 127.0.0.1:8888) and the
+     * redirect URI's path. null with a loopback redirect URI: the paste flow only.
+     */
+    callbackServer: { host: string; port: number; path: string } | null;
   };
   /** node-cron expression, or null when the presence job is off. */
   presenceCron: string | null;
@@ -33,12 +46,16 @@ export interface Config {
   logLevel: LogLevel;
   /** null: one process (default). N or 'auto': discord.js's ShardingManager with that many shard processes. */
   shards: number | 'auto' | null;
+  /** DISCORD_PRESENCES=on: ask for the privileged GUILD_PRESENCES intent and read members' Spotify status. */
+  discordPresences: boolean;
 }
 
 export const DEFAULTS = {
   SPOTIFY_ACCOUNTS_URL: 'https://accounts.spotify.com',
   SPOTIFY_API_URL: 'https://api.spotify.com/v1',
   SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:8888/callback',
+  SPOTIFY_MAX_USERS: 5,
+  SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:8888',
   DISCORD_API_URL: 'https://discord.com/api',
   PRESENCE_CRON: '*/15 * * * * *',
   STORAGE_URL: 'sqlite://data/bot.sqlite',
@@ -224,6 +241,23 @@ export function loadConfig(env: Env): Config {
   const redirectProblem = checkRedirectUri(redirectUri);
   if (redirectProblem) problems.push(`SPOTIFY_REDIRECT_URI: ${redirectProblem}`);
 
+  const maxUsersRaw = value('SPOTIFY_MAX_USERS') ?? String(DEFAULTS.SPOTIFY_MAX_USERS);
+  const maxUsers = /^\d+$/.test(maxUsersRaw) ? Number(maxUsersRaw) : NaN;
+  if (!(maxUsers >= 1 && maxUsers <= 1000)) {
+    problems.push(
+      `SPOTIFY_MAX_USERS must be a number from 1 (the owner only) up (got "${maxUsersRaw}") — a development-mode Spotify app allows 5, the owner included`,
+    );
+  }
+  const listenRaw = value('SPOTIFY_CALLBACK_LISTEN') ?? DEFAULTS.SPOTIFY_CALLBACK_LISTEN;
+  const listen = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listenRaw);
+  if (!listen || Number(listen[2]) > 65535) {
+    problems.push(`SPOTIFY_CALLBACK_LISTEN must be host:port, e.g. 127.0.0.1:8888 (got "${listenRaw}")`);
+  }
+  let callbackServer: Config['spotify']['callbackServer'] = null;
+  if (!redirectProblem && redirectUri.startsWith('https://') && listen) {
+    callbackServer = { host: listen[1]!.replace(/^\[|\]$/g, ''), port: Number(listen[2]), path: new URL(redirectUri).pathname };
+  }
+
   const cronRaw = value('PRESENCE_CRON') ?? DEFAULTS.PRESENCE_CRON;
   let presenceCron: string | null = cronRaw;
   if (cronRaw.toLowerCase() === 'off') presenceCron = null;
@@ -249,6 +283,11 @@ export function loadConfig(env: Env): Config {
     else problems.push(`SHARDS must be a number of shards (1–1024) or "auto" (got "${shardsRaw}") — leave it empty to run one process`);
   }
 
+  const presencesRaw = (value('DISCORD_PRESENCES') ?? 'off').toLowerCase();
+  if (presencesRaw !== 'on' && presencesRaw !== 'off') {
+    problems.push(`DISCORD_PRESENCES must be "on" or "off" (got "${presencesRaw}") — leave it empty for off`);
+  }
+
   const levelRaw = (value('LOG_LEVEL') ?? DEFAULTS.LOG_LEVEL).toLowerCase();
   const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${levelRaw}")`);
@@ -262,12 +301,16 @@ export function loadConfig(env: Env): Config {
       refreshTokenGrantedAt,
       accountsUrl: url('SPOTIFY_ACCOUNTS_URL', DEFAULTS.SPOTIFY_ACCOUNTS_URL),
       apiUrl: url('SPOTIFY_API_URL', DEFAULTS.SPOTIFY_API_URL),
+      imagesUrl: value('SPOTIFY_IMAGES_URL') === undefined ? null : url('SPOTIFY_IMAGES_URL', 'none'),
       redirectUri,
+      maxUsers: Number.isFinite(maxUsers) ? maxUsers : DEFAULTS.SPOTIFY_MAX_USERS,
+      callbackServer,
     },
     presenceCron,
     storageUrl,
     logLevel: logLevel ?? 'info',
     shards,
+    discordPresences: presencesRaw === 'on',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -49,10 +49,15 @@ async function main(): Promise<void> {
 
   const notifyOwner = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') });
   const app = createApp(config, logger, storage, {}, notifyOwner);
+  // SPOTIFY_REDIRECT_URI=https://…: serve Spotify's redirect (members link without pasting); the paste flow stays.
+  await app.callbackServer?.start().catch((error: unknown) =>
+    logger.error('the Spotify callback server could not listen (check SPOTIFY_CALLBACK_LISTEN); linking by pasting still works', { error }),
+  );
   let bot: { stop(): Promise<void> } | null = null;
   let stopping = false;
   const stopBot = async (): Promise<void> => {
     await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
+    await app.callbackServer?.stop().catch(() => undefined);
     await storage.close().catch(() => undefined);
   };
   const shutdown = (signal: string): void => {

@@ -6,19 +6,29 @@
 // - `CommandContext`: what a handler receives: the local settings plus `services`.
 // `createServices` (below) builds the local implementation: one feature service per namespace.
 import type { Config } from './config.js';
-import { AccountFeature, type AccountStatus, type LoginResult } from './features/account/service.js';
+import {
+  AccountFeature,
+  type AccountStatus,
+  type BeginLoginResult,
+  type CallbackResult,
+  type LoginResult,
+} from './features/account/service.js';
+import { AnnounceFeature, type AnnounceSetting } from './features/announce/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { RecentFeature, type RecentPlays } from './features/recent/service.js';
 import { TopFeature, type TopArtist, type TopList, type TopTrack } from './features/top/service.js';
 import type { ListeningState } from './listening-state.js';
 import type { Listener } from './listeners/listener.js';
 import type { ListenerRegistry } from './listeners/registry.js';
+import { MemberDirectory, MembersFeature, type MemberView, type Privacy, type SeatsView } from './listeners/members.js';
+import type { MemberSources } from './listeners/resolve.js';
 import type { Logger } from './logger.js';
+import type { Pictures } from './render/pictures.js';
 import type { TokenManager } from './spotify/tokens.js';
 import type { TimeRange } from './spotify/types.js';
 import type { Storage } from './storage.js';
 
-export type { AccountStatus, LoginResult } from './features/account/service.js';
+export type { AccountStatus, BeginLoginResult, CallbackResult, LoginResult } from './features/account/service.js';
 
 export interface Services {
   listening: { current(listener: Listener): Promise<ListeningState> };
@@ -28,12 +38,32 @@ export interface Services {
   };
   account: {
     status(listener: Listener): Promise<AccountStatus>;
-    /** Start a `/spotify login` by this Discord user for the listener's account: the authorize URL to open. */
-    beginLogin(listener: Listener, userId: string): Promise<{ authorizeUrl: string; redirectUri: string }>;
+    /** Start a `/spotify login` (owner) or `/spotify link` (member) by this Discord user: the authorize URL to open. */
+    beginLogin(listener: Listener, userId: string): Promise<BeginLoginResult>;
     /** Finish it with what the user pasted (the redirected URL, or the code). */
     finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult>;
+    /** Finish it from the callback server (the redirect's query string; its state must match a pending login). */
+    finishCallback(query: string): Promise<CallbackResult>;
+  };
+  /** Linked members (src/listeners/members.ts): link records, privacy, seats, unlink. */
+  members: {
+    get(userId: string): Promise<MemberView | null>;
+    privateAmong(userIds: string[]): Promise<string[]>;
+    inGuild(guildId: string): Promise<MemberView[]>;
+    seenIn(userId: string, guildId: string): Promise<void>;
+    setPrivacy(userId: string, privacy: Privacy): Promise<MemberView | null>;
+    seats(): Promise<SeatsView>;
+    notices(userId: string): Promise<string[]>;
+    unlink(userId: string): Promise<boolean>;
   };
   recent: { plays(listener: Listener): Promise<RecentPlays> };
+  /** Each server's now-playing channel (/announce); kept in storage. */
+  announce: {
+    get(guildId: string): Promise<AnnounceSetting | null>;
+    list(): Promise<AnnounceSetting[]>;
+    set(setting: AnnounceSetting): Promise<void>;
+    off(guildId: string, channelId: string | null): Promise<AnnounceSetting | null>;
+  };
 }
 
 /** One namespace of `Services`, for the classes that implement it. */
@@ -46,6 +76,10 @@ export interface CommandContext {
   /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
   deferAfterMs: number;
   services: Services;
+  /** Members' listening as this process sees it: Discord status (per guild) and linked members. Local, never RPC. */
+  members: MemberSources;
+  /** This process's pictures (cards, charts) and its one cover-art cache: drawn where the command runs, never RPC. */
+  pictures: Pictures;
 }
 
 /** What the feature services are built from (once, in createApp). */
@@ -63,11 +97,15 @@ export interface FeatureDeps {
 
 /** The services of this process, backed by Spotify. A feature added to `Services` is a compile error here until built. */
 export function createServices(deps: FeatureDeps) {
+  const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
+  const account = new AccountFeature(deps, directory);
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
-    account: new AccountFeature(deps),
+    account,
+    members: new MembersFeature(deps, directory, account),
     recent: new RecentFeature(deps),
+    announce: new AnnounceFeature(deps),
   } satisfies Services;
 }
 

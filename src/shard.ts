@@ -6,8 +6,10 @@ import { startBot, type Bot } from './bot.js';
 import { loadConfig, readEnv } from './config.js';
 import { classifyStartupError, connectTuning, hostOf } from './discord/connect.js';
 import type { ListeningState } from './listening-state.js';
+import { linkedMembersOver } from './listeners/members.js';
 import { createMemberSources } from './listeners/resolve.js';
 import { createLogger } from './logger.js';
+import { Pictures } from './render/pictures.js';
 import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
 import type { PollOutcome } from './presence/poller.js';
 import { TAG, type StartupFailedReport } from './sharding/protocol.js';
@@ -56,7 +58,10 @@ async function main(): Promise<void> {
     deferAfterMs: DEFAULT_DEFER_AFTER_MS,
     services: remote.services,
     // Members' Discord status arrives at the shard holding their guild: kept and read here, never over RPC.
-    members: createMemberSources(config),
+    // Linked members (#10) come from the manager's storage over the same RPC.
+    members: { ...createMemberSources(config), linked: linkedMembersOver(remote.services.members, config.discord.ownerId) },
+    // Pictures are drawn in the shard that answers (only their data comes over RPC): one cover cache per shard process.
+    pictures: new Pictures({ logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
   };
   try {
     bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });

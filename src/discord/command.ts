@@ -2,12 +2,22 @@
 // A definition is written once as data (`defineCommand({...} as const)`); the builder payload Discord receives and
 // the type of the parsed arguments are both derived from it, so an option renamed in one place can't be read
 // under its old name in the handler.
-import { SlashCommandBuilder } from '@discordjs/builders';
-import type {
-  ButtonInteraction,
-  ChatInputCommandInteraction,
-  ModalSubmitInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+import {
+  SlashCommandBuilder,
+  type SlashCommandBooleanOption,
+  type SlashCommandChannelOption,
+  type SlashCommandIntegerOption,
+  type SlashCommandStringOption,
+  type SlashCommandUserOption,
+} from '@discordjs/builders';
+import {
+  ApplicationIntegrationType,
+  ChannelType,
+  InteractionContextType,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type ModalSubmitInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandContext } from '../services.js';
 import { CONTEXTS, INTEGRATION_TYPES } from './availability.js';
@@ -46,11 +56,18 @@ export type OptionSpec =
       readonly required?: boolean;
       readonly min?: number;
       readonly max?: number;
-    };
+    }
+  | { readonly type: 'boolean'; readonly name: string; readonly description: string; readonly required?: boolean }
+  /** A user (the handler gets their id; their name shows through a mention). */
+  | { readonly type: 'user'; readonly name: string; readonly description: string; readonly required?: boolean }
+  /** A text or announcement channel of the guild (the handler gets its id). */
+  | { readonly type: 'channel'; readonly name: string; readonly description: string; readonly required?: boolean };
 
 export interface SubcommandSpec {
   readonly name: string;
   readonly description: string;
+  /** The subcommand's own options (read only when it is the one used). */
+  readonly options?: readonly OptionSpec[];
 }
 
 export interface CommandSpec {
@@ -59,20 +76,33 @@ export interface CommandSpec {
   readonly options?: readonly OptionSpec[];
   /** A command with subcommands has no options of its own here. */
   readonly subcommands?: readonly SubcommandSpec[];
+  /** Only in servers the bot is in (no user install, no DMs). */
+  readonly guildOnly?: boolean;
+  /** Hidden from members without these permissions (Discord enforces it; servers may override). */
+  readonly defaultMemberPermissions?: bigint;
 }
 
 type ValueOf<O extends OptionSpec> = O extends { type: 'string'; choices: readonly Choice<infer V>[] }
   ? V
   : O extends { type: 'string' }
     ? string
-    : number;
+    : O extends { type: 'boolean' }
+      ? boolean
+      : O extends { type: 'user' | 'channel' }
+        ? string
+        : number;
 
 type OptionArgs<S extends CommandSpec> = S extends { options: readonly OptionSpec[] }
   ? { [O in S['options'][number] as O['name']]: O extends { required: true } ? ValueOf<O> : ValueOf<O> | null }
   : unknown;
 
+type SubOptionArgs<Sub extends SubcommandSpec> = Sub extends { options: readonly OptionSpec[] }
+  ? { [O in Sub['options'][number] as O['name']]: O extends { required: true } ? ValueOf<O> : ValueOf<O> | null }
+  : unknown;
+
+/** One member per subcommand: `{ subcommand: 'privacy', visibility: … }`, so a switch on `subcommand` narrows. */
 type SubcommandArgs<S extends CommandSpec> = S extends { subcommands: readonly SubcommandSpec[] }
-  ? { subcommand: S['subcommands'][number]['name'] }
+  ? { [Sub in S['subcommands'][number] as Sub['name']]: { subcommand: Sub['name'] } & SubOptionArgs<Sub> }[S['subcommands'][number]['name']]
   : unknown;
 
 /** The arguments a handler gets for a definition: option name → value (null when left out), and the subcommand. */
@@ -92,14 +122,30 @@ export function defineCommand<const S extends CommandSpec>(spec: S): DefinedComm
   const builder = new SlashCommandBuilder()
     .setName(spec.name)
     .setDescription(spec.description)
-    .setIntegrationTypes(INTEGRATION_TYPES)
-    .setContexts(CONTEXTS);
-  for (const sub of spec.subcommands ?? []) builder.addSubcommand((s) => s.setName(sub.name).setDescription(sub.description));
+    .setIntegrationTypes(spec.guildOnly ? [ApplicationIntegrationType.GuildInstall] : INTEGRATION_TYPES)
+    .setContexts(spec.guildOnly ? [InteractionContextType.Guild] : CONTEXTS);
+  if (spec.defaultMemberPermissions !== undefined) builder.setDefaultMemberPermissions(spec.defaultMemberPermissions);
+  for (const sub of spec.subcommands ?? []) {
+    builder.addSubcommand((s) => {
+      s.setName(sub.name).setDescription(sub.description);
+      for (const option of sub.options ?? []) addOption(s, option);
+      return s;
+    });
+  }
   for (const option of spec.options ?? []) addOption(builder, option);
   return { data: builder, parse: (interaction) => parseArgs(spec, interaction) as ArgsOf<S> };
 }
 
-function addOption(builder: SlashCommandBuilder, option: OptionSpec): void {
+/** Anything options can be added to: a command, or one of its subcommands. */
+interface OptionHolder {
+  addStringOption(input: (o: SlashCommandStringOption) => SlashCommandStringOption): unknown;
+  addIntegerOption(input: (o: SlashCommandIntegerOption) => SlashCommandIntegerOption): unknown;
+  addBooleanOption(input: (o: SlashCommandBooleanOption) => SlashCommandBooleanOption): unknown;
+  addUserOption(input: (o: SlashCommandUserOption) => SlashCommandUserOption): unknown;
+  addChannelOption(input: (o: SlashCommandChannelOption) => SlashCommandChannelOption): unknown;
+}
+
+function addOption(builder: OptionHolder, option: OptionSpec): void {
   switch (option.type) {
     case 'string':
       builder.addStringOption((o) => {
@@ -116,6 +162,21 @@ function addOption(builder: SlashCommandBuilder, option: OptionSpec): void {
         return o;
       });
       return;
+    case 'boolean':
+      builder.addBooleanOption((o) => o.setName(option.name).setDescription(option.description).setRequired(option.required === true));
+      return;
+    case 'user':
+      builder.addUserOption((o) => o.setName(option.name).setDescription(option.description).setRequired(option.required === true));
+      return;
+    case 'channel':
+      builder.addChannelOption((o) =>
+        o
+          .setName(option.name)
+          .setDescription(option.description)
+          .setRequired(option.required === true)
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      );
+      return;
     default: {
       const unknown: never = option;
       throw new Error(`unknown option type in ${JSON.stringify(unknown)}`);
@@ -129,12 +190,13 @@ function parseArgs(spec: CommandSpec, interaction: ChatInputCommandInteraction):
     const name = interaction.options.getSubcommand(true);
     if (!spec.subcommands.some((s) => s.name === name)) throw new InvalidArgumentError(`unknown subcommand ${name}`);
     args.subcommand = name;
+    for (const option of spec.subcommands.find((s) => s.name === name)?.options ?? []) args[option.name] = parseOption(option, interaction);
   }
   for (const option of spec.options ?? []) args[option.name] = parseOption(option, interaction);
   return args;
 }
 
-function parseOption(option: OptionSpec, interaction: ChatInputCommandInteraction): string | number | null {
+function parseOption(option: OptionSpec, interaction: ChatInputCommandInteraction): string | number | boolean | null {
   const required = option.required === true;
   switch (option.type) {
     case 'string': {
@@ -151,6 +213,17 @@ function parseOption(option: OptionSpec, interaction: ChatInputCommandInteractio
         throw new InvalidArgumentError(`${option.name}: out of range`);
       }
       return value;
+    }
+    case 'boolean':
+      return interaction.options.getBoolean(option.name, required);
+    case 'user':
+    case 'channel': {
+      // The raw id: it needs no resolved object, and the handler decides what it may show of it.
+      const raw = interaction.options.get(option.name, required);
+      if (raw === null) return null;
+      const id = String(raw.value ?? '');
+      if (!/^\d{17,20}$/.test(id)) throw new InvalidArgumentError(`${option.name}: not a Discord id`);
+      return id;
     }
     default: {
       const unknown: never = option;

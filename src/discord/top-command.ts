@@ -1,6 +1,18 @@
 // Shared by /toptracks and /topartists: the definition's options, the handler and the Previous/Next buttons.
-// Buttons carry their whole state in the custom id (kind, range, limit, page), so they work after a restart.
+// Buttons carry their whole state in the custom id (kind, range, limit, page, whose list), so they work after a
+// restart and on any shard. Whose list it is: src/features/account/whose.ts (yours if you linked, else the owner's;
+// `user:` for a member's, where they allow it).
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { noticesReply } from '../features/account/replies.js';
+import {
+  followUpNotices,
+  memberLinkFailure,
+  namedFor,
+  notShown,
+  ownerNameFor,
+  whoseListening,
+  type Whose,
+} from '../features/account/whose.js';
 import { decodeTopPageId, type TopPageState } from '../features/top/page-id.js';
 import { topArtistsReply, topTracksReply } from '../features/top/replies.js';
 import { RANGE_LABELS, type TopKind } from '../features/top/service.js';
@@ -30,15 +42,26 @@ function topDefinition(name: string, description: string) {
         min: 1,
         max: SPOTIFY_MAX_LIMIT,
       },
+      { type: 'user', name: 'user', description: "Whose list (default: yours if you linked Spotify, else the bot owner's)" },
     ],
   });
 }
 
-async function render(ctx: CommandContext, state: TopPageState): Promise<ReplyPayload> {
-  const options = { limit: state.limit, page: state.page };
-  return state.kind === 'tracks'
-    ? topTracksReply(await ctx.services.top.tracks(OWNER, state.range), options)
-    : topArtistsReply(await ctx.services.top.artists(OWNER, state.range), options);
+type Shown = Extract<Whose, { kind: 'spotify' }>;
+
+async function render(ctx: CommandContext, state: TopPageState, whose: Shown): Promise<ReplyPayload> {
+  const options = { limit: state.limit, page: state.page, ...(whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {}) };
+  try {
+    const payload =
+      state.kind === 'tracks'
+        ? topTracksReply(await ctx.services.top.tracks(whose.listener, state.range), options)
+        : topArtistsReply(await ctx.services.top.artists(whose.listener, state.range), options);
+    return namedFor(payload, whose.name);
+  } catch (error) {
+    const failure = memberLinkFailure(error, whose);
+    if (failure) return failure;
+    throw error;
+  }
 }
 
 export function createTopCommand(kind: TopKind, name: string, description: string): SlashCommand {
@@ -49,11 +72,18 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
     async execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
       const args = parse(interaction);
       const state: TopPageState = { kind, range: args.range ?? DEFAULT_RANGE, limit: args.limit ?? DEFAULT_LIMIT, page: 1 };
-      await respondWithReply(interaction, () => render(ctx, state), {
-        logger: ctx.logger.child('command'),
-        what: `/${name}`,
-        deferAfterMs: ctx.deferAfterMs,
+      const options = { logger: ctx.logger.child('command'), what: `/${name}`, deferAfterMs: ctx.deferAfterMs };
+      const whose = await whoseListening(interaction, ctx, {
+        userId: args.user,
+        isMember: args.user === null ? null : interaction.options.getMember('user') !== null,
+        allowStatus: false,
       });
+      if (whose.kind !== 'spotify') {
+        await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
+        return;
+      }
+      await respondWithReply(interaction, () => render(ctx, state, whose), options);
+      await followUpNotices(interaction, ctx, noticesReply);
     },
     async handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
       const state = decodeTopPageId(interaction.customId);
@@ -61,11 +91,17 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
         await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
         return;
       }
-      await respondWithUpdate(interaction, () => render(ctx, state), {
-        logger: ctx.logger.child('command'),
-        what: `/${name} page ${state.page}`,
-        deferAfterMs: ctx.deferAfterMs,
-      });
+      const options = { logger: ctx.logger.child('command'), what: `/${name} page ${state.page}`, deferAfterMs: ctx.deferAfterMs };
+      // The owner's list (no id): as before members could link. A member's: privacy and place checked again.
+      const whose: Whose =
+        state.userId === undefined
+          ? { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false }
+          : await whoseListening(interaction, ctx, { userId: state.userId, isMember: null, allowStatus: false });
+      if (whose.kind !== 'spotify') {
+        await interaction.reply({ ...notShown(whose, interaction.user.id), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      await respondWithUpdate(interaction, () => render(ctx, state, whose), options);
     },
   };
 }

@@ -108,7 +108,7 @@ export class ListenerRegistry {
     return [...this.scopes.keys()];
   }
 
-  /** Forget a listener: their scope, tokens and everything the parts stored. For `/spotify unlink` (#8). */
+  /** Forget a listener: their scope, tokens and everything the parts stored. For `/spotify unlink` (#10). */
   async delete(listener: Listener): Promise<void> {
     const account = accountKey(listener);
     this.scopes.get(account)?.dispose();
@@ -116,6 +116,7 @@ export class ListenerRegistry {
     // Parts first: some find what to erase through the grant (grant health's notices are keyed by its token).
     await Promise.all([...this.parts].map((part) => part.erase?.(account)));
     await this.options.tokens.forgetAccount(account);
+    this.options.spotify.gate?.forget(account);
     this.options.logger.info('listener forgotten', { account });
   }
 

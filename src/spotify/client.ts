@@ -20,6 +20,7 @@ import {
   type HttpOptions,
   type HttpResult,
 } from './http.js';
+import { RateGate } from './rate-gate.js';
 import type { TokenManager } from './tokens.js';
 import type { CurrentlyPlaying, CursorPaging, Paging, PlayHistory, TimeRange, Track, Artist } from './types.js';
 import { SPOTIFY_MAX_LIMIT } from './types.js';
@@ -33,6 +34,8 @@ export interface SpotifyClientOptions {
   retryDelaysMs?: readonly number[];
   /** A 429 whose Retry-After is at most this long is waited out and retried once; longer ones throw. */
   maxRateLimitWaitMs?: number;
+  /** The app-wide gate every account's client shares (Spotify's limits are per app); default: a gate of its own. */
+  gate?: RateGate;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,9 +60,8 @@ export interface RequestStats {
 export class SpotifyClient {
   private readonly http: HttpOptions;
   private readonly maxRateLimitWaitMs: number;
-  /** No request may be sent before this epoch ms (a Retry-After in force). */
-  private blockedUntil = 0;
-  private blockedByQuota = false;
+  /** No request is sent while the app-wide gate is closed (a Retry-After in force for any account). */
+  private readonly gate: RateGate;
   readonly stats: RequestStats = { requests: 0, byPath: {} };
   /** When the last request succeeded (epoch ms), for `/spotify status`. */
   lastSuccessAt: number | null = null;
@@ -72,6 +74,7 @@ export class SpotifyClient {
       now: options.now ?? Date.now,
     };
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 2_000;
+    this.gate = options.gate ?? new RateGate({ now: this.http.now });
   }
 
   get account(): string {
@@ -80,10 +83,7 @@ export class SpotifyClient {
 
   /** Seconds until requests are allowed again (0 when not rate-limited), and whether it is the quota. */
   rateLimit(): { retryAfterSeconds: number; quotaExceeded: boolean } {
-    const ms = this.blockedUntil - this.http.now();
-    return ms > 0
-      ? { retryAfterSeconds: Math.ceil(ms / 1000), quotaExceeded: this.blockedByQuota }
-      : { retryAfterSeconds: 0, quotaExceeded: false };
+    return this.gate.state();
   }
 
   /** What is playing; null when Spotify answers 204 (nothing playing, or a private session). */
@@ -138,6 +138,8 @@ export class SpotifyClient {
       this.assertNotBlocked();
       const token = await this.accessToken();
       let result: HttpResult;
+      // Closed gate (any account's 429) or this member's budget used up: refused here, nothing is sent.
+      this.gate.admit(account);
       try {
         this.count(path);
         result = await fetchText(url, { headers: { Authorization: `Bearer ${token}` } }, this.http.timeoutMs);
@@ -175,7 +177,7 @@ export class SpotifyClient {
         if (!quota && !waitedForRateLimit && seconds * 1000 <= this.maxRateLimitWaitMs) {
           waitedForRateLimit = true;
           // A little past the deadline: timers may fire a millisecond early, and the block must be over.
-          await this.http.sleep(Math.max(0, this.blockedUntil - this.http.now()) + RATE_LIMIT_SLACK_MS);
+          await this.http.sleep(Math.max(0, this.gate.closedUntil - this.http.now()) + RATE_LIMIT_SLACK_MS);
           continue;
         }
         throw new SpotifyRateLimitError(seconds, quota);
@@ -215,11 +217,7 @@ export class SpotifyClient {
   }
 
   private block(seconds: number, quota: boolean): void {
-    const until = this.http.now() + seconds * 1000;
-    if (until > this.blockedUntil) {
-      this.blockedUntil = until;
-      this.blockedByQuota = quota;
-    }
+    this.gate.block(seconds, quota);
   }
 
   private assertNotBlocked(): void {

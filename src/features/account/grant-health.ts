@@ -36,6 +36,17 @@ export interface GrantHealthOptions {
   /** Tells the account's person (a DM); resolves false when nothing was sent. */
   notify: (text: string) => Promise<boolean>;
   now?: () => number;
+  /** Whose grant: the owner's (renews with /spotify login or the script) or a linked member's (/spotify link). */
+  audience?: 'owner' | 'member';
+}
+
+/** The reminder a linked member gets (in a reply, and by DM when Discord lets the bot DM them). */
+export function memberExpiryText(expiresAt: number, daysLeft: number): string {
+  return (
+    `⚠️ Your Spotify link with this bot expires on **${isoDate(expiresAt)}** ` +
+    `(${daysLeft} day${daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent). ` +
+    'Run `/spotify link` before then to renew it.'
+  );
 }
 
 export function grantTimeline(grant: StoredGrant, now: number): Omit<GrantHealthStatus, 'dead' | 'grant'> {
@@ -96,6 +107,7 @@ export class GrantHealth {
     if (!status || !status.expiringSoon || status.dead) return status;
     const { logger } = this.options;
     const expired = status.expiresAt <= this.now();
+    if (this.options.audience === 'member') return this.remindMember(status);
     logger.warn(
       expired
         ? 'the Spotify refresh token has passed its 6-month lifetime; run `npm run authorize` (or /spotify login)'
@@ -109,6 +121,16 @@ export class GrantHealth {
           `(${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent).\n` +
           'Renew it before then: run `/spotify login` here, or `npm run authorize` on the bot\'s machine and restart it.',
       );
+      if (sent) await this.options.storage.set(key, true);
+    }
+    return status;
+  }
+
+  /** A member's reminder: one DM per grant (no log line per member per day: it is theirs to renew, not the owner's). */
+  private async remindMember(status: GrantHealthStatus): Promise<GrantHealthStatus> {
+    const key = expiryNoticeKey(status.grant.refreshToken);
+    if (!(await this.options.storage.get<boolean>(key))) {
+      const sent = await this.options.notify(memberExpiryText(status.expiresAt, status.daysLeft));
       if (sent) await this.options.storage.set(key, true);
     }
     return status;

@@ -2,6 +2,8 @@
 // text kit's clamps like every other reply: the status embed carries Spotify's account name and scopes verbatim.
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import { isoDate, type GrantHealthStatus } from './grant-health.js';
+import type { AccountHealth, LoginFailure } from './service.js';
+import { PRIVACY_LABELS, type Privacy, type SeatsView } from '../../listeners/members.js';
 import { missingScopes } from '../../spotify/authorization.js';
 import { clampEmbeds, clampModal, COLORS, embedPayload, escapeAndTruncate, formatWait, type ReplyPayload } from '../../discord/text.js';
 
@@ -18,24 +20,39 @@ export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
   return embedOnly({
     color: COLORS.error,
     description: ownerConfigured
-      ? 'Only the bot owner can manage its Spotify link.'
+      ? 'Only the bot owner can manage its Spotify link. To link your own Spotify account, run `/spotify link`.'
       : 'Set `BOT_OWNER_ID` in the bot\'s settings to your Discord user ID to use `/spotify`.',
   });
 }
 
-export function loginStartReply(authorizeUrl: string, redirectUri: string): ReplyPayload {
+/**
+ * The first step of linking, for the owner (`/spotify login`) and members (`/spotify link`) alike. With the callback
+ * server (`callback`), approving is enough; the paste button stays as the fallback.
+ */
+export function loginStartReply(authorizeUrl: string, redirectUri: string, opts: { callback?: boolean; member?: boolean } = {}): ReplyPayload {
+  const steps = opts.callback
+    ? [
+        '1. Open the Spotify page below, log in with **your own** Spotify account and approve.',
+        '2. A page says *Spotify linked* — that\'s all. (If it doesn\'t, copy the address it ended on, press **Paste redirected URL** and paste it.)',
+      ]
+    : [
+        `1. Open the Spotify page below${opts.member ? ', log in with **your own** Spotify account' : ''} and approve.`,
+        `2. Your browser then goes to \`${redirectUri}\` and shows *can't connect* — that's expected.`,
+        '3. Copy the whole address from the address bar, press **Paste redirected URL** and paste it.',
+      ];
+  const memberNotes = opts.member
+    ? [
+        '',
+        "The bot's Spotify app is in development mode: the bot owner must first add the e-mail address of your Spotify " +
+          'account under *User Management* in the Spotify dashboard, or Spotify refuses the link.',
+      ]
+    : [];
   return {
     embeds: clampEmbeds([
       {
         color: COLORS.playing,
         title: 'Link Spotify',
-        description: [
-          '1. Open the Spotify page below and approve.',
-          `2. Your browser then goes to \`${redirectUri}\` and shows *can't connect* — that's expected.`,
-          '3. Copy the whole address from the address bar, press **Paste redirected URL** and paste it.',
-          '',
-          'The link is valid for 15 minutes and only for you.',
-        ].join('\n'),
+        description: [...steps, '', 'The link is valid for 15 minutes and only for you.', ...memberNotes].join('\n'),
       },
     ]),
     components: [
@@ -77,13 +94,59 @@ export function loginFailedReply(reason: string): ReplyPayload {
   return embedOnly({ color: COLORS.error, title: 'Spotify was not linked', description: `${reason}\nRun \`/spotify login\` to try again.` });
 }
 
-export function loginDoneReply(opts: { account: string | null; scope: string; expiresAt: number }): ReplyPayload {
+/** What a failed link says (also on the callback server's page). */
+export function loginFailureText(reason: LoginFailure, opts: { maxUsers?: number } = {}): string {
+  switch (reason) {
+    case 'expired':
+      return 'This login has expired (or was already used).';
+    case 'state_mismatch':
+      return "That URL belongs to a different login attempt (its `state` doesn't match).";
+    case 'denied':
+      return 'Spotify says access was denied.';
+    case 'no_code':
+      return "That doesn't contain an authorization code.";
+    case 'code_rejected':
+      return 'Spotify rejected the code: it was already used or has expired.';
+    case 'seats_full':
+      return seatsFullText(opts.maxUsers ?? null);
+    case 'not_allow_listed':
+      return notAllowListedText();
+    case 'account_taken':
+      return 'That Spotify account is already linked by another member here. Each Spotify account can be linked by one Discord member.';
+    default: {
+      const unknown: never = reason;
+      return String(unknown);
+    }
+  }
+}
+
+export function seatsFullText(maxUsers: number | null): string {
+  return (
+    `Every Spotify seat of this bot is taken${maxUsers ? ` (${maxUsers}, the owner's included)` : ''}. ` +
+    "Spotify lets a self-hosted bot's app (in development mode) serve at most 5 Spotify users, each added by hand. " +
+    'Ask the bot owner: they decide who has a seat (a member frees one with `/spotify unlink`).'
+  );
+}
+
+export function notAllowListedText(): string {
+  return (
+    'Spotify refused your account: it is not on this bot\'s allow-list ("User not registered in the Developer Dashboard"). ' +
+    'The bot owner must add **the e-mail address of your Spotify account** under *User Management* in the Spotify ' +
+    'dashboard (developer.spotify.com/dashboard → the app → User Management). The owner has been told; once they ' +
+    'have added you, run `/spotify link` again. Nothing was kept.'
+  );
+}
+
+export function loginDoneReply(opts: { account: string | null; scope: string; expiresAt: number; member?: boolean }): ReplyPayload {
   const missing = missingScopes(opts.scope);
   return embedOnly({
     color: COLORS.playing,
     title: 'Spotify linked',
     description: [
-      `Linked to **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : 'your Spotify account'}**. The bot uses it from now on — no restart needed.`,
+      `Linked to **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : 'your Spotify account'}**. ` +
+        (opts.member
+          ? '`/nowplaying`, `/toptracks`, `/topartists` and `/recent` now show your listening; others see it with the `user` option unless you choose `/spotify privacy` → only me.'
+          : 'The bot uses it from now on — no restart needed.'),
       `This authorization lasts until **${isoDate(opts.expiresAt)}** (Spotify's 6-month limit); the bot will remind you before then.`,
       ...(missing.length ? [`⚠️ Not granted: ${missing.join(', ')} — some commands won't work.`] : []),
     ].join('\n'),
@@ -91,7 +154,9 @@ export function loginDoneReply(opts: { account: string | null; scope: string; ex
 }
 
 export interface StatusFacts {
-  health: GrantHealthStatus | null;
+  health: AccountHealth | GrantHealthStatus | null;
+  /** Seats in use (the owner's view). */
+  seats?: SeatsView;
   account: string | null;
   lastSuccessAt: number | null;
   rateLimit: { retryAfterSeconds: number; quotaExceeded: boolean };
@@ -133,6 +198,75 @@ export function statusReply(facts: StatusFacts): ReplyPayload {
     { name: 'Last successful call', value: facts.lastSuccessAt ? ago(now - facts.lastSuccessAt) : 'none yet', inline: true },
     { name: 'Rate limit', value: limit, inline: true },
     { name: 'Source', value: health.grant.source === 'env' ? '.env' : health.grant.source === 'login' ? '/spotify login' : 'rotated by Spotify', inline: true },
+    ...(facts.seats
+      ? [
+          {
+            name: 'Seats',
+            value:
+              `${facts.seats.used} of ${facts.seats.max} used (you + ${facts.seats.members.length} member${facts.seats.members.length === 1 ? '' : 's'})` +
+              facts.seats.members
+                .map((m) => `\n<@${m.userId}> — ${escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60)} (${escapeAndTruncate(m.spotifyId, 40)})`)
+                .join(''),
+          },
+        ]
+      : []),
   ];
   return embedOnly({ color: health.dead ? COLORS.error : COLORS.playing, title: 'Spotify status', fields });
+}
+
+// ------------------------------------------------------------------------------------------------ members
+
+export function linkFailedReply(reason: LoginFailure, maxUsers: number): ReplyPayload {
+  return embedOnly({
+    color: COLORS.error,
+    title: 'Spotify was not linked',
+    description: loginFailureText(reason, { maxUsers }) + (reason === 'seats_full' || reason === 'not_allow_listed' ? '' : '\nRun `/spotify link` to try again.'),
+  });
+}
+
+export function seatsFullReply(used: number, max: number): ReplyPayload {
+  return embedOnly({ color: COLORS.error, title: `No free Spotify seat (${used} of ${max} used)`, description: seatsFullText(max) });
+}
+
+export function notLinkedSelfReply(): ReplyPayload {
+  return embedOnly({
+    color: COLORS.neutral,
+    description: "You haven't linked a Spotify account. Run `/spotify link` to link yours (the bot owner may need to add you first).",
+  });
+}
+
+export function unlinkedReply(wasLinked: boolean): ReplyPayload {
+  return embedOnly({
+    color: COLORS.neutral,
+    title: wasLinked ? 'Spotify unlinked' : 'Nothing to unlink',
+    description: [
+      wasLinked
+        ? 'The bot deleted everything it kept for you: your Spotify authorization and access tokens, cached lists and settings. Your seat is free again.'
+        : 'The bot keeps nothing for you: no Spotify account is linked.',
+      '',
+      "To remove the app's access on Spotify's side as well: spotify.com → Account → *Apps* (Manage apps) → find this bot's app → **Remove access**.",
+    ].join('\n'),
+  });
+}
+
+export function privacyReply(privacy: Privacy): ReplyPayload {
+  return embedOnly({
+    color: COLORS.playing,
+    title: 'Privacy saved',
+    description:
+      privacy === 'private'
+        ? `**${PRIVACY_LABELS.private}**: only you see your listening. Others who ask get "keeps their listening private", and the bot asks Spotify nothing for them.`
+        : `**${PRIVACY_LABELS.server}**: members of a server you share with the bot can see your listening with the \`user\` option. In DMs only you see it.`,
+  });
+}
+
+export function ownerPrivacyReply(): ReplyPayload {
+  return embedOnly({
+    color: COLORS.neutral,
+    description: "The owner's listening is the bot's own status (\"Listening to …\"), so it stays visible. Set `PRESENCE_CRON=off` to hide it.",
+  });
+}
+
+export function noticesReply(notices: readonly string[]): ReplyPayload {
+  return { embeds: clampEmbeds(notices.map((text) => ({ color: COLORS.neutral, description: text }))), components: [] };
 }

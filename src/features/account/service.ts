@@ -1,7 +1,15 @@
-// A listener's Spotify link as the bot manages it: status for `/spotify status`, the `/spotify login` flow
-// (authorize URL with a random state → pasted redirect → code exchange → stored grant, used at once), and the
+// A listener's Spotify link as the bot manages it: status for `/spotify status`, the link flow (authorize URL with a
+// random state → pasted redirect, or the callback server → code exchange → stored grant, used at once), and the
 // grant's health (expiry warnings, dead-grant notice) per account.
-import type { Listener } from '../../listeners/listener.js';
+//
+// One flow for everyone: the owner's `/spotify login` and a member's `/spotify link` are the same two calls
+// (`beginLogin`, then `finishLogin` with what was pasted, or `finishCallback` from the callback server). What
+// differs for a member (`{ kind: 'linked' }`) is checked here: a seat must be free (SPOTIFY_MAX_USERS, the owner
+// counted), their Spotify account must be on the app's dashboard allow-list (the first call, /me, says so), and one
+// Spotify account links one Discord member.
+import { createHash } from 'node:crypto';
+import { linkedListener, type MemberAccountHooks, type MemberDirectory } from '../../listeners/members.js';
+import { OWNER, type Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
 import type { Logger } from '../../logger.js';
 import type { FeatureDeps, ServiceNamespace } from '../../services.js';
@@ -12,24 +20,78 @@ import {
   createState,
   exchangeCode,
   parseRedirect,
+  type RedirectParams,
 } from '../../spotify/authorization.js';
-import type { TokenManager } from '../../spotify/tokens.js';
+import { SpotifyForbiddenError } from '../../spotify/errors.js';
+import { fingerprint, type StoredGrant, type TokenManager } from '../../spotify/tokens.js';
 import type { Storage } from '../../storage.js';
-import { deadNoticeKey, expiryNoticeKey, GrantHealth, grantTimeline, type GrantHealthStatus } from './grant-health.js';
+import {
+  deadNoticeKey,
+  expiryNoticeKey,
+  GrantHealth,
+  grantTimeline,
+  memberExpiryText,
+  type GrantHealthStatus,
+} from './grant-health.js';
+
+/** A grant's health as it crosses processes: plain data, and never the refresh token. */
+export interface AccountHealth {
+  grantedAt: number;
+  grantedAtKnown: boolean;
+  expiresAt: number;
+  daysLeft: number;
+  expiringSoon: boolean;
+  /** Spotify declared the grant dead (the reason, e.g. invalid_grant), or null. */
+  dead: { reason: string; description: string | null } | null;
+  grant: { scope: string | null; source: StoredGrant['source'] };
+}
 
 export interface AccountStatus {
-  health: GrantHealthStatus | null;
+  health: AccountHealth | null;
   /** "Display Name (id)" of the linked Spotify account, when Spotify could tell. */
   account: string | null;
   lastSuccessAt: number | null;
   rateLimit: { retryAfterSeconds: number; quotaExceeded: boolean };
 }
 
+export type BeginLoginResult =
+  | {
+      ok: true;
+      authorizeUrl: string;
+      redirectUri: string;
+      /** The bot serves the redirect itself (SPOTIFY_REDIRECT_URI is https): approving is enough, no paste needed. */
+      callback: boolean;
+    }
+  | { ok: false; reason: 'seats_full'; used: number; max: number };
+
+export type LoginFailure =
+  | 'expired'
+  | 'state_mismatch'
+  | 'denied'
+  | 'no_code'
+  | 'code_rejected'
+  /** Every seat is taken (SPOTIFY_MAX_USERS). */
+  | 'seats_full'
+  /** The exchange worked but Spotify answered 403 "User not registered in the Developer Dashboard". */
+  | 'not_allow_listed'
+  /** That Spotify account is already linked by another Discord member. */
+  | 'account_taken';
+
 export type LoginResult =
-  | { ok: true; account: string | null; scope: string; expiresAt: number }
-  | { ok: false; reason: 'expired' | 'state_mismatch' | 'denied' | 'no_code' | 'code_rejected'; detail?: string };
+  | {
+      ok: true;
+      /** "Display Name (id)" of the Spotify account now linked, when Spotify could tell. */
+      account: string | null;
+      scope: string;
+      expiresAt: number;
+    }
+  | { ok: false; reason: LoginFailure; detail?: string };
+
+/** What the callback server shows: the result, and who it was for. */
+export type CallbackResult = LoginResult & { userId: string | null };
 
 const PENDING_TTL_MS = 15 * 60_000;
+const OWNER_TOLD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 interface PendingLogin {
   state: string;
@@ -40,9 +102,28 @@ interface PendingLogin {
 }
 
 const pendingKey = (userId: string): string => `login:pending:${userId}`;
+/** The pending login a callback's `state` belongs to; keyed by a hash, so the key reveals neither state nor user. */
+const stateKey = (state: string): string => `login:state:${createHash('sha256').update(state).digest('hex')}`;
+/** "The owner was told this member isn't on the allow-list" (keyed by a hash of the member's id, kept 30 days). */
+const ownerToldKey = (userId: string): string => `members:allowlist-told:${fingerprint(`discord:${userId}`)}`;
+
+function listenerOfAccount(account: string | undefined): Listener | null {
+  if (account === undefined || account === 'owner') return OWNER;
+  return account.startsWith('user:') ? linkedListener(account.slice('user:'.length)) : null;
+}
+
+function plainHealth(status: GrantHealthStatus | null): AccountHealth | null {
+  if (!status) return null;
+  const { grant, dead, ...timeline } = status;
+  return {
+    ...timeline,
+    dead: dead ? { reason: dead.reason, description: dead.description ?? null } : null,
+    grant: { scope: grant.scope, source: grant.source },
+  };
+}
 
 /** `Services['account']`, and each listener's grant health (`health(listener)`). */
-export class AccountFeature implements ServiceNamespace<'account'> {
+export class AccountFeature implements ServiceNamespace<'account'>, MemberAccountHooks {
   readonly healthPart: ListenerPart<GrantHealth>;
 
   private readonly listeners: ListenerRegistry;
@@ -51,18 +132,31 @@ export class AccountFeature implements ServiceNamespace<'account'> {
   private readonly storage: Storage;
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly notify: FeatureDeps['notify'];
 
-  constructor({ listeners, config, tokens, storage, logger, now, notify }: FeatureDeps) {
+  constructor(
+    { listeners, config, tokens, storage, logger, now, notify }: FeatureDeps,
+    private readonly members: MemberDirectory,
+  ) {
     this.listeners = listeners;
     this.spotifyApp = config.spotify;
     this.tokens = tokens;
     this.storage = storage;
     this.logger = logger.child('spotify');
     this.now = now;
+    this.notify = notify;
     this.healthPart = listeners.register({
       name: 'grant-health',
       create: (scope) =>
-        new GrantHealth({ tokens, storage, logger: this.logger, account: scope.account, notify: (text) => notify(scope.listener, text), now }),
+        new GrantHealth({
+          tokens,
+          storage,
+          logger: this.logger,
+          account: scope.account,
+          notify: (text) => notify(scope.listener, text),
+          now,
+          audience: scope.listener.kind === 'owner' ? 'owner' : 'member',
+        }),
       dispose: (health) => health.stop(),
       erase: async (account) => {
         const grant = await tokens.currentGrant(account).catch(() => null);
@@ -82,61 +176,168 @@ export class AccountFeature implements ServiceNamespace<'account'> {
     const grantHealth = await this.health(listener).status();
     const profile = grantHealth && !grantHealth.dead ? await spotify.getProfile().catch(() => null) : null;
     return {
-      health: grantHealth,
+      health: plainHealth(grantHealth),
       account: profile ? `${profile.display_name ?? profile.id} (${profile.id})` : null,
       lastSuccessAt: spotify.lastSuccessAt,
       rateLimit: spotify.rateLimit(),
     };
   }
 
-  async beginLogin(listener: Listener, userId: string): Promise<{ authorizeUrl: string; redirectUri: string }> {
-    const { clientId, accountsUrl, redirectUri } = this.spotifyApp;
+  /**
+   * Start linking `listener`'s account by Discord user `userId`: the authorize URL to open. A member links only
+   * their own account, and only while a seat is free (or they hold one already).
+   */
+  async beginLogin(listener: Listener, userId: string): Promise<BeginLoginResult> {
+    this.assertOwnAccount(listener, userId);
+    if (listener.kind === 'linked' && !(await this.members.hasSeatFor(userId))) {
+      return { ok: false, reason: 'seats_full', used: await this.members.used(), max: this.members.maxUsers };
+    }
+    const { clientId, accountsUrl, redirectUri, callbackServer } = this.spotifyApp;
+    await this.forgetPendingLogin(userId);
     const state = createState();
     const account = this.listeners.scope(listener).account;
-    await this.storage.set<PendingLogin>(
-      pendingKey(userId),
-      { state, redirectUri, startedAt: this.now(), account },
-      PENDING_TTL_MS,
-    );
-    return { authorizeUrl: buildAuthorizeUrl({ accountsUrl, clientId, redirectUri, state }), redirectUri };
+    await this.storage.set<PendingLogin>(pendingKey(userId), { state, redirectUri, startedAt: this.now(), account }, PENDING_TTL_MS);
+    await this.storage.set(stateKey(state), userId, PENDING_TTL_MS);
+    return { ok: true, authorizeUrl: buildAuthorizeUrl({ accountsUrl, clientId, redirectUri, state }), redirectUri, callback: callbackServer !== null };
   }
 
+  /** Finish a link with what the user pasted (the redirected URL, or the bare code). */
   async finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult> {
-    const { storage, tokens, now, logger } = this;
-    const { account, spotify } = this.listeners.scope(listener);
+    this.assertOwnAccount(listener, userId);
+    // A pasted bare code carries no state; the pending login (started by this user, minutes ago) stands in for it.
+    return this.complete(listener, userId, parseRedirect(pasted), true);
+  }
+
+  /**
+   * Finish a link from the callback server's query string. The `state` must be present and match a pending login
+   * (compared in constant time); an unknown or expired one changes nothing.
+   */
+  async finishCallback(query: string): Promise<CallbackResult> {
+    const params = parseRedirect(`?${query.replace(/^\?/, '')}`);
+    if (params.state === undefined || params.state === '' || params.state.length > 256) {
+      return { ok: false, reason: 'expired', userId: null };
+    }
+    const userId = (await this.storage.get<string>(stateKey(params.state))) ?? null;
+    const pending = userId ? await this.storage.get<PendingLogin>(pendingKey(userId)) : undefined;
+    const listener = pending ? listenerOfAccount(pending.account) : null;
+    if (!userId || !pending || !listener) return { ok: false, reason: 'expired', userId: null };
+    return { ...(await this.complete(listener, userId, params, false)), userId };
+  }
+
+  /** Forget a login this user started and didn't finish (unlink, or a new login replacing it). */
+  async forgetPendingLogin(userId: string): Promise<void> {
+    const pending = await this.storage.get<PendingLogin>(pendingKey(userId));
+    if (pending) await this.storage.delete(stateKey(pending.state));
+    await this.storage.delete(pendingKey(userId));
+  }
+
+  /** Reminder text when the member's grant expires within 14 days and it wasn't shown for this grant yet. */
+  async expiryReminder(listener: Listener, alreadyShownFor: string | null): Promise<{ text: string; grant: string } | null> {
+    const status = await this.health(listener).status().catch(() => null);
+    if (!status || status.dead || !status.expiringSoon) return null;
+    const grant = fingerprint(status.grant.refreshToken);
+    if (grant === alreadyShownFor) return null;
+    return { text: memberExpiryText(status.expiresAt, status.daysLeft), grant };
+  }
+
+  async checkExpiry(listener: Listener): Promise<void> {
+    await this.health(listener).check();
+  }
+
+  private assertOwnAccount(listener: Listener, userId: string): void {
+    if (listener.kind === 'linked' && listener.userId !== userId) throw new Error('a member can only link their own Spotify account');
+  }
+
+  private async complete(listener: Listener, userId: string, params: RedirectParams, allowMissingState: boolean): Promise<LoginResult> {
+    const { storage, now } = this;
+    const { account } = this.listeners.scope(listener);
     const pending = await storage.get<PendingLogin>(pendingKey(userId));
     if (!pending || now() - pending.startedAt > PENDING_TTL_MS) return { ok: false, reason: 'expired' };
     // A login started for another account is not this one's to finish.
     if ((pending.account ?? 'owner') !== account) return { ok: false, reason: 'expired' };
-    // A pasted bare code carries no state; the pending login (started by this user, minutes ago) stands in for it.
-    const outcome = checkCallback(parseRedirect(pasted), pending.state, { allowMissingState: true });
+    const outcome = checkCallback(params, pending.state, { allowMissingState });
     if (outcome.kind === 'state_mismatch') return { ok: false, reason: 'state_mismatch' };
     if (outcome.kind === 'denied') return { ok: false, reason: 'denied', detail: outcome.error };
     if (outcome.kind === 'no_code') return { ok: false, reason: 'no_code' };
+    const code = outcome.code;
+    if (listener.kind !== 'linked') return this.store(listener, userId, pending, code);
+    // Seats are checked again at the end, one link at a time: two members can't both take the last one.
+    return this.members.exclusive(async () => {
+      if (!(await this.members.hasSeatFor(userId))) return { ok: false, reason: 'seats_full' };
+      return this.store(listener, userId, pending, code);
+    });
+  }
 
+  private async store(listener: Listener, userId: string, pending: PendingLogin, code: string): Promise<LoginResult> {
+    const { storage, tokens, now, logger } = this;
+    const { account, spotify } = this.listeners.scope(listener);
     const { accountsUrl, clientId, clientSecret } = this.spotifyApp;
     let grant;
     try {
-      grant = await exchangeCode({ accountsUrl, clientId, clientSecret, code: outcome.code, redirectUri: pending.redirectUri });
+      grant = await exchangeCode({ accountsUrl, clientId, clientSecret, code, redirectUri: pending.redirectUri });
     } catch (error) {
       // Other failures (Spotify down, bad app credentials) surface as the usual typed errors.
       if (error instanceof AuthorizationCodeError) return { ok: false, reason: 'code_rejected' };
       throw error;
     }
-    await storage.delete(pendingKey(userId));
+    await this.forgetPendingLogin(userId);
     const grantedAt = now();
     const stored = await tokens.storeAuthorizedGrant(
       account,
       { refreshToken: grant.refreshToken, scope: grant.scope || null, grantedAt },
       { token: grant.accessToken, expiresInSeconds: grant.expiresInSeconds },
     );
-    logger.info('Spotify linked through /spotify login', { account, scope: grant.scope });
-    const profile = await spotify.getProfile().catch(() => null);
-    return {
-      ok: true,
-      account: profile ? (profile.display_name ?? profile.id) : null,
-      scope: grant.scope,
-      expiresAt: grantTimeline(stored, grantedAt).expiresAt,
-    };
+    const expiresAt = grantTimeline(stored, grantedAt).expiresAt;
+    if (listener.kind !== 'linked') {
+      logger.info('Spotify linked through /spotify login', { account, scope: grant.scope });
+      const profile = await spotify.getProfile().catch(() => null);
+      return { ok: true, account: profile ? `${profile.display_name ?? profile.id} (${profile.id})` : null, scope: grant.scope, expiresAt };
+    }
+
+    // A member: the first call says whether Spotify serves them (development mode's allow-list) and who they are.
+    let profile;
+    try {
+      profile = await spotify.getProfile();
+    } catch (error) {
+      await this.listeners.delete(listener);
+      if (error instanceof SpotifyForbiddenError) {
+        logger.warn('a member linked a Spotify account that is not on the app\'s allow-list; not kept', { account });
+        await this.tellOwnerNotAllowListed(userId);
+        return { ok: false, reason: 'not_allow_listed' };
+      }
+      throw error;
+    }
+    const others = await Promise.all((await this.members.ids()).filter((id) => id !== userId).map((id) => this.members.get(id)));
+    if (others.some((other) => other?.spotifyId === profile.id)) {
+      await this.listeners.delete(listener);
+      return { ok: false, reason: 'account_taken' };
+    }
+    const previous = await this.members.get(userId);
+    await this.members.put({
+      userId,
+      spotifyId: profile.id,
+      spotifyName: profile.display_name,
+      linkedAt: grantedAt,
+      privacy: previous?.privacy ?? 'server',
+      guilds: previous?.guilds ?? [],
+      remindedFor: null,
+    });
+    logger.info('member linked Spotify', { account, scope: grant.scope });
+    return { ok: true, account: `${profile.display_name ?? profile.id} (${profile.id})`, scope: grant.scope, expiresAt };
+  }
+
+  private async tellOwnerNotAllowListed(userId: string): Promise<void> {
+    const key = ownerToldKey(userId);
+    if (await this.storage.get<boolean>(key)) return;
+    await this.storage.set(key, true, OWNER_TOLD_TTL_MS);
+    const sent = await this.notify(
+      OWNER,
+      `<@${userId}> tried to link their Spotify account, but Spotify refused it: the account is not on your app's ` +
+        'allow-list ("User not registered in the Developer Dashboard"). To let them in, open ' +
+        'developer.spotify.com/dashboard → your app → **User Management**, add the e-mail address of their Spotify ' +
+        'account (they can tell you which one), then ask them to run `/spotify link` again. ' +
+        `A development-mode app serves at most 5 Spotify users, you included (this bot allows ${this.members.maxUsers}).`,
+    );
+    if (!sent) await this.storage.delete(key);
   }
 }

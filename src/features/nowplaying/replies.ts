@@ -107,8 +107,8 @@ function episodeReply(state: EpisodeState): ReplyPayload {
   return embedPayload(embed, linkButtonRow(OPEN_IN_SPOTIFY, url));
 }
 
-/** The reply to /nowplaying, with progress extrapolated to `now` (epoch ms). */
-export function nowPlayingReply(state: ListeningState, now: number): ReplyPayload {
+/** The reply to /nowplaying, with progress extrapolated to `now` (epoch ms). `whose`: a member's name, when not the owner's. */
+export function nowPlayingReply(state: ListeningState, now: number, opts: { whose?: string } = {}): ReplyPayload {
   const current = atTime(state, now);
   switch (current.kind) {
     case 'track':
@@ -118,7 +118,12 @@ export function nowPlayingReply(state: ListeningState, now: number): ReplyPayloa
     case 'ad':
       return embedPayload({ color: COLORS.ad, description: `📢 ${AD_PLAYING}` });
     case 'nothing':
-      return embedPayload({ color: COLORS.neutral, description: `🔇 ${NOTHING_PLAYING}` });
+      return embedPayload({
+        color: COLORS.neutral,
+        description: opts.whose
+          ? `🔇 Nothing is playing for **${escapeAndTruncate(opts.whose, 80)}** right now (or they're in a private session).`
+          : `🔇 ${NOTHING_PLAYING}`,
+      });
     case 'unknown':
       return embedPayload({
         color: COLORS.neutral,

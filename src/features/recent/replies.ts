@@ -1,7 +1,8 @@
 // /recent as a Discord payload: the last plays, newest first, ten per page with Previous/Next, each with when it
 // was played ("3 min ago") and links (none for local files). Pure, within every limit (see discord/text).
-// The buttons carry their whole state in the custom id — `recent:<limit>:<page>` — so they work after a restart
-// and on any shard; anything else is refused by decodeRecentPageId.
+// The buttons carry their whole state in the custom id — `recent:<limit>:<page>` (the owner's) or
+// `recent:<limit>:<page>:<discord id>` (a linked member's) — so they work after a restart and on any shard; anything
+// else is refused by decodeRecentPageId.
 import { ButtonStyle, ComponentType, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
 import {
   COLORS,
@@ -14,6 +15,7 @@ import {
   type ButtonRow,
   type ReplyPayload,
 } from '../../discord/text.js';
+import { SNOWFLAKE } from '../../config.js';
 import { SPOTIFY_MAX_LIMIT } from '../../spotify/types.js';
 import type { RecentPlay, RecentPlays } from './service.js';
 
@@ -27,6 +29,8 @@ export interface RecentPageState {
   limit: number;
   /** 1-based. */
   page: number;
+  /** Whose plays: a linked member's Discord id; absent for the owner's. */
+  userId?: string;
 }
 
 export function recentPageCount(itemCount: number): number {
@@ -40,24 +44,25 @@ function isValidState(state: RecentPageState): boolean {
     state.limit <= SPOTIFY_MAX_LIMIT &&
     Number.isInteger(state.page) &&
     state.page >= 1 &&
-    state.page <= recentPageCount(state.limit)
+    state.page <= recentPageCount(state.limit) &&
+    (state.userId === undefined || SNOWFLAKE.test(state.userId))
   );
 }
 
 /** `recent:25:2`. Throws RangeError on a state decodeRecentPageId would reject. */
 export function encodeRecentPageId(state: RecentPageState): string {
   if (!isValidState(state)) throw new RangeError(`invalid recent page state: ${JSON.stringify(state)}`);
-  return `${RECENT_ID_PREFIX}${state.limit}:${state.page}`;
+  return `${RECENT_ID_PREFIX}${state.limit}:${state.page}${state.userId === undefined ? '' : `:${state.userId}`}`;
 }
 
-const RECENT_ID = /^recent:([1-9][0-9]?):([1-9][0-9]?)$/;
+const RECENT_ID = /^recent:([1-9][0-9]?):([1-9][0-9]?)(?::(\d{17,20}))?$/;
 
 /** The state a Previous/Next button carries, or null for anything encodeRecentPageId didn't make. */
 export function decodeRecentPageId(customId: string): RecentPageState | null {
   if (typeof customId !== 'string' || customId.length > EMBED_LIMITS.customId) return null;
   const match = RECENT_ID.exec(customId);
   if (!match) return null;
-  const state: RecentPageState = { limit: Number(match[1]), page: Number(match[2]) };
+  const state: RecentPageState = { limit: Number(match[1]), page: Number(match[2]), ...(match[3] ? { userId: match[3] } : {}) };
   return isValidState(state) ? state : null;
 }
 
@@ -88,14 +93,14 @@ function playLine(index: number, play: RecentPlay, now: number): string {
   return `${index}. ${linked} — ${artists} · ${relativeTime(play.playedAt, now)}${local}`;
 }
 
-function pageButtons(limit: number, page: number, pages: number): ButtonRow[] {
+function pageButtons(limit: number, page: number, pages: number, userId: string | undefined): ButtonRow[] {
   if (pages <= 1) return [];
   // A disabled button still needs a valid, distinct custom id: it points at the current page.
   const button = (label: string, target: number, disabled: boolean): APIButtonComponentWithCustomId => ({
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
     label,
-    custom_id: encodeRecentPageId({ limit, page: target }),
+    custom_id: encodeRecentPageId({ limit, page: target, ...(userId === undefined ? {} : { userId }) }),
     disabled,
   });
   return [
@@ -115,7 +120,7 @@ function clampInt(value: number, min: number, max: number): number {
 }
 
 export const RECENT_TITLE = 'Recently played';
-export const NOTHING_RECENT = 'Nothing played recently — or the owner listens in a private session.';
+export const NOTHING_RECENT = 'Nothing played recently — or it was all in a private session.';
 
 export function recentReply(plays: RecentPlays, opts: RecentPageState & { now: number }): ReplyPayload {
   const limit = clampInt(opts.limit, 1, SPOTIFY_MAX_LIMIT);
@@ -133,5 +138,5 @@ export function recentReply(plays: RecentPlays, opts: RecentPageState & { now: n
     footer: { text: pages > 1 ? `Page ${page}/${pages} · ${span}` : span },
     ...thumbnail(pageItems[0]?.imageUrl ?? null),
   };
-  return embedPayload(embed, pageButtons(limit, page, pages));
+  return embedPayload(embed, pageButtons(limit, page, pages, opts.userId));
 }

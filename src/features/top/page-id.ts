@@ -1,8 +1,10 @@
-// The Previous/Next buttons of a top list carry their whole state in the custom id (kind, range, limit, page), so
-// they work after a restart and on any shard: `top:tracks:short_term:50:2`. Pure.
+// The Previous/Next buttons of a top list carry their whole state in the custom id (kind, range, limit, page, and
+// whose list it is), so they work after a restart and on any shard: `top:tracks:short_term:50:2` (the owner's, as
+// before members could link) or `top:tracks:short_term:50:2:<discord id>` (a linked member's). Pure.
 import { SPOTIFY_MAX_LIMIT, TIME_RANGES } from '../../spotify/types.js';
 import type { TimeRange } from '../../spotify/types.js';
 import { EMBED_LIMITS } from '../../discord/text.js';
+import { SNOWFLAKE } from '../../config.js';
 import type { TopKind } from './service.js';
 
 export const TOP_PAGE_SIZE = 10;
@@ -17,6 +19,8 @@ export interface TopPageState {
   limit: number;
   /** 1-based. */
   page: number;
+  /** Whose list: a linked member's Discord id; absent for the owner's. */
+  userId?: string;
 }
 
 export function topPageCount(itemCount: number): number {
@@ -32,17 +36,18 @@ function isValidTopState(state: TopPageState): boolean {
     state.limit <= TOP_MAX_LIMIT &&
     Number.isInteger(state.page) &&
     state.page >= 1 &&
-    state.page <= topPageCount(state.limit)
+    state.page <= topPageCount(state.limit) &&
+    (state.userId === undefined || SNOWFLAKE.test(state.userId))
   );
 }
 
 /** `top:tracks:short_term:50:2`. Throws RangeError on a state decodeTopPageId would reject. */
 export function encodeTopPageId(state: TopPageState): string {
   if (!isValidTopState(state)) throw new RangeError(`invalid top page state: ${JSON.stringify(state)}`);
-  return `top:${state.kind}:${state.range}:${state.limit}:${state.page}`;
+  return `top:${state.kind}:${state.range}:${state.limit}:${state.page}${state.userId === undefined ? '' : `:${state.userId}`}`;
 }
 
-const TOP_ID = /^top:([a-z]+):([a-z_]+):([1-9][0-9]?):([1-9][0-9]?)$/;
+const TOP_ID = /^top:([a-z]+):([a-z_]+):([1-9][0-9]?):([1-9][0-9]?)(?::(\d{17,20}))?$/;
 
 /** The state carried by a Previous/Next button's custom id, or null for anything not made by encodeTopPageId. */
 export function decodeTopPageId(customId: string): TopPageState | null {
@@ -52,6 +57,6 @@ export function decodeTopPageId(customId: string): TopPageState | null {
   const kind = TOP_KINDS.find((k) => k === match[1]);
   const range = TIME_RANGES.find((r) => r === match[2]);
   if (!kind || !range) return null;
-  const state: TopPageState = { kind, range, limit: Number(match[3]), page: Number(match[4]) };
+  const state: TopPageState = { kind, range, limit: Number(match[3]), page: Number(match[4]), ...(match[5] ? { userId: match[5] } : {}) };
   return isValidTopState(state) ? state : null;
 }

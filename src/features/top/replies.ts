@@ -21,6 +21,8 @@ export interface TopReplyOptions {
   limit: number;
   /** 1-based; clamped to the pages that exist. */
   page: number;
+  /** Whose list (a linked member's Discord id), carried by the page buttons; absent for the owner's. */
+  userId?: string;
 }
 
 const KIND_LABEL: Record<TopKind, string> = { tracks: 'Top tracks', artists: 'Top artists' };
@@ -95,7 +97,7 @@ function topReply<T>(
     footer: { text: pages > 1 ? `Page ${page}/${pages} · ${span}` : span },
     ...(first === undefined ? {} : thumbnail(imageOf(first))),
   };
-  return embedPayload(embed, pageButtons({ kind, range: list.range, limit }, page, pages));
+  return embedPayload(embed, pageButtons({ kind, range: list.range, limit, ...(opts.userId === undefined ? {} : { userId: opts.userId }) }, page, pages));
 }
 
 export function topTracksReply(list: TopList<TopTrack>, opts: TopReplyOptions): ReplyPayload {

@@ -1,0 +1,204 @@
+// Whose listening a command shows, decided once for /nowplaying, /toptracks, /topartists and /recent (and their
+// buttons), on whichever process got the interaction:
+// - without `user`: the asker's own listening when they linked (or Discord status, for /nowplaying), else the
+//   owner's, as before; with `user`: that member's.
+// - someone else's listening is shown only in a server the bot is in (guild install) that the member is in too
+//   (Discord resolves them as a member of it); in DMs only your own.
+// - a member who chose "only me" is refused to everyone else before anything else — no Spotify call is made.
+// The source rules (a link wins over Discord status, then the owner fallback) are src/listeners/resolve.ts's.
+import {
+  ApplicationIntegrationType,
+  MessageFlags,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type User,
+} from 'discord.js';
+import { COLORS, embedPayload, escapeAndTruncate, oneLine, truncate, type ReplyPayload } from '../../discord/text.js';
+import type { Listener } from '../../listeners/listener.js';
+import { resolveListener, type HiddenReason, type Resolution } from '../../listeners/resolve.js';
+import type { CommandContext } from '../../services.js';
+import { SpotifyAuthError } from '../../spotify/errors.js';
+
+export type Whose =
+  /** Show this listener's Spotify data; `name` says whose it is; `self` when it is the asker's own link. */
+  | { kind: 'spotify'; listener: Listener; name: string; userId: string | null; self: boolean }
+  /** Show a member's Discord status (only where the command allows it). */
+  | { kind: 'discord-status'; resolution: Extract<Resolution, { kind: 'discord-status' }>; name: string }
+  /** Not shown here (private, not linked, not in a shared server): answer ephemerally, ask Spotify nothing. */
+  | { kind: 'hidden'; why: HiddenReason; userId: string; name: string }
+  /** Answer this, ephemerally, and nothing else. */
+  | { kind: 'refused'; payload: ReplyPayload };
+
+const NAME_MAX = 80;
+const NAME_TTL_MS = 10 * 60_000;
+const NAMES_MAX = 256;
+/** Display names fetched for buttons and the owner fallback, so a page press isn't a Discord REST call each time. */
+const names = new Map<string, { name: string; at: number }>();
+
+const nameOfUser = (user: Pick<User, 'globalName' | 'username'>): string => user.globalName ?? user.username;
+
+async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string> {
+  if (userId === interaction.user.id) return nameOfUser(interaction.user);
+  if (interaction.isChatInputCommand()) {
+    const option = interaction.options.getUser('user');
+    if (option?.id === userId) return nameOfUser(option);
+  }
+  const cached = names.get(userId);
+  if (cached && ctx.now() - cached.at < NAME_TTL_MS) return cached.name;
+  const fetched = await interaction.client.users.fetch(userId, { cache: false }).then(nameOfUser, () => null);
+  const name = fetched ?? (userId === ctx.config.discord.ownerId ? 'the bot owner' : 'this member');
+  if (fetched) {
+    names.delete(userId);
+    names.set(userId, { name, at: ctx.now() });
+    if (names.size > NAMES_MAX) names.delete(names.keys().next().value!);
+  }
+  return name;
+}
+
+/** The owner's display name (for the owner's pages); "the bot owner" without BOT_OWNER_ID. */
+export async function ownerNameFor(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext): Promise<string> {
+  const id = ctx.config.discord.ownerId;
+  return id ? nameOf(interaction, id, ctx) : 'the bot owner';
+}
+
+/** The guild the interaction came from, when the bot itself is in it (guild install); null in DMs and elsewhere. */
+export function sharedGuildOf(interaction: ChatInputCommandInteraction | ButtonInteraction): string | null {
+  const guildId = interaction.guildId;
+  if (!guildId) return null;
+  return interaction.authorizingIntegrationOwners[ApplicationIntegrationType.GuildInstall] === guildId ? guildId : null;
+}
+
+const bold = (name: string): string => `**${escapeAndTruncate(name, NAME_MAX)}**`;
+
+/**
+ * Decide whose listening to show. `userId`: the `user` option (or the id a page button carries; null for "mine").
+ * `isMember`: whether Discord resolved that user as a member of this guild (null for a button: its message was made
+ * in this guild after that check, and Discord accepts only custom ids that are on the message).
+ */
+export async function whoseListening(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: CommandContext,
+  opts: { userId: string | null; isMember: boolean | null; allowStatus: boolean },
+): Promise<Whose> {
+  const askerId = interaction.user.id;
+  const guildId = sharedGuildOf(interaction);
+  const other = opts.userId !== null && opts.userId !== askerId ? opts.userId : null;
+  if (other !== null) {
+    const owner = other === ctx.config.discord.ownerId;
+    // The owner's listening is the bot's public status anyway; anyone else's only in a server shared with them.
+    if (!owner && guildId === null) return { kind: 'hidden', why: 'not-in-a-server', userId: other, name: await nameOf(interaction, other, ctx) };
+    // Not a member of this server: nothing of theirs is shown here (not even whether they linked).
+    if (!owner && opts.isMember === false) {
+      return { kind: 'hidden', why: opts.allowStatus ? 'not-listening' : 'not-in-a-server', userId: other, name: await nameOf(interaction, other, ctx) };
+    }
+  }
+  // The `user` option as given (also when it is the asker): "show me X" never falls back to the owner.
+  const resolution = await resolveListener(ctx.members, { askerId, userId: opts.userId, guildId });
+  switch (resolution.kind) {
+    case 'spotify': {
+      const userId = resolution.fallback ? ctx.config.discord.ownerId : resolution.userId;
+      const name = userId ? await nameOf(interaction, userId, ctx) : 'the bot owner';
+      const self = resolution.listener.kind === 'linked' && resolution.listener.userId === askerId;
+      if (self && guildId) void ctx.services.members.seenIn(askerId, guildId).catch(() => undefined);
+      return { kind: 'spotify', listener: resolution.listener, name, userId, self };
+    }
+    case 'discord-status': {
+      const name = await nameOf(interaction, resolution.listener.userId, ctx);
+      if (opts.allowStatus) return { kind: 'discord-status', resolution, name };
+      // Discord's status has no top lists or history: for these commands the member simply hasn't linked.
+      return { kind: 'hidden', why: 'not-listening', userId: resolution.listener.userId, name };
+    }
+    case 'hidden':
+      return { kind: 'hidden', why: resolution.why, userId: resolution.userId, name: await nameOf(interaction, resolution.userId, ctx) };
+    default: {
+      const unknown: never = resolution;
+      throw new Error(`unknown resolution ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** "<name> keeps their listening private" (issue #10's words), for every command. */
+export function privateReply(name: string): ReplyPayload {
+  return embedPayload({ color: COLORS.neutral, description: `🔒 ${bold(name)} keeps their listening private.` });
+}
+
+/** Why a member's Spotify data isn't shown, for the commands Discord status can't answer (top lists, recent). */
+export function hiddenReply(whose: Extract<Whose, { kind: 'hidden' }>, askerId: string): ReplyPayload {
+  const you = whose.userId === askerId;
+  switch (whose.why) {
+    case 'private':
+      return privateReply(whose.name);
+    case 'not-in-a-server':
+      return embedPayload({
+        color: COLORS.neutral,
+        description: "🔇 Someone else's listening can only be shown in a server you both share with the bot — in DMs you see only your own.",
+      });
+    case 'presences-off':
+    case 'not-listening':
+      return embedPayload({
+        color: COLORS.neutral,
+        description: you
+          ? "🔇 You haven't linked a Spotify account with this bot. Run `/spotify link` to link yours."
+          : `🔇 ${bold(whose.name)} hasn't linked a Spotify account with this bot. They can run \`/spotify link\` to link theirs.`,
+      });
+    default: {
+      const unknown: never = whose.why;
+      throw new Error(`unknown reason ${String(unknown)}`);
+    }
+  }
+}
+
+/** The answer when Spotify data isn't shown (hidden or refused), for commands without a Discord-status source. */
+export function notShown(whose: Exclude<Whose, { kind: 'spotify' }>, askerId: string): ReplyPayload {
+  switch (whose.kind) {
+    case 'hidden':
+      return hiddenReply(whose, askerId);
+    case 'refused':
+      return whose.payload;
+    case 'discord-status':
+      return hiddenReply({ kind: 'hidden', why: 'not-listening', userId: whose.resolution.listener.userId, name: whose.name }, askerId);
+    default: {
+      const unknown: never = whose;
+      throw new Error(`unknown answer ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** A hint appended to a hidden-member answer: how to link. */
+export const LINK_HINT = 'Anyone can link their own Spotify account with `/spotify link`.';
+
+/**
+ * A Spotify failure that belongs to a linked member rather than to the owner: their link was dropped (invalid_grant)
+ * or is gone. Everything else is the common error reply's to say.
+ */
+export function memberLinkFailure(error: unknown, whose: Extract<Whose, { kind: 'spotify' }>): ReplyPayload | null {
+  if (whose.listener.kind !== 'linked' || !(error instanceof SpotifyAuthError) || error.reason === 'invalid_client') return null;
+  return embedPayload({
+    color: COLORS.error,
+    description: whose.self
+      ? "❌ Spotify no longer accepts your link (access removed, password changed, or Spotify's 6-month limit), so the bot dropped it and deleted what it kept for you. Run `/spotify link` to link again."
+      : `${bold(whose.name)}'s Spotify link stopped working. They can run \`/spotify link\` to link again.`,
+  });
+}
+
+/** After the reply: notices owed to the asker about their own link (expiry reminder, a dropped link), ephemeral. */
+export async function followUpNotices(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: CommandContext,
+  build: (notices: readonly string[]) => ReplyPayload,
+): Promise<void> {
+  const notices = await ctx.services.members.notices(interaction.user.id).catch(() => []);
+  if (notices.length === 0 || !(interaction.replied || interaction.deferred)) return;
+  await interaction.followUp({ ...build(notices), flags: MessageFlags.Ephemeral }).catch((error: unknown) =>
+    ctx.logger.child('command').warn('could not send a notice', { error }),
+  );
+}
+
+/** The payload with whose listening it is on its first embed's author line ("Ana · ▶ Now playing"). Pure. */
+export function namedFor(payload: ReplyPayload, name: string): ReplyPayload {
+  const [first, ...rest] = payload.embeds;
+  if (!first) return payload;
+  const who = truncate(oneLine(name), NAME_MAX);
+  const author = first.author?.name ? `${who} · ${first.author.name}` : `🎧 ${who}`;
+  return { ...payload, embeds: [{ ...first, author: { ...first.author, name: truncate(author, 256) } }, ...rest] };
+}
