@@ -1,9 +1,46 @@
 // Answer an interaction within Discord's 3-second window: reply directly when the data is ready in time,
 // otherwise acknowledge first (defer) and edit the answer in when it arrives. Failures become friendly replies.
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
+// Files (a card, a chart) go out as multipart with the payload; an edit or update without files sends
+// `attachments: []`, so a message that had a picture never keeps a stale one under new text.
+import {
+  MessageFlags,
+  type AttachmentPayload,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
 import type { Logger } from '../logger.js';
 import { errorReply, isExpectedFailure } from './error-replies.js';
-import { clampPayload, type ReplyPayload } from './text.js';
+import { clampPayload, truncate, type ReplyPayload } from './text.js';
+
+/** Discord's limit for an attachment's description (alt text). */
+const ATTACHMENT_DESCRIPTION_MAX = 1024;
+
+type Message = Omit<ReplyPayload, 'files'> & { files?: AttachmentPayload[] };
+
+/** The payload as discord.js takes it for a new message: files go out as multipart (alt text within its limit). */
+export function toMessage(payload: ReplyPayload): Message {
+  const { files, ...rest } = payload;
+  if (!files || files.length === 0) return rest;
+  return {
+    ...rest,
+    // A fresh array each time: discord.js appends to `attachments` while it builds the body.
+    files: files.map((f) => ({
+      attachment: f.attachment,
+      name: f.name,
+      ...(f.description ? { description: truncate(f.description, ATTACHMENT_DESCRIPTION_MAX) } : {}),
+    })),
+  };
+}
+
+/**
+ * The payload for an edit or update: the message's files are replaced by these (discord.js lists only the new ones in
+ * `attachments`), or dropped with `attachments: []` when there are none.
+ */
+export function toEdit(payload: ReplyPayload): Message & { attachments?: never[] } {
+  const message = toMessage(payload);
+  return message.files ? message : { ...message, attachments: [] };
+}
 
 type Outcome = { ok: true; payload: ReplyPayload } | { ok: false; error: unknown };
 
@@ -66,7 +103,7 @@ export async function respondWithReply(
   const { early, later } = await settleWithin(produce, options);
   if (early) {
     if (early.ok) {
-      await interaction.reply({ ...early.payload, ...(flags ? { flags } : {}) });
+      await interaction.reply({ ...toMessage(early.payload), ...(flags ? { flags } : {}) });
     } else {
       logFailure(options.logger, options.what, early.error);
       await interaction.reply({ ...errorReply(early.error), flags: MessageFlags.Ephemeral });
@@ -76,7 +113,7 @@ export async function respondWithReply(
   await interaction.deferReply(flags ? { flags } : {});
   const outcome = await later;
   if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
-  await interaction.editReply(outcome.ok ? outcome.payload : errorReply(outcome.error));
+  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error)));
 }
 
 /** Update the message a button belongs to (type 7), or defer the update (type 6) when the data is slow. */
@@ -87,7 +124,7 @@ export async function respondWithUpdate(
 ): Promise<void> {
   const { early, later } = await settleWithin(produce, options);
   if (early) {
-    if (early.ok) await interaction.update(early.payload);
+    if (early.ok) await interaction.update(toEdit(early.payload));
     else {
       logFailure(options.logger, options.what, early.error);
       // Leave the message as it was; tell only the presser what went wrong.
@@ -97,7 +134,7 @@ export async function respondWithUpdate(
   }
   await interaction.deferUpdate();
   const outcome = await later;
-  if (outcome.ok) await interaction.editReply(outcome.payload);
+  if (outcome.ok) await interaction.editReply(toEdit(outcome.payload));
   else {
     logFailure(options.logger, options.what, outcome.error);
     await interaction.followUp({ ...errorReply(outcome.error), flags: MessageFlags.Ephemeral });

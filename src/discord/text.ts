@@ -13,11 +13,21 @@ import type { Link } from '../listening-state.js';
 
 export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
 
+/** A file sent with a reply (discord.js's AttachmentPayload shape); an embed shows an image with `attachment://<name>`. */
+export interface ReplyFile {
+  name: string;
+  attachment: Buffer;
+  /** Alt text (Discord shows it to screen readers). */
+  description?: string;
+}
+
 /** Works for interaction.reply, editReply and update (and channel.send). */
 export interface ReplyPayload {
   content?: string;
   embeds: APIEmbed[];
   components: ButtonRow[];
+  /** Files to upload (multipart); discord/respond drops a message's earlier files when it edits without any. */
+  files?: ReplyFile[];
 }
 
 /** Discord's embed limits (a message over any of them is rejected with a 400). */
@@ -353,6 +363,7 @@ export function clampPayload(payload: ReplyPayload): ReplyPayload {
     ...(payload.content !== undefined ? { content: clampMessageContent(payload.content) } : {}),
     embeds: clampEmbeds(payload.embeds),
     components: payload.components.map((row) => ({ ...row, components: row.components.map(clampButton) })),
+    ...(payload.files ? { files: payload.files } : {}),
   };
 }
 
