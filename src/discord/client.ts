@@ -2,16 +2,9 @@
 // src/listeners/discord-status-feed.ts, never cached here), caches trimmed to what the bot uses, REST pointed at
 // DISCORD_API_URL, and dispatch of slash commands, buttons and modals to the command modules.
 // An unknown command or a handler that throws gets an ephemeral error reply and a log line, never a crash.
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  MessageFlags,
-  Options,
-  type Interaction,
-  type RepliableInteraction,
-} from 'discord.js';
+import { Client, Events, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { CommandContext } from '../services.js';
+import { botClientOptions } from './client-options.js';
 import type { SlashCommand } from './command.js';
 import { errorReply } from './error-replies.js';
 
@@ -20,30 +13,8 @@ export function createDiscordClient(
   options: { shards?: number[]; shardCount?: number; presences?: boolean } = {},
 ): Client {
   return new Client({
-    intents: options.presences ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences] : [GatewayIntentBits.Guilds],
+    ...botClientOptions(options),
     rest: { api: apiUrl },
-    // The bot reads no messages or members, and presences only raw (the status store): keep those caches empty.
-    makeCache: Options.cacheWithLimits({
-      ...Options.DefaultMakeCacheSettings,
-      MessageManager: 0,
-      PresenceManager: 0,
-      ReactionManager: 0,
-      ReactionUserManager: 0,
-      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
-      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
-      GuildEmojiManager: 0,
-      GuildStickerManager: 0,
-      GuildBanManager: 0,
-      GuildInviteManager: 0,
-      GuildScheduledEventManager: 0,
-      VoiceStateManager: 0,
-      StageInstanceManager: 0,
-      ThreadManager: 0,
-      ThreadMemberManager: 0,
-      AutoModerationRuleManager: 0,
-      ApplicationCommandManager: 0,
-    }),
-    sweepers: Options.DefaultSweeperSettings,
     ...(options.shards ? { shards: options.shards } : {}),
     ...(options.shardCount ? { shardCount: options.shardCount } : {}),
   });

@@ -6,7 +6,8 @@
 // — initialMs, 2×, 4× … capped at maxMs, and never sooner than a Retry-After — and the outage is logged through
 // one OutageLog: once when it starts, at most once per summaryEveryMs while it lasts, once when it ends.
 // `tick()` is a forced poll (tests, the demo, the benchmark): it ignores the backoff but is logged the same way.
-import { parse as parseCron, schedule, type ScheduledTask } from 'node-cron';
+import { parse as parseCron } from 'node-cron';
+import { scheduleCron, type CronTask } from '../cron-schedule.js';
 import type { Logger } from '../logger.js';
 import { OutageLog } from '../outage.js';
 import { SpotifyRateLimitError } from '../spotify/errors.js';
@@ -52,7 +53,7 @@ export function shortestCronIntervalMs(cron: string): number {
 }
 
 export class Poller<T> {
-  private task: ScheduledTask | null = null;
+  private task: CronTask | null = null;
   private running: Promise<void> | null = null;
   private nextAttemptAt = 0;
   private readonly outage: OutageLog;
@@ -100,7 +101,7 @@ export class Poller<T> {
         { cron, everyS: interval / 1000 },
       );
     }
-    this.task = schedule(cron, () => this.scheduledTick(), { name: 'presence-poll', noOverlap: true });
+    this.task = scheduleCron(cron, () => this.scheduledTick());
   }
 
   async stop(): Promise<void> {

@@ -11,11 +11,17 @@ export interface LogCapture {
   logger: Logger;
 }
 
-export function captureLogs(secrets: string[] = []): LogCapture {
+export function captureLogs(
+  secrets: string[] = [],
+  options: { level?: 'debug' | 'info'; maxLines?: number } = {},
+): LogCapture {
   const lines: string[] = [];
+  const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
   const logger = createLogger({
-    level: 'debug',
-    sink: (line) => lines.push(line),
+    level: options.level ?? 'debug',
+    sink: (line) => {
+      if (lines.length < maxLines) lines.push(line);
+    },
     secrets: [TEST_DISCORD_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, TEST_REFRESH_TOKEN, ...secrets],
   });
   return { lines, logger };
@@ -35,7 +41,15 @@ export const FAST_TUNING: AppTuning = {
 
 export async function buildApp(
   emulator: SpotifyEmulator,
-  options: { env?: Record<string, string>; storage?: Storage; storageUrl?: string; tuning?: AppTuning; logs?: LogCapture } = {},
+  options: {
+    env?: Record<string, string>;
+    storage?: Storage;
+    storageUrl?: string;
+    tuning?: AppTuning;
+    logs?: LogCapture;
+    /** false: the production timeouts and retries (the bench); default true: FAST_TUNING. */
+    fast?: boolean;
+  } = {},
 ): Promise<{ app: App; logs: LogCapture; storage: Storage }> {
   const logs = options.logs ?? captureLogs();
   const config = loadConfig(
@@ -47,7 +61,7 @@ export async function buildApp(
     }),
   );
   const storage = options.storage ?? (await openStorage(config.storageUrl, { logger: logs.logger.child('storage') }));
-  const app = createApp(config, logs.logger, storage, { ...FAST_TUNING, ...options.tuning });
+  const app = createApp(config, logs.logger, storage, { ...(options.fast === false ? {} : FAST_TUNING), ...options.tuning });
   return { app, logs, storage };
 }
 
