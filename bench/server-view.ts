@@ -212,6 +212,7 @@ export async function listeningRows(options: { iterations?: number } = {}): Prom
       if (i >= 5) samples.push(at - handle.dispatchedAt);
     }
     const apiPerCommand = (spotify.count('api') - api0) / (5 + iterations);
+    const p50 = percentile(samples, 50);
     // The bot's own work for one answer, without the round trip: the list from the store + the grouped reply.
     const ctx = contextOf(app);
     const built: number[] = [];
