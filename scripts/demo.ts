@@ -2,6 +2,7 @@
 // Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env, nothing written to
 // disk), plays a short scripted session and prints what a Discord user would see. Pauses between steps only when
 // stdout is a terminal, so piped runs (and the test) finish in a few seconds.
+import { once } from 'node:events';
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
@@ -12,7 +13,13 @@ import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { Track } from '../src/spotify/types.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
-import { DiscordEmulator, type ComponentPayload, type MessagePayload, type PresencePayload } from '../emulators/discord.js';
+import {
+  DiscordEmulator,
+  spotifyActivity,
+  type ComponentPayload,
+  type MessagePayload,
+  type PresencePayload,
+} from '../emulators/discord.js';
 import { SpotifyEmulator } from '../emulators/spotify.js';
 import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import {
@@ -118,6 +125,7 @@ async function main(): Promise<void> {
         BOT_OWNER_ID: OWNER_ID,
         STORAGE_URL: 'memory://',
         PRESENCE_CRON: 'off', // the demo runs each presence tick itself
+        DISCORD_PRESENCES: 'on', // members' Spotify from their Discord status (/listening)
       }),
     );
     const logger = createLogger({ level: 'warn', secrets: [config.discord.token, config.spotify.clientSecret, TEST_REFRESH_TOKEN] });
@@ -206,6 +214,53 @@ async function main(): Promise<void> {
     section('Top artists of the last year');
     spotify.setTop('artists', makeArtists(20), 'long_term');
     await slash(`/topartists range:${RANGE_LABELS.long_term}`, 'topartists', [{ name: 'range', type: 3, value: 'long_term' }]);
+    await beat(1_500);
+
+    section("Who in the server is listening: members' Discord status (/listening)");
+    const guildId = discord.guildIds[0]!;
+    const statusOf = (title: string, artist: string, agoMs: number): Record<string, unknown> =>
+      spotifyActivity({
+        trackId: `demo${title.replace(/\W/g, '')}`.slice(0, 22),
+        title,
+        artists: [artist],
+        album: `${title} (Single)`,
+        imageId: 'ab67616d0000b273aaaaaaaaaaaaaaaaaaaaaaaa',
+        startMs: Date.now() - agoMs,
+        endMs: Date.now() - agoMs + 210_000,
+      });
+    const listeners: Array<[string, string, string, number]> = [
+      ['sam', 'Espresso', 'Sabrina Carpenter', 20_000],
+      ['kim', 'Espresso', 'Sabrina Carpenter', 75_000],
+      ['lee', 'Espresso', 'Sabrina Carpenter', 140_000],
+      ['ana', 'Levitating', 'Dua Lipa', 35_000],
+      ['max', 'Houdini', 'Dua Lipa', 95_000],
+      ['joe', 'Bohemian Rhapsody', 'Queen', 5_000],
+    ];
+    for (const [i, [name, title, artist, ago]] of listeners.entries()) {
+      const id = `13000000000000000${i}`;
+      discord.addMember(guildId, { id, username: name });
+      const handled = once(running.client.ws, 'PRESENCE_UPDATE'); // the bot reads it straight off the gateway
+      discord.setPresence(guildId, id, { status: 'online', activities: [statusOf(title, artist, ago)] });
+      await handled;
+    }
+    out(`${listeners.length} members' Discord status shows Spotify (read from their presence: no Spotify request, no linking)`);
+    const before = spotify.count('currently-playing');
+    await slash('/listening', 'listening');
+    out(`(Spotify requests for that: ${spotify.count('currently-playing') - before}, the owner's own playback)`);
+    await beat(2_000);
+
+    section('A now-playing channel (/announce)');
+    const musicChannel = discord.addChannel(guildId, { name: 'music' });
+    await once(running.client, 'channelCreate');
+    await slash('/announce channel:#music', 'announce', [{ name: 'channel', type: 7, value: musicChannel }]);
+    const heat = makeTrack({ name: 'Heat Waves', artistName: 'Glass Animals', albumName: 'Dreamland', duration_ms: 238_805 });
+    player.play(heat);
+    out(`Owner ⏭ ${heat.name}`);
+    await showStatus();
+    await running.announcer.idle();
+    const post = discord.channelMessages(musicChannel).at(-1);
+    out('#music:');
+    out(indent(post ? render(post.body) : '(nothing posted)'));
     await beat(1_500);
 
     section('Summary');

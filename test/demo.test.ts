@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { commands } from '../commands/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,7 +35,7 @@ describe('npm run demo', () => {
 
     expect(code, `stderr:\n${stderr}\nstdout:\n${stdout}`).toBe(0);
     expect(elapsed).toBeLessThan(60_000);
-    expect(stdout).toContain('4 slash commands registered: /nowplaying /toptracks /topartists /spotify');
+    expect(stdout).toContain(`${commands.length} slash commands registered: ${commands.map((c) => `/${c.data.name}`).join(' ')}`);
     expect(stdout).toMatch(/🟢 Spotify Bot — Listening to Blinding Lights\n\s+The Weeknd/);
     expect(stdout).toMatch(/Listening to Save Your Tears .*\n\s+The Weeknd, Ariana Grande/);
     expect(stdout).toContain('> /nowplaying\n    │ ▶ Now playing\n    │ Blinding Lights\n');
@@ -47,7 +48,11 @@ describe('npm run demo', () => {
     expect(stdout).toContain('(the same message, updated in place)');
     expect(stdout).toContain('Top artists · Last year');
     expect(stdout).toMatch(/Spotify requests made: \d+ token, \d+ currently-playing, \d+ top/);
-    expect(stdout).toMatch(/Discord presence updates sent: 3/);
+    // /listening from members' Discord status, grouped; an announce post in #music.
+    expect(stdout).toContain('│ 3 listening to Espresso by Sabrina Carpenter');
+    expect(stdout).toMatch(/│ 2 listening to Dua Lipa\n\s+│ └ <@\d+> Levitating 0:3\d in/);
+    expect(stdout).toMatch(/#music:\n\s+│ 🎵 Now playing\n\s+│ Heat Waves\n\s+│ by Glass Animals/);
+    expect(stdout).toMatch(/Discord presence updates sent: 4/);
     expect(stdout).toContain('Stopped the bot and both emulators.');
     // The bot's own log lines stay out of the user's view.
     expect(stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (debug|info)/);
