@@ -29,8 +29,9 @@ const URL_MAX = 120;
 export const LISTENING_TITLE = '🎧 Listening now in this server';
 export const NOBODY_LISTENING = 'Nobody here is listening to Spotify right now.';
 export const PRESENCES_OFF_HINT =
-  "Only the owner's Spotify is shown: the bot doesn't read members' Discord status. To list everyone whose status " +
-  'shows Spotify, the bot owner sets DISCORD_PRESENCES=on and switches on Developer Portal → Bot → Presence Intent.';
+  "Only linked Spotify accounts (the bot owner's included) are shown: the bot doesn't read members' Discord status. " +
+  'To list everyone whose status shows Spotify, the bot owner sets DISCORD_PRESENCES=on and switches on ' +
+  'Developer Portal → Bot → Presence Intent.';
 
 export function encodeListeningPageId(page: number): string {
   if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new RangeError(`invalid /listening page ${page}`);
