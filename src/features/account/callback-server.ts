@@ -71,6 +71,7 @@ export class CallbackServer {
 
   /** Listen on the configured address (only when this is called: nothing binds by default). */
   async start(): Promise<AddressInfo> {
+    if (this.server) throw new Error('the Spotify callback server is already listening');
     const server = createServer((req, res) => void this.handle(req, res));
     server.headersTimeout = 10_000;
     server.requestTimeout = 15_000;
