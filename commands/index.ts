@@ -10,6 +10,7 @@
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as announce from './announce.js';
+import * as chart from './chart.js';
 import * as listening from './listening.js';
 import * as nowplaying from './nowplaying.js';
 import * as recent from './recent.js';
@@ -17,4 +18,4 @@ import * as spotify from './spotify.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, spotify, announce];
