@@ -310,7 +310,8 @@ async function memoryRun(guildCount: number, presences: boolean, spotify: Spotif
       DISCORD_PRESENCES: presences ? 'on' : 'off',
     }) as Record<string, string>),
   };
-  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src/index.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // cwd is an empty folder (no .env read): tsx is named by its resolved URL.
+  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, '--import', import.meta.resolve('tsx'), join(ROOT, 'src/index.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<boolean>((resolve) => {
     const onData = (chunk: Buffer): void => {
