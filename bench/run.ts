@@ -27,9 +27,10 @@ import { Report } from './lib/report.js';
 import { latencySection } from './sections/latency.js';
 import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
+import { membersSection } from './members.js';
 
 /** In order; the in-process sections first (they share one bot), then the spawned processes. */
-const SECTIONS: readonly Section[] = [latencySection, presenceSection, memorySection];
+const SECTIONS: readonly Section[] = [latencySection, presenceSection, memorySection, membersSection];
 
 function usage(): string {
   return 'usage: npm run bench -- [--latency MS[,MS…]] [--iterations N] [--guilds 1,1000,10000|none] [--rss-runs N] [--storage URL] [--json]';
