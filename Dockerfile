@@ -28,6 +28,8 @@ RUN npm run build
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# The bot keeps this file fresh while it is connected to Discord; the HEALTHCHECK reads it.
+ENV HEARTBEAT_FILE=/app/data/.heartbeat
 WORKDIR /app
 COPY package.json package-lock.json LICENSE ./
 COPY --from=deps /app/node_modules node_modules

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { HEARTBEAT_FILE, HEARTBEAT_MAX_AGE_MS } from './health-file.js';
 
-const file = process.argv[2] ?? HEARTBEAT_FILE;
+const file = process.argv[2] ?? (process.env.HEARTBEAT_FILE?.trim() || HEARTBEAT_FILE);
 const maxAgeMs = process.argv[3] ? Number(process.argv[3]) * 1000 : HEARTBEAT_MAX_AGE_MS;
 
 let ageMs: number;

@@ -9,6 +9,7 @@ import { startAppBot } from './bot.js';
 import { ConfigError, loadConfig, readEnv } from './config.js';
 import { classifyStartupError, connectTuning, hostOf, withStartupRetries } from './discord/connect.js';
 import { createLogger } from './logger.js';
+import { startHeartbeat, type Heartbeat } from './health-file.js';
 import { createOwnerNotifier } from './owner-notifier.js';
 import { startShardedBot } from './sharding/manager.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
@@ -54,8 +55,10 @@ async function main(): Promise<void> {
     logger.error('the Spotify callback server could not listen (check SPOTIFY_CALLBACK_LISTEN); linking by pasting still works', { error }),
   );
   let bot: { stop(): Promise<void> } | null = null;
+  let heartbeat: Heartbeat | null = null;
   let stopping = false;
   const stopBot = async (): Promise<void> => {
+    heartbeat?.stop();
     await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
     await app.callbackServer?.stop().catch(() => undefined);
     await storage.close().catch(() => undefined);
@@ -89,7 +92,9 @@ async function main(): Promise<void> {
   const host = hostOf(config.discord.apiUrl);
   try {
     if (config.shards === null) {
-      bot = await withStartupRetries(() => startAppBot(app, { commands, connect: tuning }), { tuning, logger: logger.child('discord'), host });
+      const single = await withStartupRetries(() => startAppBot(app, { commands, connect: tuning }), { tuning, logger: logger.child('discord'), host });
+      bot = single;
+      heartbeat = heartbeatFor(env, () => single.client.isReady());
     } else {
       const sharded = await startShardedBot(app, { totalShards: config.shards, commands, connect: tuning });
       bot = sharded;
@@ -99,10 +104,17 @@ async function main(): Promise<void> {
         if (!stopping) void giveUp(error);
       });
       await sharded.ready;
+      heartbeat = heartbeatFor(env, () => [...sharded.manager.shards.values()].every((shard) => shard.ready));
     }
   } catch (error) {
     if (!stopping) await giveUp(error);
   }
+}
+
+/** HEARTBEAT_FILE (set in the Docker image): keep that file fresh while connected, for the HEALTHCHECK. */
+function heartbeatFor(env: Record<string, string | undefined>, healthy: () => boolean): Heartbeat | null {
+  const file = env.HEARTBEAT_FILE?.trim();
+  return file ? startHeartbeat({ file, healthy }) : null;
 }
 
 void main();

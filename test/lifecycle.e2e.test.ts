@@ -3,8 +3,8 @@
 // exits 1 within a bounded time with ONE message naming the cause, retries network failures with a logged backoff,
 // never prints an unhandled rejection, and never echoes the token.
 // DISCORD_CONNECT_TIMEOUT / DISCORD_CONNECT_ATTEMPTS (documented knobs) keep the transient cases short.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,4 +220,40 @@ describe('the shard supervisor', () => {
     expect(logs.lines.filter((l) => l.includes('shard spawned'))).toHaveLength(3);
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 30_000);
+});
+
+describe.each([
+  ['one process', {}],
+  ['SHARDS=2', { SHARDS: '2' }],
+] as const)('the container heartbeat (%s)', (_mode, shards) => {
+  it('HEARTBEAT_FILE is written once connected, the health check passes, and a stale file fails it', async () => {
+    const shardCount = 'SHARDS' in shards ? 2 : 1;
+    const discord = await emulator({ shardCount, maxConcurrency: 2 });
+    const file = join(mkdtempSync(join(tmpdir(), 'npb-heartbeat-')), '.heartbeat');
+    const run = startBot({ ...emulatorEnv(discord), HEARTBEAT_FILE: file, ...shards });
+    const healthcheck = (): { code: number | null; out: string } => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/healthcheck.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HEARTBEAT_FILE: file },
+        encoding: 'utf8',
+      });
+      return { code: r.status, out: r.stdout + r.stderr };
+    };
+    // Not connected yet: no heartbeat, unhealthy.
+    expect(healthcheck().code).toBe(1);
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (existsSync(file)) resolve();
+        else if (run.child.exitCode !== null) reject(new Error(run.output()));
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+    expect(healthcheck()).toMatchObject({ code: 0, out: expect.stringMatching(/^healthy/) });
+    const old = new Date(Date.now() - 600_000);
+    utimesSync(file, old, old);
+    expect(healthcheck()).toMatchObject({ code: 1, out: expect.stringMatching(/unhealthy: last heartbeat/) });
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code, run.output()).toBe(0);
+  }, 60_000);
 });
