@@ -49,15 +49,20 @@ async function setStatus(h: Harness, guildId: string, userId: string, activities
   await handled;
 }
 
-function nowplaying(discord: DiscordEmulator, userId: string | null, origin: { guildId?: string | null; asker?: string } = {}): Promise<MessagePayload> {
+/** /nowplaying as text (`style:text`; the default card is a picture of the same). */
+function nowplaying(
+  discord: DiscordEmulator,
+  userId: string | null,
+  origin: { guildId?: string | null; asker?: string; style?: 'text' | 'card' } = {},
+): Promise<MessagePayload> {
   return discord
     .slashCommand({
       name: 'nowplaying',
       ...(origin.guildId !== undefined ? { guildId: origin.guildId } : {}),
       userId: origin.asker ?? ASKER,
-      options: userId ? [{ name: 'user', type: 6, value: userId }] : [],
+      options: [...(userId ? [{ name: 'user', type: 6, value: userId }] : []), { name: 'style', type: 3, value: origin.style ?? 'text' }],
     })
-    .finalMessage();
+    .finalMessage(10_000);
 }
 
 describe('the presence intent', () => {
@@ -158,8 +163,13 @@ describe('/nowplaying user:@member from their Discord status', () => {
       expect(embed.description).toContain('First Light');
       expect(embed.description).toMatch(/1:0\d .*🔘.* 3:20/); // progress from the timestamps
       expect(embed.thumbnail?.url).toMatch(/^https:\/\/i\.scdn\.co\/image\/ab67616d0000b273/);
-      expect(embed.footer?.text).toBe('Bobby · from their Discord status');
+      // Named (src/features/account/whose.ts chooses the name: the server nickname or the global name).
+      expect(embed.footer?.text).toMatch(/^Bob(by)? · from their Discord status$/);
       expect(JSON.stringify(first.components)).toContain(`https://open.spotify.com/track/${SEEDED.trackId}`);
+      // The default style draws it as a card (the same data, as a picture).
+      const card = await nowplaying(h.discord, BOB.id, { style: 'card' });
+      expect(card.embeds?.[0]?.image?.url).toMatch(/^attachment:\/\//);
+      expect(embedText(card)).toContain('Seeded Song');
 
       await setStatus(h, guildId, BOB.id, [{ type: 0, name: 'A Game' }, activity(NEXT, 5_000, 180_000)]);
       expect((await nowplaying(h.discord, BOB.id)).embeds![0]!.title).toBe('Next Song');
@@ -210,7 +220,7 @@ describe('/nowplaying user:@member from their Discord status', () => {
       // "Only me" (#10 records the choice; here through the LinkedMembers it plugs into).
       const linked = h.app.members.linked;
       h.app.members.linked = { ...linked, privateAmong: async (ids) => new Set(ids.filter((id) => id === DAVE.id)) };
-      expect(embedText(await nowplaying(h.discord, DAVE.id, { guildId: here }))).toContain('keeps their listening to themselves');
+      expect(embedText(await nowplaying(h.discord, DAVE.id, { guildId: here }))).toContain('keeps their listening private');
       expect((await nowplaying(h.discord, null, { guildId: here, asker: DAVE.id })).embeds![0]!.title).toBe('Dave Song');
       const hidden = embedText(await h.discord.slashCommand({ name: 'listening', guildId: here }).finalMessage());
       expect(hidden).toContain('Bob Song');
