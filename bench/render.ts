@@ -3,9 +3,12 @@
 // process (so the emulator's own images and this process's timing runs do not count), with V8's gc exposed:
 // idle = src/render imported, nothing drawn yet.
 //
-// Options: --json (also print the raw numbers as JSON), --rss-child <origin> (internal).
+// Options: --json (also print the raw numbers as JSON), --samples <dir> (only write sample cards and charts there, each
+// also as a PNG copy for image viewers), --rss-child <origin> (internal).
 
 import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -207,6 +210,65 @@ async function main(): Promise<void> {
   }
 }
 
+/** Sample pictures for a human to look at: every script, long text, episode, paused, missing art, each chart size. */
+async function samples(dir: string): Promise<void> {
+  const { loadImage, createCanvas } = await import('@napi-rs/canvas');
+  await mkdir(dir, { recursive: true });
+  const cdn = await startImageCdn();
+  try {
+    const covers = new CoverArt({ fetchOverride: cdn.urlFor });
+    const url = (id: string) => cdn.spotifyUrl(id);
+    const write = async (name: string, data: Buffer) => {
+      await writeFile(join(dir, name), data);
+      const image = await loadImage(data);
+      const copy = createCanvas(image.width, image.height);
+      copy.getContext('2d').drawImage(image, 0, 0);
+      await writeFile(join(dir, name.replace(/\.\w+$/, '.png')), await copy.encode('png'));
+    };
+    const track = (title: string, artists: string, album: string, extra: Partial<CardState> = {}): CardState => ({
+      kind: 'track',
+      title,
+      artists: artists.split(', ').map((name) => ({ name })),
+      album: { name: album },
+      imageUrl: url(`sample-${title.length}`),
+      isPlaying: true,
+      progressMs: 83_000,
+      durationMs: 215_000,
+      ...extra,
+    } as CardState);
+    const cards: Array<[string, CardState, string]> = [
+      ['latin', track('Señorita (Déjà vu) — Ñandú', 'Beyoncé, Sigur Rós, Zoë Kravitz', 'Ørkenvandring · Ça ira'), 'Zoë Åström'],
+      ['long', track(TITLES[8]![0], 'An Artist With A Very Long Name, Another Artist, And A Third One', 'The Album Name That Also Goes On And On Forever (Super Deluxe)'), 'Someone With A Really Long Display Name Indeed'],
+      ['cjk', track('夜に駆ける', 'YOASOBI', 'THE BOOK'), '晴天'],
+      ['hangul', track('봄날', '방탄소년단', 'YOU NEVER WALK ALONE'), '민지'],
+      ['arabic', track('تملي معاك', 'عمرو دياب', 'تملي معاك'), 'سارة'],
+      ['emoji', track('🔥 Fire Song 🎵 👩‍👩‍👧‍👦 🇯🇵', 'DJ 😎', 'Emoji Hits ✨'), 'Zoë 🎧'],
+      ['paused', track('Paused Song', 'Band', 'Record', { isPlaying: false, progressMs: 190_000 }), 'Zoë'],
+      ['local', track('demo_v3 (final) FINAL', 'Me', '', { imageUrl: null, isLocal: true }), 'Zoë'],
+      [
+        'episode',
+        { kind: 'episode', title: 'Episode 212: How Compression Works', show: { name: 'The Tech Show' }, publisher: 'Pod Co', imageUrl: url('episode'), isPlaying: true, progressMs: 2_000_000, durationMs: 3_725_000 },
+        'Zoë',
+      ],
+    ];
+    for (const [name, state, displayName] of cards) {
+      const image = await renderNowPlayingCard({ state, listener: { displayName, source: name === 'paused' ? 'discord-status' : 'spotify' } }, { covers });
+      await write(`card-${name}.jpg`, image.data);
+    }
+    for (const size of [3, 5] as const) {
+      const tiles = chartTiles(url, size * size);
+      const image = await renderChart({ kind: 'albums', size, tiles, heading: "Zoë's top albums · Last 4 weeks" }, { covers });
+      await write(`chart-${size}x${size}.jpg`, image.data);
+    }
+    const artists = chartTiles(url, 16).map(({ title, imageUrl }) => ({ title, imageUrl }));
+    await write('chart-4x4-artists.jpg', (await renderChart({ kind: 'artists', size: 4, tiles: artists }, { covers })).data);
+  } finally {
+    await cdn.close();
+  }
+}
+
 const childAt = process.argv.indexOf('--rss-child');
+const samplesAt = process.argv.indexOf('--samples');
 if (childAt >= 0) await rssChild(process.argv[childAt + 1]!);
+else if (samplesAt >= 0) await samples(process.argv[samplesAt + 1] ?? '/tmp/render-check2');
 else await main();

@@ -66,9 +66,9 @@ describe('/nowplaying style:card (the default)', () => {
     const { embed, attachments, uploads } = await settled(h, handle);
 
     expect(uploads).toHaveLength(1);
-    expect(uploads[0]!.filename).toBe('nowplaying.webp');
-    expect(attachments.map((a) => a.filename)).toEqual(['nowplaying.webp']);
-    expect(embed?.image?.url).toBe('attachment://nowplaying.webp');
+    expect(uploads[0]!.filename).toBe('nowplaying.jpg');
+    expect(attachments.map((a) => a.filename)).toEqual(['nowplaying.jpg']);
+    expect(embed?.image?.url).toBe('attachment://nowplaying.jpg');
     // The text stays for search, screen readers and clients without images; the cover is in the card now.
     expect(embed?.title).toBe('Blinding Lights');
     expect(embed?.description).toContain('The Weeknd');
@@ -98,8 +98,8 @@ describe('/nowplaying style:card (the default)', () => {
     const { h } = await startWithCdn();
     h.spotify.setCurrentlyPlaying(playing(makeEpisode()));
     const { attachments, embed } = await settled(h, nowplaying(h));
-    expect(attachments.map((a) => a.filename)).toEqual(['nowplaying.webp']);
-    expect(embed?.image?.url).toBe('attachment://nowplaying.webp');
+    expect(attachments.map((a) => a.filename)).toEqual(['nowplaying.jpg']);
+    expect(embed?.image?.url).toBe('attachment://nowplaying.jpg');
   });
 
   it('a local file gets a card with the placeholder, and nothing is fetched for it', async () => {
@@ -143,7 +143,7 @@ describe('/nowplaying style:card (the default)', () => {
     expect(ack.type).toBe(5);
     expect(ack.at - handle.dispatchedAt).toBeLessThan(3_000);
     const { attachments, embed } = await settled(h, handle, 10_000);
-    expect(embed?.image?.url).toBe('attachment://nowplaying.webp');
+    expect(embed?.image?.url).toBe('attachment://nowplaying.jpg');
     expect((await decoded(attachments[0]!.data)).height).toBe(280);
     expect(h.logs.lines.filter((l) => l.includes('placeholder') && l.includes('timeout'))).toHaveLength(1);
     expect(await expired).toBe(false);
@@ -221,7 +221,7 @@ describe('lazy canvas', () => {
       afterText: false,
       afterCard: true,
       textImage: null,
-      cardImage: { url: 'attachment://nowplaying.webp' },
+      cardImage: { url: 'attachment://nowplaying.jpg' },
       files: 1,
     });
   }, 60_000);

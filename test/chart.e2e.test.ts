@@ -55,9 +55,9 @@ describe('/chart in one process', () => {
     h.spotify.setTop('tracks', tracks);
     const { embed, attachments, uploads } = await settled(h, chart(h));
 
-    expect(uploads.map((u) => u.filename)).toEqual(['chart.webp']);
-    expect(attachments.map((a) => a.filename)).toEqual(['chart.webp']);
-    expect(embed?.image?.url).toBe('attachment://chart.webp');
+    expect(uploads.map((u) => u.filename)).toEqual(['chart.jpg']);
+    expect(attachments.map((a) => a.filename)).toEqual(['chart.jpg']);
+    expect(embed?.image?.url).toBe('attachment://chart.jpg');
     expect(embed?.title).toBe("Zoë's top albums · Last 4 weeks");
     const lines = embed!.description!.split('\n');
     expect(lines).toHaveLength(9);
@@ -204,8 +204,8 @@ describe.runIf(redis)('/chart under SHARDS=2', () => {
     const handle = discord.slashCommand({ name: 'chart', guildId: GUILDS[1] });
     expect(handle.shard).toBe(1);
     const { embed, attachments, uploads } = await settled({ discord }, handle, 20_000);
-    expect(uploads.map((u) => u.filename)).toEqual(['chart.webp']);
-    expect(embed?.image?.url).toBe('attachment://chart.webp');
+    expect(uploads.map((u) => u.filename)).toEqual(['chart.jpg']);
+    expect(embed?.image?.url).toBe('attachment://chart.jpg');
     expect(embed?.description!.split('\n')[0]).toBe('1. Shard Album 1 — Artist 1');
     const image = await loadImage(attachments[0]!.data);
     expect([image.width, image.height]).toEqual([960, 1024]);

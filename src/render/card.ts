@@ -1,6 +1,7 @@
 // The now-playing card: cover art, title, artists, album (show for an episode), progress with times, paused state,
 // and whose listening it is. One dark design: it reads on Discord's dark and light themes alike (like Spotify's own
-// share cards), its corners are transparent, and its background is tinted from the cover.
+// share cards), and its background is tinted from the cover. It is an opaque JPEG: Discord rounds an embed image's
+// corners itself, and JPEG costs a fifth of the CPU time of WebP with alpha (see `encodeCard`).
 // Ads, nothing playing and unknown items get no card (`hasCard` is false): the caller sends the text reply.
 // A local file (or any cover that cannot be fetched) gets a placeholder cover: never a broken image.
 
@@ -12,6 +13,7 @@ import {
   drawPlaceholder,
   formatTime,
   hueOf,
+  JPEG_QUALITY,
   rgbToHsl,
   roundedRect,
   type RenderDeps,
@@ -68,7 +70,6 @@ export const CARD_HEIGHT = 280;
 
 /** Where things are drawn (exported for the tests, which check pixels there). */
 export const CARD_LAYOUT = {
-  radius: 22,
   cover: { x: 20, y: 20, size: 240, radius: 12 },
   textX: 288,
   textRight: 772,
@@ -106,9 +107,8 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
   const bg = ctx.createLinearGradient(0, 0, CARD_WIDTH, CARD_HEIGHT);
   bg.addColorStop(0, `hsl(${h.toFixed(0)}, ${Math.round(Math.min(s, 0.5) * 100)}%, 19%)`);
   bg.addColorStop(1, '#121316');
-  roundedRect(ctx, 0, 0, CARD_WIDTH, CARD_HEIGHT, L.radius);
   ctx.fillStyle = bg;
-  ctx.fill();
+  ctx.fillRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
 
   if (cover) drawCover(ctx, cover, L.cover.x, L.cover.y, L.cover.size, L.cover.radius);
   else drawPlaceholder(ctx, L.cover.x, L.cover.y, L.cover.size, L.cover.radius, 'note', hueOf(state.title));
@@ -173,10 +173,8 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
     drawLine(canvas, ctx, formatTime(state.durationMs), { x: L.textRight, align: 'right', ...timeStyle });
   }
 
-  // WebP (lossy, with alpha for the round corners): measured on this card, ~25 KiB and about half the CPU time of
-  // Skia's PNG encoder (~220 KiB); at quality 90 the text stays crisp. Encoded off the main thread.
-  const data = await out.encode('webp', 90);
-  return { data, name: 'nowplaying.webp', contentType: 'image/webp', width: CARD_WIDTH, height: CARD_HEIGHT, coverFailures };
+  const data = await out.encode('jpeg', JPEG_QUALITY);
+  return { data, name: 'nowplaying.jpg', contentType: 'image/jpeg', width: CARD_WIDTH, height: CARD_HEIGHT, coverFailures };
 }
 
 /** Three equaliser bars while playing; a pause mark when paused. Vector, so no font can turn it into a box. */

@@ -2,7 +2,7 @@
 // with its rank and name over the art; missing art gets a clean placeholder tile.
 
 import { loadCanvas } from './canvas.js';
-import { drawCover, drawPlaceholder, hueOf, roundedRect, type RenderDeps, type RenderedImage } from './draw-kit.js';
+import { drawCover, drawPlaceholder, hueOf, JPEG_QUALITY, roundedRect, type RenderDeps, type RenderedImage } from './draw-kit.js';
 import type { CanvasModule, Context } from './canvas.js';
 import { drawLine, measureLine } from './text-layout.js';
 
@@ -158,8 +158,8 @@ export async function renderChart(input: ChartInput, deps: RenderDeps): Promise<
     drawTileText(canvas, ctx, tile, i + 1, x, y, side);
   }
 
-  const data = await out.encode('webp', 90);
-  return { data, name: 'chart.webp', contentType: 'image/webp', width, height, coverFailures };
+  const data = await out.encode('jpeg', JPEG_QUALITY);
+  return { data, name: 'chart.jpg', contentType: 'image/jpeg', width, height, coverFailures };
 }
 
 function drawTileText(
