@@ -18,10 +18,13 @@ describe('start-up', () => {
   it('registers the commands globally, and a restart writes nothing', async () => {
     const h = await start();
     const registered = h.discord.commands() as Array<{ name: string; integration_types: number[]; contexts: number[] }>;
-    expect(registered.map((c) => c.name).sort()).toEqual(['nowplaying', 'recent', 'spotify', 'topartists', 'toptracks']);
+    const { commands: all } = await import('../commands/index.js');
+    expect(registered.map((c) => c.name).sort()).toEqual(all.map((c) => c.data.name).sort());
+    // Server-only commands (they read that server's members or settings): guild install, guild context.
+    const serverOnly = new Set(['listening', 'announce']);
     for (const command of registered) {
-      expect(command.integration_types).toEqual([0, 1]);
-      expect(command.contexts).toEqual([0, 1, 2]);
+      expect(command.integration_types).toEqual(serverOnly.has(command.name) ? [0] : [0, 1]);
+      expect(command.contexts).toEqual(serverOnly.has(command.name) ? [0] : [0, 1, 2]);
     }
     const writes = (): number => h.discord.restLog.filter((r) => r.method === 'PUT' && r.path.includes('/commands')).length;
     expect(writes()).toBe(1);
@@ -37,7 +40,8 @@ describe('start-up', () => {
 
   it('registers in the guild when DISCORD_GUILD_ID is set', async () => {
     const h = await start({ discord: { guildIds: ['300000000000000001'] }, env: { DISCORD_GUILD_ID: '300000000000000001' } });
-    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(5);
+    const { commands: all } = await import('../commands/index.js');
+    expect((h.discord.commands('300000000000000001') as unknown[]).length).toBe(all.length);
     expect(h.discord.commands()).toEqual([]);
   });
 });
