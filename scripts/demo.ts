@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     spotify.addRefreshToken(TEST_REFRESH_TOKEN);
     const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, botUsername: BOT_NAME });
     cleanup.unshift(() => discord.close());
+    discord.addUser({ id: OWNER_ID, username: 'jordan', globalName: 'Jordan' }); // the owner: replies name whose listening
     const config = loadConfig(
       validEnv({
         ...emulatorEnv(discord, spotify),
@@ -262,6 +263,38 @@ async function main(): Promise<void> {
     out('#music:');
     out(indent(post ? render(post.body) : '(nothing posted)'));
     await beat(1_500);
+
+    section('A member links their own Spotify and compares (/spotify link, then user:)');
+    const RILEY = '130000000000000099';
+    discord.addMember(guildId, { id: RILEY, username: 'riley', globalName: 'Riley' });
+    const riley = spotify.addUser('riley-spotify', { displayName: 'Riley R.' });
+    riley.setCurrentlyPlaying(playing(makeTrack({ name: 'Midnight City', artistName: 'M83', albumName: 'Hurry Up, We\'re Dreaming', duration_ms: 243_960 })));
+    riley.setTop('tracks', makeTracks(30).reverse());
+    const asRiley = async (label: string, name: string, extra: { subcommand?: string; options?: Array<{ name: string; type: number; value: string | number }> } = {}) => {
+      out(`riley> ${label}`);
+      const message = await discord.slashCommand({ name, userId: RILEY, ...extra }).finalMessage();
+      out(indent(render(message)));
+      return message;
+    };
+    const linkMessage = await asRiley('/spotify link', 'spotify', { subcommand: 'link' });
+    const [openLink, pasteButton] = (linkMessage.components ?? []).flatMap((row: ComponentPayload) => row.components ?? []);
+    if (!openLink?.url || !pasteButton?.custom_id) throw new Error('the /spotify link reply has no buttons');
+    out('riley opens Spotify, approves, and pastes the address the browser ended on:');
+    const modal = await discord.pressButton({ customId: pasteButton.custom_id, message: { id: '1' }, userId: RILEY }).response();
+    const redirected = spotify.approve(openLink.url, { userId: 'riley-spotify' });
+    const linked = await discord
+      .submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: RILEY })
+      .finalMessage();
+    out(indent(render(linked)));
+    await beat(1_500);
+    await asRiley('/nowplaying (their own now)', 'nowplaying');
+    await asRiley('/toptracks limit:5', 'toptracks', { options: [{ name: 'limit', type: 4, value: 5 }] });
+    await slash('/toptracks limit:5 user:@riley (alex compares)', 'toptracks', [
+      { name: 'limit', type: 4, value: 5 },
+      { name: 'user', type: 6, value: RILEY },
+    ]);
+    await slash('/nowplaying (alex has not linked: the owner\'s, named)', 'nowplaying');
+    await beat(2_000);
 
     section('Summary');
     out(
