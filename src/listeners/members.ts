@@ -177,7 +177,10 @@ export class MembersFeature implements ServiceNamespace<'members'> {
 
   /** Of these users, the linked members who chose "only me". */
   async privateAmong(userIds: string[]): Promise<string[]> {
-    const links = await Promise.all(userIds.map((id) => this.directory.get(id)));
+    // Only linked members can choose "only me": one read of the index, not one per id asked about (/listening asks
+    // about everyone listening in a server — hundreds).
+    const linked = new Set(await this.directory.ids());
+    const links = await Promise.all(userIds.filter((id) => linked.has(id)).map((id) => this.directory.get(id)));
     return links.flatMap((link) => (link && link.privacy === 'private' ? [link.userId] : []));
   }
 
