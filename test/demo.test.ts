@@ -38,10 +38,15 @@ describe('npm run demo', () => {
     expect(stdout).toContain(`${commands.length} slash commands registered: ${commands.map((c) => `/${c.data.name}`).join(' ')}`);
     expect(stdout).toMatch(/🟢 Spotify Bot — Listening to Blinding Lights\n\s+The Weeknd/);
     expect(stdout).toMatch(/Listening to Save Your Tears .*\n\s+The Weeknd, Ariana Grande/);
-    expect(stdout).toContain('> /nowplaying\n    │ ▶ Now playing\n    │ Blinding Lights\n');
+    // Every reply names whose listening it shows: the owner's name first (#10).
+    expect(stdout).toContain('> /nowplaying\n    │ Jordan · ▶ Now playing\n    │ Blinding Lights\n');
     expect(stdout).toMatch(/│ 1:0\d .* 3:20/);
     expect(stdout).toContain('Spotify Bot — (no activity)');
-    expect(stdout).toContain('│ ⏸ Paused');
+    expect(stdout).toContain('│ Jordan · ⏸ Paused');
+    // A member links their own Spotify and compares.
+    expect(stdout).toContain('Linked to Riley R. (riley-spotify)');
+    expect(stdout).toContain('│ Riley · ▶ Now playing\n    │ Midnight City');
+    expect(stdout).toMatch(/user:@riley \(alex compares\)\n\s+│ 🎧 Riley\n\s+│ Top tracks/);
     expect(stdout).toContain('Page 1/3');
     expect(stdout).toContain('[ Next ▶ ]');
     expect(stdout).toContain('Page 2/3');
