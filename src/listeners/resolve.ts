@@ -6,9 +6,9 @@
 // - A member who chose "only me" is hidden from everyone else, whatever the source.
 // - Plain /nowplaying by someone with neither falls back to the bot owner (what /nowplaying always showed).
 //
-// #10 plugs in by replacing `ownerOnlyLinkedMembers` (below) with its storage-backed LinkedMembers: `listenerFor`
-// returns their `{ kind: 'linked', userId }`, `inGuild` the linked members of a guild, `privateAmong` those who chose
-// "only me". Nothing else here changes.
+// Linked members plug in through `LinkedMembers`: `ownerOnlyLinkedMembers` (below) is the owner-only default;
+// #10's storage-backed one is `linkedMembersOver` (src/listeners/members.ts), set in createApp and src/shard.ts.
+// /nowplaying reaches this through src/features/account/whose.ts (which also names whose listening it is).
 import type { Config } from '../config.js';
 import { DiscordStatusStore, type StatusTrack } from './discord-status.js';
 import { OWNER, type Listener } from './listener.js';
