@@ -11,7 +11,6 @@ import { classifyStartupError, connectTuning, hostOf, withStartupRetries } from 
 import { createLogger } from './logger.js';
 import { startHeartbeat, type Heartbeat } from './health-file.js';
 import { createOwnerNotifier } from './owner-notifier.js';
-import { startShardedBot } from './sharding/manager.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
 
 const SHUTDOWN_DEADLINE_MS = 4_000;
@@ -96,6 +95,8 @@ async function main(): Promise<void> {
       bot = single;
       heartbeat = heartbeatFor(env, () => single.client.isReady());
     } else {
+      // Loaded only in sharded mode (most bots run one process).
+      const { startShardedBot } = await import('./sharding/manager.js');
       const sharded = await startShardedBot(app, { totalShards: config.shards, commands, connect: tuning });
       bot = sharded;
       logger.info('sharded mode', { shards: sharded.shardCount });
