@@ -60,7 +60,7 @@ describe('listeners', () => {
     expect(app.spotify).toBe(owner.spotify);
   });
 
-  it('each listener has their own state: grant, listening cache, top-list cache, rate-limit clock', async () => {
+  it('each listener has their own state: grant, listening cache, top-list cache; the rate-limit clock is the app\'s', async () => {
     await link(alice);
     // Bob has no grant: his calls fail, nobody else's do.
     await expect(app.services.listening.current(bob)).rejects.toMatchObject({ name: 'SpotifyAuthError', reason: 'no_token' });
@@ -77,12 +77,15 @@ describe('listeners', () => {
     expect(await storage.get('spotify:top:user:300000000000000001:tracks:short_term')).toMatchObject({ range: 'short_term' });
     expect(await storage.get('spotify:top:owner:tracks:short_term')).toBeUndefined();
 
-    // A long Retry-After seen by Alice's client blocks Alice, not the owner.
+    // Spotify's limits are the app's (#10): a long Retry-After seen for Alice blocks every account, the owner's too,
+    // and nothing is sent until it has passed.
     emulator.fail('top', { status: 429, headers: { 'retry-after': '120' } });
     await expect(app.services.top.artists(alice, 'long_term')).rejects.toBeInstanceOf(SpotifyRateLimitError);
     expect(app.listeners.scope(alice).spotify.rateLimit().retryAfterSeconds).toBeGreaterThan(0);
-    expect(app.spotify.rateLimit().retryAfterSeconds).toBe(0);
-    expect((await app.services.top.artists(OWNER, 'long_term')).range).toBe('long_term');
+    expect(app.spotify.rateLimit().retryAfterSeconds).toBeGreaterThan(100);
+    const sent = emulator.count('top');
+    await expect(app.services.top.artists(OWNER, 'long_term')).rejects.toBeInstanceOf(SpotifyRateLimitError);
+    expect(emulator.count('top')).toBe(sent);
   });
 
   it('an evicted listener is rebuilt on demand from what storage kept', async () => {
