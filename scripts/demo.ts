@@ -3,7 +3,11 @@
 // disk), plays a short scripted session and prints what a Discord user would see. Pauses between steps only when
 // stdout is a terminal, so piped runs (and the test) finish in a few seconds.
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+import { startImageCdn } from '../emulators/image-cdn.js';
 import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
 import { startAppBot, type Bot } from '../src/bot.js';
@@ -17,11 +21,12 @@ import {
   DiscordEmulator,
   spotifyActivity,
   type ComponentPayload,
+  type InteractionHandle,
   type MessagePayload,
   type PresencePayload,
 } from '../emulators/discord.js';
 import { SpotifyEmulator } from '../emulators/spotify.js';
-import { makeArtists, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { makeArtists, makeLocalTrack, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import {
   emulatorEnv,
   TEST_DISCORD_TOKEN,
@@ -120,9 +125,29 @@ async function main(): Promise<void> {
     const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, botUsername: BOT_NAME });
     cleanup.unshift(() => discord.close());
     discord.addUser({ id: OWNER_ID, username: 'jordan', globalName: 'Jordan' }); // the owner: replies name whose listening
+    // Cover art from the image CDN emulator (SPOTIFY_IMAGES_URL); every card and chart shown is saved as a file.
+    const images = await startImageCdn();
+    cleanup.unshift(() => images.close());
+    const picturesDir = mkdtempSync(join(tmpdir(), 'nowplaying-demo-pictures-'));
+    let pictureCount = 0;
+    /** Saves the pictures a reply carries as the bot uploaded them (plus a PNG copy for PNG-only viewers); prints where. */
+    const savePictures = async (handle: InteractionHandle, label: string): Promise<void> => {
+      for (const file of handle.originalAttachments) {
+        pictureCount += 1;
+        const base = join(picturesDir, `${String(pictureCount).padStart(2, '0')}-${label.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`);
+        writeFileSync(`${base}${extname(file.filename)}`, file.data);
+        const { createCanvas, loadImage } = await import('@napi-rs/canvas');
+        const image = await loadImage(file.data);
+        const copy = createCanvas(image.width, image.height);
+        copy.getContext('2d').drawImage(image, 0, 0);
+        writeFileSync(`${base}.png`, await copy.encode('png'));
+        out(`${INDENT}🖼 ${file.filename} (${image.width}×${image.height}, ${Math.round(file.size / 1024)} KiB) saved as ${base}${extname(file.filename)} (+ .png)`);
+      }
+    };
     const config = loadConfig(
       validEnv({
         ...emulatorEnv(discord, spotify),
+        SPOTIFY_IMAGES_URL: images.origin,
         BOT_OWNER_ID: OWNER_ID,
         STORAGE_URL: 'memory://',
         PRESENCE_CRON: 'off', // the demo runs each presence tick itself
@@ -160,6 +185,7 @@ async function main(): Promise<void> {
       const interaction = discord.slashCommand({ name, options, username: 'alex' });
       const message = await interaction.finalMessage();
       out(indent(render(message)));
+      await savePictures(interaction, label);
       return { message, id: String(interaction.originalMessage?.id ?? interaction.id) };
     };
 
@@ -272,8 +298,10 @@ async function main(): Promise<void> {
     riley.setTop('tracks', makeTracks(30).reverse());
     const asRiley = async (label: string, name: string, extra: { subcommand?: string; options?: Array<{ name: string; type: number; value: string | number }> } = {}) => {
       out(`riley> ${label}`);
-      const message = await discord.slashCommand({ name, userId: RILEY, ...extra }).finalMessage();
+      const handle = discord.slashCommand({ name, userId: RILEY, ...extra });
+      const message = await handle.finalMessage();
       out(indent(render(message)));
+      await savePictures(handle, `riley ${label}`);
       return message;
     };
     const linkMessage = await asRiley('/spotify link', 'spotify', { subcommand: 'link' });
@@ -295,6 +323,41 @@ async function main(): Promise<void> {
     ]);
     await slash('/nowplaying (alex has not linked: the owner\'s, named)', 'nowplaying');
     await beat(2_000);
+
+    section('Pictures: now-playing cards in any script, and cover charts (/chart)');
+    out(`Every card and chart is saved in ${picturesDir} as the bot uploaded it (with a PNG copy), so you can open them.`);
+    const cardSongs: Array<[string, Track]> = [
+      ['a Japanese title', makeTrack({ name: '夜に駆ける', artistName: 'YOASOBI', albumName: 'THE BOOK', duration_ms: 261_000 })],
+      ['an Arabic title', makeTrack({ name: 'تملي معاك', artistName: 'عمرو دياب', albumName: 'تملي معاك', duration_ms: 285_000 })],
+      [
+        'a very long title',
+        makeTrack({
+          name: 'The Longest Song Title Anyone Has Ever Written For A Record (Extended Deluxe Remastered Anniversary Version)',
+          artistName: 'Orchestra Of Extremely Long Names',
+          albumName: 'An Album Whose Name Also Goes On And On Without End',
+          duration_ms: 612_000,
+        }),
+      ],
+      ['a local file, no cover art', makeLocalTrack({ title: 'Home Recording (demo)', artist: 'Alex', album: 'Voice Memos', durationMs: 95_000 })],
+    ];
+    for (const [what, song] of cardSongs) {
+      player.play(song, 41_000);
+      await slash(`/nowplaying (${what})`, 'nowplaying');
+    }
+    await slash('/nowplaying style:text (no picture)', 'nowplaying', [{ name: 'style', type: 3, value: 'text' }]);
+    spotify.setTop('tracks', makeTracks(50));
+    await slash('/chart (top albums, 3×3)', 'chart');
+    await slash('/chart kind:Tracks size:5×5', 'chart', [
+      { name: 'kind', type: 3, value: 'tracks' },
+      { name: 'size', type: 3, value: '5x5' },
+    ]);
+    await slash(`/chart kind:Artists range:${RANGE_LABELS.long_term} size:4×4`, 'chart', [
+      { name: 'kind', type: 3, value: 'artists' },
+      { name: 'range', type: 3, value: 'long_term' },
+      { name: 'size', type: 3, value: '4x4' },
+    ]);
+    out(`${pictureCount} pictures saved in ${picturesDir}; covers fetched from the image CDN: ${images.totalFetches()}`);
+    await beat(1_500);
 
     section('Summary');
     out(
