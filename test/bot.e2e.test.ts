@@ -51,7 +51,8 @@ describe('/nowplaying', () => {
     const h = await start();
     const track = makeTrack({ duration_ms: 200_000 });
     h.spotify.setCurrentlyPlaying(playing(track, { progressMs: 65_000 }));
-    const interaction = h.discord.slashCommand({ name: 'nowplaying' });
+    // The text style: the art as the embed's thumbnail (the card is test/card.e2e.test.ts's).
+    const interaction = h.discord.slashCommand({ name: 'nowplaying', options: [{ name: 'style', type: 3, value: 'text' }] });
     const response = await interaction.response();
     expect(response.type).toBe(4); // answered directly: the data was at hand
     const message = response.data!;

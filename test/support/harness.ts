@@ -53,6 +53,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...emulatorEnv(discord),
       BOT_OWNER_ID: OWNER_ID,
       PRESENCE_CRON: 'off',
+      // Cover art never from the internet: a closed loopback port (placeholder at once) unless a test passes the
+      // image CDN emulator's origin.
+      SPOTIFY_IMAGES_URL: 'http://127.0.0.1:9',
       ...(dir ? { STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}` } : {}),
       ...options.env,
     },
