@@ -28,22 +28,26 @@ type Row = { components?: Array<Record<string, unknown>> };
 const buttonsOf = (message: { components?: Row[] } | undefined): Array<Record<string, unknown>> =>
   (message?.components ?? []).flatMap((row) => row.components ?? []);
 
-/** Raw RESP: `KEYS <pattern>` (the test reads Redis itself, not through the bot's storage). */
+/** Raw RESP: `KEYS <pattern>` in REDIS_URL's database (the test reads Redis itself, not through the bot's storage). */
 function redisKeys(pattern: string): Promise<string[]> {
-  const { hostname, port } = new URL(REDIS_URL);
+  const url = new URL(REDIS_URL);
+  const db = /^\/(\d+)$/.exec(url.pathname)?.[1] ?? '0';
+  const resp = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) });
+    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
     let data = '';
     socket.setTimeout(2_000, () => reject(new Error('redis timeout')));
     socket.on('error', reject);
-    socket.on('connect', () => socket.write(`*2\r\n$4\r\nKEYS\r\n$${Buffer.byteLength(pattern)}\r\n${pattern}\r\n`));
+    socket.on('connect', () => socket.write(resp('SELECT', db) + resp('KEYS', pattern)));
     socket.on('data', (chunk) => {
       data += chunk.toString();
+      // "+OK" for SELECT, then the KEYS array.
       const lines = data.split('\r\n');
-      const count = Number(lines[0]!.slice(1));
-      if (lines.length >= 1 + count * 2) {
+      if (lines.length < 2 || !lines[1]!.startsWith('*')) return;
+      const count = Number(lines[1]!.slice(1));
+      if (lines.length >= 2 + count * 2) {
         socket.destroy();
-        resolve(Array.from({ length: count }, (_, i) => lines[2 + i * 2]!));
+        resolve(Array.from({ length: count }, (_, i) => lines[3 + i * 2]!));
       }
     });
   });
@@ -109,7 +113,7 @@ describe.runIf(redis)('members under SHARDS=2', () => {
     await sharded?.stop();
     await app?.callbackServer?.stop();
     // Leave nothing behind in the shared Redis.
-    for (const key of redis ? await redisKeys(`${NAMESPACE}:*`).catch(() => []) : []) await storage?.delete(key.slice(NAMESPACE.length + 1));
+    for (const key of redis ? await redisKeys(`${NAMESPACE}:*`).catch(() => []) : []) await storage?.delete(key.replace(/^[^:]+::?/, ''));
     await storage?.close();
     await discord?.close();
     await spotify?.close();
