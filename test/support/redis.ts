@@ -2,7 +2,46 @@
 // it); elsewhere tests that need it are skipped with a printed reason.
 import { connect } from 'node:net';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const BASE_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The Redis this test file uses. `requireRedis()` gives each test file a database of its own (1–15, handed out in
+ * turn by an INCR in database 0, and flushed before use), so files running in parallel never share keys.
+ */
+export let REDIS_URL = BASE_URL;
+
+/** Send RESP commands on one connection; resolves with the raw replies once `replies` of them arrived. */
+function redisCommands(url: string, commands: string[][], replies: number): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const wire = commands.map((args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join('');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port || 6379) });
+    let received = '';
+    socket.setTimeout(2_000, () => {
+      socket.destroy();
+      reject(new Error(`Redis at ${url} did not answer`));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(wire));
+    socket.on('data', (data) => {
+      received += data.toString();
+      if (received.split('\r\n').filter((line) => /^[+:-]/.test(line)).length >= replies) {
+        socket.destroy();
+        resolve(received);
+      }
+    });
+  });
+}
+
+async function ownDatabase(): Promise<string> {
+  const counter = await redisCommands(BASE_URL, [['INCR', 'npb:test-database']], 1);
+  const n = Number(/:(\d+)/.exec(counter)?.[1] ?? '0');
+  const db = 1 + (n % 15);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${db}`;
+  await redisCommands(url.toString(), [['SELECT', String(db)], ['FLUSHDB']], 2);
+  return url.toString();
+}
 
 export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -21,7 +60,10 @@ export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
 
 /** true when Redis tests should run; throws in CI when Redis is missing (CI must not silently skip them). */
 export async function requireRedis(): Promise<boolean> {
-  if (await redisAnswers()) return true;
+  if (await redisAnswers(BASE_URL)) {
+    REDIS_URL = await ownDatabase();
+    return true;
+  }
   if (process.env.CI) throw new Error(`Redis does not answer at ${REDIS_URL}; .ci/run should have started it`);
   console.warn(`[skip] Redis tests skipped: no Redis answers at ${REDIS_URL} (start redis-server to run them)`);
   return false;
