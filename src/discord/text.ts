@@ -71,7 +71,9 @@ export const ELLIPSIS = '…';
 // ---------------------------------------------------------------------------------------------------------------
 // Cutting text
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: a segmenter pages ICU's break-iterator data (~2 MB RSS), which a start without replies never needs.
+let segmenter: Intl.Segmenter | null = null;
+const graphemes = { segment: (text: string) => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text) };
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** `text` with every lone surrogate replaced by U+FFFD (what String.prototype.toWellFormed does). */
