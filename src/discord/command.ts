@@ -9,7 +9,7 @@ import {
   type SlashCommandIntegerOption,
   type SlashCommandStringOption,
   type SlashCommandUserOption,
-} from '@discordjs/builders';
+} from 'discord.js'; // its re-export: importing @discordjs/builders here would load a second (ESM) copy of it
 import {
   ApplicationIntegrationType,
   ChannelType,
