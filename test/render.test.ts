@@ -13,6 +13,7 @@ import { loadCanvas } from '../src/render/canvas.js';
 import { chartTileRect, deriveTopAlbums, renderChart, type ChartTile, type ChartTrack } from '../src/render/chart.js';
 import { CoverArt } from '../src/render/cover-art.js';
 import { fontFor } from '../src/render/fonts.js';
+import { releaseIdle, spareSurfaces } from '../src/render/surfaces.js';
 import { baseDirection, drawLine, ELLIPSIS, fitText, graphemes, applyTextStyle } from '../src/render/text-layout.js';
 
 let cdn: ImageCdn;
@@ -482,6 +483,33 @@ describe('chart', () => {
     const empty = chartTileRect(4, 15, true);
     const px = img.px(empty.x + empty.side / 2, empty.y + empty.side / 2);
     expect(px[0] + px[1] + px[2]).toBeLessThan(3 * 40);
+  });
+});
+
+describe('reused surfaces', () => {
+  it('pictures drawn at the same time come out as when drawn one by one, and surfaces are kept and freed', async () => {
+    const titles = ['First Song', 'Second Song', 'Third Song', 'Fourth Song', 'Fifth Song'];
+    const alone = [];
+    for (const title of titles) alone.push(await decode((await card(track({ title, progressMs: title.length * 9000 }))).data));
+    const chartInput = { kind: 'albums' as const, size: 3 as const, tiles: [{ title: 'Album', subtitle: 'Artist', imageUrl: null }] };
+    const chartAlone = await decode((await renderChart(chartInput, { covers })).data);
+    expect(spareSurfaces()).toBeGreaterThanOrEqual(2); // one card surface, one chart surface
+    const [chartTogether, ...together] = await Promise.all([
+      renderChart(chartInput, { covers }).then((r) => decode(r.data)),
+      ...titles.map(async (title) => decode((await card(track({ title, progressMs: title.length * 9000 }))).data)),
+    ]);
+    together.forEach((img, i) => expect(diff(img, alone[i]!, 2).count, titles[i]).toBe(0));
+    expect(diff(chartTogether!, chartAlone, 2).count).toBe(0);
+    // A reused surface starts clean: a card after a different one matches a card drawn on a fresh surface.
+    releaseIdle();
+    expect(spareSurfaces()).toBe(0);
+    const fresh = await decode((await card(track({ title: titles[0] }))).data);
+    await card(track({ title: 'Something Much Longer Drawn In Between', isPlaying: false }));
+    const reused = await decode((await card(track({ title: titles[0] }))).data);
+    expect(diff(reused, fresh, 2).count).toBe(0);
+    // And text still draws after Skia's caches were cleared: the title band differs from an untitled card's.
+    const untitled = await decode((await card(track({ title: ' ' }))).data);
+    expect(diff(reused, untitled, 48).count).toBeGreaterThan(500);
   });
 });
 

@@ -4,6 +4,7 @@
 import { loadCanvas } from './canvas.js';
 import { drawCover, drawPlaceholder, hueOf, JPEG_QUALITY, roundedRect, type RenderDeps, type RenderedImage } from './draw-kit.js';
 import type { CanvasModule, Context } from './canvas.js';
+import { withSurface } from './surfaces.js';
 import { drawLine, measureLine } from './text-layout.js';
 
 export type ChartKind = 'albums' | 'tracks' | 'artists';
@@ -135,30 +136,30 @@ export async function renderChart(input: ChartInput, deps: RenderDeps): Promise<
     }),
   );
 
-  const out = canvas.createCanvas(width, height);
-  const ctx = out.getContext('2d');
-  ctx.fillStyle = '#121316';
-  ctx.fillRect(0, 0, width, height);
+  const data = await withSurface(canvas, width, height, (out) => {
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = '#121316';
+    ctx.fillRect(0, 0, width, height);
 
-  if (heading) {
-    drawLine(canvas, ctx, heading, { x: 24, y: 42, maxWidth: width - 48, size: 28, weight: 700, color: '#ffffff' });
-  }
-
-  for (let i = 0; i < count; i++) {
-    const { x, y, side } = chartTileRect(size, i, heading !== undefined);
-    const tile = tiles[i];
-    if (!tile) {
-      ctx.fillStyle = i % 2 === (Math.floor(i / size) % 2) ? '#17181c' : '#1b1c21';
-      ctx.fillRect(x, y, side, side);
-      continue;
+    if (heading) {
+      drawLine(canvas, ctx, heading, { x: 24, y: 42, maxWidth: width - 48, size: 28, weight: 700, color: '#ffffff' });
     }
-    const cover = covers[i];
-    if (cover) drawCover(ctx, cover, x, y, side);
-    else drawPlaceholder(ctx, x, y, side, 0, input.kind === 'artists' ? 'person' : 'note', hueOf(tile.title));
-    drawTileText(canvas, ctx, tile, i + 1, x, y, side);
-  }
 
-  const data = await out.encode('jpeg', JPEG_QUALITY);
+    for (let i = 0; i < count; i++) {
+      const { x, y, side } = chartTileRect(size, i, heading !== undefined);
+      const tile = tiles[i];
+      if (!tile) {
+        ctx.fillStyle = i % 2 === (Math.floor(i / size) % 2) ? '#17181c' : '#1b1c21';
+        ctx.fillRect(x, y, side, side);
+        continue;
+      }
+      const cover = covers[i];
+      if (cover) drawCover(ctx, cover, x, y, side);
+      else drawPlaceholder(ctx, x, y, side, 0, input.kind === 'artists' ? 'person' : 'note', hueOf(tile.title));
+      drawTileText(canvas, ctx, tile, i + 1, x, y, side);
+    }
+    return out.encode('jpeg', JPEG_QUALITY);
+  });
   return { data, name: 'chart.jpg', contentType: 'image/jpeg', width, height, coverFailures };
 }
 

@@ -1,6 +1,6 @@
 // Small drawing helpers shared by the card and the chart. Canvas types only; the module comes in as an argument.
 
-import type { Canvas, Context } from './canvas.js';
+import type { Canvas, CanvasModule, Context } from './canvas.js';
 import type { CoverArt, CoverFailure } from './cover-art.js';
 
 export interface RenderedImage {
@@ -101,13 +101,24 @@ export function drawPlaceholder(
   ctx.restore();
 }
 
-/** The average colour of an image, from a 1×1 downscale: the card's background tint. */
-export function averageColor(createCanvas: (w: number, h: number) => Canvas, image: Canvas): [number, number, number] {
-  const one = createCanvas(1, 1);
-  const ctx = one.getContext('2d');
-  ctx.drawImage(image, 0, 0, 1, 1);
-  const d = ctx.getImageData(0, 0, 1, 1).data;
-  return [d[0]!, d[1]!, d[2]!];
+const averages = new WeakMap<Canvas, [number, number, number]>();
+let pixel: Canvas | undefined;
+
+/** The average colour of an image, from a 1×1 downscale (one shared pixel; remembered per image): the card's tint. */
+export function averageColor(canvas: CanvasModule, image: Canvas): [number, number, number] {
+  let rgb = averages.get(image);
+  if (!rgb) {
+    pixel ??= canvas.createCanvas(1, 1);
+    const ctx = pixel.getContext('2d');
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(image, 0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    rgb = [d[0]!, d[1]!, d[2]!];
+    averages.set(image, rgb);
+  }
+  return rgb;
 }
 
 export function rgbToHsl(r: number, g: number, b: number): [number, number, number] {
