@@ -489,7 +489,7 @@ describe('chart', () => {
 describe('reused surfaces', () => {
   it('pictures drawn at the same time come out as when drawn one by one, and surfaces are kept and freed', async () => {
     const titles = ['First Song', 'Second Song', 'Third Song', 'Fourth Song', 'Fifth Song'];
-    const alone = [];
+    const alone: Decoded[] = [];
     for (const title of titles) alone.push(await decode((await card(track({ title, progressMs: title.length * 9000 }))).data));
     const chartInput = { kind: 'albums' as const, size: 3 as const, tiles: [{ title: 'Album', subtitle: 'Artist', imageUrl: null }] };
     const chartAlone = await decode((await renderChart(chartInput, { covers })).data);
