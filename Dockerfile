@@ -42,4 +42,4 @@ VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "dist/src/healthcheck.js"]
 # Exec form: node is PID 1 and gets SIGTERM from `docker stop` itself; the bot exits 0 within 5 s.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/src/index.js"]
+CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "--v8-pool-size=1", "dist/src/index.js"]

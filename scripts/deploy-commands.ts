@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   } else scope = { kind: 'global' };
 
   // Reach Discord and check the token first, with a deadline, so a hang or a DNS failure says so.
-  const { timeoutMs } = connectTuning(env);
+  const { timeoutMs } = connectTuning(discord);
   process.stdout.write('connecting to Discord…\n');
   try {
     await fetchGatewayBot(discord.apiUrl, discord.token, timeoutMs);

@@ -14,6 +14,10 @@ export interface Config {
     guildId: string | null;
     ownerId: string | null;
     apiUrl: string;
+    /** DISCORD_CONNECT_TIMEOUT (seconds) → ms per connection attempt; null: the default (src/discord/connect.ts). */
+    connectTimeoutMs: number | null;
+    /** DISCORD_CONNECT_ATTEMPTS: network failures in a row before giving up; null: the default. */
+    connectAttempts: number | null;
   };
   spotify: {
     clientId: string;
@@ -44,6 +48,8 @@ export interface Config {
   presenceCron: string | null;
   storageUrl: string;
   logLevel: LogLevel;
+  /** HEARTBEAT_FILE (set in the Docker image): kept fresh while connected to Discord, for the HEALTHCHECK. */
+  heartbeatFile: string | null;
   /** null: one process (default). N or 'auto': discord.js's ShardingManager with that many shard processes. */
   shards: number | 'auto' | null;
   /** DISCORD_PRESENCES=on: ask for the privileged GUILD_PRESENCES intent and read members' Spotify status. */
@@ -175,8 +181,19 @@ function checker(env: Env) {
   return { problems, value, required, optionalSnowflake, url };
 }
 
+/** An optional number setting within [min, max]; a malformed one is a problem with its fix. */
+function optionalNumber(problems: string[], name: string, raw: string | undefined, min: number, max: number, what: string): number | null {
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  if (Number.isFinite(n) && n >= min && n <= max) return n;
+  problems.push(`${name} must be ${what} from ${min} to ${max} (got "${raw}") — leave it empty for the default`);
+  return null;
+}
+
 function discordSection(check: ReturnType<typeof checker>): Config['discord'] {
-  const { required, optionalSnowflake, url } = check;
+  const { required, optionalSnowflake, url, value, problems } = check;
+  const timeoutSeconds = optionalNumber(problems, 'DISCORD_CONNECT_TIMEOUT', value('DISCORD_CONNECT_TIMEOUT'), 0.1, 600, 'a number of seconds');
+  const attempts = optionalNumber(problems, 'DISCORD_CONNECT_ATTEMPTS', value('DISCORD_CONNECT_ATTEMPTS'), 1, 100, 'a whole number');
   return {
     token: required(
       'DISCORD_TOKEN',
@@ -199,6 +216,8 @@ function discordSection(check: ReturnType<typeof checker>): Config['discord'] {
       'right-click your own name with Developer Mode on → Copy User ID, or leave it empty',
     ),
     apiUrl: url('DISCORD_API_URL', DEFAULTS.DISCORD_API_URL),
+    connectTimeoutMs: timeoutSeconds === null ? null : Math.round(timeoutSeconds * 1000),
+    connectAttempts: attempts === null ? null : Math.floor(attempts),
   };
 }
 
@@ -309,6 +328,7 @@ export function loadConfig(env: Env): Config {
     presenceCron,
     storageUrl,
     logLevel: logLevel ?? 'info',
+    heartbeatFile: value('HEARTBEAT_FILE') ?? null,
     shards,
     discordPresences: presencesRaw === 'on',
   };

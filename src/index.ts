@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const tuning = connectTuning(env);
+  const tuning = connectTuning(config.discord);
   const logger = createLogger({
     level: config.logLevel,
     secrets: [config.discord.token, config.spotify.clientSecret, config.spotify.refreshToken ?? undefined],
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     if (config.shards === null) {
       const single = await withStartupRetries(() => startAppBot(app, { commands, connect: tuning }), { tuning, logger: logger.child('discord'), host });
       bot = single;
-      heartbeat = heartbeatFor(env, () => single.client.isReady());
+      heartbeat = heartbeatFor(config.heartbeatFile, () => single.client.isReady());
     } else {
       // Loaded only in sharded mode (most bots run one process).
       const { startShardedBot } = await import('./sharding/manager.js');
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         if (!stopping) void giveUp(error);
       });
       await sharded.ready;
-      heartbeat = heartbeatFor(env, () => [...sharded.manager.shards.values()].every((shard) => shard.ready));
+      heartbeat = heartbeatFor(config.heartbeatFile, () => [...sharded.manager.shards.values()].every((shard) => shard.ready));
     }
   } catch (error) {
     if (!stopping) await giveUp(error);
@@ -113,8 +113,7 @@ async function main(): Promise<void> {
 }
 
 /** HEARTBEAT_FILE (set in the Docker image): keep that file fresh while connected, for the HEALTHCHECK. */
-function heartbeatFor(env: Record<string, string | undefined>, healthy: () => boolean): Heartbeat | null {
-  const file = env.HEARTBEAT_FILE?.trim();
+function heartbeatFor(file: string | null, healthy: () => boolean): Heartbeat | null {
   return file ? startHeartbeat({ file, healthy }) : null;
 }
 

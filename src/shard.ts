@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const env = readEnv();
   // The manager sets SHARDS to this process's shard ids; it is not the SHARDS=N setting here.
   const config = loadConfig({ ...env, SHARDS: undefined });
-  const tuning = connectTuning(env);
+  const tuning = connectTuning(config.discord);
   const shardIds = process.env.SHARDS ?? '?';
   const logger = createLogger({
     level: config.logLevel,

@@ -88,6 +88,24 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/http:\/\/127\.0\.0\.1:8888\/callback/);
   });
 
+  it('validates the connection and heartbeat settings instead of ignoring bad values', () => {
+    const config = loadConfig(validEnv({ DISCORD_CONNECT_TIMEOUT: '2.5', DISCORD_CONNECT_ATTEMPTS: '3', HEARTBEAT_FILE: 'data/.heartbeat' }));
+    expect(config.discord).toMatchObject({ connectTimeoutMs: 2_500, connectAttempts: 3 });
+    expect(config.heartbeatFile).toBe('data/.heartbeat');
+    expect(loadConfig(validEnv()).discord).toMatchObject({ connectTimeoutMs: null, connectAttempts: null });
+    let error: unknown;
+    try {
+      loadConfig(validEnv({ DISCORD_CONNECT_TIMEOUT: 'soon', DISCORD_CONNECT_ATTEMPTS: '0' }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^DISCORD_CONNECT_TIMEOUT must be a number of seconds from 0.1 to 600 \(got "soon"\)/),
+      expect.stringMatching(/^DISCORD_CONNECT_ATTEMPTS must be a whole number from 1 to 100 \(got "0"\)/),
+    ]);
+  });
+
   it('accepts off for the presence job and trims trailing slashes from URLs', () => {
     const config = loadConfig(validEnv({ PRESENCE_CRON: 'off', SPOTIFY_API_URL: 'http://127.0.0.1:9/v1/' }));
     expect(config.presenceCron).toBeNull();

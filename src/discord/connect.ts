@@ -8,7 +8,7 @@
 // - transient (retried with a capped exponential backoff, then given up on): unreachable (DNS, refused, reset),
 //   unavailable (Discord answered 5xx/429), timeout (no answer within the connect timeout)
 import { Events, type Client } from 'discord.js';
-import type { Env } from '../config.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
 export type StartupFailureKind =
@@ -193,19 +193,12 @@ export const DEFAULT_CONNECT_TUNING: ConnectTuning = { timeoutMs: 30_000, attemp
  * DISCORD_CONNECT_TIMEOUT (seconds per attempt, default 30) and DISCORD_CONNECT_ATTEMPTS (default 6): how long to
  * wait for Discord and how often to retry a network failure before exiting non-zero. Invalid values: defaults.
  */
-export function connectTuning(env: Env): ConnectTuning {
-  const number = (name: string, min: number, max: number): number | null => {
-    const raw = env[name]?.trim();
-    if (!raw) return null;
-    const value = Number(raw);
-    return Number.isFinite(value) && value >= min && value <= max ? value : null;
-  };
-  const timeoutS = number('DISCORD_CONNECT_TIMEOUT', 0.1, 600);
-  const attempts = number('DISCORD_CONNECT_ATTEMPTS', 1, 100);
+/** The connection tuning from the validated settings (DISCORD_CONNECT_TIMEOUT / DISCORD_CONNECT_ATTEMPTS). */
+export function connectTuning(discord: Pick<Config['discord'], 'connectTimeoutMs' | 'connectAttempts'>): ConnectTuning {
   return {
     ...DEFAULT_CONNECT_TUNING,
-    ...(timeoutS !== null ? { timeoutMs: Math.round(timeoutS * 1000) } : {}),
-    ...(attempts !== null ? { attempts: Math.floor(attempts) } : {}),
+    ...(discord.connectTimeoutMs !== null ? { timeoutMs: discord.connectTimeoutMs } : {}),
+    ...(discord.connectAttempts !== null ? { attempts: discord.connectAttempts } : {}),
   };
 }
 
