@@ -28,9 +28,25 @@ import { latencySection } from './sections/latency.js';
 import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
 import { membersSection } from './members.js';
+import { picturesRows } from './pictures.js';
+import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
 
 /** In order; the in-process sections first (they share one bot), then the spawned processes. */
-const SECTIONS: readonly Section[] = [latencySection, presenceSection, memorySection, membersSection];
+const SECTIONS: readonly Section[] = [latencySection, presenceSection, memorySection, membersSection, serverViewSection, picturesSection];
+
+/** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */
+async function serverViewSection(ctx: BenchContext): Promise<void> {
+  ctx.progress('server view (#11): PRESENCE_UPDATE cost, /listening at 10,000 members, RSS with the presence intent…');
+  const guilds = ctx.options.guilds.filter((g) => g >= 1_000);
+  const rows = [...presenceUpdateRows(), ...(await listeningRows()), ...(guilds.length > 0 ? await presenceMemoryRows(guilds) : [])];
+  for (const r of rows) ctx.report.row(r.metric, r.result, r.target, r.ok);
+}
+
+/** #12: the now-playing card and the cover chart (render times, covers fetched once, sizes, RSS after many renders). */
+async function picturesSection(ctx: BenchContext): Promise<void> {
+  ctx.progress('pictures (#12): card and 5×5 chart renders, cover fetches, image sizes, RSS after 200 + 200 renders…');
+  for (const r of await picturesRows()) ctx.report.row(r.metric, r.result, r.target, r.ok);
+}
 
 function usage(): string {
   return 'usage: npm run bench -- [--latency MS[,MS…]] [--iterations N] [--guilds 1,1000,10000|none] [--rss-runs N] [--storage URL] [--json]';
