@@ -10,6 +10,7 @@
 //     twice against the emulators — with 5 linked members seeded in its SQLite file, and with none — and the same 5
 //     users run /nowplaying, /toptracks and /recent (answered from their own accounts, or from the owner's);
 //     VmRSS after a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is the cost of the 5 links.
+import type { BenchRow } from './lib/report.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,13 +38,7 @@ import {
   validEnv,
 } from '../emulators/env.js';
 
-export interface BenchRow {
-  metric: string;
-  result: string;
-  target: string;
-  /** null: informational. */
-  ok: boolean | null;
-}
+export type { BenchRow } from './lib/report.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OWNER_ID = '200000000000000001';

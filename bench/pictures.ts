@@ -6,6 +6,7 @@
 //
 // Options when run alone: --json (raw numbers too).
 
+import type { BenchRow } from './lib/report.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -18,13 +19,7 @@ import type { TrackState } from '../src/listening-state.js';
 import { createLogger } from '../src/logger.js';
 import { Pictures } from '../src/render/pictures.js';
 
-export interface PictureRow {
-  metric: string;
-  result: string;
-  target: string;
-  /** null: informational. */
-  ok: boolean | null;
-}
+export type PictureRow = BenchRow;
 
 const MiB = 1024 * 1024;
 

@@ -10,6 +10,7 @@
 //     against an emulator with N guilds × 50 online members, 5 of them listening, reads VmRSS after ready, after
 //     streaming 20 PRESENCE_UPDATEs per guild and a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is
 //     the figure (target ≤ 25 MB at 1,000 guilds).
+import type { BenchRow } from './lib/report.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,13 +43,7 @@ import {
   validEnv,
 } from '../emulators/env.js';
 
-export interface BenchRow {
-  metric: string;
-  result: string;
-  target: string;
-  /** null: informational. */
-  ok: boolean | null;
-}
+export type { BenchRow } from './lib/report.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const progress = (text: string): void => void process.stderr.write(`[bench:server-view] ${text}\n`);

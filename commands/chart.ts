@@ -6,7 +6,7 @@ import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { DEFAULT_RANGE } from '../src/discord/top-command.js';
 import { noticesReply } from '../src/features/account/replies.js';
-import { followUpNotices, memberLinkFailure, notShown, whoseListening } from '../src/features/account/whose.js';
+import { followUpNotices, memberLinkFailure, spotifyListenerOrRefuse } from '../src/features/account/whose.js';
 import { chartReply } from '../src/features/chart/chart.js';
 import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf } from '../src/features/chart/replies.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
@@ -33,15 +33,8 @@ export const { data } = definition;
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/chart', deferAfterMs: ctx.deferAfterMs };
-  const whose = await whoseListening(interaction, ctx, {
-    userId: args.user,
-    isMember: args.user === null ? null : interaction.options.getMember('user') !== null,
-    allowStatus: false,
-  });
-  if (whose.kind !== 'spotify') {
-    await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
-    return;
-  }
+  const whose = await spotifyListenerOrRefuse(interaction, ctx, args.user, options);
+  if (!whose) return;
   const request = {
     listener: whose.listener,
     name: whose.name,

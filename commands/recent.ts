@@ -10,6 +10,7 @@ import {
   memberLinkFailure,
   namedFor,
   notShown,
+  spotifyListenerOrRefuse,
   ownerNameFor,
   whoseListening,
   type Whose,
@@ -58,15 +59,8 @@ async function render(ctx: CommandContext, state: RecentPageState, whose: Shown)
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { limit, user } = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/recent', deferAfterMs: ctx.deferAfterMs };
-  const whose = await whoseListening(interaction, ctx, {
-    userId: user,
-    isMember: user === null ? null : interaction.options.getMember('user') !== null,
-    allowStatus: false,
-  });
-  if (whose.kind !== 'spotify') {
-    await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
-    return;
-  }
+  const whose = await spotifyListenerOrRefuse(interaction, ctx, user, options);
+  if (!whose) return;
   await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }, whose), options);
   await followUpNotices(interaction, ctx, noticesReply);
 }

@@ -2,6 +2,15 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fmt } from './stats.js';
 
+/** One row of the benchmark table, as the sections that run alone (members, server view, pictures) produce them. */
+export interface BenchRow {
+  metric: string;
+  result: string;
+  target: string;
+  /** null: informational. */
+  ok: boolean | null;
+}
+
 export interface Row {
   metric: string;
   result: string;

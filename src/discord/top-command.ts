@@ -9,6 +9,7 @@ import {
   memberLinkFailure,
   namedFor,
   notShown,
+  spotifyListenerOrRefuse,
   ownerNameFor,
   whoseListening,
   type Whose,
@@ -73,15 +74,8 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
       const args = parse(interaction);
       const state: TopPageState = { kind, range: args.range ?? DEFAULT_RANGE, limit: args.limit ?? DEFAULT_LIMIT, page: 1 };
       const options = { logger: ctx.logger.child('command'), what: `/${name}`, deferAfterMs: ctx.deferAfterMs };
-      const whose = await whoseListening(interaction, ctx, {
-        userId: args.user,
-        isMember: args.user === null ? null : interaction.options.getMember('user') !== null,
-        allowStatus: false,
-      });
-      if (whose.kind !== 'spotify') {
-        await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
-        return;
-      }
+      const whose = await spotifyListenerOrRefuse(interaction, ctx, args.user, options);
+      if (!whose) return;
       await respondWithReply(interaction, () => render(ctx, state, whose), options);
       await followUpNotices(interaction, ctx, noticesReply);
     },

@@ -13,6 +13,7 @@ import {
   type ChatInputCommandInteraction,
   type User,
 } from 'discord.js';
+import { respondWithReply, type RespondOptions } from '../../discord/respond.js';
 import { COLORS, embedPayload, escapeAndTruncate, oneLine, truncate, type ReplyPayload } from '../../discord/text.js';
 import type { Listener } from '../../listeners/listener.js';
 import { resolveListener, type HiddenReason, type Resolution } from '../../listeners/resolve.js';
@@ -115,6 +116,26 @@ export async function whoseListening(
       throw new Error(`unknown resolution ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/**
+ * For the commands that need a Spotify account (top lists, recent plays, charts): whose listening the `user` option
+ * (or the asker) points at, or null after telling the asker privately why nothing is shown.
+ */
+export async function spotifyListenerOrRefuse(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  userId: string | null,
+  options: RespondOptions,
+): Promise<Extract<Whose, { kind: 'spotify' }> | null> {
+  const whose = await whoseListening(interaction, ctx, {
+    userId,
+    isMember: userId === null ? null : interaction.options.getMember('user') !== null,
+    allowStatus: false,
+  });
+  if (whose.kind === 'spotify') return whose;
+  await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
+  return null;
 }
 
 /** "<name> keeps their listening private" (issue #10's words), for every command. */
