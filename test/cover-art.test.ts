@@ -110,6 +110,55 @@ describe('fetching', () => {
   });
 });
 
+describe('sizes and freeing', () => {
+  const colourAt = (image: { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }, u: number, v: number, side: number) =>
+    [...image.getContext('2d').getImageData(Math.floor(u * side), Math.floor(v * side), 1, 1).data];
+
+  it('keeps a copy at each size asked for; a smaller size is cut from a cached larger one without a fetch', async () => {
+    const art = covers();
+    const url = cdn.spotifyUrl('sizes');
+    const big = await art.get(url, 320);
+    if (!big.ok) throw new Error(big.reason);
+    expect(big.image.width).toBe(320);
+    const small = await art.get(url, 192);
+    if (!small.ok) throw new Error(small.reason);
+    expect([small.image.width, small.image.height]).toEqual([192, 192]);
+    expect(cdn.fetchCount('sizes')).toBe(1);
+    // The same picture: a spot at the same relative place has (nearly) the same colour.
+    for (const [u, v] of [[0.25, 0.25], [0.7, 0.4]] as const) {
+      const a = colourAt(big.image, u, v, 320);
+      const b = colourAt(small.image, u, v, 192);
+      for (let c = 0; c < 3; c++) expect(Math.abs(a[c]! - b[c]!)).toBeLessThan(40);
+    }
+    expect((await art.get(url, 192)).ok).toBe(true);
+    expect(art.stats()).toMatchObject({ fetches: 1, entries: 2 });
+    // Larger than any cached copy: fetched again (an upscale would be blurry).
+    const larger = await art.get(url, 400);
+    if (!larger.ok) throw new Error(larger.reason);
+    expect(larger.image.width).toBe(400);
+    expect(cdn.fetchCount('sizes')).toBe(2);
+  });
+
+  it('frees an evicted cover at once, but not while the cache is held', async () => {
+    const one = 64 * 64 * 4;
+    const art = covers({ cacheBytes: one });
+    const first = await art.get(cdn.spotifyUrl('free-a'), 64);
+    if (!first.ok) throw new Error(first.reason);
+    await art.get(cdn.spotifyUrl('free-b'), 64); // evicts a
+    expect(first.image.width).toBe(0);
+
+    const release = art.hold();
+    const held = await art.get(cdn.spotifyUrl('free-c'), 64); // evicts b
+    if (!held.ok) throw new Error(held.reason);
+    await art.get(cdn.spotifyUrl('free-d'), 64); // evicts c, which is held
+    expect(held.image.width).toBe(64);
+    release();
+    expect(held.image.width).toBe(0);
+    release(); // a second call changes nothing
+    expect(art.stats()).toMatchObject({ entries: 1, bytes: one });
+  });
+});
+
 describe('faults give a typed reason, never an exception', () => {
   const cases = [
     ['hang', 'timeout'],

@@ -447,6 +447,21 @@ describe('chart', () => {
     }
   });
 
+  it('draws every cover even when the cache holds fewer than the chart has (evicted covers are kept until drawn)', async () => {
+    const small = new CoverArt({ fetchOverride: cdn.urlFor, cacheBytes: 3 * 192 * 192 * 4 });
+    const result = await renderChart({ kind: 'albums', size: 5, tiles: tiles(25, 'g5-') }, { covers: small });
+    const img = await decode(result.data);
+    const reference = new CoverArt({ fetchOverride: cdn.urlFor });
+    for (const i of [0, 6, 12, 18]) {
+      const { x, y, side } = chartTileRect(5, i, false);
+      const cover = await reference.get(cdn.spotifyUrl(`g5-${i}`), side);
+      if (!cover.ok) throw new Error(cover.reason);
+      const want = cover.image.getContext('2d').getImageData(Math.floor(side * 0.8), Math.floor(side * 0.2), 1, 1).data;
+      expect(close(img.px(x + side * 0.8, y + side * 0.2), [...want], 40), `tile ${i}`).toBe(true);
+    }
+    expect(small.stats().entries).toBeLessThanOrEqual(3);
+  });
+
   it('draws a placeholder for missing art, and the rank and name over the cover at the tile bottom', async () => {
     const with3 = await renderChart({ kind: 'albums', size: 3, tiles: tiles(9, 'g3-', [4]) }, { covers });
     const img = await decode(with3.data);

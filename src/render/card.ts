@@ -93,88 +93,95 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
   const L = CARD_LAYOUT;
   const coverFailures: RenderedImage['coverFailures'] = [];
 
-  let cover = null;
-  if (state.imageUrl) {
-    const result = await deps.covers.get(state.imageUrl);
-    if (result.ok) cover = result.image;
-    else coverFailures.push({ url: state.imageUrl, reason: result.reason satisfies CoverFailure });
-  }
-
-  const data = await withSurface(canvas, CARD_WIDTH, CARD_HEIGHT, (out) => {
-    const ctx = out.getContext('2d');
-
-    // Background: the cover's colour, darkened, fading into near-black.
-    const [h, s] = cover ? rgbToHsl(...averageColor(canvas, cover)) : [hueOf(state.title), 0.15, 0];
-    const bg = ctx.createLinearGradient(0, 0, CARD_WIDTH, CARD_HEIGHT);
-    bg.addColorStop(0, `hsl(${h.toFixed(0)}, ${Math.round(Math.min(s, 0.5) * 100)}%, 19%)`);
-    bg.addColorStop(1, '#121316');
-    ctx.fillStyle = bg;
-    ctx.fillRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
-
-    if (cover) drawCover(ctx, cover, L.cover.x, L.cover.y, L.cover.size, L.cover.radius);
-    else drawPlaceholder(ctx, L.cover.x, L.cover.y, L.cover.size, L.cover.radius, 'note', hueOf(state.title));
-
-    const width = L.textRight - L.textX;
-    const paused = !state.isPlaying;
-
-    // Header: a playing/paused mark, whose listening it is, and where it comes from.
-    drawStatusIcon(ctx, L.textX, L.headerY - 15, paused);
-    const headerX = L.textX + 26;
-    const suffix = [paused ? 'paused' : 'listening now', listener.source === 'discord-status' ? 'from their Discord status' : null]
-      .filter(Boolean)
-      .join(' · ');
-    const suffixStyle = { size: 19, weight: 400 as const, color: MUTED };
-    // Reserve the suffix's room first so a long name is the part that gets shortened.
-    const gap = 6;
-    const measured = measureLine(canvas, ctx, `· ${suffix}`, suffixStyle) + gap;
-    const name = drawLine(canvas, ctx, listener.displayName, {
-      x: headerX,
-      y: L.headerY,
-      maxWidth: Math.max(60, width - 26 - measured),
-      size: 19,
-      weight: 700,
-      color: SOFT,
-    });
-    const suffixX = name.text ? headerX + name.width + gap : headerX;
-    drawLine(canvas, ctx, name.text ? `· ${suffix}` : suffix, {
-      x: suffixX,
-      y: L.headerY,
-      maxWidth: L.textRight - suffixX,
-      ...suffixStyle,
-    });
-
-    drawLine(canvas, ctx, state.title || 'Untitled', { x: L.textX, y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
-
-    let line2: string;
-    let line3: string;
-    if (state.kind === 'episode') {
-      line2 = state.show.name;
-      line3 = state.publisher && state.publisher !== state.show.name ? `Podcast · ${state.publisher}` : 'Podcast';
-    } else {
-      line2 = state.artists.map((a) => a.name).join(', ');
-      line3 = state.isLocal ? (state.album.name ? `${state.album.name} · local file` : 'Local file') : state.album.name;
+  // Covers handed out stay valid until the picture is encoded, even if the cache lets them go meanwhile.
+  const release = deps.covers.hold();
+  let data: Buffer;
+  try {
+    let cover = null;
+    if (state.imageUrl) {
+      const result = await deps.covers.get(state.imageUrl, CARD_LAYOUT.cover.size);
+      if (result.ok) cover = result.image;
+      else coverFailures.push({ url: state.imageUrl, reason: result.reason satisfies CoverFailure });
     }
-    drawLine(canvas, ctx, line2, { x: L.textX, y: L.line2Y, maxWidth: width, size: 26, weight: 400, color: SOFT });
-    drawLine(canvas, ctx, line3, { x: L.textX, y: L.line3Y, maxWidth: width, size: 21, weight: 400, color: MUTED });
 
-    if (state.durationMs > 0) {
-      const fraction = Math.min(1, Math.max(0, state.progressMs / state.durationMs));
-      const barY = L.bar.y;
-      roundedRect(ctx, L.textX, barY, width, L.bar.height, L.bar.height / 2);
-      ctx.fillStyle = 'rgba(255, 255, 255, 0.22)';
-      ctx.fill();
-      const filled = width * fraction;
-      if (filled > 0) {
-        roundedRect(ctx, L.textX, barY, filled, L.bar.height, L.bar.height / 2);
-        ctx.fillStyle = paused ? MUTED : WHITE;
-        ctx.fill();
+    data = await withSurface(canvas, CARD_WIDTH, CARD_HEIGHT, (out) => {
+      const ctx = out.getContext('2d');
+
+      // Background: the cover's colour, darkened, fading into near-black.
+      const [h, s] = cover ? rgbToHsl(...averageColor(canvas, cover)) : [hueOf(state.title), 0.15, 0];
+      const bg = ctx.createLinearGradient(0, 0, CARD_WIDTH, CARD_HEIGHT);
+      bg.addColorStop(0, `hsl(${h.toFixed(0)}, ${Math.round(Math.min(s, 0.5) * 100)}%, 19%)`);
+      bg.addColorStop(1, '#121316');
+      ctx.fillStyle = bg;
+      ctx.fillRect(0, 0, CARD_WIDTH, CARD_HEIGHT);
+
+      if (cover) drawCover(ctx, cover, L.cover.x, L.cover.y, L.cover.size, L.cover.radius);
+      else drawPlaceholder(ctx, L.cover.x, L.cover.y, L.cover.size, L.cover.radius, 'note', hueOf(state.title));
+
+      const width = L.textRight - L.textX;
+      const paused = !state.isPlaying;
+
+      // Header: a playing/paused mark, whose listening it is, and where it comes from.
+      drawStatusIcon(ctx, L.textX, L.headerY - 15, paused);
+      const headerX = L.textX + 26;
+      const suffix = [paused ? 'paused' : 'listening now', listener.source === 'discord-status' ? 'from their Discord status' : null]
+        .filter(Boolean)
+        .join(' · ');
+      const suffixStyle = { size: 19, weight: 400 as const, color: MUTED };
+      // Reserve the suffix's room first so a long name is the part that gets shortened.
+      const gap = 6;
+      const measured = measureLine(canvas, ctx, `· ${suffix}`, suffixStyle) + gap;
+      const name = drawLine(canvas, ctx, listener.displayName, {
+        x: headerX,
+        y: L.headerY,
+        maxWidth: Math.max(60, width - 26 - measured),
+        size: 19,
+        weight: 700,
+        color: SOFT,
+      });
+      const suffixX = name.text ? headerX + name.width + gap : headerX;
+      drawLine(canvas, ctx, name.text ? `· ${suffix}` : suffix, {
+        x: suffixX,
+        y: L.headerY,
+        maxWidth: L.textRight - suffixX,
+        ...suffixStyle,
+      });
+
+      drawLine(canvas, ctx, state.title || 'Untitled', { x: L.textX, y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
+
+      let line2: string;
+      let line3: string;
+      if (state.kind === 'episode') {
+        line2 = state.show.name;
+        line3 = state.publisher && state.publisher !== state.show.name ? `Podcast · ${state.publisher}` : 'Podcast';
+      } else {
+        line2 = state.artists.map((a) => a.name).join(', ');
+        line3 = state.isLocal ? (state.album.name ? `${state.album.name} · local file` : 'Local file') : state.album.name;
       }
-      const timeStyle = { y: L.timesY, maxWidth: 140, size: 18, weight: 400 as const, color: MUTED };
-      drawLine(canvas, ctx, formatTime(state.progressMs), { x: L.textX, ...timeStyle });
-      drawLine(canvas, ctx, formatTime(state.durationMs), { x: L.textRight, align: 'right', ...timeStyle });
-    }
-    return out.encode('jpeg', JPEG_QUALITY);
-  });
+      drawLine(canvas, ctx, line2, { x: L.textX, y: L.line2Y, maxWidth: width, size: 26, weight: 400, color: SOFT });
+      drawLine(canvas, ctx, line3, { x: L.textX, y: L.line3Y, maxWidth: width, size: 21, weight: 400, color: MUTED });
+
+      if (state.durationMs > 0) {
+        const fraction = Math.min(1, Math.max(0, state.progressMs / state.durationMs));
+        const barY = L.bar.y;
+        roundedRect(ctx, L.textX, barY, width, L.bar.height, L.bar.height / 2);
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.22)';
+        ctx.fill();
+        const filled = width * fraction;
+        if (filled > 0) {
+          roundedRect(ctx, L.textX, barY, filled, L.bar.height, L.bar.height / 2);
+          ctx.fillStyle = paused ? MUTED : WHITE;
+          ctx.fill();
+        }
+        const timeStyle = { y: L.timesY, maxWidth: 140, size: 18, weight: 400 as const, color: MUTED };
+        drawLine(canvas, ctx, formatTime(state.progressMs), { x: L.textX, ...timeStyle });
+        drawLine(canvas, ctx, formatTime(state.durationMs), { x: L.textRight, align: 'right', ...timeStyle });
+      }
+      return out.encode('jpeg', JPEG_QUALITY);
+    });
+  } finally {
+    release();
+  }
   return { data, name: 'nowplaying.jpg', contentType: 'image/jpeg', width: CARD_WIDTH, height: CARD_HEIGHT, coverFailures };
 }
 

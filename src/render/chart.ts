@@ -125,41 +125,49 @@ export async function renderChart(input: ChartInput, deps: RenderDeps): Promise<
   const height = CHART_GRID + (heading ? CHART_HEADING_HEIGHT : 0);
   const coverFailures: RenderedImage['coverFailures'] = [];
 
-  // All covers at once; CoverArt caps the parallel fetches and shares repeated URLs.
-  const covers = await Promise.all(
-    tiles.map(async (tile) => {
-      if (!tile.imageUrl) return null;
-      const result = await deps.covers.get(tile.imageUrl);
-      if (result.ok) return result.image;
-      coverFailures.push({ url: tile.imageUrl, reason: result.reason });
-      return null;
-    }),
-  );
+  // Covers handed out stay valid until the picture is encoded, even if the cache lets them go meanwhile.
+  const release = deps.covers.hold();
+  let data: Buffer;
+  try {
+    // All covers at once, at the tile size; CoverArt caps the parallel fetches and shares repeated URLs.
+    const tileSide = CHART_GRID / size;
+    const covers = await Promise.all(
+      tiles.map(async (tile) => {
+        if (!tile.imageUrl) return null;
+        const result = await deps.covers.get(tile.imageUrl, tileSide);
+        if (result.ok) return result.image;
+        coverFailures.push({ url: tile.imageUrl, reason: result.reason });
+        return null;
+      }),
+    );
 
-  const data = await withSurface(canvas, width, height, (out) => {
-    const ctx = out.getContext('2d');
-    ctx.fillStyle = '#121316';
-    ctx.fillRect(0, 0, width, height);
+    data = await withSurface(canvas, width, height, (out) => {
+      const ctx = out.getContext('2d');
+      ctx.fillStyle = '#121316';
+      ctx.fillRect(0, 0, width, height);
 
-    if (heading) {
-      drawLine(canvas, ctx, heading, { x: 24, y: 42, maxWidth: width - 48, size: 28, weight: 700, color: '#ffffff' });
-    }
-
-    for (let i = 0; i < count; i++) {
-      const { x, y, side } = chartTileRect(size, i, heading !== undefined);
-      const tile = tiles[i];
-      if (!tile) {
-        ctx.fillStyle = i % 2 === (Math.floor(i / size) % 2) ? '#17181c' : '#1b1c21';
-        ctx.fillRect(x, y, side, side);
-        continue;
+      if (heading) {
+        drawLine(canvas, ctx, heading, { x: 24, y: 42, maxWidth: width - 48, size: 28, weight: 700, color: '#ffffff' });
       }
-      const cover = covers[i];
-      if (cover) drawCover(ctx, cover, x, y, side);
-      else drawPlaceholder(ctx, x, y, side, 0, input.kind === 'artists' ? 'person' : 'note', hueOf(tile.title));
-      drawTileText(canvas, ctx, tile, i + 1, x, y, side);
-    }
-    return out.encode('jpeg', JPEG_QUALITY);
-  });
+
+      for (let i = 0; i < count; i++) {
+        const { x, y, side } = chartTileRect(size, i, heading !== undefined);
+        const tile = tiles[i];
+        if (!tile) {
+          ctx.fillStyle = i % 2 === (Math.floor(i / size) % 2) ? '#17181c' : '#1b1c21';
+          ctx.fillRect(x, y, side, side);
+          continue;
+        }
+        const cover = covers[i];
+        if (cover) drawCover(ctx, cover, x, y, side);
+        else drawPlaceholder(ctx, x, y, side, 0, input.kind === 'artists' ? 'person' : 'note', hueOf(tile.title));
+        drawTileText(canvas, ctx, tile, i + 1, x, y, side);
+      }
+      return out.encode('jpeg', JPEG_QUALITY);
+    });
+  } finally {
+    release();
+  }
   return { data, name: 'chart.jpg', contentType: 'image/jpeg', width, height, coverFailures };
 }
 

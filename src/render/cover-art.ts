@@ -7,11 +7,13 @@
 // streaming, not just from Content-Length), arrive within `timeoutMs`, start with that format's signature and declare
 // at most `maxDimension` pixels a side (read from the header before decoding: a small file must not decode into a
 // huge bitmap).
-// Cheapness: concurrent requests for one URL share one fetch; at most `concurrency` fetches run at once; a decoded,
-// downscaled copy (square, `storeSize` px) is kept in an LRU bounded by bytes, so a cached cover costs no decode.
+// Cheapness: concurrent requests for one URL and size share one fetch; at most `concurrency` fetches run at once; a
+// decoded, downscaled square copy at the size it is drawn (the card's 240 px, a 5×5 chart's 192 px…) is kept in an
+// LRU bounded by bytes, so a cached cover costs no decode and no resampling. A size not cached yet is cut from a
+// larger cached copy of the same cover when there is one, else fetched.
 // Failures are remembered for `failureTtlMs` so a broken cover is not refetched on every render.
 
-import { loadCanvas, type Canvas } from './canvas.js';
+import { loadCanvas, type Canvas, type CanvasModule } from './canvas.js';
 
 /** Spotify's image hosts: album/track/episode/artist art (i.scdn.co), playlist mosaics, uploaded playlist covers. */
 export const SPOTIFY_IMAGE_HOSTS: readonly string[] = [
@@ -47,11 +49,11 @@ export interface CoverArtOptions {
   maxBytes?: number;
   /** Whole request, headers and body. Default 3000 ms. */
   timeoutMs?: number;
-  /** Decoded covers kept in memory, in bytes of pixels. Default 16 MiB (≈ 40 covers at 320 px). */
+  /** Decoded covers kept in memory, in bytes of pixels. Default 12 MiB (≈ 55 card covers at 240 px). */
   cacheBytes?: number;
   /** Fetches in flight at once. Default 6. */
   concurrency?: number;
-  /** Side of the square copy kept per cover. Default 320 px (a 3×3 chart tile; the card's cover is smaller). */
+  /** Side of the square copy made when `get` is given no size. Default 320 px (a 3×3 chart tile). */
   storeSize?: number;
   /** Largest width or height decoded. Default 2048 (Spotify serves 640). */
   maxDimension?: number;
@@ -75,6 +77,12 @@ interface Failure {
 
 const EMPTY = new Uint8Array(0);
 
+/** Releases a canvas's pixels now (a 0×0 surface replaces them). */
+function free(canvas: Canvas): void {
+  canvas.width = 0;
+  canvas.height = 0;
+}
+
 class CoverError extends Error {
   constructor(readonly reason: CoverFailure) {
     super(reason);
@@ -91,8 +99,10 @@ export class CoverArt {
   private readonly maxDimension: number;
   private readonly failureTtlMs: number;
   private readonly now: () => number;
-  /** LRU: Map iteration order is insertion order; a hit re-inserts. */
-  private readonly cache = new Map<string, { image: Canvas; bytes: number }>();
+  /** LRU keyed by "<size> <url>": Map iteration order is insertion order; a hit re-inserts. */
+  private readonly cache = new Map<string, { url: string; size: number; image: Canvas; bytes: number }>();
+  /** The sizes cached per URL, to cut a smaller copy from a larger one. */
+  private readonly sizes = new Map<string, Set<number>>();
   private cachedBytes = 0;
   private readonly failures = new Map<string, Failure>();
   private readonly inflight = new Map<string, Promise<CoverResult>>();
@@ -100,12 +110,17 @@ export class CoverArt {
   private readonly waiting: Array<() => void> = [];
   private fetches = 0;
   private hits = 0;
+  /** Renders in progress (see `hold`), and the evicted copies they may still draw. */
+  private holds = 0;
+  private readonly evicted: Canvas[] = [];
+  /** @napi-rs/canvas, once a cover was decoded (cutting a smaller copy needs it synchronously). */
+  private canvas: CanvasModule | undefined;
 
   constructor(private readonly options: CoverArtOptions = {}) {
     this.allowedHosts = new Set((options.allowedHosts ?? SPOTIFY_IMAGE_HOSTS).map((h) => h.toLowerCase()));
     this.maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 3000;
-    this.cacheBytes = options.cacheBytes ?? 16 * 1024 * 1024;
+    this.cacheBytes = options.cacheBytes ?? 12 * 1024 * 1024;
     this.concurrency = Math.max(1, options.concurrency ?? 6);
     this.storeSize = options.storeSize ?? 320;
     this.maxDimension = options.maxDimension ?? 2048;
@@ -125,11 +140,17 @@ export class CoverArt {
     return this.allowedHosts.has(url.hostname.toLowerCase()) ? url : null;
   }
 
-  /** The cover at `raw`, decoded and squared; or why not. Never throws. */
-  get(raw: string): Promise<CoverResult> {
+  /**
+   * The cover at `raw`, decoded and squared at `size` px a side (default storeSize; smaller when the image is); or
+   * why not. Never throws. Draw it at that size: it is the cached copy, so do not draw on it. Its pixels are freed
+   * when it leaves the cache (V8 does not see them, so waiting for a GC piles them up): use it before the next `get`,
+   * or `hold()` the cache while a picture is made.
+   */
+  get(raw: string, size = this.storeSize): Promise<CoverResult> {
     const url = this.allowed(raw);
     if (!url) return Promise.resolve({ ok: false, reason: 'not-allowed' });
-    const key = url.href;
+    const side = Math.max(1, Math.round(size));
+    const key = `${side} ${url.href}`;
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
@@ -137,14 +158,30 @@ export class CoverArt {
       this.hits++;
       return Promise.resolve({ ok: true, image: hit.image });
     }
-    const failed = this.failures.get(key);
+    const derived = this.fromLarger(url.href, side);
+    if (derived) {
+      this.hits++;
+      return Promise.resolve({ ok: true, image: derived });
+    }
+    const failed = this.failures.get(url.href);
     if (failed && failed.until > this.now()) return Promise.resolve({ ok: false, reason: failed.reason });
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.load(url).finally(() => this.inflight.delete(key));
+      pending = this.load(url, side).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
+  }
+
+  /** Keeps every image handed out valid until the returned function is called (once). */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) for (const image of this.evicted.splice(0)) free(image);
+    };
   }
 
   stats(): CoverArtStats {
@@ -153,13 +190,31 @@ export class CoverArt {
 
   /** Drop every cached cover and remembered failure. */
   clear(): void {
-    this.cache.clear();
+    for (const [key, entry] of this.cache) this.evict(key, entry);
     this.cachedBytes = 0;
     this.failures.clear();
   }
 
-  private async load(url: URL): Promise<CoverResult> {
-    const key = url.href;
+  /** A `side` px copy cut from the smallest cached copy of `href` at least that large (stored), or null. */
+  private fromLarger(href: string, side: number): Canvas | null {
+    let best: { image: Canvas; bytes: number } | undefined;
+    for (const s of this.sizes.get(href) ?? []) {
+      const entry = this.cache.get(`${s} ${href}`);
+      if (entry && entry.image.width >= side && (!best || entry.image.width < best.image.width)) best = entry;
+    }
+    if (!best || !this.canvas) return null;
+    if (best.image.width === side) return best.image;
+    const copy = this.canvas.createCanvas(side, side);
+    const ctx = copy.getContext('2d');
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(best.image, 0, 0, side, side);
+    this.store(href, side, copy);
+    return copy;
+  }
+
+  private async load(url: URL, side: number): Promise<CoverResult> {
+    const href = url.href;
     try {
       await this.acquire();
       let bytes: Buffer;
@@ -168,14 +223,14 @@ export class CoverArt {
       } finally {
         this.release();
       }
-      const image = await this.decode(bytes);
-      this.store(key, image);
-      this.failures.delete(key);
+      const image = await this.decode(bytes, side);
+      this.store(href, side, image);
+      this.failures.delete(href);
       return { ok: true, image };
     } catch (error) {
       const reason = error instanceof CoverError ? error.reason : 'decode';
       if (this.failures.size >= 1024) this.failures.clear();
-      this.failures.set(key, { reason, until: this.now() + this.failureTtlMs });
+      this.failures.set(href, { reason, until: this.now() + this.failureTtlMs });
       return { ok: false, reason };
     }
   }
@@ -228,11 +283,12 @@ export class CoverArt {
     }
   }
 
-  private async decode(bytes: Buffer): Promise<Canvas> {
+  private async decode(bytes: Buffer, storeSize: number): Promise<Canvas> {
     const size = imageSize(bytes);
     if (!size) throw new CoverError('decode');
     if (size.width > this.maxDimension || size.height > this.maxDimension) throw new CoverError('too-many-pixels');
     const canvas = await loadCanvas();
+    this.canvas = canvas;
     let image: Awaited<ReturnType<typeof canvas.loadImage>>;
     try {
       image = await canvas.loadImage(bytes);
@@ -242,7 +298,7 @@ export class CoverArt {
     if (!(image.width > 0 && image.height > 0)) throw new CoverError('decode');
     // Keep a square, centre-cropped copy no larger than storeSize: covers are drawn square.
     const side = Math.min(image.width, image.height);
-    const out = Math.max(1, Math.min(this.storeSize, side));
+    const out = Math.max(1, Math.min(storeSize, side));
     const copy = canvas.createCanvas(out, out);
     const ctx = copy.getContext('2d');
     ctx.imageSmoothingEnabled = true;
@@ -255,16 +311,32 @@ export class CoverArt {
     return copy;
   }
 
-  private store(key: string, image: Canvas): void {
+  private store(url: string, size: number, image: Canvas): void {
     const bytes = image.width * image.height * 4;
     if (bytes > this.cacheBytes) return;
-    this.cache.set(key, { image, bytes });
+    const key = `${size} ${url}`;
+    const old = this.cache.get(key);
+    if (old) this.evict(key, old);
+    this.cache.set(key, { url, size, image, bytes });
     this.cachedBytes += bytes;
+    let sizes = this.sizes.get(url);
+    if (!sizes) this.sizes.set(url, (sizes = new Set()));
+    sizes.add(size);
     for (const [oldKey, entry] of this.cache) {
       if (this.cachedBytes <= this.cacheBytes) break;
-      this.cache.delete(oldKey);
-      this.cachedBytes -= entry.bytes;
+      this.evict(oldKey, entry);
     }
+  }
+
+  private evict(key: string, entry: { url: string; size: number; image: Canvas; bytes: number }): void {
+    this.cache.delete(key);
+    // A smaller copy cut from a larger one is a separate canvas; an entry is never shared.
+    if (this.holds > 0) this.evicted.push(entry.image);
+    else free(entry.image);
+    this.cachedBytes -= entry.bytes;
+    const sizes = this.sizes.get(entry.url);
+    sizes?.delete(entry.size);
+    if (sizes?.size === 0) this.sizes.delete(entry.url);
   }
 
   private acquire(): Promise<void> {
