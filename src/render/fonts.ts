@@ -141,7 +141,16 @@ function alias(subset: Subset, weight: FontWeight): string {
   return `nsb ${subset.pkg.id} ${subset.name} ${weight}`;
 }
 
-function register(canvas: CanvasModule, subset: Subset, weight: FontWeight): string | undefined {
+/**
+ * Noto Emoji is one monochrome design whose weights barely differ at text sizes: its 11 subset files are registered
+ * once, regular, and serve bold text too (11 fewer font files in memory for a bot that draws both).
+ */
+function fileWeight(subset: Subset, weight: FontWeight): FontWeight {
+  return subset.pkg.id === 'emoji' ? 400 : weight;
+}
+
+function register(canvas: CanvasModule, subset: Subset, requested: FontWeight): string | undefined {
+  const weight = fileWeight(subset, requested);
   const name = alias(subset, weight);
   let ok = registered.get(name);
   if (ok === undefined) {
