@@ -9,6 +9,7 @@
 // also as a PNG copy for image viewers), --rss-child <origin> (internal).
 
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,14 @@ import { renderNowPlayingCard, type CardState } from '../src/render/card.js';
 import { registeredFontCount } from '../src/render/fonts.js';
 
 const MiB = 1024 * 1024;
+
+/**
+ * A Spotify-shaped image id for a bench cover name: the 300 px album-cover prefix the bot picks (coverImage in
+ * src/listening-state.ts) + 24 hex chars. The image CDN emulator serves it at 300 px, as Spotify would.
+ */
+function coverId(name: string): string {
+  return `ab67616d00001e02${createHash('sha1').update(name).digest('hex').slice(0, 24)}`;
+}
 
 function p50(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -96,7 +105,7 @@ async function mixedRenders(covers: CoverArt, url: (id: string) => string, count
 async function rssChild(origin: string): Promise<void> {
   const gc = getGc();
   const urlFor = (u: URL) => `${origin}${u.pathname}`;
-  const url = (id: string) => `https://i.scdn.co/image/${id}`;
+  const url = (name: string) => `https://i.scdn.co/image/${coverId(name)}`;
   const covers = new CoverArt({ fetchOverride: urlFor });
   const rss = async () => {
     for (let k = 0; k < 3; k++) {
@@ -119,13 +128,13 @@ async function rssChild(origin: string): Promise<void> {
 async function main(): Promise<void> {
   const cdn = await startImageCdn();
   try {
-    const url = (id: string) => cdn.spotifyUrl(id);
+    const url = (name: string) => cdn.spotifyUrl(coverId(name));
     const results: Array<{ measure: string; target: string; result: string; ok: boolean }> = [];
     const raw: Record<string, unknown> = {};
 
     // First render in this process: loads canvas and registers the fonts it needs.
     const covers = new CoverArt({ fetchOverride: cdn.urlFor });
-    await cdn.imageBytes('card');
+    await cdn.imageBytes(coverId('card'));
     let t = performance.now();
     await renderNowPlayingCard({ state: cardState(0, url('card')), listener: { displayName: 'Zoë' } }, { covers });
     raw.firstRenderMs = performance.now() - t;
@@ -150,7 +159,7 @@ async function main(): Promise<void> {
 
     // Cold: each render's cover is new, served after 80 ms.
     cdn.setLatency(80);
-    for (let i = 0; i < 15; i++) await cdn.imageBytes(`cold-${i}`);
+    for (let i = 0; i < 15; i++) await cdn.imageBytes(coverId(`cold-${i}`));
     const cold: number[] = [];
     const coldCpu: number[] = [];
     for (let i = 0; i < 15; i++) {
@@ -165,7 +174,7 @@ async function main(): Promise<void> {
 
     // 5×5 chart: first render fetches 25 covers; then cached.
     const tiles = Array.from({ length: 25 }, (_, i) => ({ title: TITLES[i % TITLES.length]![2], subtitle: TITLES[i % TITLES.length]![1], imageUrl: url(`g-${i}`) }));
-    for (let i = 0; i < 25; i++) await cdn.imageBytes(`g-${i}`);
+    for (let i = 0; i < 25; i++) await cdn.imageBytes(coverId(`g-${i}`));
     cdn.resetCounts();
     const chartCovers = new CoverArt({ fetchOverride: cdn.urlFor });
     t = performance.now();
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
     }
     raw.chartCachedP50 = p50(chartTimes);
     raw.chartCachedCpuP50 = p50(chartCpu);
-    const eachOnce = cdn.totalFetches() === 25 && tiles.every((_, i) => cdn.fetchCount(`g-${i}`) === 1);
+    const eachOnce = cdn.totalFetches() === 25 && tiles.every((_, i) => cdn.fetchCount(coverId(`g-${i}`)) === 1);
     results.push({ measure: '5×5 chart, covers cached (p50 of 15)', target: '≤ 250 ms', result: `${p50(chartTimes).toFixed(1)} ms (CPU ${p50(chartCpu).toFixed(1)} ms)`, ok: p50(chartTimes) <= 250 });
     results.push({ measure: '5×5 chart, 25 covers fetched (first render; 16 renders in all)', target: '25 fetches, each once', result: `${cdn.totalFetches()} fetches, ${(raw.chartColdMs as number).toFixed(0)} ms first`, ok: eachOnce });
     results.push({ measure: 'card size (JPEG, largest seen)', target: '< 500 KiB', result: `${(cardBytes / 1024).toFixed(0)} KiB`, ok: cardBytes < 500 * 1024 });
@@ -225,7 +234,7 @@ async function samples(dir: string): Promise<void> {
   const cdn = await startImageCdn();
   try {
     const covers = new CoverArt({ fetchOverride: cdn.urlFor });
-    const url = (id: string) => cdn.spotifyUrl(id);
+    const url = (name: string) => cdn.spotifyUrl(coverId(name));
     const write = async (name: string, data: Buffer) => {
       await writeFile(join(dir, name), data);
       const image = await loadImage(data);

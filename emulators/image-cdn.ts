@@ -1,11 +1,13 @@
-// A loopback stand-in for Spotify's image CDN (i.scdn.co): `GET /image/<id>` answers a deterministic JPEG per id
-// (640×640, a gradient with a pattern and some grain, like a photo cover compresses), generated once per id with
-// @napi-rs/canvas and cached. Options: latency; per-id faults (hang, too big, wrong content type, 404, undecodable
-// bytes, a header declaring a huge image, a redirect); a fetch counter per id.
+// A loopback stand-in for Spotify's image CDN (i.scdn.co): `GET /image/<id>` answers a deterministic square JPEG per
+// id (at the size the id's Spotify size prefix stands for, IMAGE_SIZE_BY_PREFIX: 640, 300, 64…, else 640; a gradient
+// with a pattern and some grain, like a photo cover compresses), generated once per id with @napi-rs/canvas and cached.
+// Options: latency; per-id faults (hang, too big, wrong content type, 404, undecodable bytes, a header declaring a
+// huge image, a redirect); a fetch counter per id.
 // `urlFor` maps an allowed Spotify image URL to this server: pass it to CoverArt as `fetchOverride`.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { IMAGE_SIZE_BY_PREFIX } from './spotify-fixtures.js';
 
 export type ImageFault =
   /** Headers never come. */
@@ -27,7 +29,10 @@ export type ImageFault =
 export interface ImageCdnOptions {
   /** Delay before each answer, in ms. */
   latencyMs?: number;
-  /** Image side in px. Default 640, as Spotify's largest album image. */
+  /**
+   * Image side in px for every id. Default: the size the id's 16-character Spotify prefix stands for
+   * (IMAGE_SIZE_BY_PREFIX), else 640, as Spotify's largest album image.
+   */
   size?: number;
 }
 
@@ -110,8 +115,12 @@ function hugePngHeader(): Buffer {
   return b;
 }
 
+/** The side the CDN serves `id` at: its Spotify size prefix's, else 640. */
+export function imageSideOf(id: string): number {
+  return IMAGE_SIZE_BY_PREFIX[id.slice(0, 16)] ?? 640;
+}
+
 export async function startImageCdn(options: ImageCdnOptions = {}): Promise<ImageCdn> {
-  const size = options.size ?? 640;
   let latencyMs = options.latencyMs ?? 0;
   const images = new Map<string, Promise<Buffer>>();
   const faults = new Map<string, ImageFault>();
@@ -125,7 +134,7 @@ export async function startImageCdn(options: ImageCdnOptions = {}): Promise<Imag
   const bytesFor = (id: string): Promise<Buffer> => {
     let p = images.get(id);
     if (!p) {
-      p = generate(id, size);
+      p = generate(id, options.size ?? imageSideOf(id));
       images.set(id, p);
     }
     return p;

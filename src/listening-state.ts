@@ -67,12 +67,27 @@ function spotifyUrl(type: string, id: string | null | undefined, external?: stri
   return id ? `${OPEN_SPOTIFY}/${type}/${id}` : null;
 }
 
-/** The largest image: Spotify lists them widest first, but don't rely on it. */
-export function largestImage(images: readonly SpotifyImage[] | undefined): string | null {
+/**
+ * Width of the cover picked for drawing and embed thumbnails: the largest thing drawn is a 320 px chart tile (the card's
+ * cover is 240 px). Spotify lists album and episode art at 640/300/64 px and artists at 640/320/160; the 300 px file
+ * is about a quarter of the 640's bytes and decoded pixels.
+ */
+export const COVER_MIN_WIDTH = 300;
+
+/**
+ * The smallest image at least `minWidth` px wide; the widest one when none is (or none gives a width: then the first,
+ * as Spotify lists them widest first). Null when there are none.
+ */
+export function coverImage(images: readonly SpotifyImage[] | undefined, minWidth = COVER_MIN_WIDTH): string | null {
   if (!images || images.length === 0) return null;
-  let best = images[0]!;
-  for (const image of images) if ((image.width ?? 0) > (best.width ?? 0)) best = image;
-  return best.url;
+  let fit: SpotifyImage | undefined;
+  let widest = images[0]!;
+  for (const image of images) {
+    const width = image.width ?? 0;
+    if (width > (widest.width ?? 0)) widest = image;
+    if (width >= minWidth && (!fit || width < (fit.width ?? 0))) fit = image;
+  }
+  return (fit ?? widest).url;
 }
 
 function trackState(item: Track, playback: Playback): TrackState {
@@ -91,7 +106,7 @@ function trackState(item: Track, playback: Playback): TrackState {
       name: item.album.name,
       url: isLocal ? null : spotifyUrl('album', item.album.id, item.album.external_urls?.spotify),
     },
-    imageUrl: largestImage(item.album.images),
+    imageUrl: coverImage(item.album.images),
     isLocal,
     explicit: item.explicit === true,
   };
@@ -106,7 +121,7 @@ function episodeState(item: Episode, playback: Playback): EpisodeState {
     uri: item.uri,
     show: { name: item.show.name, url: spotifyUrl('show', item.show.id, item.show.external_urls?.spotify) },
     publisher: item.show.publisher ?? null,
-    imageUrl: largestImage(item.images) ?? largestImage(item.show.images),
+    imageUrl: coverImage(item.images) ?? coverImage(item.show.images),
   };
 }
 

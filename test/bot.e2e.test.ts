@@ -61,7 +61,7 @@ describe('/nowplaying', () => {
     expect(message.embeds?.[0]?.url).toBe(track.external_urls?.spotify);
     for (const artist of track.artists) expect(text).toContain(artist.name);
     expect(text).toContain(track.album.name);
-    expect(message.embeds?.[0]?.thumbnail?.url ?? message.embeds?.[0]?.image?.url).toBe(track.album.images[0]?.url);
+    expect(message.embeds?.[0]?.thumbnail?.url ?? message.embeds?.[0]?.image?.url).toBe(track.album.images.find((i) => i.width === 300)?.url);
     expect(text).toMatch(/1:0\d .*3:20/);
     const [button] = buttons(message);
     expect(button).toMatchObject({ style: ButtonStyle.Link, label: 'Open in Spotify', url: track.external_urls?.spotify });

@@ -55,7 +55,9 @@ async function decoded(data: Buffer): Promise<{ width: number; height: number; h
   return { width: image.width, height: image.height, header: imageSize(data) };
 }
 
-const coverId = (track: { album: { images: Array<{ url: string }> } }): string => imageIdOf(track.album.images[0]!.url)!;
+/** The id of the cover the bot fetches: Spotify's 300 px album image (not the 640 px one, listed first). */
+const coverId = (track: { album: { images: Array<{ url: string; width: number | null }> } }): string =>
+  imageIdOf(track.album.images.find((i) => i.width === 300)!.url)!;
 
 describe('/nowplaying style:card (the default)', () => {
   it('uploads the card as multipart; the embed shows it by name, keeps its text, and the bytes decode to 800×280', async () => {

@@ -21,8 +21,10 @@ function tracksOnOwnAlbums(n: number, prefix = 'Song') {
   return Array.from({ length: n }, (_, i) => makeTrack({ name: `${prefix} ${i + 1}`, artistName: `Artist ${i + 1}`, albumName: `${prefix} Album ${i + 1}` }));
 }
 
-const coverId = (item: { album: { images: Array<{ url: string }> } } | { images: Array<{ url: string }> }): string =>
-  imageIdOf(('album' in item ? item.album.images : item.images)[0]!.url)!;
+type Images = Array<{ url: string; width: number | null }>;
+/** The id of the picture the bot fetches: Spotify's 300 px album image or 320 px artist image (not the 640 px ones). */
+const coverId = (item: { album: { images: Images } } | { images: Images }): string =>
+  imageIdOf('album' in item ? item.album.images.find((i) => i.width === 300)!.url : item.images.find((i) => i.width === 320)!.url)!;
 
 type Option = { name: string; type: number; value: string };
 

@@ -58,6 +58,14 @@ describe('host allow-list', () => {
 });
 
 describe('fetching', () => {
+  it('the emulator serves each Spotify image id at the size its prefix stands for', async () => {
+    const pic = 'b0c1d2e3f4a5b6c7d8e9f0a1';
+    expect(imageSize(await cdn.imageBytes(`ab67616d0000b273${pic}`))).toEqual({ width: 640, height: 640 });
+    expect(imageSize(await cdn.imageBytes(`ab67616d00001e02${pic}`))).toEqual({ width: 300, height: 300 });
+    expect(imageSize(await cdn.imageBytes(`ab67616100005174${pic}`))).toEqual({ width: 320, height: 320 });
+    expect(imageSize(await cdn.imageBytes('no-prefix'))).toEqual({ width: 640, height: 640 });
+  });
+
   it('returns the cover, squared and downscaled to storeSize, with the served pixels', async () => {
     const art = covers({ storeSize: 320 });
     const result = await art.get(cdn.spotifyUrl('pixels'));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OWNER_ACCOUNT } from '../src/listeners/listener.js';
+import { coverImage } from '../src/listening-state.js';
 import {
   SpotifyAuthError,
   SpotifyRateLimitError,
@@ -262,7 +263,9 @@ describe('listening state', () => {
     if (state.kind !== 'track') throw new Error('expected a track');
     expect(state.artists.map((a) => a.name)).toEqual(track.artists.map((a) => a.name));
     expect(state.url).toMatch(/^https:\/\/open\.spotify\.com\/track\//);
-    expect(state.imageUrl).toMatch(/^https:/);
+    // The 300 px cover of the 640/300/64 Spotify lists: enough for a 240 px card and 320 px chart tiles.
+    expect(track.album.images.map((i) => i.width)).toEqual([640, 300, 64]);
+    expect(state.imageUrl).toBe(track.album.images[1]!.url);
   });
 
   it('an episode (additional_types=episode is always sent)', async () => {
@@ -316,11 +319,20 @@ describe('top items', () => {
     const again = await app.top.tracks('short_term');
     expect(first.items).toHaveLength(50);
     expect(again.items).toEqual(first.items);
+    // Pictures: the 300 px album cover and the 320 px artist picture, not the 640 px ones listed first.
+    expect(first.items[0]!.imageUrl).toMatch(/\/ab67616d00001e02/);
     expect(emulator.count('top')).toBe(1);
     expect(emulator.requests.find((r) => r.route === 'top')?.query).toMatchObject({ limit: '50', time_range: 'short_term' });
     await app.top.tracks('long_term');
     expect((await app.top.artists('short_term')).items).toHaveLength(30);
     expect(emulator.count('top')).toBe(3);
+  });
+
+  it('top artists carry the 320 px artist picture', async () => {
+    const { app } = await buildApp(emulator);
+    emulator.setTop('artists', makeArtists(3));
+    const artists = await app.top.artists('short_term');
+    expect(artists.items[0]!.imageUrl).toMatch(/\/ab67616100005174/);
   });
 
   it('recently played and top artists speak the API', async () => {
@@ -348,5 +360,24 @@ describe('secrets', () => {
     expect(logs.lines.length).toBeGreaterThan(3);
     const secrets = [TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, access, ...emulator.issuedRefreshTokens];
     expect(secretsIn(logs.lines, secrets)).toEqual([]);
+  });
+});
+
+describe('coverImage', () => {
+  const img = (width: number | null, name = `w${width}`) => ({ url: `https://i.scdn.co/image/${name}`, width, height: width });
+
+  it('picks the smallest image at least 300 px wide, in any order', () => {
+    expect(coverImage([img(640), img(300), img(64)])).toBe(img(300).url);
+    expect(coverImage([img(64), img(640), img(300)])).toBe(img(300).url);
+    expect(coverImage([img(640), img(320), img(160)])).toBe(img(320).url);
+    expect(coverImage([img(640)])).toBe(img(640).url);
+  });
+
+  it('falls back to the widest when none is 300 px, and to the first when no width is known', () => {
+    expect(coverImage([img(64), img(160)])).toBe(img(160).url);
+    expect(coverImage([img(null, 'a'), img(null, 'b')])).toBe(img(null, 'a').url);
+    expect(coverImage([img(null, 'a'), img(640)])).toBe(img(640).url);
+    expect(coverImage([])).toBeNull();
+    expect(coverImage(undefined)).toBeNull();
   });
 });

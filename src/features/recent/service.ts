@@ -1,7 +1,7 @@
 // A listener's recently played tracks (Spotify keeps the last 50), newest first, for /recent.
 // Per listener: one request of Spotify's maximum page fills every page; concurrent calls share it, and the
 // answer is reused for a short while so paging through it costs nothing.
-import { largestImage, type Link } from '../../listening-state.js';
+import { coverImage, type Link } from '../../listening-state.js';
 import type { Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
 import type { FeatureDeps, ServiceNamespace } from '../../services.js';
@@ -45,7 +45,7 @@ export function toRecentPlay(play: PlayHistory): RecentPlay | null {
     url: link('track', track.id, track.external_urls?.spotify),
     artists: track.artists.map((a) => ({ name: a.name, url: link('artist', a.id, a.external_urls?.spotify) })),
     album: track.album.name,
-    imageUrl: largestImage(track.album.images),
+    imageUrl: coverImage(track.album.images),
     isLocal,
     playedAt,
   };

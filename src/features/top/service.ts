@@ -1,6 +1,6 @@
 // A listener's top tracks and artists: normalized for display, cached in storage per (account, kind, range).
 import type { Link } from '../../listening-state.js';
-import { largestImage } from '../../listening-state.js';
+import { coverImage } from '../../listening-state.js';
 import type { AccountKey, Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
 import type { FeatureDeps, ServiceNamespace } from '../../services.js';
@@ -49,7 +49,7 @@ export function toTopTrack(track: Track): TopTrack {
       url: local ? null : (a.external_urls?.spotify ?? (a.id ? `https://open.spotify.com/artist/${a.id}` : null)),
     })),
     album: track.album.name,
-    imageUrl: largestImage(track.album.images),
+    imageUrl: coverImage(track.album.images),
   };
 }
 
@@ -57,7 +57,7 @@ export function toTopArtist(artist: Artist): TopArtist {
   return {
     name: artist.name,
     url: artist.external_urls?.spotify ?? `https://open.spotify.com/artist/${artist.id}`,
-    imageUrl: largestImage(artist.images),
+    imageUrl: coverImage(artist.images),
   };
 }
 
