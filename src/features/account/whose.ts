@@ -45,15 +45,27 @@ async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteracti
     if (option?.id === userId) return nameOfUser(option);
   }
   const cached = names.get(userId);
-  if (cached && ctx.now() - cached.at < NAME_TTL_MS) return cached.name;
+  if (cached) {
+    // A known name answers at once; an old one is refreshed in the background, never on the reply's path.
+    if (ctx.now() - cached.at >= NAME_TTL_MS && !refreshing.has(userId)) {
+      refreshing.add(userId);
+      void fetchName(interaction, userId, ctx).finally(() => refreshing.delete(userId));
+    }
+    return cached.name;
+  }
+  return (await fetchName(interaction, userId, ctx)) ?? (userId === ctx.config.discord.ownerId ? 'the bot owner' : 'this member');
+}
+
+const refreshing = new Set<string>();
+
+async function fetchName(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string | null> {
   const fetched = await interaction.client.users.fetch(userId, { cache: false }).then(nameOfUser, () => null);
-  const name = fetched ?? (userId === ctx.config.discord.ownerId ? 'the bot owner' : 'this member');
   if (fetched) {
     names.delete(userId);
-    names.set(userId, { name, at: ctx.now() });
+    names.set(userId, { name: fetched, at: ctx.now() });
     if (names.size > NAMES_MAX) names.delete(names.keys().next().value!);
   }
-  return name;
+  return fetched;
 }
 
 /** The owner's display name (for the owner's pages); "the bot owner" without BOT_OWNER_ID. */
