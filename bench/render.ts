@@ -3,7 +3,8 @@
 // process (so the emulator's own images and this process's timing runs do not count), with V8's gc exposed:
 // idle = src/render imported and one fetch() made (a running bot has long loaded undici for the Spotify API; its
 // first fetch costs several MiB that are not the pictures'), nothing drawn yet. It runs twice: with node's defaults,
-// and with the flags `npm start` gives node (--max-semi-space-size=1 --optimize-for-size).
+// and as deployed (Dockerfile, systemd unit): node flags LEAN_NODE_FLAGS and the glibc malloc environment MALLOC_ENV
+// (src/node-flags.ts). Covers are Spotify-shaped 300 px album ids (what the bot fetches), served at 300 px.
 //
 // Options: --json (also print the raw numbers as JSON), --samples <dir> (only write sample cards and charts there, each
 // also as a PNG copy for image viewers), --rss-child <origin> (internal).
@@ -20,6 +21,7 @@ import { CoverArt } from '../src/render/cover-art.js';
 import { renderChart, type ChartTile } from '../src/render/chart.js';
 import { renderNowPlayingCard, type CardState } from '../src/render/card.js';
 import { registeredFontCount } from '../src/render/fonts.js';
+import { LEAN_NODE_FLAGS, MALLOC_ENV } from '../src/node-flags.js';
 
 const MiB = 1024 * 1024;
 
@@ -195,17 +197,22 @@ async function main(): Promise<void> {
     results.push({ measure: 'card size (JPEG, largest seen)', target: '< 500 KiB', result: `${(cardBytes / 1024).toFixed(0)} KiB`, ok: cardBytes < 500 * 1024 });
     results.push({ measure: '5×5 chart size (JPEG)', target: '< 2 MiB', result: `${(firstChart.data.length / 1024).toFixed(0)} KiB`, ok: firstChart.data.length < 2 * MiB });
 
-    // Memory, in a child process: with node's defaults, and with the flags `npm start` uses.
+    // Memory, in a child process.
     const self = fileURLToPath(import.meta.url);
-    for (const flags of [[], ['--max-semi-space-size=1', '--optimize-for-size']]) {
+    // Node's defaults (no malloc settings either, whatever this process was given); then as deployed (Dockerfile,
+    // systemd unit): the lean node flags and the malloc environment of src/node-flags.ts.
+    const plainEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MALLOC_')));
+    const deployedTag = ` (as deployed: ${LEAN_NODE_FLAGS.join(' ')}, ${Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ')})`;
+    for (const flags of [[], [...LEAN_NODE_FLAGS]]) {
+      const env = flags.length > 0 ? { ...plainEnv, ...MALLOC_ENV } : plainEnv;
       const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [...flags, '--import', 'tsx', self, '--rss-child', cdn.origin], { maxBuffer: MiB }, (error, out) =>
+        execFile(process.execPath, [...flags, '--import', 'tsx', self, '--rss-child', cdn.origin], { maxBuffer: MiB, env }, (error, out) =>
           error ? reject(error) : resolve(out),
         );
       });
       const mem = JSON.parse(stdout) as { idle: number; first: number; after200: number; after400: number; fonts: number; fetches: number };
-      const tag = flags.length > 0 ? ' (npm start flags)' : '';
-      raw[`memory${flags.length > 0 ? 'NpmStart' : ''}`] = mem;
+      const tag = flags.length > 0 ? deployedTag : '';
+      raw[`memory${flags.length > 0 ? 'Deployed' : ''}`] = mem;
       results.push({ measure: `RSS idle${tag} (render module imported, nothing drawn)`, target: '—', result: `${mem.idle.toFixed(0)} MiB`, ok: true });
       results.push({ measure: `RSS after the first render${tag}`, target: '—', result: `+${(mem.first - mem.idle).toFixed(1)} MiB`, ok: true });
       results.push({ measure: `RSS after 200 mixed renders${tag}, vs idle`, target: '≤ +60 MB', result: `+${(mem.after200 - mem.idle).toFixed(1)} MiB`, ok: (mem.after200 - mem.idle) * MiB <= 60e6 });

@@ -25,7 +25,7 @@ import { DiscordEmulator } from '../emulators/discord.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { emulatorEnv, validEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
-import { LEAN_NODE_FLAGS } from '../src/node-flags.js';
+import { LEAN_NODE_FLAGS, MALLOC_ENV } from '../src/node-flags.js';
 import { startSpotifyEmulator } from './support/spotify-app.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -78,6 +78,16 @@ describe('deploy/nowplaying-bot.service', () => {
     expect(one(unit, 'ProtectSystem')).toBe('strict');
     expect(one(unit, 'ReadWritePaths')).toBe(`${workDir}/data`);
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
+  });
+
+  it('sets the malloc environment of src/node-flags.ts, as the Dockerfile does', () => {
+    const environment = (unit.get('Service')?.get('Environment') ?? []).flatMap((e) => e.split(' '));
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(Object.keys(MALLOC_ENV).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(MALLOC_ENV)) {
+      expect(environment).toContain(`${name}=${value}`);
+      expect(dockerfile).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
+    }
   });
 
   it('passes systemd-analyze verify', (context) => {
