@@ -4,7 +4,7 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startImageCdn, type ImageCdn } from '../emulators/image-cdn.js';
-import { CoverArt, imageSize } from '../src/render/cover-art.js';
+import { COPY_COST_FACTOR, CoverArt, imageSize } from '../src/render/cover-art.js';
 
 let cdn: ImageCdn;
 
@@ -104,7 +104,7 @@ describe('fetching', () => {
   });
 
   it('keeps the cache within cacheBytes, evicting the least recently used cover', async () => {
-    const one = 64 * 64 * 4;
+    const one = 64 * 64 * 4 * COPY_COST_FACTOR; // what one cached 64 px copy counts against cacheBytes
     const art = covers({ storeSize: 64, cacheBytes: 2 * one });
     await art.get(cdn.spotifyUrl('lru-a'));
     await art.get(cdn.spotifyUrl('lru-b'));
@@ -148,7 +148,7 @@ describe('sizes and freeing', () => {
   });
 
   it('frees an evicted cover at once, but not while the cache is held', async () => {
-    const one = 64 * 64 * 4;
+    const one = 64 * 64 * 4 * COPY_COST_FACTOR; // what one cached 64 px copy counts against cacheBytes
     const art = covers({ cacheBytes: one });
     const first = await art.get(cdn.spotifyUrl('free-a'), 64);
     if (!first.ok) throw new Error(first.reason);
