@@ -17,6 +17,7 @@ import { cardInputOf } from '../src/features/nowplaying/card.js';
 import type { TopTrack } from '../src/features/top/service.js';
 import type { TrackState } from '../src/listening-state.js';
 import { createLogger } from '../src/logger.js';
+import { LEAN_NODE_FLAGS, MALLOC_ENV } from '../src/node-flags.js';
 import { Pictures } from '../src/render/pictures.js';
 
 export type PictureRow = BenchRow;
@@ -128,10 +129,10 @@ async function memoryChild(origin: string): Promise<void> {
   process.stdout.write(JSON.stringify(report));
 }
 
-function runChild(origin: string, env: NodeJS.ProcessEnv): Promise<MemoryReport> {
+function runChild(origin: string, env: NodeJS.ProcessEnv, flags: readonly string[]): Promise<MemoryReport> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', self, '--memory-child', origin], { maxBuffer: MiB, env }, (error, out) =>
+    execFile(process.execPath, [...flags, '--import', 'tsx', self, '--memory-child', origin], { maxBuffer: MiB, env }, (error, out) =>
       error ? reject(error) : resolve(JSON.parse(out) as MemoryReport),
     );
   });
@@ -205,11 +206,13 @@ export async function picturesRows(raw: Record<string, unknown> = {}): Promise<P
     rows.push({ metric: 'pictures: card size (as uploaded, largest of 50)', result: `${(cardBytes / 1024).toFixed(0)} KiB`, target: '< 500 KiB', ok: cardBytes < 500 * 1024 });
     rows.push({ metric: 'pictures: 5×5 chart size (as uploaded)', result: `${(chartBytes / 1024).toFixed(0)} KiB`, target: '< 2 MiB', ok: chartBytes < 2 * MiB });
 
-    // Memory, in a child process (default glibc arenas, then MALLOC_ARENA_MAX=2).
-    for (const arenas of [undefined, '2']) {
-      const mem = await runChild(cdn.origin, { ...process.env, ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) });
-      const tag = arenas ? ` (MALLOC_ARENA_MAX=${arenas})` : '';
-      raw[`memory${arenas ?? ''}`] = mem;
+    // Memory, in a child process: plain node, then as the Docker image and the systemd unit run it (LEAN_NODE_FLAGS
+    // and MALLOC_ENV, src/node-flags.ts).
+    const plain = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MALLOC_')));
+    for (const deployed of [false, true]) {
+      const mem = await runChild(cdn.origin, deployed ? { ...plain, ...MALLOC_ENV } : plain, deployed ? [...LEAN_NODE_FLAGS] : []);
+      const tag = deployed ? ` (as deployed: ${[...LEAN_NODE_FLAGS, ...Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`)].join(' ')})` : ' (plain node)';
+      raw[deployed ? 'memoryDeployed' : 'memory'] = mem;
       rows.push({
         metric: `pictures: idle RSS${tag}, whole bot imported, nothing drawn — canvas loaded?`,
         result: `${mem.idle.toFixed(0)} MiB, canvas ${mem.canvasAtIdle ? 'LOADED' : 'not loaded'}`,
