@@ -146,11 +146,12 @@ describe('.env.example', () => {
 });
 
 describe('npm start', () => {
-  it('runs node with the lean V8 flags the benchmark measures', async () => {
+  it('runs node with the lean V8 flags and the malloc setting the benchmark measures', async () => {
     const { readFileSync } = await import('node:fs');
-    const { LEAN_NODE_FLAGS } = await import('../src/node-flags.js');
+    const { LEAN_NODE_FLAGS, MALLOC_ENV } = await import('../src/node-flags.js');
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`exec node ${LEAN_NODE_FLAGS.join(' ')} dist/src/index.js`);
+    const env = Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
+    expect(pkg.scripts.start).toBe(`exec env ${env} node ${LEAN_NODE_FLAGS.join(' ')} dist/src/index.js`);
   });
 });
 
