@@ -10,9 +10,9 @@
 //     twice against the emulators — with 5 linked members seeded in its SQLite file, and with none — and the same 5
 //     users run /nowplaying, /toptracks and /recent (answered from their own accounts, or from the owner's);
 //     VmRSS after a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is the cost of the 5 links.
+import { spawnBotFromSource } from './lib/bot-process.js';
 import type { BenchRow } from './lib/report.js';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,6 @@ import { startAppBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { linkedListener } from '../src/listeners/members.js';
 import { createLogger } from '../src/logger.js';
-import { LEAN_NODE_FLAGS } from '../src/node-flags.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import { DiscordEmulator } from '../emulators/discord.js';
 import { makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
@@ -40,7 +39,6 @@ import {
 
 export type { BenchRow } from './lib/report.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const OWNER_ID = '200000000000000001';
 const MEMBERS = Array.from({ length: 5 }, (_, i) => ({ id: `32000000000000000${i + 1}`, username: `member${i + 1}`, spotifyId: `member${i + 1}-sp` }));
 const COMMANDS = ['nowplaying', 'toptracks', 'recent'] as const;
@@ -174,14 +172,6 @@ export async function memberPollingRows(options: { rounds?: number } = {}): Prom
 
 // ------------------------------------------------------------------------------------------------ 2. RSS
 
-function rssKb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function memoryRun(linked: boolean, spotify: SpotifyEmulator): Promise<{ mb: number; error?: string }> {
   const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, guildShape: 'realistic' });
@@ -203,37 +193,17 @@ async function memoryRun(linked: boolean, spotify: SpotifyEmulator): Promise<{ m
     HOME: process.env.HOME ?? dir,
     ...env(discord, spotify, storageUrl, { LOG_LEVEL: 'info' }),
   };
-  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, '--import', import.meta.resolve('tsx'), join(ROOT, 'src/index.ts')], {
-    cwd: dir,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const ready = new Promise<boolean>((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('connected to Discord')) resolve(true);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => resolve(false));
-    setTimeout(() => resolve(false), 180_000).unref();
-  });
+  const bot = spawnBotFromSource(dir, childEnv);
   try {
-    if (!(await ready)) return { mb: Number.NaN, error: output.slice(-400) };
+    if (!(await bot.ready)) return { mb: Number.NaN, error: bot.output().slice(-400) };
     await sleep(2_000);
     for (let round = 0; round < 3; round++) {
       await Promise.all(MEMBERS.flatMap((m) => COMMANDS.map((name) => discord.slashCommand({ name, userId: m.id, guildId }).finalMessage(20_000))));
     }
     await sleep(3_000);
-    return { mb: rssKb(child.pid!) / 1024 };
+    return { mb: bot.rssMb() };
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-    });
+    await bot.stop();
     await discord.close();
     rmSync(dir, { recursive: true, force: true });
   }

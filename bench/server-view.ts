@@ -10,9 +10,9 @@
 //     against an emulator with N guilds × 50 online members, 5 of them listening, reads VmRSS after ready, after
 //     streaming 20 PRESENCE_UPDATEs per guild and a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is
 //     the figure (target ≤ 25 MB at 1,000 guilds).
+import { spawnBotFromSource } from './lib/bot-process.js';
 import type { BenchRow } from './lib/report.js';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +29,6 @@ import { listeningReply } from '../src/features/listening-now/replies.js';
 import { listeningNow } from '../src/features/listening-now/service.js';
 import { DiscordStatusStore, type RawActivity } from '../src/listeners/discord-status.js';
 import { createLogger } from '../src/logger.js';
-import { LEAN_NODE_FLAGS } from '../src/node-flags.js';
 import { openStorage } from '../src/storage.js';
 import { DiscordEmulator, guildIdForShard, spotifyActivity } from '../emulators/discord.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
@@ -45,7 +44,6 @@ import {
 
 export type { BenchRow } from './lib/report.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const progress = (text: string): void => void process.stderr.write(`[bench:server-view] ${text}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -273,13 +271,6 @@ export async function listeningRows(options: { iterations?: number } = {}): Prom
 
 // ------------------------------------------------------------------------------------------------ 3. memory
 
-function rssKb(pid: number): number {
-  try {
-    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 interface MemoryRun {
   readyMb: number;
@@ -310,23 +301,11 @@ async function memoryRun(guildCount: number, presences: boolean, spotify: Spotif
       DISCORD_PRESENCES: presences ? 'on' : 'off',
     }) as Record<string, string>),
   };
-  // cwd is an empty folder (no .env read): tsx is named by its resolved URL.
-  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, '--import', import.meta.resolve('tsx'), join(ROOT, 'src/index.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = new Promise<boolean>((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('connected to Discord')) resolve(true);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => resolve(false));
-    setTimeout(() => resolve(false), 180_000).unref();
-  });
+  const bot = spawnBotFromSource(dir, env);
   try {
-    if (!(await ready)) return { readyMb: Number.NaN, afterUpdatesMb: Number.NaN, error: output.slice(-400) };
+    if (!(await bot.ready)) return { readyMb: Number.NaN, afterUpdatesMb: Number.NaN, error: bot.output().slice(-400) };
     await sleep(3_000);
-    const readyMb = rssKb(child.pid!) / 1024;
+    const readyMb = bot.rssMb();
     // 20 updates per guild: listeners change tracks, others start and stop (sent whether or not the bot listens).
     for (let round = 0; round < 20; round++) {
       guildIds.forEach((guildId, g) => {
@@ -337,14 +316,9 @@ async function memoryRun(guildCount: number, presences: boolean, spotify: Spotif
       await sleep(50);
     }
     await sleep(3_000);
-    return { readyMb, afterUpdatesMb: rssKb(child.pid!) / 1024 };
+    return { readyMb, afterUpdatesMb: bot.rssMb() };
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-    });
+    await bot.stop();
     await discord.close();
     rmSync(dir, { recursive: true, force: true });
   }
