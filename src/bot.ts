@@ -6,7 +6,7 @@ import { contextOf, type App } from './app.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
-import { DEFAULT_CONNECT_TUNING, hostOf, loginUntilReady, type ConnectTuning } from './discord/connect.js';
+import { closeCodeFailure, DEFAULT_CONNECT_TUNING, hostOf, loginUntilReady, type ConnectTuning, type StartupError } from './discord/connect.js';
 import { PresenceJob } from './discord/presence.js';
 import { Announcer } from './features/announce/announcer.js';
 import { attachStatusFeed } from './listeners/discord-status-feed.js';
@@ -22,6 +22,11 @@ export interface Bot {
   announcer: Announcer;
   /** Resolves once the commands are in sync (the client is ready when startBot resolves). */
   ready: Promise<void>;
+  /**
+   * Resolves if Discord later closes the gateway for good (token reset: 4004, intents revoked: 4014, …): discord.js
+   * does not reconnect then, so the process should end and say why. Never rejects.
+   */
+  failed: Promise<StartupError>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +59,12 @@ export async function startBot(context: CommandContext, options: StartBotOptions
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, closeCode: event.code }));
+  const failed = new Promise<StartupError>((resolve) => {
+    client.on(Events.ShardDisconnect, (event) => {
+      const fatal = closeCodeFailure(event.code, hostOf(config.discord.apiUrl));
+      if (fatal) resolve(fatal);
+    });
+  });
   client.on(Events.ShardResume, (shardId) => logger.info('gateway session resumed', { shardId }));
 
   const poller = options.poller ?? null;
@@ -100,6 +111,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     presence,
     announcer,
     ready,
+    failed,
     async stop(): Promise<void> {
       await presence.stop();
       await announcer.stop();

@@ -94,6 +94,10 @@ async function main(): Promise<void> {
       const single = await withStartupRetries(() => startAppBot(app, { commands, connect: tuning }), { tuning, logger: logger.child('discord'), host });
       bot = single;
       heartbeat = heartbeatFor(config.heartbeatFile, () => single.client.isReady());
+      // Discord can also close for good later (the token was reset): same message, same exit.
+      void single.failed.then((error) => {
+        if (!stopping) void giveUp(error);
+      });
     } else {
       // Loaded only in sharded mode (most bots run one process).
       const { startShardedBot } = await import('./sharding/manager.js');

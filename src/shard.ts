@@ -63,16 +63,24 @@ async function main(): Promise<void> {
     // Pictures are drawn in the shard that answers (only their data comes over RPC): one cover cache per shard process.
     pictures: new Pictures({ logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
   };
-  try {
-    bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
-  } catch (raw) {
+  /** Tell the manager why this shard can't go on (it decides what happens next), then exit 1. */
+  const reportAndExit = (raw: unknown): void => {
     const error = classifyStartupError(raw, hostOf(config.discord.apiUrl), tuning.timeoutMs / 1000);
     logger.info('shard could not connect; the manager decides what happens next', { kind: error.kind });
     const report: StartupFailedReport = { [TAG]: 'startup-failed', kind: error.kind, detail: error.detail };
     if (process.send) process.send(report, () => process.exit(1));
     else process.exit(1);
+  };
+  try {
+    bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
+  } catch (raw) {
+    reportAndExit(raw);
     return;
   }
+  // Discord can also close for good later (the token was reset): the same report.
+  void bot.failed.then((error) => {
+    if (!stopping) reportAndExit(error);
+  });
   if (latest) bot.presence.apply(latest);
 }
 

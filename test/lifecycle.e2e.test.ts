@@ -257,3 +257,20 @@ describe.each([
     expect((await run.exit).code, run.output()).toBe(0);
   }, 60_000);
 });
+
+describe('a fatal close after ready (the token was reset while the bot ran)', () => {
+  it('ends the process with one message and exit 1 instead of staying up with no gateway', async () => {
+    const discord = await emulator();
+    const run = startBot({ ...emulatorEnv(discord) });
+    await discord.waitFor('ready', undefined, 30_000);
+    discord.dropConnection(0, 4004);
+    const { code } = await run.exit;
+    const output = run.output();
+    expect(code, output).toBe(1);
+    expect(output.match(/The bot could not connect to Discord/g)?.length, output).toBe(1);
+    expect(output).toMatch(/Discord refused the token/);
+    expect(output).toMatch(/4004/);
+    expect(output).not.toMatch(/unhandled/i);
+    expect(output).not.toContain(TEST_DISCORD_TOKEN);
+  }, 60_000);
+});
