@@ -1,6 +1,6 @@
-// Who the bot can show: a listener. Today the owner (their grant comes from SPOTIFY_REFRESH_TOKEN or
-// `/spotify login`); a member who linked their own Spotify is the next kind (#8). Listeners cross the sharding IPC
-// as plain JSON, so this is data, not a class.
+// Who the bot can show: a listener. The owner (their grant comes from SPOTIFY_REFRESH_TOKEN or `/spotify login`),
+// or a member who linked their own Spotify with `/spotify link` (src/listeners/members.ts). Listeners cross the
+// sharding IPC as plain JSON, so this is data, not a class.
 //
 // A Discord-status listener (`{ kind: 'status'; userId; guildId }`, #11) has no Spotify account: what they play
 // comes from their presence in that one guild (src/listeners/discord-status.ts), never from a Spotify call, so

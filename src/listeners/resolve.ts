@@ -1,6 +1,6 @@
 // Who a command shows, and from which source: the one place that turns "asker + user option + guild" into a
 // listener. Rules (DESIGN.md "Source"):
-// - A member with a Spotify link (the owner today; linked members with #10) is shown through Spotify: it knows
+// - A member with a Spotify link (the owner, or a linked member) is shown through Spotify: it knows
 //   pauses and podcasts, so it wins over their Discord status.
 // - Otherwise their Discord status in THIS guild (DISCORD_PRESENCES=on), never another guild's, never in DMs.
 // - A member who chose "only me" is hidden from everyone else, whatever the source.

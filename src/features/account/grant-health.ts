@@ -1,7 +1,8 @@
 // Watches one account's Spotify grant: refresh tokens die 6 months after consent (refreshing doesn't extend it).
-// The owner's is started with the bot; the notices go to whoever `notify` reaches (the owner, for the owner).
-// - From 14 days before expiry: a warning log line at start and daily, and ONE DM to the owner per grant.
-// - When Spotify declares the grant dead (invalid_grant): ONE DM to the owner per dead token, explaining what to do.
+// The owner's is started with the bot, a linked member's on demand; the notices go to whoever `notify` reaches (the
+// owner for the owner's grant, the member for theirs).
+// - From 14 days before expiry: a warning log line at start and daily, and ONE DM per grant.
+// - When Spotify declares the grant dead (invalid_grant): ONE DM per dead token, explaining what to do.
 // DMs already sent are remembered in storage, so restarts don't repeat them.
 import type { Logger } from '../../logger.js';
 import { refreshTokenExpiry } from '../../spotify/authorization.js';

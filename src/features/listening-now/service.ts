@@ -1,6 +1,6 @@
 // /listening: who in this server is listening right now. Answered in the process holding the guild (a shard under
 // SHARDS=N), from memory: members' Discord status from the status store (no Spotify call at all), plus the linked
-// members (the owner today) through `services.listening`, which reuses a state within its freshness window and
+// members (and the owner) through `services.listening`, which reuses a state within its freshness window and
 // coalesces concurrent reads — at most one Spotify call per linked member. A linked account wins over the same
 // member's Discord status (it knows pauses); a member who chose "only me" is left out.
 import type { ListeningState } from '../../listening-state.js';
