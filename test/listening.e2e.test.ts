@@ -8,10 +8,10 @@ import { commands } from '../commands/index.js';
 import { startAppBot } from '../src/bot.js';
 import { StartupError } from '../src/discord/connect.js';
 import { Intents, spotifyActivity, type DiscordEmulator, type MessagePayload } from '../emulators/discord.js';
+import { makeTrack } from '../emulators/spotify-fixtures.js';
 import { DiscordEmulator as Emulator } from '../emulators/discord.js';
-import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import { emulatorEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
-import { embedText, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
+import { embedText, harnessPerTest, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
 const start = harnessPerTest();
@@ -120,27 +120,8 @@ describe('the presence intent', () => {
 });
 
 /** The whole bot against an emulator the test prepared first (members listening before it connects). */
-async function startOn(discord: DiscordEmulator, env: Record<string, string> = ON.env): Promise<Harness> {
-  const spotify = await startSpotifyEmulator();
-  spotify.setCurrentlyPlaying(playing(makeTrack()));
-  const { app, logs, storage } = await buildApp(spotify, {
-    env: { ...emulatorEnv(discord), BOT_OWNER_ID: OWNER_ID, PRESENCE_CRON: 'off', ...env },
-  });
-  const bot = await startAppBot(app, { commands });
-  await bot.ready;
-  return {
-    spotify,
-    discord,
-    app,
-    bot,
-    logs,
-    async stop() {
-      await bot.stop();
-      await storage.close();
-      await discord.close();
-      await spotify.close();
-    },
-  };
+function startOn(discord: DiscordEmulator, env: Record<string, string> = ON.env): Promise<Harness> {
+  return startHarness({ discordEmulator: discord, env });
 }
 
 const SEEDED: Song = { trackId: '0VjIjW4GlUZAMYd2vXMi3b', title: 'Seeded Song', artists: ['Early Bird', 'Second Artist'], album: 'First Light' };
@@ -182,6 +163,7 @@ describe('/nowplaying user:@member from their Discord status', () => {
       expect(h.spotify.count('api') - api0).toBe(0);
     } finally {
       await h.stop();
+      await discord.close();
     }
   });
 
@@ -227,6 +209,7 @@ describe('/nowplaying user:@member from their Discord status', () => {
       expect(hidden).not.toContain('Dave Song');
     } finally {
       await h.stop();
+      await discord.close();
     }
   });
 

@@ -18,6 +18,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   tuning?: AppTuning;
   discord?: DiscordEmulatorOptions;
+  /** A Discord emulator the caller prepared first (e.g. members listening before the bot connects) and closes. */
+  discordEmulator?: DiscordEmulator;
   /** An emulator the caller owns (and closes); default: a fresh one playing a track, closed by stop(). */
   spotify?: SpotifyEmulator;
   /**
@@ -42,11 +44,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const production = options.timings === 'production';
   const spotify = options.spotify ?? (await startSpotifyEmulator());
   if (!options.spotify) spotify.setCurrentlyPlaying(playing(makeTrack()));
-  const discord = await DiscordEmulator.start({
-    token: TEST_DISCORD_TOKEN,
-    ...(production ? {} : { heartbeatIntervalMs: 5_000 }),
-    ...options.discord,
-  });
+  const discord =
+    options.discordEmulator ??
+    (await DiscordEmulator.start({
+      token: TEST_DISCORD_TOKEN,
+      ...(production ? {} : { heartbeatIntervalMs: 5_000 }),
+      ...options.discord,
+    }));
   const dir = production ? mkdtempSync(join(tmpdir(), 'npb-harness-')) : null;
   const { app, logs, storage } = await buildApp(spotify, {
     env: {
@@ -73,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await bot.stop();
       await storage.close();
-      await discord.close();
+      if (!options.discordEmulator) await discord.close();
       if (!options.spotify) await spotify.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
