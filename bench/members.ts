@@ -11,12 +11,11 @@
 //     users run /nowplaying, /toptracks and /recent (answered from their own accounts, or from the owner's);
 //     VmRSS after a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is the cost of the 5 links.
 import { spawnBotFromSource } from './lib/bot-process.js';
-import type { BenchRow } from './lib/report.js';
+import { rowsTable, runWhenMain, type BenchRow } from './lib/report.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.js';
 import { createApp, type App } from '../src/app.js';
@@ -246,22 +245,11 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   rows.push(...(await memberPollingRows({ rounds: Number(values.rounds) || 40 })));
   if (!values['no-rss']) rows.push(...(await memberMemoryRows()));
-  const out = ['| metric | result | target | ✓/✗ |', '|---|---|---|---|'];
-  for (const r of rows) out.push(`| ${r.metric} | ${r.result.replace(/\|/g, '\\|')} | ${r.target} | ${r.ok === null ? '' : r.ok ? '✓' : '✗ MISSED'} |`);
-  out.push('', `Command: npx tsx bench/members.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(`${rowsTable(rows)}\n\n${`Command: npx tsx bench/members.ts ${process.argv.slice(2).join(' ')}`.trimEnd()}\n`);
   if (values.json) process.stdout.write(`\n\`\`\`json\n${JSON.stringify(rows, null, 2)}\n\`\`\`\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);
 
 /** The section `npm run bench` runs (bench/run.ts): both parts, rows into the shared report. */
 export async function membersSection(ctx: { report: { row(metric: string, result: string, target?: string, ok?: boolean | null): void }; progress(text: string): void }): Promise<void> {

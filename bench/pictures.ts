@@ -6,7 +6,7 @@
 //
 // Options when run alone: --json (raw numbers too).
 
-import type { BenchRow } from './lib/report.js';
+import { rowsTable, type BenchRow } from './lib/report.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -241,9 +241,7 @@ async function main(): Promise<void> {
   const rows = await picturesRows(raw);
   const { loadavg } = await import('node:os');
   console.log(`Load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)}`);
-  console.log('| metric | result | target | ✓/✗ |');
-  console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.metric} | ${r.result} | ${r.target} | ${r.ok === null ? '' : r.ok ? '✓' : '✗ MISSED'} |`);
+  console.log(rowsTable(rows));
   if (process.argv.includes('--json')) console.log(JSON.stringify(raw));
 }
 

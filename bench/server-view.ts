@@ -11,12 +11,11 @@
 //     streaming 20 PRESENCE_UPDATEs per guild and a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is
 //     the figure (target ≤ 25 MB at 1,000 guilds).
 import { spawnBotFromSource } from './lib/bot-process.js';
-import type { BenchRow } from './lib/report.js';
+import { rowsTable, runWhenMain, type BenchRow } from './lib/report.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -371,19 +370,8 @@ async function main(): Promise<void> {
   progress('/listening through the real bot…');
   rows.push(...(await listeningRows({ iterations: Number(values.iterations) || 50 })));
   rows.push(...(await presenceMemoryRows(guilds)));
-  const out = ['| metric | result | target | ✓/✗ |', '|---|---|---|---|'];
-  for (const r of rows) out.push(`| ${r.metric} | ${r.result.replace(/\|/g, '\\|')} | ${r.target} | ${r.ok === null ? '' : r.ok ? '✓' : '✗ MISSED'} |`);
-  out.push('', `Command: npx tsx bench/server-view.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(`${rowsTable(rows)}\n\n${`Command: npx tsx bench/server-view.ts ${process.argv.slice(2).join(' ')}`.trimEnd()}\n`);
   if (values.json) process.stdout.write(`\n\`\`\`json\n${JSON.stringify(rows, null, 2)}\n\`\`\`\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

@@ -1,5 +1,6 @@
 // The bench's table: one row per measurement (metric | result | target | ✓/✗), plus raw numbers for --json.
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { fmt } from './stats.js';
 
 /** One row of the benchmark table, as the sections that run alone (members, server view, pictures) produce them. */
@@ -9,6 +10,25 @@ export interface BenchRow {
   target: string;
   /** null: informational. */
   ok: boolean | null;
+}
+
+/** Rows as the markdown table `npm run bench` prints (for the sections that also run alone). */
+export function rowsTable(rows: readonly BenchRow[]): string {
+  const out = ['| metric | result | target | ✓/✗ |', '|---|---|---|---|'];
+  for (const r of rows) out.push(`| ${r.metric} | ${r.result.replace(/\|/g, '\\|')} | ${r.target} | ${r.ok === null ? '' : r.ok ? '✓' : '✗ MISSED'} |`);
+  return out.join('\n');
+}
+
+/** Run `main` when the module at `moduleUrl` is the script node was started with; exit 0, or 1 with the error. */
+export function runWhenMain(moduleUrl: string, main: () => Promise<void>): void {
+  if (!process.argv[1] || fileURLToPath(moduleUrl) !== process.argv[1]) return;
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 export interface Row {
