@@ -2,7 +2,7 @@
 // USER options, members and presences (with and without the presence intent), channels with permissions and the
 // per-channel rate limit, and uploaded attachments.
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ActivityType,
   AttachmentBuilder,
@@ -14,45 +14,15 @@ import {
   RateLimitError,
   Routes,
   type ChatInputCommandInteraction,
-  type ClientOptions,
-  type Interaction,
   type Presence,
 } from 'discord.js';
-import { DiscordEmulator, Intents, spotifyActivity, type DiscordEmulatorOptions } from '../emulators/discord.js';
+import { Intents, spotifyActivity } from '../emulators/discord.js';
+import { discordClientsPerTest, nextInteraction } from './support/discord-clients.js';
 
-const clients: Client[] = [];
-const emulators: DiscordEmulator[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-
-async function startEmulator(opts?: DiscordEmulatorOptions): Promise<DiscordEmulator> {
-  const emulator = await DiscordEmulator.start(opts);
-  emulators.push(emulator);
-  return emulator;
-}
-
-async function readyClient(emulator: DiscordEmulator, intents: number[] = [GatewayIntentBits.Guilds], extra: Partial<ClientOptions> = {}): Promise<Client<true>> {
-  const client = new Client({ intents, ...extra, rest: { api: emulator.apiUrl, ...extra.rest } });
-  clients.push(client);
-  const ready = once(client, 'clientReady');
-  await client.login(emulator.token);
-  await ready;
-  if (!client.isReady()) throw new Error('client not ready');
-  return client;
-}
+const { startEmulator, newClient, readyClient } = discordClientsPerTest();
 
 function nextCommand(client: Client): Promise<ChatInputCommandInteraction> {
-  return new Promise((resolve) => {
-    const listener = (i: Interaction): void => {
-      if (!i.isChatInputCommand()) return;
-      client.off('interactionCreate', listener);
-      resolve(i);
-    };
-    client.on('interactionCreate', listener);
-  });
+  return nextInteraction(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
 }
 
 /** Resolves with the first raw gateway dispatch named `t`. */
@@ -130,7 +100,7 @@ describe('members and presences', () => {
     emulator.addMember(guildId, BOB);
     emulator.addMember(guildId, { id: '1160000000000000103', username: 'dave' }); // offline: no presence
     emulator.setPresence(guildId, BOB.id, { status: 'online', activities: [spotifyActivity(TRACK)] });
-    const client = await readyClient(emulator, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences]);
+    const client = await readyClient(emulator, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences] });
 
     expect(emulator.identifiedIntents()! & Intents.GuildPresences).toBe(Intents.GuildPresences);
     const guild = client.guilds.cache.get(guildId);
@@ -172,8 +142,7 @@ describe('members and presences', () => {
 
   it('asking for GUILD_PRESENCES when it is not switched on closes with 4014', async () => {
     const emulator = await startEmulator({ disallowedIntents: Intents.GuildPresences });
-    const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences], rest: { api: emulator.apiUrl } });
-    clients.push(client);
+    const client = newClient(emulator, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildPresences] });
     const closed = emulator.waitFor<{ code: number }>('disconnect');
     await expect(client.login(emulator.token)).rejects.toThrow(/disallowed intents/i);
     expect((await closed).code).toBe(4014);
@@ -184,7 +153,7 @@ describe('members and presences', () => {
     const guildId = emulator.guildIds[0] ?? '';
     emulator.addMember(guildId, BOB);
     emulator.addMember(guildId, { id: '1160000000000000103', username: 'dave' });
-    const client = await readyClient(emulator, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers]);
+    const client = await readyClient(emulator, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMembers] });
     expect(client.guilds.cache.get(guildId)?.members.cache.has(BOB.id)).toBe(true);
 
     const removed = new Promise<string>((resolve) => client.once('guildMemberRemove', (m) => resolve(m.id)));
@@ -291,7 +260,7 @@ describe('channels: permissions, deletion, rate limit', () => {
     expect(emulator.channelMessages(channel)).toHaveLength(6);
     expect(emulator.restLog.filter((r) => r.status === 429)).toEqual([]);
 
-    const strict = await readyClient(emulator, [GatewayIntentBits.Guilds], { rest: { api: emulator.apiUrl, rejectOnRateLimit: ['/channels'] } });
+    const strict = await readyClient(emulator, { rest: { api: emulator.apiUrl, rejectOnRateLimit: ['/channels'] } });
     const other = emulator.addChannel(emulator.guildIds[0] ?? '', { name: 'other' });
     const results: unknown[] = [];
     for (let i = 0; i < 6; i += 1) {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ActivityType,
   ActionRowBuilder,
@@ -16,48 +16,11 @@ import {
   type ClientOptions,
   type Interaction,
 } from 'discord.js';
-import { DiscordEmulator, guildIdForShard, shardForGuild, type DiscordEmulatorOptions } from '../emulators/discord.js';
+import { DiscordEmulator, guildIdForShard, shardForGuild } from '../emulators/discord.js';
+import { discordClientsPerTest, nextInteraction } from './support/discord-clients.js';
 
-const clients: Client[] = [];
-const emulators: DiscordEmulator[] = [];
+const { startEmulator, newClient, readyClient } = discordClientsPerTest();
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.destroy()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-
-async function startEmulator(opts?: DiscordEmulatorOptions): Promise<DiscordEmulator> {
-  const emulator = await DiscordEmulator.start(opts);
-  emulators.push(emulator);
-  return emulator;
-}
-
-function newClient(emulator: DiscordEmulator, extra: Partial<ClientOptions> = {}): Client {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], ...extra, rest: { api: emulator.apiUrl, ...extra.rest } });
-  clients.push(client);
-  return client;
-}
-
-async function readyClient(emulator: DiscordEmulator, extra: Partial<ClientOptions> = {}): Promise<Client<true>> {
-  const client = newClient(emulator, extra);
-  const ready = once(client, 'clientReady');
-  await client.login(emulator.token);
-  await ready;
-  if (!client.isReady()) throw new Error('client not ready');
-  return client;
-}
-
-/** Resolves with the next interaction the client emits that satisfies `predicate`. */
-function nextInteraction<T extends Interaction>(client: Client, predicate: (i: Interaction) => i is T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const listener = (i: Interaction): void => {
-      if (!predicate(i)) return;
-      client.off('interactionCreate', listener);
-      resolve(i);
-    };
-    client.on('interactionCreate', listener);
-  });
-}
 
 describe('DiscordEmulator with the real discord.js Client', () => {
   it('logs in, identifies and becomes ready with the emulated guild', async () => {
