@@ -1,0 +1,83 @@
+// The history store: what features, recorders and the import script call. One implementation (sql/store.ts) over
+// SQLite or PostgreSQL; nothing outside src/history/sql/ writes SQL. Every method takes plain data, so the store
+// can sit behind the sharding RPC (services.history) unchanged.
+import type { HistoryUser, PlayInput, PlaySource } from './play.js';
+
+export interface AddResult {
+  added: number;
+  /** Plays already stored (same listener, same track, started or ended within a minute). */
+  duplicates: number;
+}
+
+/** What a person chose about recording. `recording` null: never chose (owner and linked members: recorded). */
+export interface RecordingChoice {
+  recording: boolean | null;
+  onlyMe: boolean;
+}
+
+export interface ImportRecord {
+  fileName: string;
+  importedAt: number;
+  added: number;
+  duplicates: number;
+  skipped: number;
+  firstAt: number | null;
+  lastAt: number | null;
+}
+
+export interface HistoryStatus {
+  plays: number;
+  /** Start of the oldest stored play. */
+  firstAt: number | null;
+  lastAt: number | null;
+  bySource: Partial<Record<PlaySource, number>>;
+  imports: ImportRecord[];
+  choice: RecordingChoice;
+}
+
+/** A stored play with its catalogue fields, as /history export writes it. */
+export interface StoredPlay {
+  id: number;
+  title: string;
+  artist: string;
+  album: string | null;
+  trackId: string | null;
+  startedAt: number;
+  endedAt: number;
+  msPlayed: number | null;
+  durationMs: number | null;
+  source: PlaySource;
+}
+
+export interface ErasedHistory {
+  plays: number;
+  imports: number;
+  /** Whether a recording choice or cursor existed. */
+  user: boolean;
+}
+
+export interface HistoryStore {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
+  addPlays(user: HistoryUser, plays: readonly PlayInput[]): Promise<AddResult>;
+  /** Remember one imported file's outcome (after its plays were added). */
+  recordImport(user: HistoryUser, record: ImportRecord): Promise<void>;
+  choice(user: HistoryUser): Promise<RecordingChoice>;
+  setRecording(user: HistoryUser, recording: boolean): Promise<void>;
+  setOnlyMe(user: HistoryUser, onlyMe: boolean): Promise<void>;
+  /** The recently-played cursor: the newest `played_at` already recorded for this account. */
+  recentCursor(user: HistoryUser): Promise<number | null>;
+  setRecentCursor(user: HistoryUser, playedAt: number): Promise<void>;
+  status(user: HistoryUser): Promise<HistoryStatus>;
+  /** A page of a listener's plays, oldest first, after the play with id `afterId` (0: from the start). */
+  playsPage(user: HistoryUser, afterId: number, limit: number): Promise<StoredPlay[]>;
+  /** Everything kept about this person's listening: plays, imports, cursor, choices. */
+  erase(user: HistoryUser): Promise<ErasedHistory>;
+  /** Delete plays that started before this time (retention); returns how many. */
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class HistoryStoreError extends Error {
+  override name = 'HistoryStoreError';
+}

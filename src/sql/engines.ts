@@ -1,0 +1,127 @@
+// The two SQL engines the bot runs on, opened once per process and shared by the key-value store and listening
+// history: an embedded SQLite file (libsql: N-API, prebuilt, synchronous — one SQLite engine in the process) or a
+// PostgreSQL server (pg). Both are driven through Kysely, so queries are typed and the same on either.
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Pool } from 'pg';
+import type { Logger } from '../logger.js';
+
+export type SqlEngine = 'sqlite' | 'postgres';
+
+/** An open database: the raw handle for the few hot paths, and a Kysely instance over it for everything else. */
+export type SqlDatabase =
+  | { engine: 'sqlite'; file: string; raw: SqliteHandle; close(): Promise<void> }
+  | { engine: 'postgres'; description: string; pool: Pool; close(): Promise<void> };
+
+/** The part of libsql's Database this bot uses (better-sqlite3's interface). */
+export interface SqliteHandle {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): void;
+  close(): void;
+  readonly inTransaction: boolean;
+}
+
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(parameters: ReadonlyArray<unknown>): unknown[];
+  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown>;
+}
+
+export class SqlOpenError extends Error {
+  override name = 'SqlOpenError';
+}
+
+/** Open (creating if needed) an SQLite file with the settings a long-running bot wants. The caller makes it private. */
+export async function openSqlite(file: string): Promise<SqlDatabase & { engine: 'sqlite' }> {
+  const { default: Database } = await import('libsql');
+  let raw: SqliteHandle;
+  try {
+    // timeout: how long a write waits for another process's lock (the import script while the bot runs).
+    raw = new Database(file, { timeout: 5_000 }) as unknown as SqliteHandle;
+    // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes, which is what matters.
+    // secure_delete: a deleted row's bytes are overwritten, so "delete my history" leaves nothing in free pages.
+    raw.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ' +
+        'PRAGMA secure_delete = ON',
+    );
+  } catch (error) {
+    throw new SqlOpenError(`can't open the SQLite file ${file}: ${(error as Error).message}`);
+  }
+  let closed = false;
+  return {
+    engine: 'sqlite',
+    file,
+    raw,
+    async close() {
+      if (closed) return;
+      closed = true;
+      raw.close();
+    },
+  };
+}
+
+/** postgres://user:pass@host:port/db → the same without the password, for messages. */
+export function describePostgres(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** A pool on a PostgreSQL server; bigint and numeric results come back as JS numbers (epoch ms, counts). */
+export async function openPostgres(url: string, logger: Logger): Promise<SqlDatabase & { engine: 'postgres' }> {
+  const pg = await import('pg');
+  const types = pg.default.types;
+  const asNumber = (value: string): number => Number(value);
+  const pool = new pg.default.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === types.builtins.INT8 || oid === types.builtins.NUMERIC
+          ? asNumber
+          : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
+  let told = false;
+  pool.on('error', (error: Error) => {
+    if (told) return;
+    told = true;
+    logger.warn('PostgreSQL connection lost; reconnecting on the next query', { error: error.message });
+  });
+  let closed = false;
+  return {
+    engine: 'postgres',
+    description: describePostgres(url),
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** Kysely over an open database. Several Kysely instances may share one database; only `close` on it ends it. */
+export function kyselyFor<T>(database: SqlDatabase): Kysely<T> {
+  if (database.engine === 'sqlite') {
+    // Kysely would close the handle on destroy; the database's owner closes it instead.
+    const handle = database.raw;
+    return new Kysely<T>({
+      dialect: new SqliteDialect({ database: { prepare: (sql: string) => handle.prepare(sql), close: () => {} } }),
+    });
+  }
+  const pool = database.pool;
+  return new Kysely<T>({
+    dialect: new PostgresDialect({
+      // Kysely would end the pool on destroy; the database's owner ends it instead.
+      pool: { connect: () => pool.connect(), end: async () => {} },
+    }),
+  });
+}

@@ -1,0 +1,73 @@
+// Versioned schema changes, run at start (Kysely's Migrator keeps the applied ones in `kysely_migration` and takes
+// a lock, so two processes starting together migrate once). Append new migrations; never edit an applied one.
+import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+
+/** Identity columns: SQLite's rowid alias, PostgreSQL's bigint identity (read back as numbers). */
+export type Dialect = 'sqlite' | 'postgres';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const id = dialect === 'sqlite' ? 'integer' : 'bigint';
+  const time = dialect === 'sqlite' ? 'integer' : 'bigint';
+  const primaryId = (column: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+    dialect === 'sqlite' ? column.primaryKey() : column.generatedByDefaultAsIdentity().primaryKey();
+  return {
+    '0001-plays': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('history_users')
+          .addColumn('id', id, primaryId)
+          .addColumn('user_key', 'text', (c) => c.notNull().unique())
+          .addColumn('recording', 'integer')
+          .addColumn('only_me', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('recent_after', time)
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('tracks')
+          .addColumn('id', id, primaryId)
+          .addColumn('key', 'text', (c) => c.notNull().unique())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('artist', 'text', (c) => c.notNull())
+          .addColumn('artist_key', 'text', (c) => c.notNull())
+          .addColumn('album', 'text')
+          .addColumn('album_key', 'text')
+          .addColumn('spotify_id', 'text')
+          .addColumn('image_id', 'text')
+          .execute();
+        await db.schema.createIndex('tracks_artist').on('tracks').column('artist_key').execute();
+        await db.schema.createIndex('tracks_album').on('tracks').column('album_key').execute();
+        await db.schema
+          .createTable('plays')
+          .addColumn('id', id, primaryId)
+          .addColumn('user_id', id, (c) => c.notNull().references('history_users.id'))
+          .addColumn('track_id', id, (c) => c.notNull().references('tracks.id'))
+          .addColumn('started_at', time, (c) => c.notNull())
+          .addColumn('ended_at', time, (c) => c.notNull())
+          .addColumn('ms_played', 'integer')
+          .addColumn('duration_ms', 'integer')
+          .addColumn('source', 'integer', (c) => c.notNull())
+          .execute();
+        // A listener's plays by time (their periods, de-duplication) and a track's plays by listener (who knows).
+        await db.schema.createIndex('plays_user_time').on('plays').columns(['user_id', 'started_at']).execute();
+        await db.schema.createIndex('plays_track_user').on('plays').columns(['track_id', 'user_id']).execute();
+        await db.schema
+          .createTable('imports')
+          .addColumn('id', id, primaryId)
+          .addColumn('user_id', id, (c) => c.notNull().references('history_users.id'))
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('imported_at', time, (c) => c.notNull())
+          .addColumn('added', 'integer', (c) => c.notNull())
+          .addColumn('duplicates', 'integer', (c) => c.notNull())
+          .addColumn('skipped', 'integer', (c) => c.notNull())
+          .addColumn('first_at', time)
+          .addColumn('last_at', time)
+          .execute();
+        await db.schema.createIndex('imports_user').on('imports').column('user_id').execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

@@ -1,0 +1,459 @@
+// The history store over SQL (SQLite or PostgreSQL, through Kysely): plays, the track catalogue, recording
+// choices, cursors and import records. Writes are batched and de-duplicated here, in one transaction per batch.
+import { Migrator, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Logger } from '../logger.js';
+import { foldName, SAME_PLAY_WINDOW_MS, trackKey, type HistoryUser, type PlayInput, type PlaySource } from '../history/play.js';
+import {
+  HistoryStoreError,
+  type AddResult,
+  type ErasedHistory,
+  type HistoryStatus,
+  type HistoryStore,
+  type ImportRecord,
+  type RecordingChoice,
+  type StoredPlay,
+} from '../history/store.js';
+import { kyselyFor, type SqlDatabase } from './engines.js';
+import { migrationProvider } from './history-migrations.js';
+import type { HistoryTables } from './history-schema.js';
+
+type Db = Kysely<HistoryTables>;
+type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
+
+const SOURCE_CODES: Record<PlaySource, number> = {
+  'spotify-recent': 1,
+  'discord-status': 2,
+  'import-extended': 3,
+  'import-account': 4,
+};
+const SOURCES_BY_CODE = new Map<number, PlaySource>(
+  Object.entries(SOURCE_CODES).map(([source, code]) => [code, source as PlaySource]),
+);
+
+/** Rows per INSERT: well under SQLite's 32,766 variables and PostgreSQL's 65,535 parameters. */
+const INSERT_CHUNK = 1_000;
+/** Keys per `IN (…)` lookup. */
+const LOOKUP_CHUNK = 500;
+/** Catalogue ids remembered between batches (a day's listening of a busy server fits; imports reuse it). */
+const TRACK_CACHE_SIZE = 20_000;
+
+interface CachedTrack {
+  id: number;
+  hasImage: boolean;
+  hasSpotifyId: boolean;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export interface OpenHistoryStoreOptions {
+  logger: Logger;
+  now?: () => number;
+}
+
+export async function openHistoryStore(database: SqlDatabase, options: OpenHistoryStoreOptions): Promise<HistoryStore> {
+  const db: Db = kyselyFor<HistoryTables>(database);
+  const migrator = new Migrator({ db, provider: migrationProvider(database.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new HistoryStoreError(
+      `can't prepare the listening-history tables${failed ? ` (migration ${failed})` : ''}: ${(error as Error).message}`,
+    );
+  }
+  for (const r of results ?? []) {
+    if (r.status === 'Success') options.logger.info('history: migrated', { migration: r.migrationName });
+  }
+  return new SqlHistoryStore(db, database, options.now ?? Date.now);
+}
+
+class SqlHistoryStore implements HistoryStore {
+  readonly engine: 'sqlite' | 'postgres';
+  private readonly userIds = new Map<string, number>();
+  private readonly tracks = new Map<string, CachedTrack>();
+  /** SQLite has one connection: writes queue here instead of contending for it. */
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly database: SqlDatabase,
+    private readonly now: () => number,
+  ) {
+    this.engine = database.engine;
+  }
+
+  /**
+   * One write transaction. SQLite: BEGIN IMMEDIATE takes the write lock up front, so a second process (the import
+   * script) waits for it instead of failing on a lock upgrade. PostgreSQL: a transaction-scoped advisory lock per
+   * listener, so two imports of one listener can't both miss each other's rows.
+   */
+  private async write<T>(user: HistoryUser | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.database.engine === 'sqlite') {
+        return this.db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            const result = await work(conn);
+            await sql`commit`.execute(conn);
+            return result;
+          } catch (error) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw error;
+          }
+        });
+      }
+      return this.db.transaction().execute(async (tx) => {
+        if (user !== null) await sql`select pg_advisory_xact_lock(hashtext(${`history:${user}`}))`.execute(tx);
+        return work(tx);
+      });
+    };
+    const result = this.writing.then(run, run);
+    this.writing = result.catch(() => {});
+    return result;
+  }
+
+  private async existingUserId(tx: Tx, user: HistoryUser): Promise<number | null> {
+    const cached = this.userIds.get(user);
+    if (cached !== undefined) return cached;
+    const row = await tx.selectFrom('history_users').select('id').where('user_key', '=', user).executeTakeFirst();
+    if (row === undefined) return null;
+    this.userIds.set(user, row.id);
+    return row.id;
+  }
+
+  private async userId(tx: Tx, user: HistoryUser): Promise<number> {
+    const existing = await this.existingUserId(tx, user);
+    if (existing !== null) return existing;
+    await tx
+      .insertInto('history_users')
+      .values({ user_key: user, recording: null, only_me: 0, recent_after: null, created_at: this.now() })
+      .onConflict((oc) => oc.column('user_key').doNothing())
+      .execute();
+    const id = await this.existingUserId(tx, user);
+    if (id === null) throw new HistoryStoreError(`history user ${user} vanished while being created`);
+    return id;
+  }
+
+  private rememberTrack(key: string, track: CachedTrack): void {
+    this.tracks.delete(key);
+    this.tracks.set(key, track);
+    if (this.tracks.size > TRACK_CACHE_SIZE) this.tracks.delete(this.tracks.keys().next().value as string);
+  }
+
+  /** Catalogue ids for these plays' tracks, creating the missing ones and filling in ids and covers learnt now. */
+  private async trackIds(tx: Tx, plays: readonly PlayInput[]): Promise<Map<string, number>> {
+    const wanted = new Map<string, PlayInput>();
+    for (const play of plays) {
+      const key = trackKey(play.artist, play.title);
+      const seen = wanted.get(key);
+      // Prefer the play that knows the most (a Spotify id, a cover) to describe the track.
+      if (seen === undefined || (seen.imageId === null && play.imageId !== null) || (seen.trackId === null && play.trackId !== null)) {
+        wanted.set(key, play);
+      }
+    }
+    const ids = new Map<string, number>();
+    const missing: string[] = [];
+    const enrich: Array<{ id: number; play: PlayInput; cached: CachedTrack; key: string }> = [];
+    for (const [key, play] of wanted) {
+      const cached = this.tracks.get(key);
+      if (cached === undefined) {
+        missing.push(key);
+        continue;
+      }
+      ids.set(key, cached.id);
+      if ((!cached.hasImage && play.imageId !== null) || (!cached.hasSpotifyId && play.trackId !== null)) {
+        enrich.push({ id: cached.id, play, cached, key });
+      }
+    }
+    for (const part of chunks(missing, LOOKUP_CHUNK)) {
+      const rows = part.map((key) => {
+        const play = wanted.get(key)!;
+        return {
+          key,
+          title: play.title,
+          artist: play.artist,
+          artist_key: foldName(play.artist),
+          album: play.album,
+          album_key: play.album === null ? null : `${foldName(play.artist)}\u001f${foldName(play.album)}`,
+          spotify_id: play.trackId,
+          image_id: play.imageId,
+        };
+      });
+      for (const insert of chunks(rows, INSERT_CHUNK / 8)) {
+        await tx.insertInto('tracks').values(insert).onConflict((oc) => oc.column('key').doNothing()).execute();
+      }
+      const found = await tx
+        .selectFrom('tracks')
+        .select(['id', 'key', 'image_id', 'spotify_id'])
+        .where('key', 'in', part)
+        .execute();
+      for (const row of found) {
+        const track = { id: row.id, hasImage: row.image_id !== null, hasSpotifyId: row.spotify_id !== null };
+        ids.set(row.key, row.id);
+        this.rememberTrack(row.key, track);
+        const play = wanted.get(row.key)!;
+        if ((!track.hasImage && play.imageId !== null) || (!track.hasSpotifyId && play.trackId !== null)) {
+          enrich.push({ id: row.id, play, cached: track, key: row.key });
+        }
+      }
+    }
+    for (const { id, play, cached, key } of enrich) {
+      if (!cached.hasImage && play.imageId !== null) {
+        await tx.updateTable('tracks').set({ image_id: play.imageId }).where('id', '=', id).where('image_id', 'is', null).execute();
+      }
+      if (!cached.hasSpotifyId && play.trackId !== null) {
+        await tx.updateTable('tracks').set({ spotify_id: play.trackId }).where('id', '=', id).where('spotify_id', 'is', null).execute();
+      }
+      this.rememberTrack(key, {
+        id,
+        hasImage: cached.hasImage || play.imageId !== null,
+        hasSpotifyId: cached.hasSpotifyId || play.trackId !== null,
+      });
+    }
+    return ids;
+  }
+
+  async addPlays(user: HistoryUser, plays: readonly PlayInput[]): Promise<AddResult> {
+    const valid = plays.filter(
+      (p) => p.title !== '' && p.artist !== '' && Number.isFinite(p.startedAt) && Number.isFinite(p.endedAt),
+    );
+    if (valid.length === 0) return { added: 0, duplicates: plays.length - valid.length };
+    const sorted = [...valid].sort((a, b) => a.startedAt - b.startedAt);
+    return this.write(user, async (tx) => {
+      const userId = await this.userId(tx, user);
+      const ids = await this.trackIds(tx, sorted);
+      const from = sorted[0]!.startedAt - 2 * SAME_PLAY_WINDOW_MS;
+      let to = from;
+      for (const p of sorted) to = Math.max(to, p.endedAt);
+      to += 2 * SAME_PLAY_WINDOW_MS;
+      // Stored plays that could be the same as one of these: started within the batch's span (plus the window).
+      const stored = await tx
+        .selectFrom('plays')
+        .select(['track_id', 'started_at', 'ended_at'])
+        .where('user_id', '=', userId)
+        .where('started_at', '>=', from)
+        .where('started_at', '<=', to)
+        .execute();
+      const known = new Map<number, Array<{ start: number; end: number }>>();
+      const remember = (trackId: number, start: number, end: number): void => {
+        let list = known.get(trackId);
+        if (list === undefined) known.set(trackId, (list = []));
+        list.push({ start, end });
+      };
+      for (const row of stored) remember(row.track_id, row.started_at, row.ended_at);
+      const rows: Array<Insertable<HistoryTables['plays']>> = [];
+      let duplicates = plays.length - valid.length;
+      for (const play of sorted) {
+        const trackId = ids.get(trackKey(play.artist, play.title))!;
+        const same = known
+          .get(trackId)
+          ?.some(
+            (k) => Math.abs(k.start - play.startedAt) <= SAME_PLAY_WINDOW_MS || Math.abs(k.end - play.endedAt) <= SAME_PLAY_WINDOW_MS,
+          );
+        if (same) {
+          duplicates++;
+          continue;
+        }
+        remember(trackId, play.startedAt, play.endedAt);
+        rows.push({
+          user_id: userId,
+          track_id: trackId,
+          started_at: Math.round(play.startedAt),
+          ended_at: Math.round(play.endedAt),
+          ms_played: play.msPlayed === null ? null : Math.round(play.msPlayed),
+          duration_ms: play.durationMs === null ? null : Math.round(play.durationMs),
+          source: SOURCE_CODES[play.source],
+        });
+      }
+      for (const part of chunks(rows, INSERT_CHUNK)) await tx.insertInto('plays').values(part).execute();
+      return { added: rows.length, duplicates };
+    });
+  }
+
+  async recordImport(user: HistoryUser, record: ImportRecord): Promise<void> {
+    await this.write(user, async (tx) => {
+      const userId = await this.userId(tx, user);
+      await tx
+        .insertInto('imports')
+        .values({
+          user_id: userId,
+          file_name: record.fileName,
+          imported_at: record.importedAt,
+          added: record.added,
+          duplicates: record.duplicates,
+          skipped: record.skipped,
+          first_at: record.firstAt,
+          last_at: record.lastAt,
+        })
+        .execute();
+    });
+  }
+
+  async choice(user: HistoryUser): Promise<RecordingChoice> {
+    const row = await this.db
+      .selectFrom('history_users')
+      .select(['recording', 'only_me'])
+      .where('user_key', '=', user)
+      .executeTakeFirst();
+    if (row === undefined) return { recording: null, onlyMe: false };
+    return { recording: row.recording === null ? null : row.recording === 1, onlyMe: row.only_me === 1 };
+  }
+
+  async setRecording(user: HistoryUser, recording: boolean): Promise<void> {
+    await this.write(user, async (tx) => {
+      const id = await this.userId(tx, user);
+      await tx.updateTable('history_users').set({ recording: recording ? 1 : 0 }).where('id', '=', id).execute();
+    });
+  }
+
+  async setOnlyMe(user: HistoryUser, onlyMe: boolean): Promise<void> {
+    await this.write(user, async (tx) => {
+      const id = await this.userId(tx, user);
+      await tx.updateTable('history_users').set({ only_me: onlyMe ? 1 : 0 }).where('id', '=', id).execute();
+    });
+  }
+
+  async recentCursor(user: HistoryUser): Promise<number | null> {
+    const row = await this.db.selectFrom('history_users').select('recent_after').where('user_key', '=', user).executeTakeFirst();
+    return row?.recent_after ?? null;
+  }
+
+  async setRecentCursor(user: HistoryUser, playedAt: number): Promise<void> {
+    await this.write(user, async (tx) => {
+      const id = await this.userId(tx, user);
+      await tx.updateTable('history_users').set({ recent_after: Math.round(playedAt) }).where('id', '=', id).execute();
+    });
+  }
+
+  async status(user: HistoryUser): Promise<HistoryStatus> {
+    const choice = await this.choice(user);
+    const userId = await this.existingUserId(this.db, user);
+    if (userId === null) return { plays: 0, firstAt: null, lastAt: null, bySource: {}, imports: [], choice };
+    const bySourceRows = await this.db
+      .selectFrom('plays')
+      .select((eb) => ['source', eb.fn.countAll<number>().as('plays'), eb.fn.min('started_at').as('first'), eb.fn.max('started_at').as('last')])
+      .where('user_id', '=', userId)
+      .groupBy('source')
+      .execute();
+    const bySource: Partial<Record<PlaySource, number>> = {};
+    let plays = 0;
+    let firstAt: number | null = null;
+    let lastAt: number | null = null;
+    for (const row of bySourceRows) {
+      const source = SOURCES_BY_CODE.get(row.source);
+      const count = Number(row.plays);
+      if (source !== undefined) bySource[source] = count;
+      plays += count;
+      const first = Number(row.first);
+      const last = Number(row.last);
+      firstAt = firstAt === null ? first : Math.min(firstAt, first);
+      lastAt = lastAt === null ? last : Math.max(lastAt, last);
+    }
+    const imports = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('imported_at', 'desc')
+      .limit(10)
+      .execute();
+    return {
+      plays,
+      firstAt,
+      lastAt,
+      bySource,
+      imports: imports.map((r) => ({
+        fileName: r.file_name,
+        importedAt: r.imported_at,
+        added: r.added,
+        duplicates: r.duplicates,
+        skipped: r.skipped,
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+      })),
+      choice,
+    };
+  }
+
+  async playsPage(user: HistoryUser, afterId: number, limit: number): Promise<StoredPlay[]> {
+    const userId = await this.existingUserId(this.db, user);
+    if (userId === null) return [];
+    const rows = await this.db
+      .selectFrom('plays')
+      .innerJoin('tracks', 'tracks.id', 'plays.track_id')
+      .select([
+        'plays.id as id',
+        'tracks.title as title',
+        'tracks.artist as artist',
+        'tracks.album as album',
+        'tracks.spotify_id as trackId',
+        'plays.started_at as startedAt',
+        'plays.ended_at as endedAt',
+        'plays.ms_played as msPlayed',
+        'plays.duration_ms as durationMs',
+        'plays.source as source',
+      ])
+      .where('plays.user_id', '=', userId)
+      .where('plays.id', '>', afterId)
+      .orderBy('plays.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, source: SOURCES_BY_CODE.get(r.source) ?? 'import-extended' }));
+  }
+
+  async erase(user: HistoryUser): Promise<ErasedHistory> {
+    return this.write(user, async (tx) => {
+      const userId = await this.existingUserId(tx, user);
+      this.userIds.delete(user);
+      if (userId === null) return { plays: 0, imports: 0, user: false };
+      const theirTracks = tx.selectFrom('plays').select('track_id').where('user_id', '=', userId).distinct();
+      const orphanable = (await theirTracks.execute()).map((r) => r.track_id);
+      const plays = await tx.deleteFrom('plays').where('user_id', '=', userId).executeTakeFirst();
+      const imports = await tx.deleteFrom('imports').where('user_id', '=', userId).executeTakeFirst();
+      await tx.deleteFrom('history_users').where('id', '=', userId).execute();
+      // Tracks only this person played would still say what they listened to: they go too.
+      for (const part of chunks(orphanable, LOOKUP_CHUNK)) {
+        await tx
+          .deleteFrom('tracks')
+          .where('id', 'in', part)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('plays').select('plays.id').whereRef('plays.track_id', '=', 'tracks.id'))))
+          .execute();
+      }
+      this.tracks.clear();
+      return { plays: Number(plays.numDeletedRows), imports: Number(imports.numDeletedRows), user: true };
+    }).then(async (erased) => {
+      await this.forgetDeletedPages();
+      return erased;
+    });
+  }
+
+  /** SQLite's write-ahead log still holds pages as they were before a delete: fold it into the file and empty it. */
+  private async forgetDeletedPages(): Promise<void> {
+    if (this.database.engine === 'sqlite') await sql`pragma wal_checkpoint(truncate)`.execute(this.db);
+  }
+
+  async prune(before: number): Promise<number> {
+    return this.write(null, async (tx) => {
+      const deleted = await tx.deleteFrom('plays').where('started_at', '<', before).executeTakeFirst();
+      const count = Number(deleted.numDeletedRows);
+      if (count > 0) {
+        await tx
+          .deleteFrom('tracks')
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('plays').select('plays.id').whereRef('plays.track_id', '=', 'tracks.id'))))
+          .execute();
+        this.tracks.clear();
+      }
+      return count;
+    }).then(async (count) => {
+      if (count > 0) await this.forgetDeletedPages();
+      return count;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,243 @@
+// The history store on both real engines: an SQLite file and a PostgreSQL database of its own. The same tests run
+// on each, so the two can't drift.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryUser, PlayInput } from '../src/history/play.js';
+import type { HistoryStore } from '../src/history/store.js';
+import { openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
+import { openHistoryStore } from '../src/sql/history-store.js';
+import { silentLogger } from '../src/logger.js';
+import { createTestDatabase, requirePostgres, type TestDatabase } from './support/postgres.js';
+
+const MEMBER = '130000000000000042' as HistoryUser;
+const OTHER = '130000000000000043' as HistoryUser;
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+
+function play(over: Partial<PlayInput> = {}): PlayInput {
+  const startedAt = over.startedAt ?? T0;
+  return {
+    title: 'Levitating',
+    artist: 'Dua Lipa',
+    album: 'Future Nostalgia',
+    trackId: null,
+    imageId: null,
+    startedAt,
+    endedAt: startedAt + 200_000,
+    msPlayed: 200_000,
+    durationMs: null,
+    source: 'import-extended',
+    ...over,
+  };
+}
+
+interface Engine {
+  name: 'sqlite' | 'postgres';
+  open(): Promise<{ database: SqlDatabase; store: HistoryStore }>;
+  /** Every stored text value, to prove an id is gone. */
+  scan(): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteEngine(): Engine {
+  let dir = '';
+  let file = '';
+  return {
+    name: 'sqlite',
+    async open() {
+      dir ||= mkdtempSync(join(tmpdir(), 'npb-history-'));
+      file = join(dir, 'history.sqlite');
+      const database = await openSqlite(file);
+      return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
+    },
+    // The raw bytes of the database and its companions: deleted rows must not linger in free pages or the WAL.
+    async scan() {
+      return readdirSync(dir)
+        .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+        .join('\n');
+    },
+    async cleanup() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = '';
+    },
+  };
+}
+
+function postgresEngine(): Engine {
+  let db: TestDatabase | null = null;
+  return {
+    name: 'postgres',
+    async open() {
+      db ??= await createTestDatabase();
+      const database = await openPostgres(db.url, silentLogger);
+      return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
+    },
+    async scan() {
+      const client = new pg.Client({ connectionString: db!.url });
+      await client.connect();
+      try {
+        const tables = await client.query<{ t: string }>(
+          "select table_name as t from information_schema.tables where table_schema = 'public'",
+        );
+        let all = '';
+        for (const { t } of tables.rows) {
+          const rows = await client.query<{ r: string }>(`select t::text as r from "${t}" t`);
+          all += rows.rows.map((r) => r.r).join('\n');
+        }
+        return all;
+      } finally {
+        await client.end();
+      }
+    },
+    async cleanup() {
+      await db?.drop();
+      db = null;
+    },
+  };
+}
+
+const engines: Array<[string, () => Engine, () => Promise<boolean>]> = [
+  ['sqlite', sqliteEngine, async () => true],
+  ['postgres', postgresEngine, requirePostgres],
+];
+
+describe.each(engines)('history store on %s', (_name, makeEngine, available) => {
+  let enabled = false;
+  const engine = makeEngine();
+  let open: { database: SqlDatabase; store: HistoryStore } | null = null;
+  const store = async (): Promise<HistoryStore> => {
+    open ??= await engine.open();
+    return open.store;
+  };
+
+  beforeAll(async () => {
+    enabled = await available();
+  });
+  afterEach(async () => {
+    await open?.store.close();
+    await open?.database.close();
+    open = null;
+    await engine.cleanup();
+  });
+  afterAll(async () => {
+    await engine.cleanup();
+  });
+
+  it('adds plays and drops the same play seen again, by start or by end within a minute', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    expect(await s.addPlays(MEMBER, [play(), play({ startedAt: T0 + 600_000 })])).toEqual({ added: 2, duplicates: 0 });
+    // The same file again, and a live sighting of the first play whose start is off but whose end matches.
+    expect(await s.addPlays(MEMBER, [play(), play({ startedAt: T0 + 600_000 })])).toEqual({ added: 0, duplicates: 2 });
+    expect(
+      await s.addPlays(MEMBER, [play({ startedAt: T0 - 90_000, endedAt: T0 + 200_000 + 30_000, msPlayed: null, source: 'spotify-recent' })]),
+    ).toEqual({ added: 0, duplicates: 1 });
+    // An account-data row: end rounded down to the minute, the same play.
+    const end = T0 + 200_000;
+    const minute = end - (end % 60_000);
+    expect(
+      await s.addPlays(MEMBER, [play({ startedAt: minute - 200_000, endedAt: minute, source: 'import-account' })]),
+    ).toEqual({ added: 0, duplicates: 1 });
+    // Case and spacing don't make another track; another track at the same time is another play.
+    expect(await s.addPlays(MEMBER, [play({ title: 'LEVITATING', artist: 'dua  lipa' })])).toEqual({ added: 0, duplicates: 1 });
+    expect(await s.addPlays(MEMBER, [play({ title: 'Houdini' })])).toEqual({ added: 1, duplicates: 0 });
+    // Duplicates inside one batch count once.
+    expect(await s.addPlays(OTHER, [play(), play(), play({ startedAt: T0 + 5_000 })])).toEqual({ added: 1, duplicates: 2 });
+    const status = await s.status(MEMBER);
+    expect(status.plays).toBe(3);
+    expect(status.bySource).toEqual({ 'import-extended': 3 });
+    expect(status.firstAt).toBe(T0);
+    expect(status.lastAt).toBe(T0 + 600_000);
+  });
+
+  it('two writers adding the same plays at once store them once', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const batch = Array.from({ length: 200 }, (_, i) => play({ title: `Song ${i}`, startedAt: T0 + i * 300_000 }));
+    const [a, b] = await Promise.all([s.addPlays(MEMBER, batch), s.addPlays(MEMBER, batch)]);
+    expect(a.added + b.added).toBe(200);
+    expect(a.duplicates + b.duplicates).toBe(200);
+    expect((await s.status(MEMBER)).plays).toBe(200);
+  });
+
+  it('keeps choices, the recently-played cursor and import records', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    expect(await s.choice(MEMBER)).toEqual({ recording: null, onlyMe: false });
+    await s.setRecording(MEMBER, true);
+    await s.setOnlyMe(MEMBER, true);
+    expect(await s.choice(MEMBER)).toEqual({ recording: true, onlyMe: true });
+    await s.setRecording(MEMBER, false);
+    expect(await s.choice(MEMBER)).toEqual({ recording: false, onlyMe: true });
+    expect(await s.recentCursor(MEMBER)).toBeNull();
+    await s.setRecentCursor(MEMBER, T0 + 123);
+    expect(await s.recentCursor(MEMBER)).toBe(T0 + 123);
+    await s.recordImport(MEMBER, {
+      fileName: 'Streaming_History_Audio_2024.json',
+      importedAt: T0,
+      added: 10,
+      duplicates: 2,
+      skipped: 3,
+      firstAt: T0 - 1000,
+      lastAt: T0,
+    });
+    expect((await s.status(MEMBER)).imports).toEqual([
+      { fileName: 'Streaming_History_Audio_2024.json', importedAt: T0, added: 10, duplicates: 2, skipped: 3, firstAt: T0 - 1000, lastAt: T0 },
+    ]);
+  });
+
+  it('pages through a listener\'s plays oldest first', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, Array.from({ length: 25 }, (_, i) => play({ title: `Song ${i}`, startedAt: T0 + i * 300_000, trackId: `id${i}` })));
+    const first = await s.playsPage(MEMBER, 0, 10);
+    const second = await s.playsPage(MEMBER, first.at(-1)!.id, 10);
+    const third = await s.playsPage(MEMBER, second.at(-1)!.id, 10);
+    expect([first.length, second.length, third.length]).toEqual([10, 10, 5]);
+    expect(first[0]).toMatchObject({ title: 'Song 0', artist: 'Dua Lipa', trackId: 'id0', startedAt: T0, source: 'import-extended' });
+    expect(third.at(-1)!.title).toBe('Song 24');
+    expect(await s.playsPage(OTHER, 0, 10)).toEqual([]);
+  });
+
+  it('erase leaves nothing of the person in the store, and keeps everyone else', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, [play({ title: 'Only Mine Song' }), play({ title: 'Shared Song', startedAt: T0 + 300_000 })]);
+    await s.addPlays(OTHER, [play({ title: 'Shared Song', startedAt: T0 + 300_000 })]);
+    await s.setOnlyMe(MEMBER, true);
+    await s.setRecentCursor(MEMBER, T0);
+    await s.recordImport(MEMBER, { fileName: 'x.json', importedAt: T0, added: 1, duplicates: 0, skipped: 0, firstAt: null, lastAt: null });
+    const before = await engine.scan();
+    expect(before.includes(MEMBER), MEMBER).toBe(true);
+    expect(before.includes('Only Mine Song'), 'Only Mine Song').toBe(true);
+    expect(await s.erase(MEMBER)).toEqual({ plays: 2, imports: 1, user: true });
+    const after = await engine.scan();
+    expect(after.includes(MEMBER), MEMBER).toBe(false);
+    expect(after.includes('Only Mine Song'), 'Only Mine Song').toBe(false);
+    expect(after.includes('Shared Song'), 'Shared Song').toBe(true);
+    expect((await s.status(OTHER)).plays).toBe(1);
+    expect(await s.choice(MEMBER)).toEqual({ recording: null, onlyMe: false });
+    expect(await s.erase(MEMBER)).toEqual({ plays: 0, imports: 0, user: false });
+  });
+
+  it('prunes plays older than the retention', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, [play({ title: 'Old', startedAt: T0 - 400 * 86_400_000 }), play({ title: 'New' })]);
+    expect(await s.prune(T0 - 365 * 86_400_000)).toBe(1);
+    expect((await s.status(MEMBER)).plays).toBe(1);
+    expect((await engine.scan()).includes('Old'), 'Old').toBe(false);
+  });
+
+  it('migrates once: reopening an existing database keeps its plays', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, [play()]);
+    await open!.store.close();
+    await open!.database.close();
+    open = await engine.open();
+    expect((await open.store.status(MEMBER)).plays).toBe(1);
+  });
+});

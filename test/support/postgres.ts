@@ -1,0 +1,64 @@
+// PostgreSQL for the tests: the real server on 127.0.0.1:5432 (trust auth, user postgres; or POSTGRES_URL). In CI
+// it must answer (.ci/run starts it); elsewhere tests that need it are skipped with a printed reason. Each caller
+// gets a database of its own, dropped when it is done, so test files running in parallel never share tables.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const POSTGRES_ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function postgresAnswers(): Promise<boolean> {
+  try {
+    await admin((c) => c.query('select 1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** true when PostgreSQL tests should run; throws in CI when it is missing (CI must not silently skip them). */
+export async function requirePostgres(): Promise<boolean> {
+  if (await postgresAnswers()) return true;
+  if (process.env.CI) throw new Error(`PostgreSQL does not answer at ${POSTGRES_ADMIN_URL}; .ci/run should have started it`);
+  console.warn(`[skip] PostgreSQL tests skipped: nothing answers at ${POSTGRES_ADMIN_URL}`);
+  return false;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database (npb_test_…); `drop()` removes it even while connections are still open. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `npb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/** Names of the test databases that exist now (to prove a test dropped its own). */
+export async function testDatabases(): Promise<string[]> {
+  const { rows } = await admin((c) => c.query<{ datname: string }>("select datname from pg_database where datname like 'npb_test_%'"));
+  return rows.map((r) => r.datname);
+}
