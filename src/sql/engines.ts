@@ -9,8 +9,8 @@ export type SqlEngine = 'sqlite' | 'postgres';
 
 /** An open database: the raw handle for the few hot paths, and a Kysely instance over it for everything else. */
 export type SqlDatabase =
-  | { engine: 'sqlite'; file: string; raw: SqliteHandle; close(): Promise<void> }
-  | { engine: 'postgres'; description: string; pool: Pool; close(): Promise<void> };
+  | { engine: 'sqlite'; file: string; raw: SqliteHandle; kysely: Kysely<object>; close(): Promise<void> }
+  | { engine: 'postgres'; description: string; pool: Pool; kysely: Kysely<object>; close(): Promise<void> };
 
 /** The part of libsql's Database this bot uses (better-sqlite3's interface). */
 export interface SqliteHandle {
@@ -47,14 +47,17 @@ export async function openSqlite(file: string): Promise<SqlDatabase & { engine: 
   } catch (error) {
     throw new SqlOpenError(`can't open the SQLite file ${file}: ${(error as Error).message}`);
   }
+  const kysely = sqliteKysely(raw);
   let closed = false;
   return {
     engine: 'sqlite',
     file,
     raw,
+    kysely,
     async close() {
       if (closed) return;
       closed = true;
+      await kysely.destroy();
       raw.close();
     },
   };
@@ -95,33 +98,39 @@ export async function openPostgres(url: string, logger: Logger): Promise<SqlData
     told = true;
     logger.warn('PostgreSQL connection lost; reconnecting on the next query', { error: error.message });
   });
+  const kysely = postgresKysely(pool);
   let closed = false;
   return {
     engine: 'postgres',
     description: describePostgres(url),
     pool,
+    kysely,
     async close() {
       if (closed) return;
       closed = true;
+      await kysely.destroy();
       await pool.end();
     },
   };
 }
 
-/** Kysely over an open database. Several Kysely instances may share one database; only `close` on it ends it. */
+/**
+ * Kysely over an open database, typed for the tables a caller uses. Every caller shares the database's one Kysely
+ * instance: on SQLite its driver holds the single connection, so a key-value write waits for a history transaction
+ * instead of landing inside it.
+ */
 export function kyselyFor<T>(database: SqlDatabase): Kysely<T> {
-  if (database.engine === 'sqlite') {
-    // Kysely would close the handle on destroy; the database's owner closes it instead.
-    const handle = database.raw;
-    return new Kysely<T>({
-      dialect: new SqliteDialect({ database: { prepare: (sql: string) => handle.prepare(sql), close: () => {} } }),
-    });
-  }
-  const pool = database.pool;
-  return new Kysely<T>({
-    dialect: new PostgresDialect({
-      // Kysely would end the pool on destroy; the database's owner ends it instead.
-      pool: { connect: () => pool.connect(), end: async () => {} },
-    }),
+  return database.kysely as unknown as Kysely<T>;
+}
+
+function sqliteKysely(handle: SqliteHandle): Kysely<object> {
+  // Kysely would close the handle on destroy; the database's owner closes it instead.
+  return new Kysely<object>({
+    dialect: new SqliteDialect({ database: { prepare: (sql: string) => handle.prepare(sql), close: () => {} } }),
   });
+}
+
+function postgresKysely(pool: Pool): Kysely<object> {
+  // Kysely would end the pool on destroy; the database's owner ends it instead.
+  return new Kysely<object>({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => {} } }) });
 }

@@ -452,8 +452,8 @@ class SqlHistoryStore implements HistoryStore {
     });
   }
 
+  /** Waits for pending writes; the database itself is closed by its owner (it may hold the key-value store too). */
   async close(): Promise<void> {
     await this.writing;
-    await this.db.destroy();
   }
 }

@@ -1,0 +1,64 @@
+// keyv's store on the bot's SQLite database, through the same connection as listening history (one SQLite engine
+// in the process: @keyv/sqlite would bring a second one, sqlite3). The table is the one @keyv/sqlite made —
+// `keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)`, keys prefixed `<namespace>:` by keyv itself — so a file written
+// by an older version of the bot reads on unchanged.
+import { EventEmitter } from 'node:events';
+import { sql, type Kysely } from 'kysely';
+import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { kyselyFor, type SqlDatabase } from './engines.js';
+
+interface KeyvTables {
+  keyv: { key: string; value: string };
+}
+
+export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
+  readonly opts: { dialect: 'sqlite'; table: 'keyv' } = { dialect: 'sqlite', table: 'keyv' };
+  namespace?: string | undefined;
+  private readonly db: Kysely<KeyvTables>;
+  private readonly ready: Promise<void>;
+
+  constructor(database: SqlDatabase & { engine: 'sqlite' }) {
+    super();
+    this.db = kyselyFor<KeyvTables>(database);
+    this.ready = sql`CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)`.execute(this.db).then(() => {});
+  }
+
+  async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    await this.ready;
+    const row = await this.db.selectFrom('keyv').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value as StoredData<Value> | undefined;
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    await this.ready;
+    await this.db
+      .insertInto('keyv')
+      .values({ key, value: value as string })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: value as string }))
+      .execute();
+  }
+
+  async delete(key: string): Promise<boolean> {
+    await this.ready;
+    const result = await this.db.deleteFrom('keyv').where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async clear(): Promise<void> {
+    await this.ready;
+    await this.db
+      .deleteFrom('keyv')
+      .where('key', 'like', this.namespace ? `${this.namespace}:%` : '%')
+      .execute();
+  }
+
+  async has(key: string): Promise<boolean> {
+    await this.ready;
+    return (await this.db.selectFrom('keyv').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
+  }
+
+  /** The database belongs to whoever opened it (history shares it): nothing to close here. */
+  async disconnect(): Promise<void> {
+    await this.ready.catch(() => {});
+  }
+}
