@@ -4,6 +4,7 @@
 // under its old name in the handler.
 import {
   SlashCommandBuilder,
+  type SlashCommandAttachmentOption,
   type SlashCommandBooleanOption,
   type SlashCommandChannelOption,
   type SlashCommandIntegerOption,
@@ -61,7 +62,17 @@ export type OptionSpec =
   /** A user (the handler gets their id; their name shows through a mention). */
   | { readonly type: 'user'; readonly name: string; readonly description: string; readonly required?: boolean }
   /** A text or announcement channel of the guild (the handler gets its id). */
-  | { readonly type: 'channel'; readonly name: string; readonly description: string; readonly required?: boolean };
+  | { readonly type: 'channel'; readonly name: string; readonly description: string; readonly required?: boolean }
+  /** An uploaded file (the handler gets what Discord says of it; the bytes are fetched by whoever needs them). */
+  | { readonly type: 'attachment'; readonly name: string; readonly description: string; readonly required?: boolean };
+
+/** An attachment option's value: Discord's own description of the upload. */
+export interface AttachmentArg {
+  name: string;
+  url: string;
+  size: number;
+  contentType: string | null;
+}
 
 export interface SubcommandSpec {
   readonly name: string;
@@ -90,7 +101,9 @@ type ValueOf<O extends OptionSpec> = O extends { type: 'string'; choices: readon
       ? boolean
       : O extends { type: 'user' | 'channel' }
         ? string
-        : number;
+        : O extends { type: 'attachment' }
+          ? AttachmentArg
+          : number;
 
 type OptionArgs<S extends CommandSpec> = S extends { options: readonly OptionSpec[] }
   ? { [O in S['options'][number] as O['name']]: O extends { required: true } ? ValueOf<O> : ValueOf<O> | null }
@@ -143,6 +156,7 @@ interface OptionHolder {
   addBooleanOption(input: (o: SlashCommandBooleanOption) => SlashCommandBooleanOption): unknown;
   addUserOption(input: (o: SlashCommandUserOption) => SlashCommandUserOption): unknown;
   addChannelOption(input: (o: SlashCommandChannelOption) => SlashCommandChannelOption): unknown;
+  addAttachmentOption(input: (o: SlashCommandAttachmentOption) => SlashCommandAttachmentOption): unknown;
 }
 
 function addOption(builder: OptionHolder, option: OptionSpec): void {
@@ -177,6 +191,9 @@ function addOption(builder: OptionHolder, option: OptionSpec): void {
           .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
       );
       return;
+    case 'attachment':
+      builder.addAttachmentOption((o) => o.setName(option.name).setDescription(option.description).setRequired(option.required === true));
+      return;
     default: {
       const unknown: never = option;
       throw new Error(`unknown option type in ${JSON.stringify(unknown)}`);
@@ -196,7 +213,7 @@ function parseArgs(spec: CommandSpec, interaction: ChatInputCommandInteraction):
   return args;
 }
 
-function parseOption(option: OptionSpec, interaction: ChatInputCommandInteraction): string | number | boolean | null {
+function parseOption(option: OptionSpec, interaction: ChatInputCommandInteraction): string | number | boolean | AttachmentArg | null {
   const required = option.required === true;
   switch (option.type) {
     case 'string': {
@@ -224,6 +241,11 @@ function parseOption(option: OptionSpec, interaction: ChatInputCommandInteractio
       const id = String(raw.value ?? '');
       if (!/^\d{17,20}$/.test(id)) throw new InvalidArgumentError(`${option.name}: not a Discord id`);
       return id;
+    }
+    case 'attachment': {
+      const file = interaction.options.getAttachment(option.name, required);
+      if (file === null) return null;
+      return { name: file.name, url: file.url, size: file.size, contentType: file.contentType };
     }
     default: {
       const unknown: never = option;

@@ -65,6 +65,10 @@ export interface HistoryStore {
   choice(user: HistoryUser): Promise<RecordingChoice>;
   setRecording(user: HistoryUser, recording: boolean): Promise<void>;
   setOnlyMe(user: HistoryUser, onlyMe: boolean): Promise<void>;
+  /** Everyone who chose /history on. */
+  optedIn(): Promise<HistoryUser[]>;
+  /** Of these, who chose "only me" here. */
+  onlyMeAmong(users: readonly HistoryUser[]): Promise<HistoryUser[]>;
   /** The recently-played cursor: the newest `played_at` already recorded for this account. */
   recentCursor(user: HistoryUser): Promise<number | null>;
   setRecentCursor(user: HistoryUser, playedAt: number): Promise<void>;

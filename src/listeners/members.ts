@@ -35,6 +35,8 @@ export interface MemberLink {
   guilds: string[];
   /** Fingerprint of the grant whose expiry reminder was already shown in a reply. */
   remindedFor: string | null;
+  /** 'off': the member said /history off (or deleted their history); absent: recorded from linking on. */
+  history?: 'off';
 }
 
 /** A member's link as commands see it (plain JSON: crosses the sharding IPC). */

@@ -316,6 +316,25 @@ class SqlHistoryStore implements HistoryStore {
     });
   }
 
+  async optedIn(): Promise<HistoryUser[]> {
+    const rows = await this.db.selectFrom('history_users').select('user_key').where('recording', '=', 1).execute();
+    return rows.map((r) => r.user_key as HistoryUser);
+  }
+
+  async onlyMeAmong(users: readonly HistoryUser[]): Promise<HistoryUser[]> {
+    const out: HistoryUser[] = [];
+    for (const part of chunks(users, LOOKUP_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('history_users')
+        .select('user_key')
+        .where('only_me', '=', 1)
+        .where('user_key', 'in', part)
+        .execute();
+      for (const r of rows) out.push(r.user_key as HistoryUser);
+    }
+    return out;
+  }
+
   async recentCursor(user: HistoryUser): Promise<number | null> {
     const row = await this.db.selectFrom('history_users').select('recent_after').where('user_key', '=', user).executeTakeFirst();
     return row?.recent_after ?? null;
