@@ -56,6 +56,51 @@ export interface ErasedHistory {
   user: boolean;
 }
 
+/** What a view groups plays by. */
+export type ItemKind = 'artist' | 'track' | 'album';
+
+/** A period: plays that started in [from, to). */
+export interface Period {
+  from: number;
+  to: number;
+}
+
+export interface TopItem {
+  kind: ItemKind;
+  /** The folded key the store groups by (pass it back to `listeners`). */
+  key: string;
+  name: string;
+  /** The artist of a track or album; null for an artist. */
+  artist: string | null;
+  plays: number;
+  /** Listening time (ms played, else the track's length). */
+  ms: number;
+  /** A cover seen with it (Spotify image id), if any. */
+  imageId: string | null;
+  /** A Spotify track id seen with it (a track's own; an album's or artist's: one of their tracks). */
+  trackId: string | null;
+}
+
+export interface Totals {
+  plays: number;
+  ms: number;
+  tracks: number;
+  artists: number;
+  albums: number;
+}
+
+export interface ListenerCount {
+  user: HistoryUser;
+  plays: number;
+  ms: number;
+}
+
+/** A moment of listening, for per-day and per-hour charts. */
+export interface PlayMoment {
+  startedAt: number;
+  ms: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -75,6 +120,17 @@ export interface HistoryStore {
   status(user: HistoryUser): Promise<HistoryStatus>;
   /** A page of a listener's plays, oldest first, after the play with id `afterId` (0: from the start). */
   playsPage(user: HistoryUser, afterId: number, limit: number): Promise<StoredPlay[]>;
+  /** The most played artists, tracks or albums of these listeners in a period. */
+  topItems(users: readonly HistoryUser[], kind: ItemKind, period: Period, limit: number): Promise<TopItem[]>;
+  totals(users: readonly HistoryUser[], period: Period): Promise<Totals>;
+  /** Each listener's plays of one artist, track or album (by key), most first; listeners with none are left out. */
+  listeners(users: readonly HistoryUser[], kind: ItemKind, key: string, period?: Period): Promise<ListenerCount[]>;
+  /** Plays per listener in a period, most first. */
+  listenerTotals(users: readonly HistoryUser[], period: Period): Promise<ListenerCount[]>;
+  /** When each play started and how long it lasted, for charts by day and hour. */
+  moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]>;
+  /** Stored names starting with `prefix` (folded), for autocomplete, in name order (one index range, no counting). */
+  searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

@@ -27,6 +27,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('id', id, primaryId)
           .addColumn('key', 'text', (c) => c.notNull().unique())
           .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('title_key', 'text', (c) => c.notNull())
           .addColumn('artist', 'text', (c) => c.notNull())
           .addColumn('artist_key', 'text', (c) => c.notNull())
           .addColumn('album', 'text')
@@ -34,7 +35,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('spotify_id', 'text')
           .addColumn('image_id', 'text')
           .execute();
+        // Folded names: who-knows and autocomplete look tracks up by them (prefix ranges use these indexes too).
         await db.schema.createIndex('tracks_artist').on('tracks').column('artist_key').execute();
+        await db.schema.createIndex('tracks_title').on('tracks').column('title_key').execute();
         await db.schema.createIndex('tracks_album').on('tracks').column('album_key').execute();
         await db.schema
           .createTable('plays')

@@ -21,6 +21,8 @@ export interface HistoryTables {
     id: Generated<number>;
     key: string;
     title: string;
+    /** The title folded, for name search (autocomplete). */
+    title_key: string;
     artist: string;
     artist_key: string;
     album: string | null;

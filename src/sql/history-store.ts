@@ -10,6 +10,12 @@ import {
   type HistoryStatus,
   type HistoryStore,
   type ImportRecord,
+  type ItemKind,
+  type ListenerCount,
+  type Period,
+  type PlayMoment,
+  type TopItem,
+  type Totals,
   type RecordingChoice,
   type StoredPlay,
 } from '../history/store.js';
@@ -42,6 +48,16 @@ interface CachedTrack {
   hasImage: boolean;
   hasSpotifyId: boolean;
 }
+
+/** The catalogue column a kind groups by, and the one that names it. */
+const GROUPS = {
+  artist: { key: 'tracks.artist_key', name: 'tracks.artist' },
+  track: { key: 'tracks.key', name: 'tracks.title' },
+  album: { key: 'tracks.album_key', name: 'tracks.album' },
+} as const;
+
+/** The end of a prefix range over folded keys: every key that starts with `prefix` sorts below it. */
+const PREFIX_END = '\u{10FFFF}';
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -174,6 +190,7 @@ class SqlHistoryStore implements HistoryStore {
         return {
           key,
           title: play.title,
+          title_key: foldName(play.title),
           artist: play.artist,
           artist_key: foldName(play.artist),
           album: play.album,
@@ -420,6 +437,171 @@ class SqlHistoryStore implements HistoryStore {
       .limit(limit)
       .execute();
     return rows.map((r) => ({ ...r, source: SOURCES_BY_CODE.get(r.source) ?? 'import-extended' }));
+  }
+
+  /** Row ids of these listeners (unknown ones have no plays and are left out). */
+  private async idsOf(users: readonly HistoryUser[]): Promise<number[]> {
+    const ids: number[] = [];
+    const missing: HistoryUser[] = [];
+    for (const user of users) {
+      const id = this.userIds.get(user);
+      if (id === undefined) missing.push(user);
+      else ids.push(id);
+    }
+    for (const part of chunks(missing, LOOKUP_CHUNK)) {
+      const rows = await this.db.selectFrom('history_users').select(['id', 'user_key']).where('user_key', 'in', part).execute();
+      for (const row of rows) {
+        this.userIds.set(row.user_key, row.id);
+        ids.push(row.id);
+      }
+    }
+    return ids;
+  }
+
+  private static listened() {
+    return sql<number>`coalesce(plays.ms_played, plays.duration_ms, 0)`;
+  }
+
+  async topItems(users: readonly HistoryUser[], kind: ItemKind, period: Period, limit: number): Promise<TopItem[]> {
+    const ids = await this.idsOf(users);
+    if (ids.length === 0) return [];
+    const group = GROUPS[kind];
+    const rows = await this.db
+      .selectFrom('plays')
+      .innerJoin('tracks', 'tracks.id', 'plays.track_id')
+      .select((eb) => [
+        eb.ref(group.key).as('key'),
+        eb.fn.min(group.name).as('name'),
+        eb.fn.min('tracks.artist').as('artist'),
+        eb.fn.countAll<number>().as('plays'),
+        eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms'),
+        eb.fn.max('tracks.image_id').as('imageId'),
+        eb.fn.max('tracks.spotify_id').as('trackId'),
+      ])
+      .where('plays.user_id', 'in', ids)
+      .where('plays.started_at', '>=', period.from)
+      .where('plays.started_at', '<', period.to)
+      .$if(kind === 'album', (q) => q.where('tracks.album_key', 'is not', null))
+      .groupBy(group.key)
+      .orderBy('plays', 'desc')
+      .orderBy('ms', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      kind,
+      key: String(r.key),
+      name: String(r.name),
+      artist: kind === 'artist' ? null : String(r.artist),
+      plays: Number(r.plays),
+      ms: Number(r.ms),
+      imageId: r.imageId ?? null,
+      trackId: r.trackId ?? null,
+    }));
+  }
+
+  async totals(users: readonly HistoryUser[], period: Period): Promise<Totals> {
+    const ids = await this.idsOf(users);
+    if (ids.length === 0) return { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 };
+    const row = await this.db
+      .selectFrom('plays')
+      .innerJoin('tracks', 'tracks.id', 'plays.track_id')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('plays'),
+        eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms'),
+        eb.fn.count<number>('plays.track_id').distinct().as('tracks'),
+        eb.fn.count<number>('tracks.artist_key').distinct().as('artists'),
+        eb.fn.count<number>('tracks.album_key').distinct().as('albums'),
+      ])
+      .where('plays.user_id', 'in', ids)
+      .where('plays.started_at', '>=', period.from)
+      .where('plays.started_at', '<', period.to)
+      .executeTakeFirstOrThrow();
+    return {
+      plays: Number(row.plays),
+      ms: Number(row.ms ?? 0),
+      tracks: Number(row.tracks),
+      artists: Number(row.artists),
+      albums: Number(row.albums),
+    };
+  }
+
+  async listeners(users: readonly HistoryUser[], kind: ItemKind, key: string, period?: Period): Promise<ListenerCount[]> {
+    const ids = await this.idsOf(users);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('plays')
+      .innerJoin('tracks', 'tracks.id', 'plays.track_id')
+      .innerJoin('history_users', 'history_users.id', 'plays.user_id')
+      .select((eb) => ['history_users.user_key as user', eb.fn.countAll<number>().as('plays'), eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms')])
+      .where(GROUPS[kind].key, '=', key)
+      .where('plays.user_id', 'in', ids)
+      .$if(period !== undefined, (q) => q.where('plays.started_at', '>=', period!.from).where('plays.started_at', '<', period!.to))
+      .groupBy('history_users.user_key')
+      .orderBy('plays', 'desc')
+      .orderBy('ms', 'desc')
+      .execute();
+    return rows.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+  }
+
+  async listenerTotals(users: readonly HistoryUser[], period: Period): Promise<ListenerCount[]> {
+    const ids = await this.idsOf(users);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('plays')
+      .innerJoin('history_users', 'history_users.id', 'plays.user_id')
+      .select((eb) => ['history_users.user_key as user', eb.fn.countAll<number>().as('plays'), eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms')])
+      .where('plays.user_id', 'in', ids)
+      .where('plays.started_at', '>=', period.from)
+      .where('plays.started_at', '<', period.to)
+      .groupBy('history_users.user_key')
+      .orderBy('plays', 'desc')
+      .execute();
+    return rows.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+  }
+
+  async moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]> {
+    const ids = await this.idsOf(users);
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('plays')
+      .select(['plays.started_at as startedAt', SqlHistoryStore.listened().as('ms')])
+      .where('plays.user_id', 'in', ids)
+      .where('plays.started_at', '>=', period.from)
+      .where('plays.started_at', '<', period.to)
+      .execute();
+    return rows.map((r) => ({ startedAt: Number(r.startedAt), ms: Number(r.ms) }));
+  }
+
+  async searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]> {
+    const folded = foldName(prefix);
+    const column = kind === 'artist' ? 'artist_key' : kind === 'track' ? 'title_key' : 'album_key';
+    const name = kind === 'artist' ? 'artist' : kind === 'track' ? 'title' : 'album';
+    const key = kind === 'artist' ? 'artist_key' : kind === 'track' ? 'key' : 'album_key';
+    const rows = await this.db
+      .selectFrom('tracks')
+      .select((eb) => [
+        eb.ref(key).as('key'),
+        eb.fn.min(name).as('name'),
+        eb.fn.min('artist').as('artist'),
+        eb.fn.max('image_id').as('imageId'),
+        eb.fn.max('spotify_id').as('trackId'),
+      ])
+      .where(column, '>=', folded)
+      .where(column, '<', folded + PREFIX_END)
+      .groupBy(key)
+      .orderBy(key)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      kind,
+      key: String(r.key),
+      name: String(r.name),
+      artist: kind === 'artist' ? null : String(r.artist),
+      plays: 0,
+      ms: 0,
+      imageId: r.imageId ?? null,
+      trackId: r.trackId ?? null,
+    }));
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
