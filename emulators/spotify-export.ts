@@ -457,3 +457,24 @@ export function damagedZip(zip: Uint8Array): Uint8Array {
   for (let i = middle; i < middle + 16 && i < copy.length; i++) copy[i] = copy[i]! ^ 0x5a;
   return copy;
 }
+
+/**
+ * A copy whose directory (and local header) declares `size` as the uncompressed size of the entry at `path`: a zip
+ * bomb's lie, or an entry over a size cap, without making one.
+ */
+export function withDeclaredSize(zip: Uint8Array, path: string, size: number): Uint8Array {
+  const copy = zip.slice();
+  const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
+  const name = new TextEncoder().encode(path);
+  let patched = false;
+  for (let p = 0; p + 46 <= copy.length; p++) {
+    if (view.getUint32(p, true) !== 0x02014b50) continue;
+    const length = view.getUint16(p + 28, true);
+    if (length !== name.length || !name.every((byte, i) => copy[p + 46 + i] === byte)) continue;
+    view.setUint32(p + 24, size, true);
+    view.setUint32(view.getUint32(p + 42, true) + 22, size, true);
+    patched = true;
+  }
+  if (!patched) throw new Error(`no entry ${path} in the zip`);
+  return copy;
+}
