@@ -11,6 +11,7 @@
 // Track ids are the Spotify emulator's (`spotifyId('track:<artist>:<title>')`), so imported plays match it.
 
 import { zipSync } from 'fflate';
+import { spotifyTs } from '../src/history/export-file.js';
 import { spotifyId } from './spotify-fixtures.js';
 
 export type GeneratedKind = 'track' | 'short' | 'incognito' | 'untitled' | 'podcast' | 'audiobook' | 'duplicate';
@@ -110,7 +111,20 @@ const CJK_A = ['夜明け', '星空', '青い', '月光', '城市', '별빛', '�
 const CJK_B = ['バンド', '少女', '乐队', '之歌', '소년', '들', 'ロケット', '花火', '海岸', '物語'];
 const ARABIC_A = ['فرقة', 'نجوم', 'أصوات', 'ليالي', 'أغاني'];
 const ARABIC_B = ['القمر', 'البحر', 'الصحراء', 'المدينة', 'النور', 'السماء'];
-const TITLE_LATIN = ['Running Up That Road', 'Blue Hour', 'Somewhere in Between', 'Après Minuit', 'Golden Days', 'Glass Hearts', 'Slow Motion', 'Corazón', 'Satellite', 'Last Train Home', 'Wildflower', 'Paper Planes'];
+const TITLE_LATIN = [
+  'Running Up That Road',
+  'Blue Hour',
+  'Somewhere in Between',
+  'Après Minuit',
+  'Golden Days',
+  'Glass Hearts',
+  'Slow Motion',
+  'Corazón',
+  'Satellite',
+  'Last Train Home',
+  'Wildflower',
+  'Paper Planes',
+];
 const TITLE_CJK = ['夜に駆ける', '春の雨', '青空', '月亮代表', '星が降る', '봄날', '밤편지', '花火', 'さよなら', '小幸运'];
 const TITLE_ARABIC = ['يا ليل', 'حبيبي', 'على البحر', 'سهرانة', 'قمر', 'بحبك'];
 const SHOWS = ['The Daily Drift', 'Deep Dives', 'ラジオの時間', 'بودكاست الصباح', 'Science Hour'];
@@ -167,11 +181,6 @@ function catalog(artists: number, random: () => number): CatalogTrack[] {
 
 function epoch(value: number | string): number {
   return typeof value === 'number' ? value : Date.parse(value);
-}
-
-/** `ts` as Spotify writes it. */
-export function spotifyTs(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** Extended streaming-history rows, ascending by `ts`. */
@@ -411,7 +420,14 @@ export function otherExportFiles(): Record<string, Uint8Array> {
         {
           name: 'Road trip',
           lastModifiedDate: '2024-03-01',
-          items: [{ track: { trackName: 'Blue Hour', artistName: 'Velvet Owls', albumName: 'Blue Hour', trackUri: uri }, episode: null, localTrack: null, addedDate: '2024-02-11' }],
+          items: [
+            {
+              track: { trackName: 'Blue Hour', artistName: 'Velvet Owls', albumName: 'Blue Hour', trackUri: uri },
+              episode: null,
+              localTrack: null,
+              addedDate: '2024-02-11',
+            },
+          ],
           description: null,
           numberOfFollowers: 0,
         },
@@ -420,7 +436,10 @@ export function otherExportFiles(): Record<string, Uint8Array> {
     [`${ACCOUNT_FOLDER}/SearchQueries.json`]: encode([
       { platform: 'ANDROID', searchTime: '2024-05-06T18:43:07.123Z[UTC]', searchQuery: 'blue hour', searchInteractionURIs: [uri] },
     ]),
-    [`${ACCOUNT_FOLDER}/YourLibrary.json`]: encode({ tracks: [{ artist: 'Velvet Owls', album: 'Blue Hour', track: 'Blue Hour', uri }], albums: [], shows: [], episodes: [], bannedTracks: [], artists: [], bannedArtists: [], other: [] }),
+    [`${ACCOUNT_FOLDER}/YourLibrary.json`]: encode({
+      tracks: [{ artist: 'Velvet Owls', album: 'Blue Hour', track: 'Blue Hour', uri }],
+      ...Object.fromEntries(['albums', 'shows', 'episodes', 'bannedTracks', 'artists', 'bannedArtists', 'other'].map((k) => [k, []])),
+    }),
     [`${ACCOUNT_FOLDER}/Read_Me_First.pdf`]: new TextEncoder().encode('%PDF-1.4\n% stand-in for Spotify\'s ReadMe\n%%EOF\n'),
     [`${EXTENDED_FOLDER}/ReadMeFirst_ExtendedStreamingHistory.pdf`]: new TextEncoder().encode('%PDF-1.4\n% stand-in\n%%EOF\n'),
     [`${EXTENDED_FOLDER}/Streaming_History_Video_2023-2024.json`]: spotifyJson(

@@ -194,11 +194,23 @@ describe('readStreamingHistory: the rules, row by row', () => {
   });
 
   it('counts podcast episodes and audiobook chapters by their own fields, before any other reason', () => {
-    const episode = { master_metadata_track_name: null, master_metadata_album_artist_name: null, spotify_track_uri: null, episode_name: 'Ep 1', episode_show_name: 'Show', spotify_episode_uri: 'spotify:episode:0Q86acNRm6V9GYx55SXKwf' };
+    const noTrack = { master_metadata_track_name: null, master_metadata_album_artist_name: null, spotify_track_uri: null };
+    const episode = {
+      ...noTrack,
+      episode_name: 'Ep 1',
+      episode_show_name: 'Show',
+      spotify_episode_uri: 'spotify:episode:0Q86acNRm6V9GYx55SXKwf',
+    };
     const f = read([
       row(episode),
       row({ ...episode, incognito_mode: true, ms_played: 1000 }),
-      row({ master_metadata_track_name: null, master_metadata_album_artist_name: null, spotify_track_uri: null, audiobook_title: 'Book', audiobook_uri: 'spotify:show:1', audiobook_chapter_uri: 'spotify:episode:2', audiobook_chapter_title: 'Chapter 1' }),
+      row({
+        ...noTrack,
+        audiobook_title: 'Book',
+        audiobook_uri: 'spotify:show:1',
+        audiobook_chapter_uri: 'spotify:episode:2',
+        audiobook_chapter_title: 'Chapter 1',
+      }),
       row({ incognito_mode: true, ms_played: 1000 }),
     ]);
     expect(f.skipped).toMatchObject({ podcast: 2, audiobook: 1, incognito: 1, short: 0 });
@@ -299,12 +311,26 @@ describe('readStreamingHistory: account data', () => {
     expect(f0.skipped.short + f1.skipped.short).toBe(account.music.length - expected.length);
     expected.forEach((r, i) => {
       const end = Date.parse(`${r.endTime.replace(' ', 'T')}:00Z`);
-      expect(plays[i]).toEqual({ title: r.trackName, artist: r.artistName, album: null, trackId: null, imageId: null, startedAt: end - r.msPlayed, endedAt: end, msPlayed: r.msPlayed, durationMs: null, source: 'import-account' });
+      expect(plays[i]).toEqual({
+        title: r.trackName,
+        artist: r.artistName,
+        album: null,
+        trackId: null,
+        imageId: null,
+        startedAt: end - r.msPlayed,
+        endedAt: end,
+        msPlayed: r.msPlayed,
+        durationMs: null,
+        source: 'import-account',
+      });
     });
   });
 
   it('overlaps the extended history: the same plays, ending within the same minute', () => {
-    const extended = readStreamingHistory('Streaming_History_Audio_2024_0.json', spotifyJson(history.rows)).plays.filter((_, i, all) => i === 0 || all[i - 1]!.endedAt !== all[i]!.endedAt);
+    // The account data has no duplicates: drop the extended history's repeats (a play's exact copy follows it).
+    const extended = readStreamingHistory('Streaming_History_Audio_2024_0.json', spotifyJson(history.rows)).plays.filter(
+      (_, i, all) => i === 0 || all[i - 1]!.endedAt !== all[i]!.endedAt,
+    );
     const minute = [
       ...readStreamingHistory('StreamingHistory_music_0.json', files['StreamingHistory_music_0.json']!).plays,
       ...readStreamingHistory('StreamingHistory_music_1.json', files['StreamingHistory_music_1.json']!).plays,
@@ -431,7 +457,13 @@ describe('exportEntries: uploads', () => {
     const big = spotifyJson(extendedHistory({ rows: 3000, seed: 9 }).rows);
     const small = enc([row()]);
     // The big entry sits in the middle of the zip, where damagedZip flips bytes.
-    const damaged = damagedZip(zipSync({ 'a/Streaming_History_Audio_2024_0.json': small, 'a/Streaming_History_Audio_2024_1.json': big, 'a/Streaming_History_Audio_2024_2.json': small }));
+    const damaged = damagedZip(
+      zipSync({
+        'a/Streaming_History_Audio_2024_0.json': small,
+        'a/Streaming_History_Audio_2024_1.json': big,
+        'a/Streaming_History_Audio_2024_2.json': small,
+      }),
+    );
     const entries = exportEntries({ name: 'my_spotify_data.zip', bytes: damaged });
     expect(entries).toHaveLength(3);
     expect(readStreamingHistory(entries[0]!.name, entries[0]!.load()).plays).toHaveLength(1);
@@ -698,7 +730,18 @@ describe('extended-history export file', () => {
   });
 
   it('fills ms_played from the duration or the times when the play time is unknown', () => {
-    const live: PlayInput = { title: 'T', artist: 'A', album: null, trackId: null, imageId: null, startedAt: Date.UTC(2025, 0, 1, 10), endedAt: Date.UTC(2025, 0, 1, 10, 3, 0, 750), msPlayed: null, durationMs: 200_000, source: 'spotify-recent' };
+    const live: PlayInput = {
+      title: 'T',
+      artist: 'A',
+      album: null,
+      trackId: null,
+      imageId: null,
+      startedAt: Date.UTC(2025, 0, 1, 10),
+      endedAt: Date.UTC(2025, 0, 1, 10, 3, 0, 750),
+      msPlayed: null,
+      durationMs: 200_000,
+      source: 'spotify-recent',
+    };
     const rows = JSON.parse(new TextDecoder().decode(extendedHistoryJson([live, { ...live, durationMs: null }]))) as Array<Record<string, unknown>>;
     expect(rows.map((r) => [r.ts, r.ms_played, r.spotify_track_uri])).toEqual([
       ['2025-01-01T10:03:00Z', 200_000, null],

@@ -42,7 +42,10 @@ function sizeText(bytes: number): string {
 export async function fetchAttachment(url: string, options: AttachmentOptions): Promise<Uint8Array> {
   const allowed = discordAttachmentUrl(url);
   if (!allowed) {
-    throw new AttachmentError('not-allowed', "attachments are fetched only from Discord's CDN (cdn.discordapp.com, media.discordapp.net)");
+    throw new AttachmentError(
+      'not-allowed',
+      "attachments are fetched only from Discord's CDN (cdn.discordapp.com, media.discordapp.net)",
+    );
   }
   const origin = options.cdnUrl?.replace(/\/+$/, '');
   const target = origin ? `${origin}${allowed.pathname}${allowed.search}` : allowed.href;
@@ -78,7 +81,8 @@ export async function fetchAttachment(url: string, options: AttachmentOptions): 
   } catch (error) {
     if (error instanceof AttachmentError) throw error;
     if (controller.signal.aborted) {
-      throw new AttachmentError('timeout', `Discord's CDN did not send the attachment within ${Math.ceil(options.timeoutMs / 1000)} s`);
+      const seconds = Math.ceil(options.timeoutMs / 1000);
+      throw new AttachmentError('timeout', `Discord's CDN did not send the attachment within ${seconds} s`);
     }
     throw new AttachmentError('network', "couldn't reach Discord's CDN to fetch the attachment");
   } finally {

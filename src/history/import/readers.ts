@@ -17,7 +17,15 @@ export const MIN_PLAY_MS = 30_000;
 
 export type SkipReason = 'podcast' | 'video' | 'audiobook' | 'short' | 'incognito' | 'untitled' | 'unreadable';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['podcast', 'video', 'audiobook', 'short', 'incognito', 'untitled', 'unreadable'];
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'podcast',
+  'video',
+  'audiobook',
+  'short',
+  'incognito',
+  'untitled',
+  'unreadable',
+];
 
 export type SkipCounts = Record<SkipReason, number>;
 
@@ -91,14 +99,16 @@ export function readStreamingHistory(fileName: string, bytes: Uint8Array): Histo
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new ImportFileError(fileName, 'not-utf8', `${fileName} is not text (expected Spotify streaming history: ${EXPECTED_FILES})`);
+    const message = `${fileName} is not text (expected Spotify streaming history: ${EXPECTED_FILES})`;
+    throw new ImportFileError(fileName, 'not-utf8', message);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text: keep the file's contents out of the reply.
-    throw new ImportFileError(fileName, 'not-json', `${fileName} is not JSON (expected Spotify streaming history: ${EXPECTED_FILES})`);
+    const message = `${fileName} is not JSON (expected Spotify streaming history: ${EXPECTED_FILES})`;
+    throw new ImportFileError(fileName, 'not-json', message);
   }
   if (!Array.isArray(data)) throw notHistory(fileName);
   const kind = historyFileKind(fileName);
@@ -111,12 +121,10 @@ export function readStreamingHistory(fileName: string, bytes: Uint8Array): Histo
 function formatOf(rows: unknown[]): 'extended' | 'account' | null {
   for (const row of rows) {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) continue;
-    if ('ts' in row && 'ms_played' in row && ('master_metadata_track_name' in row || 'spotify_episode_uri' in row || 'episode_name' in row)) {
-      return 'extended';
-    }
-    if ('endTime' in row && 'msPlayed' in row && (('trackName' in row && 'artistName' in row) || 'podcastName' in row || 'episodeName' in row)) {
-      return 'account';
-    }
+    const extendedContent = 'master_metadata_track_name' in row || 'spotify_episode_uri' in row || 'episode_name' in row;
+    if ('ts' in row && 'ms_played' in row && extendedContent) return 'extended';
+    const accountContent = ('trackName' in row && 'artistName' in row) || 'podcastName' in row || 'episodeName' in row;
+    if ('endTime' in row && 'msPlayed' in row && accountContent) return 'account';
     return null;
   }
   return null;

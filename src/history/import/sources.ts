@@ -142,7 +142,9 @@ async function statPath(path: string): Promise<Stats> {
 function fsError(path: string, error: unknown): ImportFileError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new ImportFileError(path, 'not-found', `${path} does not exist`);
-  if (code === 'EACCES' || code === 'EPERM') return new ImportFileError(path, 'unreadable', `${path} cannot be read (permission denied)`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new ImportFileError(path, 'unreadable', `${path} cannot be read (permission denied)`);
+  }
   return new ImportFileError(path, 'unreadable', `${path} cannot be read (${code ?? 'unknown error'})`);
 }
 
@@ -205,7 +207,8 @@ interface ZipEntry {
 }
 
 function corrupt(zipName: string, detail: string): ImportFileError {
-  return new ImportFileError(zipName, 'corrupt-zip', `${zipName} is not a complete zip file (${detail}); download the export again`);
+  const message = `${zipName} is not a complete zip file (${detail}); download the export again`;
+  return new ImportFileError(zipName, 'corrupt-zip', message);
 }
 
 const u16 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
