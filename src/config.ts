@@ -54,6 +54,51 @@ export interface Config {
   shards: number | 'auto' | null;
   /** DISCORD_PRESENCES=on: ask for the privileged GUILD_PRESENCES intent and read members' Spotify status. */
   discordPresences: boolean;
+  history: HistorySettings;
+  /** DISCORD_CDN_URL (tests and demo only): fetch attachments from this origin instead of Discord's CDN. */
+  discordCdnUrl: string | null;
+}
+
+/** Listening history: where it is kept, whether it is on, how long plays are kept. */
+export interface HistorySettings {
+  /** HISTORY=off turns recording, imports and every history view off. */
+  enabled: boolean;
+  /**
+   * The SQL database: `sqlite://file` or `postgres://…`. The same as STORAGE_URL when that is SQLite or PostgreSQL
+   * (one file or one server for everything), else HISTORY_URL (default sqlite://data/history.sqlite; memory://
+   * storage keeps history in memory too).
+   */
+  url: string;
+  /** HISTORY_RETENTION_DAYS: plays older than this are deleted daily; null keeps everything. */
+  retentionDays: number | null;
+}
+
+const SQL_URL = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/;
+
+/** The history settings alone, for the import script (which needs no Discord or Spotify settings). */
+export function loadHistorySettings(env: Env): { settings: HistorySettings; problems: string[] } {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+  const enabledRaw = (value('HISTORY') ?? 'on').toLowerCase();
+  if (enabledRaw !== 'on' && enabledRaw !== 'off') problems.push(`HISTORY must be "on" or "off" (got "${enabledRaw}") — leave it empty for on`);
+  const storageUrl = value('STORAGE_URL') ?? DEFAULTS.STORAGE_URL;
+  const explicit = value('HISTORY_URL');
+  if (explicit !== undefined && !SQL_URL.test(explicit)) {
+    problems.push(`HISTORY_URL must be sqlite://path/to/file.sqlite or postgres://user@host/db (got "${explicit}")`);
+  }
+  const url =
+    explicit ??
+    (SQL_URL.test(storageUrl) ? storageUrl : storageUrl.startsWith('memory://') ? 'sqlite://:memory:' : DEFAULTS.HISTORY_URL);
+  const retentionRaw = value('HISTORY_RETENTION_DAYS');
+  let retentionDays: number | null = null;
+  if (retentionRaw !== undefined) {
+    if (/^\d+$/.test(retentionRaw) && Number(retentionRaw) >= 1) retentionDays = Number(retentionRaw);
+    else problems.push(`HISTORY_RETENTION_DAYS must be a whole number of days, 1 or more (got "${retentionRaw}") — leave it empty to keep everything`);
+  }
+  return { settings: { enabled: enabledRaw !== 'off', url, retentionDays }, problems };
 }
 
 export const DEFAULTS = {
@@ -65,6 +110,7 @@ export const DEFAULTS = {
   DISCORD_API_URL: 'https://discord.com/api',
   PRESENCE_CRON: '*/15 * * * * *',
   STORAGE_URL: 'sqlite://data/bot.sqlite',
+  HISTORY_URL: 'sqlite://data/history.sqlite',
   LOG_LEVEL: 'info',
 } as const;
 
@@ -287,12 +333,14 @@ export function loadConfig(env: Env): Config {
   }
 
   const storageUrl = value('STORAGE_URL') ?? DEFAULTS.STORAGE_URL;
-  if (!/^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/.*)$/.test(storageUrl)) {
+  if (!/^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|postgres(ql)?:\/\/.+|memory:\/\/.*)$/.test(storageUrl)) {
     problems.push(
-      'STORAGE_URL must be sqlite://path/to/file.sqlite, redis://host:6379 (or rediss://), or memory:// — ' +
-        `remove it to use ${DEFAULTS.STORAGE_URL}`,
+      'STORAGE_URL must be sqlite://path/to/file.sqlite, redis://host:6379 (or rediss://), postgres://user@host/db, ' +
+        `or memory:// — remove it to use ${DEFAULTS.STORAGE_URL}`,
     );
   }
+  const history = loadHistorySettings(env);
+  problems.push(...history.problems);
 
   const shardsRaw = value('SHARDS');
   let shards: Config['shards'] = null;
@@ -331,6 +379,8 @@ export function loadConfig(env: Env): Config {
     heartbeatFile: value('HEARTBEAT_FILE') ?? null,
     shards,
     discordPresences: presencesRaw === 'on',
+    history: history.settings,
+    discordCdnUrl: value('DISCORD_CDN_URL') === undefined ? null : url('DISCORD_CDN_URL', 'none'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
