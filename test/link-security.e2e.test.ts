@@ -74,7 +74,9 @@ describe('a forwarded link, through the callback server', () => {
 
       // A link scanner's HEAD and GET, and Ben's browser's GET: a confirm page, nothing linked, the code unused.
       expect((await fetch(`${callback}${redirected.search}`, { method: 'HEAD' })).status).toBe(200);
+      expect(await h.app.services.members.get(EVE.id)).toBeNull();
       await fetch(`${callback}${redirected.search}`);
+      expect(h.spotify.count('authorization_code')).toBe(0);
       const page = await fetch(`${callback}${redirected.search}`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");

@@ -70,7 +70,7 @@ function confirmPage(who: LinkTarget, form: ConfirmForm): string {
     'Link this Spotify account?',
     [
       `You approved in this browser. Confirm to link the Spotify account you are logged in with to ${target}.`,
-      'Only confirm if that is you. If someone sent you this link, close this page: nothing has been linked, and ' +
+      'Only confirm if that Discord account is yours. If someone sent you this link, close this page: nothing has been linked, and ' +
         'confirming would let their Discord account see your Spotify listening.',
       'This page works once, for 10 minutes.',
     ],
