@@ -27,7 +27,7 @@ const PRIVATE_FILE = 0o600;
 const OTHERS_WRITE = 0o022;
 const STICKY = 0o1000;
 /** SQLite's companions of a database file. */
-export const SQLITE_COMPANIONS = ['-journal', '-wal', '-shm'] as const;
+const SQLITE_COMPANIONS = ['-journal', '-wal', '-shm'] as const;
 
 /**
  * Linux filesystems the kernel makes up (statfs f_type → name): they hold no ordinary files, and creating folders
