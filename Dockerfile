@@ -37,7 +37,7 @@ COPY package.json package-lock.json LICENSE ./
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist
 # data/ (SQLite file, heartbeat) is the only writable place, owned by the image's non-root `node` user.
-RUN mkdir -p data && chown node:node data
+RUN mkdir -p data && chown node:node data && chmod 0700 data
 USER node
 VOLUME ["/app/data"]
 # Healthy while the bot is connected to Discord: it refreshes data/.heartbeat every 30 s (src/health-file.ts).

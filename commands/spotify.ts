@@ -1,5 +1,6 @@
 // /spotify link | privacy | unlink — any member: link their own Spotify account, choose who sees it, delete it.
-// /spotify login | status — the bot owner: re-link the bot's own account, see the link's health and the seats.
+// /spotify login | status — the bot owner: re-link the bot's own account, see the link's health and every pairing
+// (Discord id ↔ Spotify account); `/spotify unlink member:` removes a member's link (a wrong pairing).
 // Linking is ONE flow for both (ephemeral steps → authorize link → paste button → modal, or the callback server):
 // the same service calls and the same buttons; who is linking decides whose account it is.
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
@@ -14,6 +15,7 @@ import {
   notLinkedSelfReply,
   ownerOnlyReply,
   ownerPrivacyReply,
+  ownerUnlinkedReply,
   privacyReply,
   seatsFullReply,
   statusReply,
@@ -40,7 +42,11 @@ const definition = defineCommand({
       description: 'Choose who can see your listening',
       options: [{ type: 'string', name: 'visibility', description: 'Who can see it', required: true, choices: PRIVACY_CHOICES }],
     },
-    { name: 'unlink', description: 'Delete everything the bot keeps for your Spotify account' },
+    {
+      name: 'unlink',
+      description: 'Delete everything the bot keeps for your Spotify account',
+      options: [{ type: 'user', name: 'member', description: "Bot owner: unlink this member's Spotify account instead" }],
+    },
     { name: 'login', description: "Bot owner: link or re-link the bot's own Spotify account" },
     { name: 'status', description: "Bot owner: the Spotify link's health and the seats in use" },
   ],
@@ -75,7 +81,8 @@ async function startLink(interaction: ChatInputCommandInteraction, ctx: CommandC
   await respondWithReply(
     interaction,
     async () => {
-      const started = await ctx.services.account.beginLogin(listener, userId);
+      const names = { displayName: interaction.user.displayName, username: interaction.user.username };
+      const started = await ctx.services.account.beginLogin(listener, userId, names);
       if (!started.ok) return seatsFullReply(started.used, started.max);
       return loginStartReply(started.authorizeUrl, started.redirectUri, { callback: started.callback, member: listener.kind === 'linked' });
     },
@@ -118,7 +125,18 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       );
       return;
     }
-    case 'unlink':
+    case 'unlink': {
+      const member = args.member;
+      if (member !== null && member !== userId) {
+        // Someone else's link: the owner's way to remove a wrong pairing seen in /spotify status.
+        if (await refuseUnlessOwner(interaction, ctx)) return;
+        await respondWithReply(
+          interaction,
+          async () => ownerUnlinkedReply(member, await ctx.services.members.unlink(member)),
+          ephemeral(ctx, '/spotify unlink member'),
+        );
+        return;
+      }
       await respondWithReply(
         interaction,
         async () => {
@@ -129,6 +147,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         ephemeral(ctx, '/spotify unlink'),
       );
       return;
+    }
     default: {
       const unknown: never = args;
       throw new Error(`unknown subcommand ${JSON.stringify(unknown)}`);
@@ -155,7 +174,7 @@ export async function handleModal(interaction: ModalSubmitInteraction, ctx: Comm
     interaction,
     async () => {
       const result = await ctx.services.account.finishLogin(listener, userId, pasted);
-      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked' });
+      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked', userId });
       return listener.kind === 'linked'
         ? linkFailedReply(result.reason, ctx.config.spotify.maxUsers)
         : loginFailedReply(loginFailureText(result.reason, { maxUsers: ctx.config.spotify.maxUsers }));

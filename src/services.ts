@@ -10,7 +10,9 @@ import {
   AccountFeature,
   type AccountStatus,
   type BeginLoginResult,
+  type CallbackOpened,
   type CallbackResult,
+  type DiscordNames,
   type LoginResult,
 } from './features/account/service.js';
 import { AnnounceFeature, type AnnounceSetting } from './features/announce/service.js';
@@ -28,7 +30,15 @@ import type { TokenManager } from './spotify/tokens.js';
 import type { TimeRange } from './spotify/types.js';
 import type { Storage } from './storage.js';
 
-export type { AccountStatus, BeginLoginResult, CallbackResult, LoginResult } from './features/account/service.js';
+export type {
+  AccountStatus,
+  BeginLoginResult,
+  CallbackOpened,
+  CallbackResult,
+  DiscordNames,
+  LinkTarget,
+  LoginResult,
+} from './features/account/service.js';
 
 export interface Services {
   listening: { current(listener: Listener): Promise<ListeningState> };
@@ -38,12 +48,17 @@ export interface Services {
   };
   account: {
     status(listener: Listener): Promise<AccountStatus>;
-    /** Start a `/spotify login` (owner) or `/spotify link` (member) by this Discord user: the authorize URL to open. */
-    beginLogin(listener: Listener, userId: string): Promise<BeginLoginResult>;
-    /** Finish it with what the user pasted (the redirected URL, or the code). */
+    /**
+     * Start a `/spotify login` (owner) or `/spotify link` (member) by this Discord user: the authorize URL to open.
+     * `names` (Discord's, at that moment) let the callback page say whose Discord account it links to.
+     */
+    beginLogin(listener: Listener, userId: string, names?: DiscordNames): Promise<BeginLoginResult>;
+    /** Finish it with what the user pasted: the whole redirected URL, with its state. */
     finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult>;
-    /** Finish it from the callback server (the redirect's query string; its state must match a pending login). */
-    finishCallback(query: string): Promise<CallbackResult>;
+    /** The callback server's GET (the redirect's query string): a confirm page's token, nothing linked yet. */
+    openCallback(query: string): Promise<CallbackOpened>;
+    /** The confirm page's POST: the one-time token finishes the link. */
+    confirmCallback(token: string): Promise<CallbackResult>;
   };
   /** Linked members (src/listeners/members.ts): link records, privacy, seats, unlink. */
   members: {

@@ -7,13 +7,13 @@
 // each distinct failure is logged once until that kind of operation (read or write) works again. While writes
 // fail, this process still reads its own writes: a value it could not write (or a key it could not delete) is
 // served from memory until a write to that key succeeds, so a stale stored value can't come back.
-// The SQLite file holds access tokens and possibly the only copy of a refresh token: it is created 0600 in a folder
-// created 0700, and looser modes left by older versions are tightened at start (with a log line).
-import { chmodSync, closeSync, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, parse, resolve } from 'node:path';
+// The SQLite file holds access tokens and possibly the only copy of a refresh token: it follows private-files.ts
+// (folders the bot creates 0700, existing folders left alone, the database and its companions 0600). A Redis that
+// can't be reached is reported with its cause (refused, unknown host, wrong password), not as a timeout.
 import Keyv from 'keyv';
+import { ConnectionError, connectionErrorFor, targetOf, type ConnectionProblem } from './connection-errors.js';
 import { silentLogger, type Logger } from './logger.js';
+import { checkPrivateSqliteFiles, preparePrivateSqliteFile, PrivateFileError } from './private-files.js';
 
 /**
  * A key-value store that never throws into the bot. Reads see this process's own writes even when the store
@@ -56,89 +56,30 @@ function describe(url: string): string {
   }
 }
 
-const PRIVATE_DIR = 0o700;
-const PRIVATE_FILE = 0o600;
-/** SQLite's companions of a database file; SQLite gives them the database's own mode when it creates them. */
-const SQLITE_COMPANIONS = ['', '-journal', '-wal', '-shm'];
+const SQLITE_FIX = 'point STORAGE_URL at a folder the bot may write, e.g. sqlite://data/bot.sqlite';
 
-function statOrNull(path: string): Stats | null {
+/** Run a private-files step; its error becomes one clear startup error. */
+function privately(file: string, step: () => unknown): void {
   try {
-    return statSync(path);
+    step();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    if (!(error instanceof PrivateFileError)) throw error;
+    throw new StorageError(`can't use ${file} for the SQLite database: ${error.message} — ${SQLITE_FIX}`);
   }
 }
 
-const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
-
-/** Remove group/other permissions beyond `allowed` from an existing path; logs when it changed anything. */
-function tighten(path: string, stats: Stats, allowed: number, logger: Logger): void {
-  const current = stats.mode & 0o777;
-  const wanted = current & allowed;
-  if (current === wanted) return;
-  try {
-    chmodSync(path, wanted);
-    logger.warn('tightened permissions: the storage holds Spotify tokens, now only the bot\'s user can read it', {
-      path,
-      from: octal(current),
-      to: octal(wanted),
-    });
-  } catch (error) {
-    logger.warn(`can't make ${path} private; other users of this machine may read the bot's Spotify tokens`, {
-      error,
-      fix: `chown it to the bot's user, or run: chmod ${octal(allowed)} ${path}`,
-    });
-  }
-}
-
-/**
- * A folder that is not the bot's own (so its mode is left alone): the working directory, the home directory, a
- * filesystem root, a sticky shared folder such as /tmp, or one owned by another user.
- */
-function isSharedFolder(dir: string, stats: Stats): boolean {
-  if (dir === process.cwd() || dir === homedir() || dir === parse(dir).root) return true;
-  if ((stats.mode & 0o1000) !== 0) return true;
-  const uid = process.getuid?.();
-  return uid !== undefined && stats.uid !== uid;
-}
-
-/** Create (or tighten) the SQLite file's folder 0700 and the file and its companions 0600, before SQLite opens it. */
-function preparePrivateSqliteFile(file: string, logger: Logger): void {
-  const path = resolve(file);
-  const dir = dirname(path);
-  try {
-    const dirStats = statOrNull(dir);
-    if (dirStats !== null && !dirStats.isDirectory()) throw new Error(`${dir} is not a folder`);
-    if (dirStats === null) {
-      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
-      chmodSync(dir, PRIVATE_DIR); // mkdir's mode is subject to the umask
-    } else if (!isSharedFolder(dir, dirStats)) {
-      tighten(dir, dirStats, PRIVATE_DIR, logger);
-    }
-  } catch (error) {
-    throw new StorageError(
-      `can't create the folder for the SQLite file ${file}: ${(error as Error).message} — ` +
-        'set STORAGE_URL to a writable path',
-    );
-  }
-  for (const suffix of SQLITE_COMPANIONS) {
-    const companion = path + suffix;
-    const stats = statOrNull(companion);
-    if (stats) tighten(companion, stats, PRIVATE_FILE, logger);
-  }
-  if (statOrNull(path) === null) {
-    // An empty file is an empty SQLite database: creating it here gives it its mode from the start.
-    try {
-      closeSync(openSync(path, 'wx', PRIVATE_FILE));
-      chmodSync(path, PRIVATE_FILE); // open's mode is subject to the umask
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw new StorageError(
-        `can't create the SQLite file ${file}: ${(error as Error).message} — ` +
-          'make the folder writable or point STORAGE_URL at a writable path',
-      );
-    }
+function redisFix(problem: ConnectionProblem | undefined): string {
+  switch (problem) {
+    case 'dns':
+      return 'fix the host in STORAGE_URL';
+    case 'closed':
+      return "fix the port in STORAGE_URL: it must be Redis's";
+    case 'auth':
+      return 'fix the user name or password in STORAGE_URL';
+    case 'no-database':
+      return 'fix the database number at the end of STORAGE_URL';
+    default:
+      return 'start Redis or fix STORAGE_URL';
   }
 }
 
@@ -163,7 +104,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   if (url.startsWith('sqlite://')) {
     kind = 'sqlite';
     const file = url.slice('sqlite://'.length);
-    if (file !== ':memory:') preparePrivateSqliteFile(file, logger);
+    if (file !== ':memory:') privately(file, () => preparePrivateSqliteFile(file, logger));
     // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }), namespace });
@@ -211,19 +152,45 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     return { value: entry.value };
   };
 
-  // Prove the store works before the bot relies on it.
+  // Prove the store works before the bot relies on it. The Redis client retries a failed connection by itself and
+  // only says why in 'error' events; the latest classified one is the cause. A lasting one (wrong password) ends
+  // the wait at once: retrying can't fix it.
+  const target = kind === 'redis' ? targetOf(url, 'Redis') : undefined;
+  let cause: ConnectionError | undefined;
+  let stopWaiting: (error: ConnectionError) => void = () => {};
+  const lasting = new Promise<never>((_, reject) => (stopWaiting = reject));
+  const onError = (error: unknown): void => {
+    if (target === undefined) return;
+    const classified = connectionErrorFor(error, target);
+    if (classified.problem === 'other') return;
+    cause = classified;
+    if (classified.lasting) stopWaiting(classified);
+  };
+  keyv.on('error', onError);
   const probeKey = `probe:${process.pid}`;
   try {
-    await withTimeout(keyv.set(probeKey, 1), connectTimeout, 'opening storage');
-    await withTimeout(keyv.delete(probeKey), connectTimeout, 'opening storage');
+    await Promise.race([
+      (async () => {
+        await withTimeout(keyv.set(probeKey, 1), connectTimeout, 'opening storage');
+        await withTimeout(keyv.delete(probeKey), connectTimeout, 'opening storage');
+      })(),
+      lasting,
+    ]);
   } catch (error) {
     await withTimeout(keyv.disconnect(), 1_000, 'closing storage').catch(() => {});
-    const reason = error instanceof Error ? error.message : String(error);
-    const fix =
-      kind === 'redis'
-        ? 'start Redis or fix STORAGE_URL'
-        : 'make the folder writable or point STORAGE_URL at a writable path';
-    throw new StorageError(`can't open storage ${description}: ${reason} — ${fix}`);
+    if (kind !== 'redis') {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StorageError(`can't open storage ${description}: ${reason} — ${SQLITE_FIX}`);
+    }
+    const reason = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    throw new StorageError(`can't open storage ${description}: ${reason} (${redisFix(cause?.problem)})`);
+  } finally {
+    keyv.off('error', onError);
+  }
+  if (kind === 'sqlite') {
+    const file = url.slice('sqlite://'.length);
+    // SQLite has now written (and made its journal): check the files it created are private too.
+    if (file !== ':memory:') privately(file, () => checkPrivateSqliteFiles(file, logger));
   }
 
   return {

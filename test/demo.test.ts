@@ -44,7 +44,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain('Spotify Bot — (no activity)');
     expect(stdout).toContain('│ Jordan · ⏸ Paused');
     // A member links their own Spotify and compares.
-    expect(stdout).toContain('Linked to Riley R. (riley-spotify)');
+    expect(stdout).toContain('Spotify Riley R. (riley-spotify) is now linked to ');
     expect(stdout).toContain('│ Riley · ▶ Now playing\n    │ Midnight City');
     expect(stdout).toMatch(/user:@riley \(alex compares\)\n\s+│ 🎧 Riley\n\s+│ Top tracks/);
     expect(stdout).toContain('Page 1/3');

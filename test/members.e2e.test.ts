@@ -276,7 +276,7 @@ describe('seats', () => {
 });
 
 describe('the callback server (SPOTIFY_REDIRECT_URI=https://…)', () => {
-  it('approve → success page → linked, no paste; an unknown or used state gets a clear page and changes nothing', async () => {
+  it('approve → confirm page → confirm → success page → linked, no paste; an unknown or used state gets a clear page and changes nothing', async () => {
     const h = await withMembers({
       env: { SPOTIFY_REDIRECT_URI: 'https://bot.example.test/spotify/callback', SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:0' },
     });
@@ -304,7 +304,19 @@ describe('the callback server (SPOTIFY_REDIRECT_URI=https://…)', () => {
       const page = await fetch(`${base}/spotify/callback${redirected.search}`);
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toBe('no-store');
-      const html = await page.text();
+      const confirmHtml = await page.text();
+      expect(confirmHtml).toContain(`Ana (@ana, Discord id ${ANA.id})`);
+      expect(confirmHtml).not.toContain(redirected.searchParams.get('code')!);
+      expect(h.spotify.count('authorization_code')).toBe(0); // the GET only asks
+      const token = /name="token" value="([^"]+)"/.exec(confirmHtml)![1]!;
+      const confirmed = await fetch(`${base}/spotify/callback`, {
+        method: 'POST',
+        body: new URLSearchParams({ token }),
+        headers: { 'Sec-Fetch-Site': 'same-origin' },
+      });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.headers.get('cache-control')).toBe('no-store');
+      const html = await confirmed.text();
       expect(html).toContain('Spotify linked');
       expect(html).toContain('Ana S (ana-sp)');
       expect(html).not.toContain(redirected.searchParams.get('code')!);

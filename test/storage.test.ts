@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,14 @@ import { openStorage, StorageError } from '../src/storage.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'npb-storage-'));
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describe('storage: SQLite file', () => {
   it('creates the folder and keeps values across a reopen', async () => {
@@ -91,6 +100,57 @@ describe('storage: Redis', async () => {
     await b.close();
   });
 
+  it.runIf(available)('a wrong password or database number is said at once, not after the timeout', async () => {
+    const { hostname, port } = new URL(REDIS_URL);
+    const cases = [
+      [`redis://nobody:hunter2@${hostname}:${port}`, 'Redis refused the user name or password: WRONGPASS'],
+      [`redis://${hostname}:${port}/99`, "this Redis has no database with the URL's number"],
+    ] as const;
+    for (const [url, cause] of cases) {
+      const started = Date.now();
+      const error = await openStorage(url, { connectTimeoutMs: 10_000 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error).toBeInstanceOf(StorageError);
+      expect(error?.message).toContain(cause);
+      expect(error?.message).not.toContain('hunter2');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
+  it('a refused connection at start says so, not "took longer than"', async () => {
+    const port = await closedPort();
+    const error = await openStorage(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 500 }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error?.message).toBe(
+      `can't open storage redis://127.0.0.1:${port}: connection refused at 127.0.0.1:${port} — is Redis running? ` +
+        '(start Redis or fix STORAGE_URL)',
+    );
+  });
+
+  it('a server that accepts and never answers is still a timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const error = await openStorage(`redis://127.0.0.1:${port}`, { connectTimeoutMs: 500 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error).toBeInstanceOf(StorageError);
+      expect(error?.message).toContain('took longer than 500 ms');
+      expect(error?.message).not.toContain('refused');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('Redis that does not answer at start is one clear startup error', async () => {
     // Port 9 on loopback: nothing listens there.
     const attempt = openStorage('redis://user:hunter2@127.0.0.1:9', { connectTimeoutMs: 1_000 });
@@ -121,7 +181,7 @@ describe('storage: the SQLite file is private (it holds Spotify tokens)', () => 
     await storage.close();
   });
 
-  it('tightens a folder and files left 0755/0644 by an older version, with a log line, and keeps the data', async () => {
+  it('tightens files left 0644 by an older version with one log line, keeps the data, and leaves the folder alone', async () => {
     const folder = join(tmp(), 'data');
     const file = join(folder, 'bot.sqlite');
     const old = await openStorage(`sqlite://${file}`);
@@ -136,20 +196,98 @@ describe('storage: the SQLite file is private (it holds Spotify tokens)', () => 
 
     const { logger, seen } = lines();
     const storage = await openStorage(`sqlite://${file}`, { logger });
-    expect(modeOf(folder)).toBe(0o700);
+    expect(modeOf(folder)).toBe(0o755); // an existing folder is never changed
     expect(modeOf(file)).toBe(0o600);
     expect(modeOf(`${file}-wal`)).toBe(0o600);
     expect(modeOf(join(folder, 'other-file'))).toBe(0o644);
     expect(await storage.get('grant:owner')).toBe('kept');
     const tightened = seen.filter((l) => l.includes('tightened permissions'));
-    expect(tightened).toHaveLength(3);
-    expect(tightened.join('\n')).toContain('from=0755 to=0700');
-    expect(tightened.join('\n')).toContain('from=0644 to=0600');
+    expect(tightened).toHaveLength(1);
+    expect(tightened[0]).toContain(`${file} 0644→0600`);
+    expect(tightened[0]).toContain(`${file}-wal 0644→0600`);
+    expect(seen.filter((l) => l.includes('other users can write'))).toEqual([]); // 0755: only its owner writes
     await storage.close();
 
     const again = lines();
     await (await openStorage(`sqlite://${file}`, { logger: again.logger })).close();
     expect(again.seen.filter((l) => l.includes('tightened permissions'))).toEqual([]);
+  });
+
+  it('creates every missing folder on the way 0700, and leaves the existing one above them as it was', async () => {
+    const base = tmp();
+    chmodSync(base, 0o755);
+    const file = join(base, 'a', 'b', 'c', 'bot.sqlite');
+    const storage = await openStorage(`sqlite://${file}`);
+    expect(modeOf(base)).toBe(0o755);
+    for (const folder of ['a', 'a/b', 'a/b/c']) expect(modeOf(join(base, folder))).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    await storage.close();
+  });
+
+  it('an existing folder others can write (0777) is left 0777, with one warning', async () => {
+    const folder = tmp();
+    chmodSync(folder, 0o777);
+    const file = join(folder, 'bot.sqlite');
+    const { logger, seen } = lines();
+    const storage = await openStorage(`sqlite://${file}`, { logger });
+    expect(modeOf(folder)).toBe(0o777);
+    expect(modeOf(file)).toBe(0o600);
+    await storage.set('grant:owner', 'x');
+    await storage.close();
+    const warnings = seen.filter((l) => l.includes('other users can write'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(folder);
+    expect(warnings[0]).toContain('mode=0777');
+  });
+
+  it("SQLite's -journal, -wal and -shm files get the database's 0600, even with umask 0", async () => {
+    const file = join(tmp(), 'data', 'bot.sqlite');
+    const umask = process.umask(0);
+    try {
+      const storage = await openStorage(`sqlite://${file}`);
+      await storage.set('grant:owner', 'x');
+      await storage.close();
+      // The same file through SQLite directly, in the two journal modes that leave their files in place.
+      const { default: KeyvSqlite } = await import('@keyv/sqlite');
+      const sqlite = new KeyvSqlite({ uri: `sqlite://${file}` });
+      await sqlite.query('PRAGMA journal_mode=PERSIST');
+      await sqlite.set('k', 'v1');
+      expect(modeOf(`${file}-journal`)).toBe(0o600);
+      await sqlite.query('PRAGMA journal_mode=WAL');
+      await sqlite.set('k', 'v2');
+      expect(modeOf(`${file}-wal`)).toBe(0o600);
+      expect(modeOf(`${file}-shm`)).toBe(0o600);
+      expect(modeOf(file)).toBe(0o600);
+      await sqlite.disconnect();
+    } finally {
+      process.umask(umask);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('a path in /proc is one clear startup error naming the cause, and /proc is left as it was', async () => {
+    const before = statSync('/proc').mode;
+    try {
+      const error = await openStorage('sqlite:///proc/x.sqlite').then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(statSync('/proc').mode).toBe(before);
+      expect(error).toBeInstanceOf(StorageError);
+      expect(error?.message).toContain('/proc is on proc, a virtual filesystem');
+      expect(error?.message).toContain("it can't hold a database");
+      expect(error?.message).toMatch(/STORAGE_URL/);
+    } finally {
+      if (statSync('/proc').mode !== before) chmodSync('/proc', before & 0o7777); // never leave /proc changed
+    }
+  });
+
+  it('a folder path that is a file, or a database path that is a folder, is named as such', async () => {
+    const base = tmp();
+    writeFileSync(join(base, 'a-file'), 'x');
+    await expect(openStorage(`sqlite://${join(base, 'a-file', 'sub', 'bot.sqlite')}`)).rejects.toThrow(
+      `${join(base, 'a-file')} is a file, not a folder`,
+    );
+    await expect(openStorage(`sqlite://${base}`)).rejects.toThrow(`${base} is a folder, not a file`);
   });
 
   it('leaves a shared folder (the working directory) alone but still makes the file private', async () => {

@@ -27,19 +27,25 @@ export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
 
 /**
  * The first step of linking, for the owner (`/spotify login`) and members (`/spotify link`) alike. With the callback
- * server (`callback`), approving is enough; the paste button stays as the fallback.
+ * server (`callback`), approving and confirming is enough; the paste button stays as the fallback. Whoever approves
+ * the link links *their* Spotify account, so the message says plainly not to forward it.
  */
 export function loginStartReply(authorizeUrl: string, redirectUri: string, opts: { callback?: boolean; member?: boolean } = {}): ReplyPayload {
   const steps = opts.callback
     ? [
         '1. Open the Spotify page below, log in with **your own** Spotify account and approve.',
-        '2. A page says *Spotify linked* — that\'s all. (If it doesn\'t, copy the address it ended on, press **Paste redirected URL** and paste it.)',
+        '2. A page names the Discord account it links to — check it is yours and press **Link my Spotify account**. ' +
+          'A page says *Spotify linked* — that\'s all. (If it doesn\'t, copy the whole address it ended on, press **Paste redirected URL** and paste it.)',
       ]
     : [
         `1. Open the Spotify page below${opts.member ? ', log in with **your own** Spotify account' : ''} and approve.`,
         `2. Your browser then goes to \`${redirectUri}\` and shows *can't connect* — that's expected.`,
-        '3. Copy the whole address from the address bar, press **Paste redirected URL** and paste it.',
+        '3. Copy the **whole address** from the address bar (with its `code=…&state=…`), press **Paste redirected URL** and paste it. A code alone is not accepted.',
       ];
+  const whose = opts.member ? 'your Discord account' : 'this bot';
+  const warning =
+    `**Open this link only yourself and never forward it:** whoever approves it links *their* Spotify account to ${whose}. ` +
+    'It is valid for 15 minutes.';
   const memberNotes = opts.member
     ? [
         '',
@@ -52,7 +58,7 @@ export function loginStartReply(authorizeUrl: string, redirectUri: string, opts:
       {
         color: COLORS.playing,
         title: 'Link Spotify',
-        description: [...steps, '', 'The link is valid for 15 minutes and only for you.', ...memberNotes].join('\n'),
+        description: [...steps, '', warning, ...memberNotes].join('\n'),
       },
     ]),
     components: [
@@ -78,7 +84,7 @@ export function loginModal(): APIModalInteractionResponseCallbackData {
           {
             type: ComponentType.TextInput,
             custom_id: LOGIN_FIELD_ID,
-            label: 'Redirected URL (or just the code)',
+            label: 'The whole redirected URL (with state=)',
             style: TextInputStyle.Paragraph,
             placeholder: 'http://127.0.0.1:8888/callback?code=…&state=…',
             required: true,
@@ -113,6 +119,11 @@ export function loginFailureText(reason: LoginFailure, opts: { maxUsers?: number
       return notAllowListedText();
     case 'account_taken':
       return 'That Spotify account is already linked by another member here. Each Spotify account can be linked by one Discord member.';
+    case 'missing_state':
+      return (
+        'Paste the **whole address** from the browser\'s address bar, with its `code=…` and `state=…`: a code alone is ' +
+        'not accepted (the `state` shows the address belongs to the link you started). Nothing was changed.'
+      );
     default: {
       const unknown: never = reason;
       return String(unknown);
@@ -137,16 +148,22 @@ export function notAllowListedText(): string {
   );
 }
 
-export function loginDoneReply(opts: { account: string | null; scope: string; expiresAt: number; member?: boolean }): ReplyPayload {
+/**
+ * A finished link names both sides: which Spotify account, and which Discord account it is now linked to (`userId`),
+ * so a link approved by someone else is seen at once.
+ */
+export function loginDoneReply(opts: { account: string | null; scope: string; expiresAt: number; member?: boolean; userId: string }): ReplyPayload {
   const missing = missingScopes(opts.scope);
+  const spotify = `Spotify **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : '(account name unknown)'}**`;
   return embedOnly({
     color: COLORS.playing,
     title: 'Spotify linked',
     description: [
-      `Linked to **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : 'your Spotify account'}**. ` +
-        (opts.member
-          ? '`/nowplaying`, `/toptracks`, `/topartists` and `/recent` now show your listening; others see it with the `user` option unless you choose `/spotify privacy` → only me.'
-          : 'The bot uses it from now on — no restart needed.'),
+      opts.member
+        ? `${spotify} is now linked to <@${opts.userId}>. ` +
+          '`/nowplaying`, `/toptracks`, `/topartists` and `/recent` now show that account\'s listening; others see it with the `user` option unless you choose `/spotify privacy` → only me.'
+        : `${spotify} is now linked to the bot, as the account of its owner <@${opts.userId}>. The bot uses it from now on — no restart needed.`,
+      ...(opts.member ? ["If that isn't your own Spotify account, run `/spotify unlink` now."] : []),
       `This authorization lasts until **${isoDate(opts.expiresAt)}** (Spotify's 6-month limit); the bot will remind you before then.`,
       ...(missing.length ? [`⚠️ Not granted: ${missing.join(', ')} — some commands won't work.`] : []),
     ].join('\n'),
@@ -202,11 +219,16 @@ export function statusReply(facts: StatusFacts): ReplyPayload {
       ? [
           {
             name: 'Seats',
+            // Which Discord id holds which Spotify account: a wrong pairing (a forwarded link) is seen and removed here.
             value:
               `${facts.seats.used} of ${facts.seats.max} used (you + ${facts.seats.members.length} member${facts.seats.members.length === 1 ? '' : 's'})` +
               facts.seats.members
-                .map((m) => `\n<@${m.userId}> — ${escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60)} (${escapeAndTruncate(m.spotifyId, 40)})`)
-                .join(''),
+                .map(
+                  (m) =>
+                    `\n<@${m.userId}> (${m.userId}) ↔ Spotify ${escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60)} (${escapeAndTruncate(m.spotifyId, 40)})`,
+                )
+                .join('') +
+              (facts.seats.members.length > 0 ? '\nA wrong pairing? Remove it with `/spotify unlink member:@…`.' : ''),
           },
         ]
       : []),
@@ -246,6 +268,17 @@ export function unlinkedReply(wasLinked: boolean): ReplyPayload {
       '',
       "To remove the app's access on Spotify's side as well: spotify.com → Account → *Apps* (Manage apps) → find this bot's app → **Remove access**.",
     ].join('\n'),
+  });
+}
+
+/** The owner's `/spotify unlink member:` — that member's link removed (or there was none). */
+export function ownerUnlinkedReply(userId: string, wasLinked: boolean): ReplyPayload {
+  return embedOnly({
+    color: COLORS.neutral,
+    title: wasLinked ? 'Member unlinked' : 'Nothing to unlink',
+    description: wasLinked
+      ? `The bot deleted everything it kept for <@${userId}>: their Spotify authorization and access tokens, cached lists and settings. The seat is free again.`
+      : `<@${userId}> has no Spotify account linked.`,
   });
 }
 

@@ -2,12 +2,14 @@
 // random state → pasted redirect, or the callback server → code exchange → stored grant, used at once), and the
 // grant's health (expiry warnings, dead-grant notice) per account.
 //
-// One flow for everyone: the owner's `/spotify login` and a member's `/spotify link` are the same two calls
-// (`beginLogin`, then `finishLogin` with what was pasted, or `finishCallback` from the callback server). What
+// One flow for everyone: the owner's `/spotify login` and a member's `/spotify link` are the same calls (`beginLogin`,
+// then `finishLogin` with the whole redirected URL pasted, or the callback server's `openCallback` + `confirmCallback`).
+// `state` proves who *started* a link, not whose browser approved it, so the callback links only after that browser
+// confirms on a page naming the Discord side, and every result names both sides. What
 // differs for a member (`{ kind: 'linked' }`) is checked here: a seat must be free (SPOTIFY_MAX_USERS, the owner
 // counted), their Spotify account must be on the app's dashboard allow-list (the first call, /me, says so), and one
 // Spotify account links one Discord member.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { linkedListener, type MemberAccountHooks, type MemberDirectory } from '../../listeners/members.js';
 import { OWNER, type Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
@@ -75,7 +77,9 @@ export type LoginFailure =
   /** The exchange worked but Spotify answered 403 "User not registered in the Developer Dashboard". */
   | 'not_allow_listed'
   /** That Spotify account is already linked by another Discord member. */
-  | 'account_taken';
+  | 'account_taken'
+  /** A pasted code or query without the redirect's `state`: only the whole redirected URL is accepted. */
+  | 'missing_state';
 
 export type LoginResult =
   | {
@@ -87,10 +91,32 @@ export type LoginResult =
     }
   | { ok: false; reason: LoginFailure; detail?: string };
 
-/** What the callback server shows: the result, and who it was for. */
-export type CallbackResult = LoginResult & { userId: string | null };
+/** The Discord user a link is for, as the callback pages name them (names as Discord showed them at /spotify link). */
+export interface LinkTarget {
+  userId: string;
+  /** The bot's own account (the owner's /spotify login), not a member's. */
+  owner: boolean;
+  displayName: string | null;
+  username: string | null;
+}
+
+/** Discord's names for the user starting a link, kept with it so the callback page can say whose it is. */
+export interface DiscordNames {
+  displayName: string;
+  username: string;
+}
+
+/** The callback server's GET: a confirm page to show (with its one-time token), or why not. */
+export type CallbackOpened =
+  | { ok: true; token: string; linkTo: LinkTarget }
+  | { ok: false; reason: LoginFailure; detail?: string; linkTo: LinkTarget | null };
+
+/** What the callback server shows after the confirm: the result, and who it was for. */
+export type CallbackResult = LoginResult & { linkTo: LinkTarget | null };
 
 const PENDING_TTL_MS = 15 * 60_000;
+/** A confirm page's token: a Spotify code is valid for 10 minutes, so the page is too. */
+const CONFIRM_TTL_MS = 10 * 60_000;
 const OWNER_TOLD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 interface PendingLogin {
@@ -99,17 +125,42 @@ interface PendingLogin {
   startedAt: number;
   /** The account the login is for; logins started before listeners existed were the owner's. */
   account?: string;
+  /** Discord's names for the user who started it (absent for logins started before they were kept). */
+  names?: DiscordNames;
+}
+
+/** A callback waiting for its confirm: the redirect's code, kept server-side (never put into the page). */
+interface PendingConfirm {
+  tokenHash: string;
+  state: string;
+  code: string;
+  issuedAt: number;
 }
 
 const pendingKey = (userId: string): string => `login:pending:${userId}`;
 /** The pending login a callback's `state` belongs to; keyed by a hash, so the key reveals neither state nor user. */
-const stateKey = (state: string): string => `login:state:${createHash('sha256').update(state).digest('hex')}`;
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const stateKey = (state: string): string => `login:state:${sha256(state)}`;
+/** One confirm per pending login: a later GET of the callback replaces it. */
+const confirmKey = (userId: string): string => `login:confirm:${userId}`;
+/** `<discord id>.<43 random base64url characters>`: the id finds the record, the rest proves the page was seen. */
+const CONFIRM_TOKEN = /^(\d{1,20})\.([A-Za-z0-9_-]{43})$/;
 /** "The owner was told this member isn't on the allow-list" (keyed by a hash of the member's id, kept 30 days). */
 const ownerToldKey = (userId: string): string => `members:allowlist-told:${fingerprint(`discord:${userId}`)}`;
 
 function listenerOfAccount(account: string | undefined): Listener | null {
   if (account === undefined || account === 'owner') return OWNER;
   return account.startsWith('user:') ? linkedListener(account.slice('user:'.length)) : null;
+}
+
+function targetOf(userId: string, { pending, listener }: { pending: PendingLogin; listener: Listener }): LinkTarget {
+  return { userId, owner: listener.kind === 'owner', displayName: pending.names?.displayName ?? null, username: pending.names?.username ?? null };
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function plainHealth(status: GrantHealthStatus | null): AccountHealth | null {
@@ -133,6 +184,8 @@ export class AccountFeature implements ServiceNamespace<'account'>, MemberAccoun
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly notify: FeatureDeps['notify'];
+  /** Users whose confirm is being handled now (the callback server runs in this one process). */
+  private readonly confirming = new Set<string>();
 
   constructor(
     { listeners, config, tokens, storage, logger, now, notify }: FeatureDeps,
@@ -187,7 +240,7 @@ export class AccountFeature implements ServiceNamespace<'account'>, MemberAccoun
    * Start linking `listener`'s account by Discord user `userId`: the authorize URL to open. A member links only
    * their own account, and only while a seat is free (or they hold one already).
    */
-  async beginLogin(listener: Listener, userId: string): Promise<BeginLoginResult> {
+  async beginLogin(listener: Listener, userId: string, names?: DiscordNames): Promise<BeginLoginResult> {
     this.assertOwnAccount(listener, userId);
     if (listener.kind === 'linked' && !(await this.members.hasSeatFor(userId))) {
       return { ok: false, reason: 'seats_full', used: await this.members.used(), max: this.members.maxUsers };
@@ -196,39 +249,79 @@ export class AccountFeature implements ServiceNamespace<'account'>, MemberAccoun
     await this.forgetPendingLogin(userId);
     const state = createState();
     const account = this.listeners.scope(listener).account;
-    await this.storage.set<PendingLogin>(pendingKey(userId), { state, redirectUri, startedAt: this.now(), account }, PENDING_TTL_MS);
+    const pending: PendingLogin = { state, redirectUri, startedAt: this.now(), account, ...(names ? { names } : {}) };
+    await this.storage.set<PendingLogin>(pendingKey(userId), pending, PENDING_TTL_MS);
     await this.storage.set(stateKey(state), userId, PENDING_TTL_MS);
     return { ok: true, authorizeUrl: buildAuthorizeUrl({ accountsUrl, clientId, redirectUri, state }), redirectUri, callback: callbackServer !== null };
   }
 
-  /** Finish a link with what the user pasted (the redirected URL, or the bare code). */
+  /**
+   * Finish a link with what the user pasted: the whole redirected URL, whose `state` must match. A bare code is
+   * refused: anyone who saw someone's redirect could paste its code and link that account to themselves.
+   */
   async finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult> {
     this.assertOwnAccount(listener, userId);
-    // A pasted bare code carries no state; the pending login (started by this user, minutes ago) stands in for it.
-    return this.complete(listener, userId, parseRedirect(pasted), true);
+    const params = parseRedirect(pasted);
+    if (params.state === undefined) return { ok: false, reason: 'missing_state' };
+    return this.complete(listener, userId, params);
   }
 
   /**
-   * Finish a link from the callback server's query string. The `state` must be present and match a pending login
-   * (compared in constant time); an unknown or expired one changes nothing.
+   * The callback server's GET: the redirect's `state` must match a pending login (compared in constant time). Nothing
+   * is exchanged: the code is kept for a confirm, and the page names the Discord user it would link to. A later GET
+   * replaces the token, so at most one confirm waits per login.
    */
-  async finishCallback(query: string): Promise<CallbackResult> {
+  async openCallback(query: string): Promise<CallbackOpened> {
     const params = parseRedirect(`?${query.replace(/^\?/, '')}`);
     if (params.state === undefined || params.state === '' || params.state.length > 256) {
-      return { ok: false, reason: 'expired', userId: null };
+      return { ok: false, reason: 'expired', linkTo: null };
     }
     const userId = (await this.storage.get<string>(stateKey(params.state))) ?? null;
-    const pending = userId ? await this.storage.get<PendingLogin>(pendingKey(userId)) : undefined;
-    const listener = pending ? listenerOfAccount(pending.account) : null;
-    if (!userId || !pending || !listener) return { ok: false, reason: 'expired', userId: null };
-    return { ...(await this.complete(listener, userId, params, false)), userId };
+    const found = userId ? await this.pendingOf(userId) : null;
+    if (!userId || !found) return { ok: false, reason: 'expired', linkTo: null };
+    const { pending } = found;
+    const outcome = checkCallback(params, pending.state);
+    if (outcome.kind === 'state_mismatch') return { ok: false, reason: 'expired', linkTo: null };
+    const linkTo = targetOf(userId, found);
+    if (outcome.kind === 'denied') return { ok: false, reason: 'denied', detail: outcome.error, linkTo };
+    if (outcome.kind === 'no_code') return { ok: false, reason: 'no_code', linkTo };
+    const secret = randomBytes(32).toString('base64url');
+    const confirm: PendingConfirm = { tokenHash: sha256(secret), state: pending.state, code: outcome.code, issuedAt: this.now() };
+    await this.storage.set<PendingConfirm>(confirmKey(userId), confirm, CONFIRM_TTL_MS);
+    return { ok: true, token: `${userId}.${secret}`, linkTo };
+  }
+
+  /**
+   * The confirm page's POST: a token from `openCallback`, used once, within minutes, for the login it was issued
+   * for (a new /spotify link voids it); only then is the code exchanged.
+   */
+  async confirmCallback(token: string): Promise<CallbackResult> {
+    const expired: CallbackResult = { ok: false, reason: 'expired', linkTo: null };
+    const match = CONFIRM_TOKEN.exec(token);
+    if (!match) return expired;
+    const userId = match[1]!;
+    // One confirm at a time per user: two POSTs of the same token can't both pass the read below.
+    if (this.confirming.has(userId)) return expired;
+    this.confirming.add(userId);
+    try {
+      const confirm = await this.storage.get<PendingConfirm>(confirmKey(userId));
+      if (!confirm || !sameHex(sha256(match[2]!), confirm.tokenHash)) return expired;
+      await this.storage.delete(confirmKey(userId));
+      if (this.now() - confirm.issuedAt > CONFIRM_TTL_MS) return expired;
+      const found = await this.pendingOf(userId);
+      if (!found || found.pending.state !== confirm.state) return expired;
+      const linkTo = targetOf(userId, found);
+      return { ...(await this.complete(found.listener, userId, { code: confirm.code, state: confirm.state })), linkTo };
+    } finally {
+      this.confirming.delete(userId);
+    }
   }
 
   /** Forget a login this user started and didn't finish (unlink, or a new login replacing it). */
   async forgetPendingLogin(userId: string): Promise<void> {
     const pending = await this.storage.get<PendingLogin>(pendingKey(userId));
     if (pending) await this.storage.delete(stateKey(pending.state));
-    await this.storage.delete(pendingKey(userId));
+    await Promise.all([this.storage.delete(pendingKey(userId)), this.storage.delete(confirmKey(userId))]);
   }
 
   /** Reminder text when the member's grant expires within 14 days and it wasn't shown for this grant yet. */
@@ -248,14 +341,22 @@ export class AccountFeature implements ServiceNamespace<'account'>, MemberAccoun
     if (listener.kind === 'linked' && listener.userId !== userId) throw new Error('a member can only link their own Spotify account');
   }
 
-  private async complete(listener: Listener, userId: string, params: RedirectParams, allowMissingState: boolean): Promise<LoginResult> {
+  /** The pending login of this user, while it is fresh, and whose account it links. */
+  private async pendingOf(userId: string): Promise<{ pending: PendingLogin; listener: Listener } | null> {
+    const pending = await this.storage.get<PendingLogin>(pendingKey(userId));
+    const listener = pending ? listenerOfAccount(pending.account) : null;
+    if (!pending || !listener || this.now() - pending.startedAt > PENDING_TTL_MS) return null;
+    return { pending, listener };
+  }
+
+  private async complete(listener: Listener, userId: string, params: RedirectParams): Promise<LoginResult> {
     const { storage, now } = this;
     const { account } = this.listeners.scope(listener);
     const pending = await storage.get<PendingLogin>(pendingKey(userId));
     if (!pending || now() - pending.startedAt > PENDING_TTL_MS) return { ok: false, reason: 'expired' };
     // A login started for another account is not this one's to finish.
     if ((pending.account ?? 'owner') !== account) return { ok: false, reason: 'expired' };
-    const outcome = checkCallback(params, pending.state, { allowMissingState });
+    const outcome = checkCallback(params, pending.state);
     if (outcome.kind === 'state_mismatch') return { ok: false, reason: 'state_mismatch' };
     if (outcome.kind === 'denied') return { ok: false, reason: 'denied', detail: outcome.error };
     if (outcome.kind === 'no_code') return { ok: false, reason: 'no_code' };
