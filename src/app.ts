@@ -19,6 +19,8 @@ import type { SpotifyClient } from './spotify/client.js';
 import { RateGate } from './spotify/rate-gate.js';
 import { TokenManager } from './spotify/tokens.js';
 import type { Storage } from './storage.js';
+import type { HistoryStore } from './history/store.js';
+import { HistoryJobs } from './history/jobs.js';
 
 export interface App {
   config: Config;
@@ -47,6 +49,9 @@ export interface App {
   readonly callbackServer: CallbackServer | null;
   /** DM the bot owner (over REST, src/owner-notifier.ts; given to createApp). Resolves false if nothing was sent. */
   readonly notifyOwner: OwnerNotifier;
+  /** Listening history's store (null when HISTORY=off) and its jobs: recently-played sync, retention. */
+  readonly history: HistoryStore | null;
+  readonly historyJobs: HistoryJobs;
 }
 
 export interface AppTuning {
@@ -72,6 +77,7 @@ export function createApp(
   storage: Storage,
   tuning: AppTuning = {},
   notifyOwner: OwnerNotifier = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') }),
+  history: HistoryStore | null = null,
 ): App {
   const now = tuning.now ?? Date.now;
   const common = {
@@ -103,6 +109,7 @@ export function createApp(
     config,
     logger,
     storage,
+    history,
     now,
     tokens,
     listeners,
@@ -136,6 +143,15 @@ export function createApp(
     now,
     deferAfterMs: tuning.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
     notifyOwner,
+    history,
+    historyJobs: new HistoryJobs({
+      store: history,
+      config,
+      logger: logger.child('history'),
+      now,
+      accounts: () => services.history.recordedAccounts(),
+      spotify: (listener) => listeners.scope(listener).spotify,
+    }),
     get spotify() {
       return listeners.owner.spotify;
     },

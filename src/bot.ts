@@ -135,12 +135,16 @@ export async function startAppBot(
   const bot = await startBot(contextOf(app), {
     ...options,
     poller,
-    onReady: () => app.health.start(),
+    onReady: () => {
+      app.health.start();
+      app.historyJobs.start();
+    },
   });
   return {
     ...bot,
     async stop(): Promise<void> {
       app.health.stop();
+      app.historyJobs.stop();
       await bot.stop();
     },
   };

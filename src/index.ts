@@ -11,7 +11,7 @@ import { classifyStartupError, connectTuning, hostOf, withStartupRetries } from 
 import { createLogger } from './logger.js';
 import { startHeartbeat, type Heartbeat } from './health-file.js';
 import { createOwnerNotifier } from './owner-notifier.js';
-import { openStorage, StorageError, type Storage } from './storage.js';
+import { DatabaseOpenError, openDatabases, type Databases } from './databases.js';
 
 const SHUTDOWN_DEADLINE_MS = 4_000;
 
@@ -35,20 +35,21 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
 
-  let storage: Storage;
+  let databases: Databases;
   try {
-    storage = await openStorage(config.storageUrl, { logger: logger.child('storage') });
+    databases = await openDatabases(config, logger);
   } catch (error) {
-    if (error instanceof StorageError) {
+    if (error instanceof DatabaseOpenError) {
       process.stderr.write(`The bot can't start: ${error.message}\n`);
       process.exit(1);
     }
     throw error;
   }
-  logger.info('storage ready', { storage: storage.description });
+  const { storage } = databases;
+  logger.info('storage ready', { storage: storage.description, history: config.history.enabled ? databases.history?.engine : 'off' });
 
   const notifyOwner = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') });
-  const app = createApp(config, logger, storage, {}, notifyOwner);
+  const app = createApp(config, logger, storage, {}, notifyOwner, databases.history);
   // SPOTIFY_REDIRECT_URI=https://…: serve Spotify's redirect (members link without pasting); the paste flow stays.
   await app.callbackServer?.start().catch((error: unknown) =>
     logger.error('the Spotify callback server could not listen (check SPOTIFY_CALLBACK_LISTEN); linking by pasting still works', { error }),
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     heartbeat?.stop();
     await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
     await app.callbackServer?.stop().catch(() => undefined);
-    await storage.close().catch(() => undefined);
+    await databases.close().catch(() => undefined);
   };
   const shutdown = (signal: string): void => {
     if (stopping) return;

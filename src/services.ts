@@ -16,6 +16,9 @@ import {
   type LoginResult,
 } from './features/account/service.js';
 import { AnnounceFeature, type AnnounceSetting } from './features/announce/service.js';
+import { HistoryFeature, type HistoryView } from './features/history/service.js';
+import type { PlayInput } from './history/play.js';
+import type { AddResult, ErasedHistory, HistoryStore, ImportRecord, StoredPlay } from './history/store.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { RecentFeature, type RecentPlays } from './features/recent/service.js';
 import { TopFeature, type TopArtist, type TopList, type TopTrack } from './features/top/service.js';
@@ -72,6 +75,22 @@ export interface Services {
     unlink(userId: string): Promise<boolean>;
   };
   recent: { plays(listener: Listener): Promise<RecentPlays> };
+  /**
+   * Listening history (src/features/history/service.ts): consent, recording, imports, export, deletion. Users are
+   * Discord ids; the owner's id (BOT_OWNER_ID) means the owner's own history.
+   */
+  history: {
+    view(userId: string): Promise<HistoryView>;
+    setRecording(userId: string, recording: boolean): Promise<HistoryView>;
+    setOnlyMe(userId: string, onlyMe: boolean): Promise<void>;
+    /** Members whose Discord status is recorded (opted in, not linked): what the status detectors follow. */
+    statusRecorded(): Promise<string[]>;
+    recordStatusPlays(batch: Array<{ userId: string; plays: PlayInput[] }>): Promise<number>;
+    importPlays(userId: string, plays: PlayInput[]): Promise<AddResult>;
+    recordImport(userId: string, record: ImportRecord): Promise<void>;
+    exportPage(userId: string, afterId: number): Promise<StoredPlay[]>;
+    erase(userId: string): Promise<ErasedHistory>;
+  };
   /** Each server's now-playing channel (/announce); kept in storage. */
   announce: {
     get(guildId: string): Promise<AnnounceSetting | null>;
@@ -102,6 +121,8 @@ export interface FeatureDeps {
   config: Config;
   logger: Logger;
   storage: Storage;
+  /** The listening-history store (src/databases.ts); null when HISTORY=off. */
+  history: HistoryStore | null;
   now: () => number;
   tokens: TokenManager;
   listeners: ListenerRegistry;
@@ -121,6 +142,7 @@ export function createServices(deps: FeatureDeps) {
     members: new MembersFeature(deps, directory, account),
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
+    history: new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory }),
   } satisfies Services;
 }
 

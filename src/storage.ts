@@ -11,6 +11,7 @@
 // (folders the bot creates 0700, existing folders left alone, the database and its companions 0600). A Redis that
 // can't be reached is reported with its cause (refused, unknown host, wrong password), not as a timeout.
 import Keyv from 'keyv';
+import type { SqlDatabase } from './sql/engines.js';
 import { ConnectionError, connectionErrorFor, targetOf, type ConnectionProblem } from './connection-errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { checkPrivateSqliteFiles, preparePrivateSqliteFile, PrivateFileError } from './private-files.js';
@@ -21,7 +22,7 @@ import { checkPrivateSqliteFiles, preparePrivateSqliteFile, PrivateFileError } f
  * rely on read-your-writes through an outage.
  */
 export interface Storage {
-  readonly kind: 'sqlite' | 'redis' | 'memory';
+  readonly kind: 'sqlite' | 'postgres' | 'redis' | 'memory';
   /** Where it points, without credentials. */
   readonly description: string;
   get<T>(key: string): Promise<T | undefined>;
@@ -41,6 +42,11 @@ export interface OpenStorageOptions {
   /** Per-operation limit, so a stalled Redis can't hold a Discord reply past its deadline. */
   operationTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * The SQLite database to keep the store in (the bot's one SQLite connection, shared with listening history). Without
+   * it an sqlite:// store opens its own, closed with the store.
+   */
+  sqlite?: SqlDatabase & { engine: 'sqlite' };
 }
 
 const DEFAULT_NAMESPACE = 'nowplaying';
@@ -101,13 +107,30 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
 
   let kind: Storage['kind'];
   let keyv: Keyv;
+  /** An SQLite database this store opened itself (closed with it). */
+  let ownSqlite = null as SqlDatabase | null;
   if (url.startsWith('sqlite://')) {
     kind = 'sqlite';
     const file = url.slice('sqlite://'.length);
-    if (file !== ':memory:') privately(file, () => preparePrivateSqliteFile(file, logger));
-    // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
-    const { default: KeyvSqlite } = await import('@keyv/sqlite');
-    keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }), namespace });
+    const openOwn = async (): Promise<SqlDatabase & { engine: 'sqlite' }> => {
+      if (file !== ':memory:') privately(file, () => preparePrivateSqliteFile(file, logger));
+      // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
+      const { openSqlite } = await import('./sql/engines.js');
+      try {
+        const opened = await openSqlite(file);
+        ownSqlite = opened;
+        return opened;
+      } catch (error) {
+        throw new StorageError(`can't open storage ${description}: ${(error as Error).message} — ${SQLITE_FIX}`);
+      }
+    };
+    const database = options.sqlite ?? (await openOwn());
+    const { SqliteKeyvStore } = await import('./sql/keyv-sqlite.js');
+    keyv = new Keyv({ store: new SqliteKeyvStore(database), namespace });
+  } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    kind = 'postgres';
+    const { default: KeyvPostgres } = await import('@keyv/postgres');
+    keyv = new Keyv({ store: new KeyvPostgres({ uri: url, max: 2, connectionTimeoutMillis: connectTimeout }), namespace });
   } else if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     kind = 'redis';
     const { default: KeyvRedis } = await import('@keyv/redis');
@@ -117,7 +140,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     kind = 'memory';
     keyv = new Keyv({ namespace });
   } else {
-    throw new StorageError(`unsupported STORAGE_URL ${description} — use sqlite://, redis:// or memory://`);
+    throw new StorageError(`unsupported STORAGE_URL ${description} — use sqlite://, postgres://, redis:// or memory://`);
   }
   keyv.throwOnErrors = true;
   // keyv re-emits store errors; without a listener an 'error' event would crash the process.
@@ -155,7 +178,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   // Prove the store works before the bot relies on it. The Redis client retries a failed connection by itself and
   // only says why in 'error' events; the latest classified one is the cause. A lasting one (wrong password) ends
   // the wait at once: retrying can't fix it.
-  const target = kind === 'redis' ? targetOf(url, 'Redis') : undefined;
+  const target = kind === 'redis' ? targetOf(url, 'Redis') : kind === 'postgres' ? targetOf(url, 'PostgreSQL') : undefined;
   let cause: ConnectionError | undefined;
   let stopWaiting: (error: ConnectionError) => void = () => {};
   const lasting = new Promise<never>((_, reject) => (stopWaiting = reject));
@@ -178,6 +201,12 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     ]);
   } catch (error) {
     await withTimeout(keyv.disconnect(), 1_000, 'closing storage').catch(() => {});
+    await ownSqlite?.close().catch(() => {});
+    if (kind === 'postgres') {
+      const classified = cause ?? (target ? connectionErrorFor(error, target) : undefined);
+      const reason = classified?.message ?? (error instanceof Error ? error.message : String(error));
+      throw new StorageError(`can't open storage ${description}: ${reason} (start PostgreSQL or fix STORAGE_URL)`);
+    }
     if (kind !== 'redis') {
       const reason = error instanceof Error ? error.message : String(error);
       throw new StorageError(`can't open storage ${description}: ${reason} — ${SQLITE_FIX}`);
@@ -234,6 +263,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     },
     async close(): Promise<void> {
       await withTimeout(keyv.disconnect(), 2_000, 'closing storage').catch((error: unknown) => failed('close', error));
+      await ownSqlite?.close().catch((error: unknown) => failed('close', error));
     },
   };
 }

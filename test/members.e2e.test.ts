@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
+import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../emulators/discord.js';
 import { makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
@@ -75,18 +75,14 @@ function command(h: Harness, name: string, asker: { id: string }, opts: { user?:
 
 const authorOf = (message: MessagePayload): string => String((message.embeds?.[0] as { author?: { name?: string } } | undefined)?.author?.name ?? '');
 
-/** Every key in the SQLite file (read with the sqlite3 package directly, not through the bot's storage). */
-function sqliteKeys(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
-      if (error) reject(error);
-    });
-    db.all<{ key: string }>('SELECT key FROM keyv', (error, rows) => {
-      db.close();
-      if (error) reject(error);
-      else resolve(rows.map((r) => r.key));
-    });
-  });
+/** Every key in the SQLite file (read with its own connection, not through the bot's storage). */
+async function sqliteKeys(file: string): Promise<string[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT key FROM keyv').all() as Array<{ key: string }>).map((r) => r.key);
+  } finally {
+    db.close();
+  }
 }
 
 describe('linking (paste flow) and using it', () => {

@@ -32,6 +32,27 @@ describe('storage: SQLite file', () => {
     await second.close();
   });
 
+  it('reads a file written by earlier versions (the keyv table of @keyv/sqlite, keys prefixed by namespace)', async () => {
+    const file = join(tmp(), 'old.sqlite');
+    const { default: Database } = await import('libsql');
+    const old = new Database(file);
+    old.exec('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+    old
+      .prepare('INSERT INTO keyv (key, value) VALUES (?, ?)')
+      .run(['nowplaying:spotify:grant:owner', JSON.stringify({ value: { refreshToken: 'from-2026' }, expires: null })]);
+    old.close();
+    const storage = await openStorage(`sqlite://${file}`);
+    expect(await storage.get('spotify:grant:owner')).toEqual({ refreshToken: 'from-2026' });
+    await storage.set('spotify:grant:owner', { refreshToken: 'rotated' });
+    await storage.close();
+    const reread = new Database(file, { readonly: true });
+    const rows = reread.prepare('SELECT key, value FROM keyv').all() as Array<{ key: string; value: string }>;
+    reread.close();
+    expect(rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }))).toEqual([
+      { key: 'nowplaying:spotify:grant:owner', value: { value: { refreshToken: 'rotated' }, expires: null } },
+    ]);
+  });
+
   it('expires values with a ttl', async () => {
     const storage = await openStorage(`sqlite://${join(tmp(), 'ttl.sqlite')}`);
     await storage.set('short', 'v', 1);
@@ -248,17 +269,17 @@ describe('storage: the SQLite file is private (it holds Spotify tokens)', () => 
       await storage.set('grant:owner', 'x');
       await storage.close();
       // The same file through SQLite directly, in the two journal modes that leave their files in place.
-      const { default: KeyvSqlite } = await import('@keyv/sqlite');
-      const sqlite = new KeyvSqlite({ uri: `sqlite://${file}` });
-      await sqlite.query('PRAGMA journal_mode=PERSIST');
-      await sqlite.set('k', 'v1');
+      const { default: Database } = await import('libsql');
+      const sqlite = new Database(file);
+      sqlite.exec('PRAGMA journal_mode=PERSIST');
+      sqlite.exec("INSERT OR REPLACE INTO keyv (key, value) VALUES ('k', 'v1')");
       expect(modeOf(`${file}-journal`)).toBe(0o600);
-      await sqlite.query('PRAGMA journal_mode=WAL');
-      await sqlite.set('k', 'v2');
+      sqlite.exec('PRAGMA journal_mode=WAL');
+      sqlite.exec("INSERT OR REPLACE INTO keyv (key, value) VALUES ('k', 'v2')");
       expect(modeOf(`${file}-wal`)).toBe(0o600);
       expect(modeOf(`${file}-shm`)).toBe(0o600);
       expect(modeOf(file)).toBe(0o600);
-      await sqlite.disconnect();
+      sqlite.close();
     } finally {
       process.umask(umask);
     }

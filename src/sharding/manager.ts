@@ -131,6 +131,7 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
     logger,
   );
   app.health.start();
+  app.historyJobs.start();
 
   const supervisor = new ShardSupervisor({
     manager,
@@ -157,6 +158,7 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
     async stop(): Promise<void> {
       await poller.stop();
       app.health.stop();
+      app.historyJobs.stop();
       await supervisor.stop();
     },
   };

@@ -11,6 +11,9 @@ import type { HistoryUser, PlayInput } from '../../history/play.js';
 import type { AddResult, ErasedHistory, HistoryStatus, HistoryStore, ImportRecord, StoredPlay } from '../../history/store.js';
 import type { MemberLink } from '../../listeners/members.js';
 import type { Logger } from '../../logger.js';
+import { linkedListener } from '../../listeners/members.js';
+import { OWNER } from '../../listeners/listener.js';
+import type { RecordedAccount } from '../../history/recorders/recently-played.js';
 
 export type HistoryKind = 'owner' | 'linked' | 'status';
 
@@ -137,6 +140,20 @@ export class HistoryFeature {
     if (this.store === null) return [];
     const linked = new Set(await this.deps.directory.ids());
     return (await this.store.optedIn()).filter((id) => id !== 'owner' && id !== this.ownerId && !linked.has(id));
+  }
+
+  /** Spotify accounts whose recently-played list is recorded now: the owner's and each recording linked member's. */
+  async recordedAccounts(): Promise<RecordedAccount[]> {
+    if (this.store === null) return [];
+    const accounts: RecordedAccount[] = [];
+    if ((await this.store.choice('owner')).recording !== false) accounts.push({ user: 'owner', listener: OWNER, since: null });
+    for (const userId of await this.deps.directory.ids()) {
+      const link = await this.deps.directory.get(userId);
+      if (link === null || link.history === 'off') continue;
+      // Recorded from linking on: nothing Spotify lists from before the member linked.
+      accounts.push({ user: this.userFor(userId), listener: linkedListener(userId), since: link.linkedAt });
+    }
+    return accounts;
   }
 
   /** Completed plays from Discord status; consent is checked again here, where the choice is stored. */

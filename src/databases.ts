@@ -1,0 +1,61 @@
+// The bot's stores, opened together at start: the key-value store (STORAGE_URL) and listening history (SQL). When
+// STORAGE_URL is an SQLite file, both live in it, on one connection (one file to back up, one SQLite engine); with
+// PostgreSQL both live on that server; with Redis (or memory) history goes to HISTORY_URL.
+import type { Config } from './config.js';
+import type { HistoryStore } from './history/store.js';
+import type { Logger } from './logger.js';
+import { SqlOpenError, type SqlDatabase } from './sql/engines.js';
+import { openStorage, StorageError, type Storage } from './storage.js';
+
+export interface Databases {
+  storage: Storage;
+  /** null when HISTORY=off. */
+  history: HistoryStore | null;
+  close(): Promise<void>;
+}
+
+/** A store that can't be opened: the message says what to fix. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+export async function openDatabases(config: Pick<Config, 'storageUrl' | 'history'>, logger: Logger): Promise<Databases> {
+  const storageLogger = logger.child('storage');
+  let sql: SqlDatabase | null = null;
+  let storage: Storage | null = null;
+  try {
+    const shared = config.history.enabled && config.history.url === config.storageUrl && config.storageUrl.startsWith('sqlite://');
+    if (shared) {
+      const { openHistoryDatabase } = await import('./sql/open.js');
+      sql = await openHistoryDatabase(config.history.url, storageLogger);
+      storage = await openStorage(config.storageUrl, { logger: storageLogger, sqlite: sql as SqlDatabase & { engine: 'sqlite' } });
+    } else {
+      storage = await openStorage(config.storageUrl, { logger: storageLogger });
+      if (config.history.enabled) {
+        const { openHistoryDatabase } = await import('./sql/open.js');
+        sql = await openHistoryDatabase(config.history.url, logger.child('history'));
+      }
+    }
+    let history: HistoryStore | null = null;
+    if (sql !== null) {
+      const { openHistoryStore } = await import('./sql/history-store.js');
+      history = await openHistoryStore(sql, { logger: logger.child('history') });
+    }
+    const opened = { storage, sql };
+    return {
+      storage,
+      history,
+      async close() {
+        await history?.close().catch(() => {});
+        await opened.storage.close();
+        await opened.sql?.close().catch(() => {});
+      },
+    };
+  } catch (error) {
+    await storage?.close().catch(() => {});
+    await sql?.close().catch(() => {});
+    if (error instanceof StorageError || error instanceof SqlOpenError) throw new DatabaseOpenError(error.message);
+    if (error instanceof Error && error.name === 'HistoryStoreError') throw new DatabaseOpenError(error.message);
+    throw error;
+  }
+}
