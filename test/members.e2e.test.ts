@@ -144,11 +144,16 @@ describe('linking (paste flow) and using it', () => {
     // In DMs Ana sees her own.
     expect((await command(h, 'nowplaying', ANA, { guildId: null }).finalMessage()).embeds?.[0]?.title).toBe('Ana S Song');
     // A user who isn't a member of this server: Discord resolves no member for them.
+    // They did link (so only the shared-server rule can refuse them).
     h.discord.addUser({ id: '300000000000000099', username: 'stranger' });
-    await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp');
+    spotifyUser(h.spotify, 'stranger-sp', 'Stranger S');
+    expect(embedText(await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp'))).toContain('Spotify linked');
+    expect(await h.app.services.members.get('300000000000000099')).toMatchObject({ spotifyId: 'stranger-sp' });
     h.spotify.resetCounts();
     const stranger = await command(h, 'toptracks', BEN, { user: '300000000000000099' }).response();
     expect(stranger.data?.flags).toBe(EPHEMERAL);
+    expect(embedText(stranger.data)).toMatch(/only be shown in a server you both share/);
+    expect(embedText(stranger.data)).not.toContain('Stranger S');
     expect(h.spotify.count('api')).toBe(0);
   });
 });
