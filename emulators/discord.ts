@@ -365,6 +365,8 @@ interface GatewayConnection {
   socket: WebSocket;
   session: Session | null;
   acked: boolean;
+  /** Called (and dropped) on the next heartbeat this connection sends. */
+  heartbeatWaiters: Array<() => void>;
 }
 
 interface DispatchFrame {
@@ -850,6 +852,30 @@ export class DiscordEmulator extends EventEmitter {
     else conn.socket.close(code);
   }
 
+  /**
+   * Resolves once every gateway frame the client had sent on this shard before the call has been received (so a
+   * test can read `currentPresence()` after a tick without racing the client's op 3). It asks for a heartbeat (op 1,
+   * as Discord may) and waits for it: frames on one socket arrive in order. Two rounds, because a periodic heartbeat
+   * written just before the frames in question may still be unread and would answer the first.
+   */
+  async gatewayBarrier(shard = 0, timeoutMs = 5000): Promise<void> {
+    for (let round = 0; round < 2; round++) {
+      const conn = this.liveConnection(shard);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          conn.heartbeatWaiters = conn.heartbeatWaiters.filter((w) => w !== waiter);
+          reject(new Error(`DiscordEmulator.gatewayBarrier: shard ${shard} sent no heartbeat within ${timeoutMs} ms of op 1`));
+        }, timeoutMs);
+        const waiter = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        conn.heartbeatWaiters.push(waiter);
+        conn.socket.send(JSON.stringify({ op: 1, d: null }));
+      });
+    }
+  }
+
   /** Stop (or resume) answering heartbeats with op 11, to provoke zombie-connection handling. */
   setHeartbeatAcks(enabled: boolean): void {
     this.ackHeartbeats = enabled;
@@ -887,7 +913,7 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private onGatewayConnection(socket: WebSocket, url: URL): void {
-    const conn: GatewayConnection = { socket, session: null, acked: true };
+    const conn: GatewayConnection = { socket, session: null, acked: true, heartbeatWaiters: [] };
     this.connections.add(conn);
     this.emit('connection', { url: url.toString() });
     socket.on('error', () => undefined);
@@ -937,6 +963,7 @@ export class DiscordEmulator extends EventEmitter {
         this.heartbeats.push({ shard: conn.session?.shard ?? null, seq: typeof d === 'number' ? d : null, at: Date.now() });
         this.emit('heartbeat', { shard: conn.session?.shard ?? null, seq: d });
         if (this.ackHeartbeats) conn.socket.send(JSON.stringify({ op: 11, d: null }));
+        for (const waiter of conn.heartbeatWaiters.splice(0)) waiter();
         return;
       }
       case 2:

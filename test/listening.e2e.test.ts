@@ -8,7 +8,7 @@ import { commands } from '../commands/index.js';
 import { startAppBot } from '../src/bot.js';
 import { StartupError } from '../src/discord/connect.js';
 import { Intents, spotifyActivity, type DiscordEmulator, type MessagePayload } from '../emulators/discord.js';
-import { makeTrack } from '../emulators/spotify-fixtures.js';
+import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import { DiscordEmulator as Emulator } from '../emulators/discord.js';
 import { emulatorEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
 import { embedText, harnessPerTest, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
@@ -120,6 +120,17 @@ describe('the presence intent', () => {
 });
 
 /** The whole bot against an emulator the test prepared first (members listening before it connects). */
+/** A member links their own Spotify (playing `song`) through /spotify link and the paste flow. */
+async function linkByPaste(h: Harness, userId: string, guildId: string, spotifyId: string, song: string): Promise<void> {
+  h.spotify.addUser(spotifyId, { displayName: spotifyId, allowListed: true }).setCurrentlyPlaying(playing(makeTrack({ name: song })));
+  const started = await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', guildId, userId }).finalMessage();
+  const [open, paste] = (started.components ?? []).flatMap((row) => (row as { components?: Array<Record<string, unknown>> }).components ?? []);
+  const modal = await h.discord.pressButton({ customId: String(paste?.custom_id), message: { id: '1' }, guildId, userId }).response();
+  const redirected = h.spotify.approve(String(open?.url), { userId: spotifyId });
+  const linked = await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, guildId, userId }).finalMessage();
+  expect(embedText(linked)).toContain('Spotify linked');
+}
+
 function startOn(discord: DiscordEmulator, env: Record<string, string> = ON.env): Promise<Harness> {
   return startHarness({ discordEmulator: discord, env });
 }
@@ -199,14 +210,19 @@ describe('/nowplaying user:@member from their Discord status', () => {
       expect(list).toContain('Bob Song');
       expect(list).not.toContain('Carol Song');
 
-      // "Only me" (#10 records the choice; here through the LinkedMembers it plugs into).
-      const linked = h.app.members.linked;
-      h.app.members.linked = { ...linked, privateAmong: async (ids) => new Set(ids.filter((id) => id === DAVE.id)) };
+      // "Only me" is a choice of a linked member: Dave links his Spotify and picks it with /spotify privacy.
+      await linkByPaste(h, DAVE.id, here, 'dave-sp', 'Dave Spotify Song');
+      expect(embedText(await h.discord.slashCommand({ name: 'listening', guildId: here }).finalMessage())).toContain('Dave Song');
+      const chose = await h.discord
+        .slashCommand({ name: 'spotify', subcommand: 'privacy', guildId: here, userId: DAVE.id, options: [{ name: 'visibility', type: 3, value: 'private' }] })
+        .finalMessage();
+      expect(embedText(chose)).toContain('Only me');
       expect(embedText(await nowplaying(h.discord, DAVE.id, { guildId: here }))).toContain('keeps their listening private');
-      expect((await nowplaying(h.discord, null, { guildId: here, asker: DAVE.id })).embeds![0]!.title).toBe('Dave Song');
+      // He still sees his own (his link wins over his status).
+      expect((await nowplaying(h.discord, null, { guildId: here, asker: DAVE.id })).embeds![0]!.title).toBe('Dave Spotify Song');
       const hidden = embedText(await h.discord.slashCommand({ name: 'listening', guildId: here }).finalMessage());
       expect(hidden).toContain('Bob Song');
-      expect(hidden).not.toContain('Dave Song');
+      expect(hidden).not.toContain('Dave Song'); // neither his Discord status nor his Spotify
     } finally {
       await h.stop();
       await discord.close();

@@ -12,10 +12,12 @@ import type { App } from '../src/app.js';
 import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import { EPHEMERAL, embedText } from './support/bot-harness.js';
+import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
+expectEnvRestoredAfterFile();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)] as const;
 const OWNER_ID = '200000000000000001';
 const ANA = { id: '310000000000000021', username: 'ana', globalName: 'Ana' };
@@ -74,6 +76,7 @@ function command(name: string, asker: { id: string }, guildId: string | null, us
 }
 
 describe.runIf(redis)('members under SHARDS=2', () => {
+  let restoreEnv = (): void => undefined;
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     spotify.setCurrentlyPlaying(playing(makeTrack()));
@@ -101,7 +104,7 @@ describe.runIf(redis)('members under SHARDS=2', () => {
       SPOTIFY_REDIRECT_URI: 'https://bot.example.test/callback',
       SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:0',
     };
-    Object.assign(process.env, validEnv(env));
+    restoreEnv = setShardedEnv(validEnv(env));
     storage = await openStorage(REDIS_URL, { namespace: NAMESPACE });
     ({ app } = await buildApp(spotify, { env, storage }));
     callbackPort = (await app.callbackServer!.start()).port;
@@ -111,6 +114,7 @@ describe.runIf(redis)('members under SHARDS=2', () => {
 
   afterAll(async () => {
     await sharded?.stop();
+    restoreEnv();
     await app?.callbackServer?.stop();
     // Leave nothing behind in the shared Redis.
     for (const key of redis ? await redisKeys(`${NAMESPACE}:*`).catch(() => []) : []) await storage?.delete(key.replace(/^[^:]+::?/, ''));

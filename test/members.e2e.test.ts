@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../emulators/discord.js';
 import { makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { deadNoticeKey, expiryNoticeKey } from '../src/features/account/grant-health.js';
 import { decodeTopPageId } from '../src/features/top/page-id.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
@@ -143,11 +144,16 @@ describe('linking (paste flow) and using it', () => {
     // In DMs Ana sees her own.
     expect((await command(h, 'nowplaying', ANA, { guildId: null }).finalMessage()).embeds?.[0]?.title).toBe('Ana S Song');
     // A user who isn't a member of this server: Discord resolves no member for them.
+    // They did link (so only the shared-server rule can refuse them).
     h.discord.addUser({ id: '300000000000000099', username: 'stranger' });
-    await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp');
+    spotifyUser(h.spotify, 'stranger-sp', 'Stranger S');
+    expect(embedText(await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp'))).toContain('Spotify linked');
+    expect(await h.app.services.members.get('300000000000000099')).toMatchObject({ spotifyId: 'stranger-sp' });
     h.spotify.resetCounts();
     const stranger = await command(h, 'toptracks', BEN, { user: '300000000000000099' }).response();
     expect(stranger.data?.flags).toBe(EPHEMERAL);
+    expect(embedText(stranger.data)).toMatch(/only be shown in a server you both share/);
+    expect(embedText(stranger.data)).not.toContain('Stranger S');
     expect(h.spotify.count('api')).toBe(0);
   });
 });
@@ -207,6 +213,49 @@ describe('privacy and deletion', () => {
     expect(await h.app.storage.get<string[]>('members:index')).toEqual([BEN.id]);
     // Her next /nowplaying is the owner's again.
     expect((await command(h, 'nowplaying', ANA).finalMessage()).embeds?.[0]?.title).toBe('Blinding Lights');
+  });
+
+  it("/spotify unlink also erases the grant-health markers (keyed by token, not id) of every grant she had, earlier ones too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npb-members-'));
+    tempDirs.push(dir);
+    const file = join(dir, 'bot.sqlite');
+    let now = Date.now();
+    const h = await withMembers({ env: { STORAGE_URL: `sqlite://${file}` }, tuning: { now: () => now } });
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    spotifyUser(h.spotify, 'ben-sp', 'Ben S');
+    await linkByPaste(h, BEN, 'ben-sp');
+    const dmsTo = (userId: string): number => h.discord.directMessages.filter((d) => d.userId === userId).length;
+    /** Jump to 13 days before this grant's 6-month expiry; the member's next command sends the reminder DM. */
+    const remind = async (member: { id: string }): Promise<string> => {
+      const { refreshToken, grantedAt } = (await h.app.tokens.currentGrant(`user:${member.id}`))!;
+      const expiry = new Date(grantedAt!);
+      expiry.setUTCMonth(expiry.getUTCMonth() + 6);
+      now = expiry.getTime() - 13 * DAY;
+      const sent = dmsTo(member.id);
+      await command(h, 'recent', member).finalMessage();
+      await expect.poll(() => dmsTo(member.id)).toBe(sent + 1);
+      await expect.poll(() => h.app.storage.get(expiryNoticeKey(refreshToken))).toBe(true);
+      return refreshToken;
+    };
+
+    // Ana links, is reminded, links again (a new grant) and is reminded again: one marker per grant.
+    await linkByPaste(h, ANA, 'ana-sp');
+    const earlier = await remind(ANA);
+    const benMarker = expiryNoticeKey(await remind(BEN));
+    expect(embedText(await linkByPaste(h, ANA, 'ana-sp'))).toContain('Spotify linked');
+    const current = await remind(ANA);
+    expect(current).not.toBe(earlier);
+    // And a dead-grant marker for her current grant, as grant health leaves when a watched grant dies.
+    await h.app.storage.set(deadNoticeKey(current), true);
+    const markers = [expiryNoticeKey(earlier), expiryNoticeKey(current), deadNoticeKey(current)];
+    const before = await sqliteKeys(file);
+    for (const marker of markers) expect(before.filter((k) => k.endsWith(marker)), marker).toHaveLength(1);
+
+    await h.discord.slashCommand({ name: 'spotify', subcommand: 'unlink', userId: ANA.id }).finalMessage();
+    const after = await sqliteKeys(file);
+    expect(after.filter((k) => k.includes(ANA.id))).toEqual([]);
+    expect(after.filter((k) => markers.some((marker) => k.endsWith(marker)))).toEqual([]);
+    expect(after.filter((k) => k.endsWith(benMarker))).toHaveLength(1); // Ben's reminder is still remembered
   });
 });
 

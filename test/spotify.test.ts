@@ -12,7 +12,7 @@ import {
   SpotifyApiError,
 } from '../src/spotify/errors.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
-import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET } from '../emulators/env.js';
 import { buildApp, secretsIn, startSpotifyEmulator } from './support/spotify-app.js';
 
@@ -340,8 +340,17 @@ describe('top items', () => {
     emulator.setTop('artists', makeArtists(5));
     const artists = await app.spotify.getTopArtists({ range: 'long_term', limit: 5 });
     expect(artists.items).toHaveLength(5);
+    const played = makePlayHistory(
+      makeTracks(12).map((t, i) => ({ ...t, name: `Played ${i + 1}` })),
+      { endAt: Date.parse('2026-01-01T12:00:00Z') },
+    );
+    emulator.setRecentlyPlayed(played);
     const recent = await app.spotify.getRecentlyPlayed({ limit: 10 });
-    expect(Array.isArray(recent.items)).toBe(true);
+    expect(emulator.requests.find((r) => r.route === 'recently-played')?.query).toMatchObject({ limit: '10' });
+    expect(recent.items.map((p) => [p.track.name, p.played_at])).toEqual(
+      played.slice(0, 10).map((p) => [p.track.name, p.played_at]),
+    );
+    expect(recent.items[0]).toMatchObject({ track: { name: 'Played 1' }, played_at: '2026-01-01T12:00:00.000Z' });
   });
 });
 
