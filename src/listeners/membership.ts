@@ -11,7 +11,7 @@
 // - What Discord says anyway (an interaction from a member, a resolved `user` option) is noted for free (`observe`).
 // Lives in the process holding the guild (a shard under SHARDS), like the status store: no RPC.
 import type { Client } from 'discord.js';
-import { gatewayMemberLookup, MAX_USER_IDS_PER_LOOKUP, type MemberLookup } from '../discord/member-lookup.js';
+import { gatewayMemberLookup, MAX_USER_IDS_PER_LOOKUP, MemberLookupError, type MemberLookup } from '../discord/member-lookup.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { OutageLog } from '../outage.js';
 
@@ -47,8 +47,6 @@ export class GuildMembership {
   private readonly leftListeners = new Set<LeftListener>();
   private readonly outage: OutageLog;
   private lookup: MemberLookup | null = null;
-  /** Lookups sent to Discord (for tests and the benchmark). */
-  lookups = 0;
 
   constructor(private readonly options: GuildMembershipOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -132,8 +130,7 @@ export class GuildMembership {
   private async ask(guildId: string, userIds: string[]): Promise<Map<string, Known>> {
     const answers = new Map<string, Known>();
     try {
-      if (!this.lookup) throw new Error('no gateway connection to ask');
-      this.lookups++;
+      if (!this.lookup) throw new MemberLookupError('no gateway connection to ask');
       const { found, notFound } = await this.lookup.lookup(guildId, userIds);
       this.outage.success();
       const foundIds = new Set(found);
