@@ -13,6 +13,7 @@ import { DiscordEmulator as Emulator } from '../emulators/discord.js';
 import { emulatorEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
 import { embedText, harnessPerTest, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { MEMBERSHIP_TTL_MS } from '../src/listeners/membership.js';
 
 const start = harnessPerTest();
 const ON = { env: { DISCORD_PRESENCES: 'on' } };
@@ -300,5 +301,39 @@ describe('/listening', () => {
     // A page the list no longer has (people stopped listening) shows the last one there is.
     const stale = await h.discord.pressButton({ customId: 'listening:9', message: { id: String(handle.originalMessage?.id), ...first } }).response();
     expect(stale.data!.embeds![0]!.footer?.text).toBe('26 listening · page 3/3');
+  });
+});
+
+describe('members who left (no GUILD_MEMBERS intent: Discord never says so)', () => {
+  it('a status member who left is gone from /listening within a minute; 250 listeners cost 3 lookups of ≤ 100, none again within the minute', async () => {
+    const discord = await Emulator.start({ token: TEST_DISCORD_TOKEN, heartbeatIntervalMs: 5_000 });
+    const guildId = discord.guildIds[0]!;
+    const ids = Array.from({ length: 250 }, (_, i) => `11910000000000${String(i).padStart(5, '0')}`);
+    for (const [i, id] of ids.entries()) {
+      discord.addMember(guildId, { id, username: `l${i}` });
+      discord.setPresence(guildId, id, { status: 'online', activities: [activity({ trackId: `Left${i}`, title: `Song ${i}`, artists: [`Artist ${i}`] }, 10_000 + i)] });
+    }
+    let skew = 0;
+    const h = await startHarness({ discordEmulator: discord, env: ON.env, tuning: { now: () => Date.now() + skew } });
+    try {
+      const listing = async (): Promise<string> => embedText(await h.discord.slashCommand({ name: 'listening', userId: ASKER }).finalMessage());
+      expect(await listing()).toContain(`<@${ids[0]}>`); // the most recent start is first
+      expect(h.discord.memberRequests.map((r) => (r.request.mode === 'user_ids' ? r.request.userIds.length : -1))).toEqual([100, 100, 50]);
+      await listing();
+      expect(h.discord.memberRequests).toHaveLength(3);
+
+      // The freshest listener leaves: Discord sends neither GUILD_MEMBER_REMOVE nor a presence update.
+      expect(h.discord.removeMember(guildId, ids[0]!)).toBe(false);
+      expect(await listing()).toContain(`<@${ids[0]}>`); // known a moment ago: the rule allows up to a minute
+      skew += MEMBERSHIP_TTL_MS;
+      const after = await listing();
+      expect(after).not.toContain(`<@${ids[0]}>`);
+      expect(after).toContain(`<@${ids[1]}>`);
+      expect(h.app.members.statuses.get(guildId, ids[0]!)).toBeNull();
+      expect(h.app.members.statuses.size).toBe(249);
+    } finally {
+      await h.stop();
+      await discord.close();
+    }
   });
 });

@@ -142,6 +142,31 @@ describe.runIf(redis)('members under SHARDS=2', () => {
     expect((await command('nowplaying', CARL, GUILDS[1]).finalMessage(10_000)).embeds?.[0]?.title).toBe('Blinding Lights');
   }, 30_000);
 
+  it('membership is asked by the shard holding the server: buttons for someone not there are refused; a member who left is pruned over the RPC', async () => {
+    const stranger = '310000000000000099';
+    const asked = discord.memberRequests.length;
+    const press = (userId: string) =>
+      discord.pressButton({ customId: `recent:20:2:${userId}`, message: { id: '1' }, userId: BEN.id, guildId: GUILDS[1] }).response(10_000);
+    const refused = await press(stranger);
+    expect(refused.data?.flags).toBe(EPHEMERAL);
+    expect(embedText(refused.data)).toContain('a server you both share');
+    expect(embedText((await press(DORA.id)).data)).toMatch(/Dora.*hasn't linked/);
+    expect(discord.memberRequests.slice(asked).map((r) => [r.shard, r.request.guildId, r.answered])).toEqual([
+      [1, GUILDS[1], true],
+      [1, GUILDS[1], true],
+    ]);
+
+    // Ana leaves GUILDS[1] (no event): the next command naming her there finds her gone and prunes it in the manager.
+    expect((await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).toContain(ANA.id);
+    expect(discord.removeMember(GUILDS[1], ANA.id)).toBe(false);
+    expect((await command('toptracks', BEN, GUILDS[1], ANA.id).response(10_000)).data?.flags).toBe(EPHEMERAL);
+    await expect.poll(async () => (await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).not.toContain(ANA.id);
+    // Back, for the tests after this one: using the bot there lists her there again.
+    discord.addMember(GUILDS[1], ANA);
+    await command('nowplaying', ANA, GUILDS[1]).finalMessage(10_000);
+    await expect.poll(async () => (await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).toContain(ANA.id);
+  }, 30_000);
+
   it('the seat limit, the allow-list 403 and tampered buttons, answered on the shards', async () => {
     const full = await linkByPaste(CARL, 'carl-sp', GUILDS[1]);
     expect(embedText(full)).toMatch(/3 of 3 used/);

@@ -13,6 +13,7 @@ import { makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/sp
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { deadNoticeKey, expiryNoticeKey } from '../src/features/account/grant-health.js';
 import { decodeTopPageId } from '../src/features/top/page-id.js';
+import { MEMBERSHIP_TTL_MS } from '../src/listeners/membership.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 
@@ -517,5 +518,91 @@ describe('page buttons', () => {
     // Her own button still works for her.
     const own = await h.discord.pressButton({ customId: String(next!.custom_id), message: { id: '1' }, userId: ANA.id }).response();
     expect(own.type).toBe(7);
+  });
+});
+
+describe('server membership (no GUILD_MEMBERS intent: Discord never says that a member left)', () => {
+  const HERE = '1190000000000000001';
+  const THERE = '1190000000000000002';
+  /** A clock the test can move past the membership window (everything else in the bot runs on it too). */
+  const skewed = (): { now: () => number; skip: (ms: number) => void } => {
+    let skew = 0;
+    return { now: () => Date.now() + skew, skip: (ms) => void (skew += ms) };
+  };
+
+  it('a page button is checked like its slash command on every press: refused, ephemeral, with no Spotify call, where the member is not (another server, or after they left)', async () => {
+    const clock = skewed();
+    const h = await start({ discord: { guildIds: [HERE, THERE] }, tuning: { now: clock.now } });
+    for (const m of [ANA, BEN]) h.discord.addMember(HERE, m);
+    h.discord.addMember(THERE, BEN); // Ben is in both servers, Ana only HERE
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    await linkByPaste(h, ANA, 'ana-sp');
+    const first = await command(h, 'toptracks', ANA, { guildId: HERE, options: [{ name: 'limit', type: 4, value: 20 }] }).finalMessage();
+    const topId = String(buttonsOf(first).find((b) => String(b.label).includes('Next'))!.custom_id);
+    const recentId = `recent:20:2:${ANA.id}`;
+    const press = (customId: string, guildId: string) =>
+      h.discord.pressButton({ customId, message: { id: '1', ...first }, userId: BEN.id, guildId }).response();
+    const refusedHere = async (customId: string, guildId: string): Promise<void> => {
+      const refused = await press(customId, guildId);
+      expect(refused.type, customId).toBe(4);
+      expect(refused.data?.flags, customId).toBe(EPHEMERAL);
+      expect(embedText(refused.data), customId).toContain('a server you both share with the bot');
+    };
+
+    // Her buttons pressed THERE (Discord asked once, on the press: she is not a member) are refused as the slash
+    // command refuses her list THERE.
+    h.spotify.resetCounts();
+    for (const customId of [topId, recentId]) await refusedHere(customId, THERE);
+    expect(h.discord.memberRequests.filter((r) => r.request.guildId === THERE).map((r) => r.answered)).toEqual([true]);
+    expect(embedText((await command(h, 'toptracks', BEN, { user: ANA.id, guildId: THERE }).response()).data)).toContain('a server you both share');
+    expect(h.spotify.count('api')).toBe(0);
+
+    // HERE they work for Ben.
+    expect((await press(topId, HERE)).type).toBe(7);
+    expect((await press(recentId, HERE)).type).toBe(7);
+
+    // Ana leaves HERE; Discord tells the bot nothing. Within a minute her pages are refused HERE too.
+    expect(h.discord.removeMember(HERE, ANA.id)).toBe(false);
+    clock.skip(MEMBERSHIP_TTL_MS);
+    h.spotify.resetCounts();
+    for (const customId of [topId, recentId]) await refusedHere(customId, HERE);
+    expect(h.spotify.count('api')).toBe(0);
+  });
+
+  it('/listening no longer shows a linked member who left (within a minute, one batched lookup) and forgets that server for them; a lookup outage keeps everyone', async () => {
+    const clock = skewed();
+    const h = await withMembers({ tuning: { now: clock.now, listeningFreshnessMs: 0, memberLookupTimeoutMs: 300 } });
+    const guildId = h.discord.guildIds[0]!;
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    spotifyUser(h.spotify, 'ben-sp', 'Ben S');
+    await linkByPaste(h, ANA, 'ana-sp');
+    await linkByPaste(h, BEN, 'ben-sp');
+    for (const m of [ANA, BEN]) await command(h, 'nowplaying', m).finalMessage(); // used here while linked: listed here
+    const listing = async (): Promise<string> => embedText(await command(h, 'listening', CARL).finalMessage());
+    const before = await listing();
+    expect(before).toContain('Ana S Song');
+    expect(before).toContain('Ben S Song');
+
+    expect(h.discord.removeMember(guildId, ANA.id)).toBe(false);
+    clock.skip(MEMBERSHIP_TTL_MS);
+    const asked = h.discord.memberRequests.length;
+    const after = await listing();
+    expect(after).not.toContain('Ana S Song');
+    expect(after).toContain('Ben S Song');
+    const requests = h.discord.memberRequests.slice(asked);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.request).toMatchObject({ mode: 'user_ids', guildId, userIds: expect.arrayContaining([ANA.id, BEN.id]) });
+    // Her link no longer lists this server; she is not asked about again.
+    await expect.poll(async () => (await h.app.services.members.inGuild(guildId)).map((m) => m.userId)).toEqual([BEN.id]);
+    await listing();
+    expect(h.discord.memberRequests).toHaveLength(asked + 1);
+
+    // Discord stops answering member lookups: Ben stays listed (no answer is not "left"), and the outage is logged once.
+    h.discord.answerMemberRequests = false;
+    clock.skip(MEMBERSHIP_TTL_MS);
+    const during = await listing();
+    expect(during).toContain('Ben S Song');
+    expect(h.discord.memberRequests.at(-1)).toMatchObject({ answered: false, request: { userIds: [BEN.id] } });
+    expect(h.logs.lines.filter((l) => l.includes('member lookups get no answer'))).toHaveLength(1);
   });
 });

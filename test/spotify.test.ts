@@ -372,6 +372,54 @@ describe('secrets', () => {
   });
 });
 
+describe('the log mask follows the live tokens', () => {
+  it('after many rotations it holds a bounded number of secrets: replaced tokens unmasked, current ones masked', async () => {
+    emulator.rotateRefreshTokens = true;
+    let now = Date.now();
+    const { app, logs } = await buildApp(emulator, { tuning: { now: () => now } });
+    const first = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    const afterFirst = logs.logger.secretCount();
+    const accessTokens = [first];
+    for (let i = 0; i < 40; i++) {
+      now += 2 * 3600_000; // past the access token's lifetime: the next call refreshes (and Spotify rotates)
+      accessTokens.push(await app.tokens.getAccessToken(OWNER_ACCOUNT));
+    }
+    emulator.expireAccessTokens(); // and once through a 401, the other way a token is replaced
+    await app.spotify.getCurrentlyPlaying();
+    const current = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    expect(new Set([...accessTokens, current]).size).toBe(42);
+    expect(logs.logger.secretCount()).toBeLessThanOrEqual(afterFirst);
+
+    const currentRefresh = (await app.tokens.currentGrant(OWNER_ACCOUNT))!.refreshToken;
+    const replacedRefresh = emulator.issuedRefreshTokens.at(-3)!;
+    logs.logger.info(`probe ${current} ${currentRefresh} ${TEST_REFRESH_TOKEN}`);
+    logs.logger.info(`replaced ${first} ${accessTokens[20]} ${replacedRefresh}`);
+    const [probe, replaced] = logs.lines.slice(-2);
+    expect(secretsIn([probe!], [current, currentRefresh, TEST_REFRESH_TOKEN])).toEqual([]);
+    expect(replaced).toContain(first);
+    expect(replaced).toContain(accessTokens[20]);
+    expect(replaced).toContain(replacedRefresh);
+  });
+
+  it('an access token that expired unused is unmasked once another account refreshes; unlink unmasks its tokens', async () => {
+    let now = Date.now();
+    const { app, logs } = await buildApp(emulator, { tuning: { now: () => now } });
+    const member = 'user:130000000000000042';
+    await app.tokens.storeAuthorizedGrant(member, { refreshToken: TEST_REFRESH_TOKEN, scope: null, grantedAt: now });
+    const memberAccess = await app.tokens.getAccessToken(member);
+    now += 2 * 3600_000;
+    await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    logs.logger.info(`expired ${memberAccess}`);
+    expect(logs.lines.at(-1)).toContain(memberAccess);
+    const ownerAccess = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    const before = logs.logger.secretCount();
+    await app.tokens.forgetAccount(OWNER_ACCOUNT);
+    logs.logger.info(`forgotten ${ownerAccess}`);
+    expect(logs.lines.at(-1)).toContain(ownerAccess);
+    expect(logs.logger.secretCount()).toBeLessThan(before);
+  });
+});
+
 describe('coverImage', () => {
   const img = (width: number | null, name = `w${width}`) => ({ url: `https://i.scdn.co/image/${name}`, width, height: width });
 
