@@ -63,11 +63,7 @@ async function shown(ctx: CommandContext, whose: Extract<Whose, { kind: 'spotify
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { user, style } = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs };
-  const whose = await whoseListening(interaction, ctx, {
-    userId: user,
-    isMember: user === null ? null : interaction.options.getMember('user') !== null,
-    allowStatus: true,
-  });
+  const whose = await whoseListening(interaction, ctx, { userId: user, allowStatus: true });
   if (whose.kind === 'hidden' || whose.kind === 'refused') {
     await respondWithReply(interaction, async () => notShownReply(whose), { ...options, ephemeral: true });
     return;

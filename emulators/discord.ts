@@ -24,6 +24,7 @@ import {
   type PresenceStatus,
   type SpotifyActivityOptions,
 } from './discord/presence.js';
+import { parseMemberRequest, type MemberRequest } from './discord/member-request.js';
 import { loadSpec, validateBody, type BodyKind } from './discord/validation.js';
 
 export { FormErrors, spotifyActivity };
@@ -334,6 +335,14 @@ const P = {
 const EVERYONE_BITS = Object.values(P).reduce((a, b) => a | b, 0n);
 const EVERYONE_PERMISSIONS = EVERYONE_BITS.toString();
 
+export interface MemberRequestRecord {
+  shard: number;
+  request: MemberRequest;
+  /** Whether a GUILD_MEMBERS_CHUNK was sent back. */
+  answered: boolean;
+  at: number;
+}
+
 interface MemberState {
   user: JsonObject;
   nick: string | null;
@@ -365,6 +374,8 @@ interface GatewayConnection {
   socket: WebSocket;
   session: Session | null;
   acked: boolean;
+  /** Called (and dropped) on the next heartbeat this connection sends. */
+  heartbeatWaiters: Array<() => void>;
 }
 
 interface DispatchFrame {
@@ -488,6 +499,15 @@ export class DiscordEmulator extends EventEmitter {
   readonly closes: Array<{ shard: number | null; code: number; at: number }> = [];
   /** op 3 / IDENTIFY presences refused (the connection was closed with 4001), with the reason. */
   readonly refusedPresences: Array<{ shard: number | null; reason: string; at: number }> = [];
+  /** op 8 Request Guild Members received (valid ones), and whether a GUILD_MEMBERS_CHUNK answered it. */
+  readonly memberRequests: MemberRequestRecord[] = [];
+  /** op 8 payloads refused (the connection was closed with 4001), with the reason. */
+  readonly refusedMemberRequests: Array<{ shard: number; reason: string; at: number }> = [];
+  /**
+   * false: op 8 requests are recorded but never answered, as during a Discord incident (the gateway stays up, no
+   * GUILD_MEMBERS_CHUNK comes). Default true.
+   */
+  answerMemberRequests = true;
 
   // REST records
   readonly restLog: RestLogEntry[] = [];
@@ -850,6 +870,30 @@ export class DiscordEmulator extends EventEmitter {
     else conn.socket.close(code);
   }
 
+  /**
+   * Resolves once every gateway frame the client had sent on this shard before the call has been received (so a
+   * test can read `currentPresence()` after a tick without racing the client's op 3). It asks for a heartbeat (op 1,
+   * as Discord may) and waits for it: frames on one socket arrive in order. Two rounds, because a periodic heartbeat
+   * written just before the frames in question may still be unread and would answer the first.
+   */
+  async gatewayBarrier(shard = 0, timeoutMs = 5000): Promise<void> {
+    for (let round = 0; round < 2; round++) {
+      const conn = this.liveConnection(shard);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          conn.heartbeatWaiters = conn.heartbeatWaiters.filter((w) => w !== waiter);
+          reject(new Error(`DiscordEmulator.gatewayBarrier: shard ${shard} sent no heartbeat within ${timeoutMs} ms of op 1`));
+        }, timeoutMs);
+        const waiter = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        conn.heartbeatWaiters.push(waiter);
+        conn.socket.send(JSON.stringify({ op: 1, d: null }));
+      });
+    }
+  }
+
   /** Stop (or resume) answering heartbeats with op 11, to provoke zombie-connection handling. */
   setHeartbeatAcks(enabled: boolean): void {
     this.ackHeartbeats = enabled;
@@ -887,7 +931,7 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private onGatewayConnection(socket: WebSocket, url: URL): void {
-    const conn: GatewayConnection = { socket, session: null, acked: true };
+    const conn: GatewayConnection = { socket, session: null, acked: true, heartbeatWaiters: [] };
     this.connections.add(conn);
     this.emit('connection', { url: url.toString() });
     socket.on('error', () => undefined);
@@ -937,6 +981,7 @@ export class DiscordEmulator extends EventEmitter {
         this.heartbeats.push({ shard: conn.session?.shard ?? null, seq: typeof d === 'number' ? d : null, at: Date.now() });
         this.emit('heartbeat', { shard: conn.session?.shard ?? null, seq: d });
         if (this.ackHeartbeats) conn.socket.send(JSON.stringify({ op: 11, d: null }));
+        for (const waiter of conn.heartbeatWaiters.splice(0)) waiter();
         return;
       }
       case 2:
@@ -963,6 +1008,13 @@ export class DiscordEmulator extends EventEmitter {
         this.emit('presence', record);
         return;
       }
+      case 8:
+        if (!conn.session) {
+          conn.socket.close(4003, 'Not authenticated');
+          return;
+        }
+        this.onRequestGuildMembers(conn, conn.session, d);
+        return;
       default:
         if (!conn.session) {
           conn.socket.close(4003, 'Not authenticated');
@@ -970,6 +1022,54 @@ export class DiscordEmulator extends EventEmitter {
         }
         this.emit('gatewayOp', { shard: conn.session.shard, op: frame.op, d });
     }
+  }
+
+  /**
+   * op 8 (emulators/discord/member-request.ts): answered on the requesting connection with one GUILD_MEMBERS_CHUNK
+   * (≤ 100 ids fit one chunk of Discord's 1,000). A guild on another shard, or one the bot is not in, is not answered.
+   * Query mode is checked but not emulated (recorded unanswered): the bot asks by user_ids only.
+   */
+  private onRequestGuildMembers(conn: GatewayConnection, session: Session, d: unknown): void {
+    const parsed = parseMemberRequest(d);
+    if (!parsed.ok) {
+      const record = { shard: session.shard, reason: parsed.reason, at: Date.now() };
+      this.refusedMemberRequests.push(record);
+      this.emit('memberRequestRefused', record);
+      conn.socket.close(4001, 'Unknown opcode.');
+      return;
+    }
+    const request = parsed.request;
+    const onThisShard =
+      this.guildIds.includes(request.guildId) && shardForGuild(request.guildId, session.shardCount) === session.shard;
+    const answered = this.answerMemberRequests && onThisShard && request.mode === 'user_ids';
+    const record: MemberRequestRecord = { shard: session.shard, request, answered, at: Date.now() };
+    this.memberRequests.push(record);
+    if (answered && request.mode === 'user_ids') {
+      const guildMembers = this.members.get(request.guildId);
+      const found = request.userIds.flatMap((id) => {
+        const member = guildMembers?.get(id);
+        return member ? [member] : [];
+      });
+      const chunk: Record<string, unknown> = {
+        guild_id: request.guildId,
+        members: found.map((m) => this.memberObject(m)),
+        chunk_index: 0,
+        chunk_count: 1,
+        not_found: request.userIds.filter((id) => !guildMembers?.has(id)),
+      };
+      if (request.presences && (session.intents & Intents.GuildPresences) !== 0) {
+        const presences = this.presences.get(request.guildId);
+        chunk.presences = found.flatMap((m) => {
+          const id = String(m.user.id);
+          const p = presences?.get(id);
+          return p ? [{ user: { id }, guild_id: request.guildId, ...this.presenceFields(p) }] : [];
+        });
+      }
+      if (request.nonce !== null) chunk.nonce = request.nonce;
+      for (const m of found) session.knownUsers.add(String(m.user.id));
+      this.sendDispatch(session, 'GUILD_MEMBERS_CHUNK', toJsonObject(chunk));
+    }
+    this.emit('memberRequest', record);
   }
 
   private refusePresence(conn: GatewayConnection, reason: string): void {

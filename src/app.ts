@@ -67,6 +67,9 @@ export interface AppTuning {
   maxListeners?: number;
   /** Spotify requests a linked member may send per 30 s (the owner is exempt); default 20. */
   memberRequestBudget?: number;
+  /** How old a server-membership answer may be (default 60 s), and how long to wait for Discord's (default 2 s). */
+  membershipTtlMs?: number;
+  memberLookupTimeoutMs?: number;
   /** Picture settings (deadline, cover-art limits, drawers); the logger and SPOTIFY_IMAGES_URL come from the app. */
   pictures?: Omit<PicturesOptions, 'logger' | 'imagesUrl'>;
 }
@@ -134,7 +137,14 @@ export function createApp(
     listeners,
     services,
     // Discord status from #11's sources; linked members from storage (through the services, as a shard does).
-    members: { ...createMemberSources(config, now), linked: linkedMembersOver(services.members, config.discord.ownerId) },
+    members: {
+      ...createMemberSources(config, now, {
+        logger: logger.child('membership'),
+        ...(tuning.membershipTtlMs !== undefined ? { ttlMs: tuning.membershipTtlMs } : {}),
+        ...(tuning.memberLookupTimeoutMs !== undefined ? { lookupTimeoutMs: tuning.memberLookupTimeoutMs } : {}),
+      }),
+      linked: linkedMembersOver(services.members, config.discord.ownerId),
+    },
     gate,
     pictures: new Pictures({ ...tuning.pictures, logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
     callbackServer: config.spotify.callbackServer

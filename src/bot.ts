@@ -56,6 +56,15 @@ export async function startBot(context: CommandContext, options: StartBotOptions
   const client = createDiscordClient(config.discord.apiUrl, { presences: config.discordPresences });
   attachDispatcher(client, options.commands, context);
   const detachStatuses = config.discordPresences ? attachStatusFeed(client, context.members.statuses) : null;
+  // Membership is asked through this client (the guild's shard); a member found gone leaves every server view.
+  const { membership, statuses } = context.members;
+  const detachMembership = membership.attach(client);
+  const stopPruning = membership.onLeft((guildId, userId) => {
+    statuses.remove(guildId, userId);
+    void context.services.members
+      .leftGuild(userId, guildId)
+      .catch((error: unknown) => logger.warn('could not forget a server a linked member left', { error }));
+  });
   client.on(Events.Error, (error) => logger.error('discord client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('gateway disconnected', { shardId, closeCode: event.code }));
@@ -116,6 +125,8 @@ export async function startBot(context: CommandContext, options: StartBotOptions
       await presence.stop();
       await announcer.stop();
       detachStatuses?.();
+      stopPruning();
+      detachMembership();
       await client.destroy();
     },
   };

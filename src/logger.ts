@@ -19,6 +19,13 @@ export interface Logger {
   child(scope: string): Logger;
   /** Mask this value in every later line of this logger family (e.g. a freshly issued access token). */
   addSecret(value: string | undefined | null): void;
+  /**
+   * Undo one `addSecret` of this value (a token that was replaced or expired), so the mask stays as small as the
+   * set of live secrets. Counted: a value added twice stays masked until removed twice.
+   */
+  removeSecret(value: string | undefined | null): void;
+  /** How many distinct values are masked now (for tests and the benchmark). */
+  secretCount(): number;
 }
 
 export interface LoggerOptions {
@@ -60,17 +67,26 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? 'info'];
   const sink = options.sink ?? defaultSink;
   const now = options.now ?? (() => new Date());
-  // Shared by every child so a secret added anywhere is masked everywhere.
-  const secrets = new Set<string>();
+  // Shared by every child so a secret added anywhere is masked everywhere. Value → how many holders added it:
+  // the same token can be registered by two holders (the env refresh token is also the first grant's).
+  const secrets = new Map<string, number>();
+  // Very short values would mask ordinary words; real secrets here are long.
+  const maskable = (value: string | undefined | null): value is string => typeof value === 'string' && value.length >= 8;
   const addSecret = (value: string | undefined | null): void => {
-    // Very short values would mask ordinary words; real secrets here are long.
-    if (value && value.length >= 8) secrets.add(value);
+    if (maskable(value)) secrets.set(value, (secrets.get(value) ?? 0) + 1);
+  };
+  const removeSecret = (value: string | undefined | null): void => {
+    if (!maskable(value)) return;
+    const holders = secrets.get(value);
+    if (holders === undefined) return;
+    if (holders > 1) secrets.set(value, holders - 1);
+    else secrets.delete(value);
   };
   for (const s of options.secrets ?? []) addSecret(s);
 
   const mask = (line: string): string => {
     let out = line;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const secret of secrets.keys()) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
 
@@ -93,6 +109,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       error: (m, f) => emit('error', m, f),
       child: (childScope) => make(scope ? `${scope}.${childScope}` : childScope),
       addSecret,
+      removeSecret,
+      secretCount: () => secrets.size,
     };
   };
   return make(undefined);

@@ -69,6 +69,8 @@ export interface Services {
     privateAmong(userIds: string[]): Promise<string[]>;
     inGuild(guildId: string): Promise<MemberView[]>;
     seenIn(userId: string, guildId: string): Promise<void>;
+    /** Forget that a member is in this guild (Discord says they left: src/listeners/membership.ts). */
+    leftGuild(userId: string, guildId: string): Promise<void>;
     setPrivacy(userId: string, privacy: Privacy): Promise<MemberView | null>;
     seats(): Promise<SeatsView>;
     notices(userId: string): Promise<string[]>;

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     services: remote.services,
     // Members' Discord status arrives at the shard holding their guild: kept and read here, never over RPC.
     // Linked members (#10) come from the manager's storage over the same RPC.
-    members: { ...createMemberSources(config), linked: linkedMembersOver(remote.services.members, config.discord.ownerId) },
+    members: { ...createMemberSources(config, Date.now, { logger: logger.child('membership') }), linked: linkedMembersOver(remote.services.members, config.discord.ownerId) },
     // Pictures are drawn in the shard that answers (only their data comes over RPC): one cover cache per shard process.
     pictures: new Pictures({ logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
   };

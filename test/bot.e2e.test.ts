@@ -268,6 +268,7 @@ describe('presence', () => {
     h.spotify.fail('currently-playing', { status: 503 }, 100);
     for (let i = 0; i < 3; i++) await h.bot.presence.tick();
     expect(h.bot.presence.updatesSent).toBe(1);
+    await h.discord.gatewayBarrier();
     expect(h.discord.currentPresence()?.activities).toEqual(shown);
     expect(h.logs.lines.filter((l) => l.includes('presence update skipped')).length).toBe(1);
   });

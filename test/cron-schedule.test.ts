@@ -53,8 +53,27 @@ describe('scheduleCron', () => {
     await task.destroy();
   });
 
-  it('hands other expressions to node-cron', async () => {
-    const task = scheduleCron('0 0 1 1 *', () => undefined);
+  it('hands other expressions to node-cron, which fires them; destroyed before it has loaded, nothing fires', async () => {
+    const everySecondAsARange = '0-59 * * * * *'; // every second, but not an "every N seconds" expression
+    expect(everySeconds(everySecondAsARange)).toBeNull();
+    let fired = 0;
+    let firstFiring!: () => void;
+    const first = new Promise<void>((resolve) => (firstFiring = resolve));
+    const task = scheduleCron(everySecondAsARange, () => {
+      fired++;
+      firstFiring();
+    });
+    await first;
     await task.destroy();
+    const count = fired;
+
+    let early = 0;
+    const gone = scheduleCron(everySecondAsARange, () => {
+      early++;
+    });
+    await gone.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(fired).toBe(count);
+    expect(early).toBe(0);
   });
 });

@@ -296,3 +296,68 @@ describe('op 3 presence updates are checked like Discord does', () => {
     expect(emulator.closes).toEqual([]);
   });
 });
+
+describe('op 8 Request Guild Members is checked and answered like Discord does', () => {
+  const ANA = { id: '1230000000000000001', username: 'ana' };
+  const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => String(1230000000000001000n + BigInt(i)));
+
+  it.each([
+    { name: '101 user_ids (at most 100)', d: (g: string) => ({ guild_id: g, user_ids: ids(101), limit: 0 }) },
+    { name: 'an array of guilds (one guild per request)', d: (g: string) => ({ guild_id: [g], user_ids: ids(1) }) },
+    { name: 'both query and user_ids', d: (g: string) => ({ guild_id: g, query: '', limit: 0, user_ids: ids(1) }) },
+    { name: 'neither query nor user_ids', d: (g: string) => ({ guild_id: g, limit: 0 }) },
+    { name: 'a user id that is no snowflake', d: (g: string) => ({ guild_id: g, user_ids: ['ana'] }) },
+    { name: 'a query without limit', d: (g: string) => ({ guild_id: g, query: 'a' }) },
+  ])('$name → the gateway closes with 4001', async ({ d }) => {
+    const emulator = await DiscordEmulator.start();
+    emulators.push(emulator);
+    const { ws, closed } = await identifiedSocket(emulator);
+    ws.send(JSON.stringify({ op: 8, d: d(emulator.guildIds[0]!) }));
+    expect(await closed).toBe(4001);
+    expect(emulator.refusedMemberRequests).toHaveLength(1);
+    expect(emulator.memberRequests).toEqual([]);
+  });
+
+  it("discord.js's own op 8 by user_ids is answered with one GUILD_MEMBERS_CHUNK: members found, the rest in not_found, the nonce echoed", async () => {
+    const { emulator, client } = await readyEmulator();
+    const guildId = emulator.guildIds[0]!;
+    emulator.addMember(guildId, ANA);
+    const chunk = once(client.ws, 'GUILD_MEMBERS_CHUNK') as Promise<[Record<string, unknown>]>;
+    const stranger = ids(1)[0]!;
+    const members = await client.guilds.cache.get(guildId)!.members.fetch({ user: [ANA.id, stranger], nonce: 'n-123' });
+    expect([...members.keys()]).toEqual([ANA.id]);
+    const [d] = await chunk;
+    expect(d).toMatchObject({ guild_id: guildId, chunk_index: 0, chunk_count: 1, not_found: [stranger], nonce: 'n-123' });
+    expect(emulator.memberRequests).toMatchObject([{ shard: 0, answered: true, request: { mode: 'user_ids', userIds: [ANA.id, stranger] } }]);
+    expect(emulator.closes).toEqual([]);
+  });
+
+  it('a nonce over 32 bytes is ignored, not refused; a guild the bot is not in, and an outage, get no answer', async () => {
+    const emulator = await DiscordEmulator.start();
+    emulators.push(emulator);
+    const guildId = emulator.guildIds[0]!;
+    emulator.addMember(guildId, ANA);
+    const { ws } = await identifiedSocket(emulator);
+    const chunks: Array<Record<string, unknown>> = [];
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as { t?: string; d: Record<string, unknown> };
+      if (frame.t === 'GUILD_MEMBERS_CHUNK') chunks.push(frame.d);
+    });
+    const request = async (d: Record<string, unknown>): Promise<void> => {
+      const received = emulator.waitFor('memberRequest');
+      ws.send(JSON.stringify({ op: 8, d }));
+      await received;
+    };
+    await request({ guild_id: guildId, user_ids: ANA.id, nonce: 'x'.repeat(33) });
+    await request({ guild_id: '1230000000000009999', user_ids: [ANA.id], nonce: 'other-guild' });
+    emulator.answerMemberRequests = false;
+    await request({ guild_id: guildId, user_ids: [ANA.id], nonce: 'outage' });
+    emulator.answerMemberRequests = true;
+    await request({ guild_id: guildId, user_ids: [ANA.id], nonce: 'after' });
+    await expect.poll(() => chunks.length).toBe(2);
+    expect(chunks[0]).not.toHaveProperty('nonce');
+    expect(chunks[0]).toMatchObject({ members: [{ user: { id: ANA.id } }], not_found: [] });
+    expect(chunks[1]).toMatchObject({ nonce: 'after' });
+    expect(emulator.memberRequests.map((r) => r.answered)).toEqual([true, false, false, true]);
+  });
+});

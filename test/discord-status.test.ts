@@ -14,6 +14,7 @@ import type { NowListening } from '../src/features/listening-now/service.js';
 import { DiscordStatusStore, STATUS_END_GRACE_MS, statusTrackState, type RawActivity } from '../src/listeners/discord-status.js';
 import { accountKey, InvalidListenerError, OWNER, sameListener } from '../src/listeners/listener.js';
 import { ownerOnlyLinkedMembers, resolveListener, type MemberSources } from '../src/listeners/resolve.js';
+import { GuildMembership } from '../src/listeners/membership.js';
 import { silentLogger } from '../src/logger.js';
 import { openStorage } from '../src/storage.js';
 import { EMBED_LIMITS } from '../src/discord/text.js';
@@ -120,7 +121,7 @@ describe('resolveListener', () => {
     const statuses = new DiscordStatusStore(clock().now);
     statuses.update(G1, BOB, [spotify('bob1')]);
     statuses.update(G1, OWNER_ID, [spotify('own1')]);
-    return { presencesEnabled, statuses, linked: ownerOnlyLinkedMembers(OWNER_ID) };
+    return { presencesEnabled, statuses, linked: ownerOnlyLinkedMembers(OWNER_ID), membership: new GuildMembership() };
   }
 
   it('linked (the owner) wins, then Discord status in this guild, then plain /nowplaying falls back to the owner', async () => {

@@ -136,6 +136,12 @@ async function expectRecovered(h: Harness): Promise<void> {
   await expectNowPlaying(h, track.name);
 }
 
+/** What Discord shows once it has received every op 3 the bot sent so far (a gateway round trip, not a sleep). */
+async function presenceNow(h: Harness): Promise<unknown[] | undefined> {
+  await h.discord.gatewayBarrier();
+  return h.discord.currentPresence()?.activities;
+}
+
 async function showTrack(h: Harness): Promise<unknown[]> {
   await h.bot.presence.tick();
   return presenceShows(h, [expect.objectContaining({ type: 2 })]);
@@ -184,7 +190,7 @@ describe('Spotify faults', () => {
     h.spotify.fail('any-api', { status: 504 }, 3);
     await h.bot.presence.tick();
     expect(h.bot.presence.updatesSent).toBe(updates);
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
 
     // The token endpoint bursts too: retried, then the command works.
     h.spotify.expireAccessTokens();
@@ -210,7 +216,7 @@ describe('Spotify faults', () => {
     // A tick that hangs leaves the presence alone.
     h.spotify.fail('currently-playing', { hang: true }, 3);
     await h.bot.presence.tick();
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
 
     // The token endpoint hangs once: the refresh times out, is retried, and the command still works.
     h.spotify.expireAccessTokens();
@@ -233,7 +239,7 @@ describe('Spotify faults', () => {
     await vi.waitFor(() => expect(h.app.spotify.rateLimit().retryAfterSeconds).toBeGreaterThan(0), { timeout: 2_000, interval: 10 });
     const during = [topTracks(h, 'short_term'), topTracks(h, 'long_term')];
     await h.bot.presence.tick();
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
     for (const interaction of [first, ...during]) {
       expect(textOf(await answerOf(interaction))).toMatch(/rate-limiting the bot — try again in 1 s/);
     }
@@ -287,7 +293,7 @@ describe('Spotify faults', () => {
     expect(textOf(await answerOf(topTracks(h, 'medium_term')))).toMatch(/quota.*try again/);
     await h.bot.presence.tick();
     expect(h.spotify.count('api')).toBe(sent);
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
 
     await vi.waitFor(() => expect(h.app.spotify.rateLimit().retryAfterSeconds).toBe(0), { timeout: 3_000, interval: 25 });
     await expectRecovered(h);
@@ -336,7 +342,7 @@ describe('Spotify faults', () => {
 
     h.spotify.fail('currently-playing', { malformed: true }, 1);
     await h.bot.presence.tick();
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
 
     h.spotify.expireAccessTokens();
     h.spotify.fail('token', { malformed: true }, 1);
@@ -354,7 +360,7 @@ describe('Spotify faults', () => {
     expect(textOf(reply)).toMatch(/Spotify isn't answering/);
     expect(h.logs.lines.some((l) => l.includes('ECONNREFUSED'))).toBe(true);
     await h.bot.presence.tick();
-    expect(h.discord.currentPresence()?.activities ?? []).toEqual([]);
+    expect((await presenceNow(h)) ?? []).toEqual([]);
 
     // The fault clears: the port answers again (a TCP relay to the emulator stands in for Spotify coming back).
     const relay = await tcpRelay(port, Number(new URL(h.spotify.apiUrl).port));
@@ -378,7 +384,7 @@ describe('Discord faults', () => {
     h.discord.sendReconnect();
     await h.discord.waitFor('resume');
     expect((await answerOf(during)).embeds?.[0]?.title).toBeTruthy();
-    expect(h.discord.currentPresence()?.activities).toEqual(shown);
+    expect(await presenceNow(h)).toEqual(shown);
     h.spotify.latencyMs = 0;
 
     // Resumable INVALID_SESSION: the session resumes.

@@ -8,11 +8,12 @@ import { commands } from '../commands/index.js';
 import { startAppBot } from '../src/bot.js';
 import { StartupError } from '../src/discord/connect.js';
 import { Intents, spotifyActivity, type DiscordEmulator, type MessagePayload } from '../emulators/discord.js';
-import { makeTrack } from '../emulators/spotify-fixtures.js';
+import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import { DiscordEmulator as Emulator } from '../emulators/discord.js';
 import { emulatorEnv, TEST_DISCORD_TOKEN } from '../emulators/env.js';
 import { embedText, harnessPerTest, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { MEMBERSHIP_TTL_MS } from '../src/listeners/membership.js';
 
 const start = harnessPerTest();
 const ON = { env: { DISCORD_PRESENCES: 'on' } };
@@ -120,6 +121,17 @@ describe('the presence intent', () => {
 });
 
 /** The whole bot against an emulator the test prepared first (members listening before it connects). */
+/** A member links their own Spotify (playing `song`) through /spotify link and the paste flow. */
+async function linkByPaste(h: Harness, userId: string, guildId: string, spotifyId: string, song: string): Promise<void> {
+  h.spotify.addUser(spotifyId, { displayName: spotifyId, allowListed: true }).setCurrentlyPlaying(playing(makeTrack({ name: song })));
+  const started = await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', guildId, userId }).finalMessage();
+  const [open, paste] = (started.components ?? []).flatMap((row) => (row as { components?: Array<Record<string, unknown>> }).components ?? []);
+  const modal = await h.discord.pressButton({ customId: String(paste?.custom_id), message: { id: '1' }, guildId, userId }).response();
+  const redirected = h.spotify.approve(String(open?.url), { userId: spotifyId });
+  const linked = await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, guildId, userId }).finalMessage();
+  expect(embedText(linked)).toContain('Spotify linked');
+}
+
 function startOn(discord: DiscordEmulator, env: Record<string, string> = ON.env): Promise<Harness> {
   return startHarness({ discordEmulator: discord, env });
 }
@@ -199,14 +211,19 @@ describe('/nowplaying user:@member from their Discord status', () => {
       expect(list).toContain('Bob Song');
       expect(list).not.toContain('Carol Song');
 
-      // "Only me" (#10 records the choice; here through the LinkedMembers it plugs into).
-      const linked = h.app.members.linked;
-      h.app.members.linked = { ...linked, privateAmong: async (ids) => new Set(ids.filter((id) => id === DAVE.id)) };
+      // "Only me" is a choice of a linked member: Dave links his Spotify and picks it with /spotify privacy.
+      await linkByPaste(h, DAVE.id, here, 'dave-sp', 'Dave Spotify Song');
+      expect(embedText(await h.discord.slashCommand({ name: 'listening', guildId: here }).finalMessage())).toContain('Dave Song');
+      const chose = await h.discord
+        .slashCommand({ name: 'spotify', subcommand: 'privacy', guildId: here, userId: DAVE.id, options: [{ name: 'visibility', type: 3, value: 'private' }] })
+        .finalMessage();
+      expect(embedText(chose)).toContain('Only me');
       expect(embedText(await nowplaying(h.discord, DAVE.id, { guildId: here }))).toContain('keeps their listening private');
-      expect((await nowplaying(h.discord, null, { guildId: here, asker: DAVE.id })).embeds![0]!.title).toBe('Dave Song');
+      // He still sees his own (his link wins over his status).
+      expect((await nowplaying(h.discord, null, { guildId: here, asker: DAVE.id })).embeds![0]!.title).toBe('Dave Spotify Song');
       const hidden = embedText(await h.discord.slashCommand({ name: 'listening', guildId: here }).finalMessage());
       expect(hidden).toContain('Bob Song');
-      expect(hidden).not.toContain('Dave Song');
+      expect(hidden).not.toContain('Dave Song'); // neither his Discord status nor his Spotify
     } finally {
       await h.stop();
       await discord.close();
@@ -284,5 +301,39 @@ describe('/listening', () => {
     // A page the list no longer has (people stopped listening) shows the last one there is.
     const stale = await h.discord.pressButton({ customId: 'listening:9', message: { id: String(handle.originalMessage?.id), ...first } }).response();
     expect(stale.data!.embeds![0]!.footer?.text).toBe('26 listening · page 3/3');
+  });
+});
+
+describe('members who left (no GUILD_MEMBERS intent: Discord never says so)', () => {
+  it('a status member who left is gone from /listening within a minute; 250 listeners cost 3 lookups of ≤ 100, none again within the minute', async () => {
+    const discord = await Emulator.start({ token: TEST_DISCORD_TOKEN, heartbeatIntervalMs: 5_000 });
+    const guildId = discord.guildIds[0]!;
+    const ids = Array.from({ length: 250 }, (_, i) => `11910000000000${String(i).padStart(5, '0')}`);
+    for (const [i, id] of ids.entries()) {
+      discord.addMember(guildId, { id, username: `l${i}` });
+      discord.setPresence(guildId, id, { status: 'online', activities: [activity({ trackId: `Left${i}`, title: `Song ${i}`, artists: [`Artist ${i}`] }, 10_000 + i)] });
+    }
+    let skew = 0;
+    const h = await startHarness({ discordEmulator: discord, env: ON.env, tuning: { now: () => Date.now() + skew } });
+    try {
+      const listing = async (): Promise<string> => embedText(await h.discord.slashCommand({ name: 'listening', userId: ASKER }).finalMessage());
+      expect(await listing()).toContain(`<@${ids[0]}>`); // the most recent start is first
+      expect(h.discord.memberRequests.map((r) => (r.request.mode === 'user_ids' ? r.request.userIds.length : -1))).toEqual([100, 100, 50]);
+      await listing();
+      expect(h.discord.memberRequests).toHaveLength(3);
+
+      // The freshest listener leaves: Discord sends neither GUILD_MEMBER_REMOVE nor a presence update.
+      expect(h.discord.removeMember(guildId, ids[0]!)).toBe(false);
+      expect(await listing()).toContain(`<@${ids[0]}>`); // known a moment ago: the rule allows up to a minute
+      skew += MEMBERSHIP_TTL_MS;
+      const after = await listing();
+      expect(after).not.toContain(`<@${ids[0]}>`);
+      expect(after).toContain(`<@${ids[1]}>`);
+      expect(h.app.members.statuses.get(guildId, ids[0]!)).toBeNull();
+      expect(h.app.members.statuses.size).toBe(249);
+    } finally {
+      await h.stop();
+      await discord.close();
+    }
   });
 });

@@ -48,3 +48,20 @@ describe('log lines', () => {
     expect(line).toContain(REDACTED.slice(0, 5));
   });
 });
+
+describe('the secret mask', () => {
+  it('a removed secret is no longer masked; one added by two holders stays until both removed it', () => {
+    const { lines, logger } = capture();
+    logger.addSecret('access-token-one');
+    logger.addSecret('shared-refresh-token');
+    logger.addSecret('shared-refresh-token');
+    expect(logger.secretCount()).toBe(2);
+    logger.removeSecret('access-token-one');
+    logger.removeSecret('shared-refresh-token');
+    logger.info('access-token-one shared-refresh-token');
+    expect(lines.at(-1)).toContain(`access-token-one ${REDACTED}`);
+    logger.removeSecret('shared-refresh-token');
+    logger.removeSecret('never-added-value');
+    expect(logger.secretCount()).toBe(0);
+  });
+});

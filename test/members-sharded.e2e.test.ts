@@ -12,10 +12,12 @@ import type { App } from '../src/app.js';
 import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import { EPHEMERAL, embedText } from './support/bot-harness.js';
+import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
+expectEnvRestoredAfterFile();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)] as const;
 const OWNER_ID = '200000000000000001';
 const ANA = { id: '310000000000000021', username: 'ana', globalName: 'Ana' };
@@ -74,6 +76,7 @@ function command(name: string, asker: { id: string }, guildId: string | null, us
 }
 
 describe.runIf(redis)('members under SHARDS=2', () => {
+  let restoreEnv = (): void => undefined;
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     spotify.setCurrentlyPlaying(playing(makeTrack()));
@@ -101,7 +104,7 @@ describe.runIf(redis)('members under SHARDS=2', () => {
       SPOTIFY_REDIRECT_URI: 'https://bot.example.test/callback',
       SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:0',
     };
-    Object.assign(process.env, validEnv(env));
+    restoreEnv = setShardedEnv(validEnv(env));
     storage = await openStorage(REDIS_URL, { namespace: NAMESPACE });
     ({ app } = await buildApp(spotify, { env, storage }));
     callbackPort = (await app.callbackServer!.start()).port;
@@ -111,6 +114,7 @@ describe.runIf(redis)('members under SHARDS=2', () => {
 
   afterAll(async () => {
     await sharded?.stop();
+    restoreEnv();
     await app?.callbackServer?.stop();
     // Leave nothing behind in the shared Redis.
     for (const key of redis ? await redisKeys(`${NAMESPACE}:*`).catch(() => []) : []) await storage?.delete(key.replace(/^[^:]+::?/, ''));
@@ -136,6 +140,31 @@ describe.runIf(redis)('members under SHARDS=2', () => {
     }
     expect(command('nowplaying', ANA, GUILDS[1]).shard).toBe(1);
     expect((await command('nowplaying', CARL, GUILDS[1]).finalMessage(10_000)).embeds?.[0]?.title).toBe('Blinding Lights');
+  }, 30_000);
+
+  it('membership is asked by the shard holding the server: buttons for someone not there are refused; a member who left is pruned over the RPC', async () => {
+    const stranger = '310000000000000099';
+    const asked = discord.memberRequests.length;
+    const press = (userId: string) =>
+      discord.pressButton({ customId: `recent:20:2:${userId}`, message: { id: '1' }, userId: BEN.id, guildId: GUILDS[1] }).response(10_000);
+    const refused = await press(stranger);
+    expect(refused.data?.flags).toBe(EPHEMERAL);
+    expect(embedText(refused.data)).toContain('a server you both share');
+    expect(embedText((await press(DORA.id)).data)).toMatch(/Dora.*hasn't linked/);
+    expect(discord.memberRequests.slice(asked).map((r) => [r.shard, r.request.guildId, r.answered])).toEqual([
+      [1, GUILDS[1], true],
+      [1, GUILDS[1], true],
+    ]);
+
+    // Ana leaves GUILDS[1] (no event): the next command naming her there finds her gone and prunes it in the manager.
+    expect((await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).toContain(ANA.id);
+    expect(discord.removeMember(GUILDS[1], ANA.id)).toBe(false);
+    expect((await command('toptracks', BEN, GUILDS[1], ANA.id).response(10_000)).data?.flags).toBe(EPHEMERAL);
+    await expect.poll(async () => (await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).not.toContain(ANA.id);
+    // Back, for the tests after this one: using the bot there lists her there again.
+    discord.addMember(GUILDS[1], ANA);
+    await command('nowplaying', ANA, GUILDS[1]).finalMessage(10_000);
+    await expect.poll(async () => (await app.services.members.inGuild(GUILDS[1])).map((m) => m.userId)).toContain(ANA.id);
   }, 30_000);
 
   it('the seat limit, the allow-list 403 and tampered buttons, answered on the shards', async () => {

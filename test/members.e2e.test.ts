@@ -11,7 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MessagePayload } from '../emulators/discord.js';
 import { makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
+import { deadNoticeKey, expiryNoticeKey } from '../src/features/account/grant-health.js';
 import { decodeTopPageId } from '../src/features/top/page-id.js';
+import { MEMBERSHIP_TTL_MS } from '../src/listeners/membership.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
 import { secretsIn } from './support/spotify-app.js';
 
@@ -139,11 +141,16 @@ describe('linking (paste flow) and using it', () => {
     // In DMs Ana sees her own.
     expect((await command(h, 'nowplaying', ANA, { guildId: null }).finalMessage()).embeds?.[0]?.title).toBe('Ana S Song');
     // A user who isn't a member of this server: Discord resolves no member for them.
+    // They did link (so only the shared-server rule can refuse them).
     h.discord.addUser({ id: '300000000000000099', username: 'stranger' });
-    await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp');
+    spotifyUser(h.spotify, 'stranger-sp', 'Stranger S');
+    expect(embedText(await linkByPaste(h, { id: '300000000000000099' }, 'stranger-sp'))).toContain('Spotify linked');
+    expect(await h.app.services.members.get('300000000000000099')).toMatchObject({ spotifyId: 'stranger-sp' });
     h.spotify.resetCounts();
     const stranger = await command(h, 'toptracks', BEN, { user: '300000000000000099' }).response();
     expect(stranger.data?.flags).toBe(EPHEMERAL);
+    expect(embedText(stranger.data)).toMatch(/only be shown in a server you both share/);
+    expect(embedText(stranger.data)).not.toContain('Stranger S');
     expect(h.spotify.count('api')).toBe(0);
   });
 });
@@ -203,6 +210,49 @@ describe('privacy and deletion', () => {
     expect(await h.app.storage.get<string[]>('members:index')).toEqual([BEN.id]);
     // Her next /nowplaying is the owner's again.
     expect((await command(h, 'nowplaying', ANA).finalMessage()).embeds?.[0]?.title).toBe('Blinding Lights');
+  });
+
+  it("/spotify unlink also erases the grant-health markers (keyed by token, not id) of every grant she had, earlier ones too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npb-members-'));
+    tempDirs.push(dir);
+    const file = join(dir, 'bot.sqlite');
+    let now = Date.now();
+    const h = await withMembers({ env: { STORAGE_URL: `sqlite://${file}` }, tuning: { now: () => now } });
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    spotifyUser(h.spotify, 'ben-sp', 'Ben S');
+    await linkByPaste(h, BEN, 'ben-sp');
+    const dmsTo = (userId: string): number => h.discord.directMessages.filter((d) => d.userId === userId).length;
+    /** Jump to 13 days before this grant's 6-month expiry; the member's next command sends the reminder DM. */
+    const remind = async (member: { id: string }): Promise<string> => {
+      const { refreshToken, grantedAt } = (await h.app.tokens.currentGrant(`user:${member.id}`))!;
+      const expiry = new Date(grantedAt!);
+      expiry.setUTCMonth(expiry.getUTCMonth() + 6);
+      now = expiry.getTime() - 13 * DAY;
+      const sent = dmsTo(member.id);
+      await command(h, 'recent', member).finalMessage();
+      await expect.poll(() => dmsTo(member.id)).toBe(sent + 1);
+      await expect.poll(() => h.app.storage.get(expiryNoticeKey(refreshToken))).toBe(true);
+      return refreshToken;
+    };
+
+    // Ana links, is reminded, links again (a new grant) and is reminded again: one marker per grant.
+    await linkByPaste(h, ANA, 'ana-sp');
+    const earlier = await remind(ANA);
+    const benMarker = expiryNoticeKey(await remind(BEN));
+    expect(embedText(await linkByPaste(h, ANA, 'ana-sp'))).toContain('Spotify linked');
+    const current = await remind(ANA);
+    expect(current).not.toBe(earlier);
+    // And a dead-grant marker for her current grant, as grant health leaves when a watched grant dies.
+    await h.app.storage.set(deadNoticeKey(current), true);
+    const markers = [expiryNoticeKey(earlier), expiryNoticeKey(current), deadNoticeKey(current)];
+    const before = await sqliteKeys(file);
+    for (const marker of markers) expect(before.filter((k) => k.endsWith(marker)), marker).toHaveLength(1);
+
+    await h.discord.slashCommand({ name: 'spotify', subcommand: 'unlink', userId: ANA.id }).finalMessage();
+    const after = await sqliteKeys(file);
+    expect(after.filter((k) => k.includes(ANA.id))).toEqual([]);
+    expect(after.filter((k) => markers.some((marker) => k.endsWith(marker)))).toEqual([]);
+    expect(after.filter((k) => k.endsWith(benMarker))).toHaveLength(1); // Ben's reminder is still remembered
   });
 });
 
@@ -464,5 +514,91 @@ describe('page buttons', () => {
     // Her own button still works for her.
     const own = await h.discord.pressButton({ customId: String(next!.custom_id), message: { id: '1' }, userId: ANA.id }).response();
     expect(own.type).toBe(7);
+  });
+});
+
+describe('server membership (no GUILD_MEMBERS intent: Discord never says that a member left)', () => {
+  const HERE = '1190000000000000001';
+  const THERE = '1190000000000000002';
+  /** A clock the test can move past the membership window (everything else in the bot runs on it too). */
+  const skewed = (): { now: () => number; skip: (ms: number) => void } => {
+    let skew = 0;
+    return { now: () => Date.now() + skew, skip: (ms) => void (skew += ms) };
+  };
+
+  it('a page button is checked like its slash command on every press: refused, ephemeral, with no Spotify call, where the member is not (another server, or after they left)', async () => {
+    const clock = skewed();
+    const h = await start({ discord: { guildIds: [HERE, THERE] }, tuning: { now: clock.now } });
+    for (const m of [ANA, BEN]) h.discord.addMember(HERE, m);
+    h.discord.addMember(THERE, BEN); // Ben is in both servers, Ana only HERE
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    await linkByPaste(h, ANA, 'ana-sp');
+    const first = await command(h, 'toptracks', ANA, { guildId: HERE, options: [{ name: 'limit', type: 4, value: 20 }] }).finalMessage();
+    const topId = String(buttonsOf(first).find((b) => String(b.label).includes('Next'))!.custom_id);
+    const recentId = `recent:20:2:${ANA.id}`;
+    const press = (customId: string, guildId: string) =>
+      h.discord.pressButton({ customId, message: { id: '1', ...first }, userId: BEN.id, guildId }).response();
+    const refusedHere = async (customId: string, guildId: string): Promise<void> => {
+      const refused = await press(customId, guildId);
+      expect(refused.type, customId).toBe(4);
+      expect(refused.data?.flags, customId).toBe(EPHEMERAL);
+      expect(embedText(refused.data), customId).toContain('a server you both share with the bot');
+    };
+
+    // Her buttons pressed THERE (Discord asked once, on the press: she is not a member) are refused as the slash
+    // command refuses her list THERE.
+    h.spotify.resetCounts();
+    for (const customId of [topId, recentId]) await refusedHere(customId, THERE);
+    expect(h.discord.memberRequests.filter((r) => r.request.guildId === THERE).map((r) => r.answered)).toEqual([true]);
+    expect(embedText((await command(h, 'toptracks', BEN, { user: ANA.id, guildId: THERE }).response()).data)).toContain('a server you both share');
+    expect(h.spotify.count('api')).toBe(0);
+
+    // HERE they work for Ben.
+    expect((await press(topId, HERE)).type).toBe(7);
+    expect((await press(recentId, HERE)).type).toBe(7);
+
+    // Ana leaves HERE; Discord tells the bot nothing. Within a minute her pages are refused HERE too.
+    expect(h.discord.removeMember(HERE, ANA.id)).toBe(false);
+    clock.skip(MEMBERSHIP_TTL_MS);
+    h.spotify.resetCounts();
+    for (const customId of [topId, recentId]) await refusedHere(customId, HERE);
+    expect(h.spotify.count('api')).toBe(0);
+  });
+
+  it('/listening no longer shows a linked member who left (within a minute, one batched lookup) and forgets that server for them; a lookup outage keeps everyone', async () => {
+    const clock = skewed();
+    const h = await withMembers({ tuning: { now: clock.now, listeningFreshnessMs: 0, memberLookupTimeoutMs: 300 } });
+    const guildId = h.discord.guildIds[0]!;
+    spotifyUser(h.spotify, 'ana-sp', 'Ana S');
+    spotifyUser(h.spotify, 'ben-sp', 'Ben S');
+    await linkByPaste(h, ANA, 'ana-sp');
+    await linkByPaste(h, BEN, 'ben-sp');
+    for (const m of [ANA, BEN]) await command(h, 'nowplaying', m).finalMessage(); // used here while linked: listed here
+    const listing = async (): Promise<string> => embedText(await command(h, 'listening', CARL).finalMessage());
+    const before = await listing();
+    expect(before).toContain('Ana S Song');
+    expect(before).toContain('Ben S Song');
+
+    expect(h.discord.removeMember(guildId, ANA.id)).toBe(false);
+    clock.skip(MEMBERSHIP_TTL_MS);
+    const asked = h.discord.memberRequests.length;
+    const after = await listing();
+    expect(after).not.toContain('Ana S Song');
+    expect(after).toContain('Ben S Song');
+    const requests = h.discord.memberRequests.slice(asked);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.request).toMatchObject({ mode: 'user_ids', guildId, userIds: expect.arrayContaining([ANA.id, BEN.id]) });
+    // Her link no longer lists this server; she is not asked about again.
+    await expect.poll(async () => (await h.app.services.members.inGuild(guildId)).map((m) => m.userId)).toEqual([BEN.id]);
+    await listing();
+    expect(h.discord.memberRequests).toHaveLength(asked + 1);
+
+    // Discord stops answering member lookups: Ben stays listed (no answer is not "left"), and the outage is logged once.
+    h.discord.answerMemberRequests = false;
+    clock.skip(MEMBERSHIP_TTL_MS);
+    const during = await listing();
+    expect(during).toContain('Ben S Song');
+    expect(h.discord.memberRequests.at(-1)).toMatchObject({ answered: false, request: { userIds: [BEN.id] } });
+    expect(h.logs.lines.filter((l) => l.includes('member lookups get no answer'))).toHaveLength(1);
   });
 });

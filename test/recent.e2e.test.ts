@@ -12,6 +12,7 @@ import { decodeRecentPageId, NOTHING_RECENT } from '../src/features/recent/repli
 import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import type { Storage } from '../src/storage.js';
 import { EPHEMERAL, harnessPerTest } from './support/bot-harness.js';
+import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
@@ -121,6 +122,7 @@ describe('/recent in one process', () => {
 });
 
 const redis = await requireRedis();
+expectEnvRestoredAfterFile();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)];
 
 describe.runIf(redis)('/recent under SHARDS=2', () => {
@@ -129,12 +131,13 @@ describe.runIf(redis)('/recent under SHARDS=2', () => {
   let app: App;
   let storage: Storage;
   let sharded: ShardedBot;
+  let restoreEnv = (): void => undefined;
 
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     discord = await DiscordEmulator.start({ token: validEnv().DISCORD_TOKEN, shardCount: 2, maxConcurrency: 2, guildIds: GUILDS });
     const env = { ...emulatorEnv(discord, spotify), STORAGE_URL: REDIS_URL, PRESENCE_CRON: 'off', LOG_LEVEL: 'warn' };
-    Object.assign(process.env, validEnv(env));
+    restoreEnv = setShardedEnv(validEnv(env));
     ({ app, storage } = await buildApp(spotify, { env }));
     await storage.delete('spotify:access:owner');
     await storage.delete('spotify:grant:owner');
@@ -145,6 +148,7 @@ describe.runIf(redis)('/recent under SHARDS=2', () => {
 
   afterAll(async () => {
     await sharded?.stop();
+    restoreEnv();
     await storage?.close();
     await discord?.close();
     await spotify?.close();

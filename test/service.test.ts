@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from '../emulators/discord.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
@@ -107,12 +107,18 @@ if (!canRunAsUser) console.warn('skipped: the install-and-run-as-service-user te
 
 describe.skipIf(!canRunAsUser)('deploy/install.sh, then the unit as its User', () => {
   const user = `npbt${randomBytes(4).toString('hex')}`;
-  // Under /tmp itself, not $TMPDIR: every folder on the way must be open to the service user, as /opt is.
-  const base = mkdtempSync('/tmp/npb-service-');
-  const app = join(base, 'app');
+  // Made in beforeAll, not here: this body runs even when the describe is skipped, and then afterAll does not.
+  let base = '';
+  let app = '';
   let spotify: SpotifyEmulator | null = null;
   let discord: DiscordEmulator | null = null;
   let bot: ChildProcess | null = null;
+
+  beforeAll(() => {
+    // Under /tmp itself, not $TMPDIR: every folder on the way must be open to the service user, as /opt is.
+    base = mkdtempSync('/tmp/npb-service-');
+    app = join(base, 'app');
+  });
 
   afterAll(async () => {
     if (bot && bot.exitCode === null && bot.signalCode === null) bot.kill('SIGKILL');
@@ -120,7 +126,7 @@ describe.skipIf(!canRunAsUser)('deploy/install.sh, then the unit as its User', (
     await spotify?.close();
     spawnSync('userdel', [user]);
     spawnSync('groupdel', [user]);
-    rmSync(base, { recursive: true, force: true });
+    if (base) rmSync(base, { recursive: true, force: true });
   });
 
   /** Every file and folder under `dir` but data/, with its modification time and size. */

@@ -10,10 +10,12 @@ import { DiscordEmulator, guildIdForShard } from '../emulators/discord.js';
 import { makeTrack, playing } from '../emulators/spotify-fixtures.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { emulatorEnv, validEnv } from '../emulators/env.js';
+import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
+expectEnvRestoredAfterFile();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)];
 
 let spotify: SpotifyEmulator;
@@ -29,6 +31,7 @@ async function presenceOn(shard: number, name: string): Promise<void> {
 }
 
 describe.runIf(redis)('2 shards with shared state in Redis', () => {
+  let restoreEnv = (): void => undefined;
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     discord = await DiscordEmulator.start({ token: validEnv().DISCORD_TOKEN, shardCount: 2, maxConcurrency: 2, guildIds: GUILDS });
@@ -39,7 +42,7 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
       LOG_LEVEL: 'warn',
     };
     // The shard processes read their settings from the environment, as they do under `npm start`.
-    Object.assign(process.env, validEnv(env));
+    restoreEnv = setShardedEnv(validEnv(env));
     // Freshness 0 in the manager: each manual poll() is a real tick that asks Spotify.
     ({ app, storage } = await buildApp(spotify, { env, tuning: { listeningFreshnessMs: 0 } }));
     await storage.delete('spotify:access:owner');
@@ -51,6 +54,7 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
 
   afterAll(async () => {
     await sharded?.stop();
+    restoreEnv();
     await storage?.close();
     await discord?.close();
     await spotify?.close();

@@ -12,7 +12,7 @@ import {
   SpotifyApiError,
 } from '../src/spotify/errors.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
-import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import { adPlaying, makeArtists, makeEpisode, makeLocalTrack, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import { TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET } from '../emulators/env.js';
 import { buildApp, secretsIn, startSpotifyEmulator } from './support/spotify-app.js';
 
@@ -340,8 +340,17 @@ describe('top items', () => {
     emulator.setTop('artists', makeArtists(5));
     const artists = await app.spotify.getTopArtists({ range: 'long_term', limit: 5 });
     expect(artists.items).toHaveLength(5);
+    const played = makePlayHistory(
+      makeTracks(12).map((t, i) => ({ ...t, name: `Played ${i + 1}` })),
+      { endAt: Date.parse('2026-01-01T12:00:00Z') },
+    );
+    emulator.setRecentlyPlayed(played);
     const recent = await app.spotify.getRecentlyPlayed({ limit: 10 });
-    expect(Array.isArray(recent.items)).toBe(true);
+    expect(emulator.requests.find((r) => r.route === 'recently-played')?.query).toMatchObject({ limit: '10' });
+    expect(recent.items.map((p) => [p.track.name, p.played_at])).toEqual(
+      played.slice(0, 10).map((p) => [p.track.name, p.played_at]),
+    );
+    expect(recent.items[0]).toMatchObject({ track: { name: 'Played 1' }, played_at: '2026-01-01T12:00:00.000Z' });
   });
 });
 
@@ -360,6 +369,54 @@ describe('secrets', () => {
     expect(logs.lines.length).toBeGreaterThan(3);
     const secrets = [TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_SECRET, access, ...emulator.issuedRefreshTokens];
     expect(secretsIn(logs.lines, secrets)).toEqual([]);
+  });
+});
+
+describe('the log mask follows the live tokens', () => {
+  it('after many rotations it holds a bounded number of secrets: replaced tokens unmasked, current ones masked', async () => {
+    emulator.rotateRefreshTokens = true;
+    let now = Date.now();
+    const { app, logs } = await buildApp(emulator, { tuning: { now: () => now } });
+    const first = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    const afterFirst = logs.logger.secretCount();
+    const accessTokens = [first];
+    for (let i = 0; i < 40; i++) {
+      now += 2 * 3600_000; // past the access token's lifetime: the next call refreshes (and Spotify rotates)
+      accessTokens.push(await app.tokens.getAccessToken(OWNER_ACCOUNT));
+    }
+    emulator.expireAccessTokens(); // and once through a 401, the other way a token is replaced
+    await app.spotify.getCurrentlyPlaying();
+    const current = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    expect(new Set([...accessTokens, current]).size).toBe(42);
+    expect(logs.logger.secretCount()).toBeLessThanOrEqual(afterFirst);
+
+    const currentRefresh = (await app.tokens.currentGrant(OWNER_ACCOUNT))!.refreshToken;
+    const replacedRefresh = emulator.issuedRefreshTokens.at(-3)!;
+    logs.logger.info(`probe ${current} ${currentRefresh} ${TEST_REFRESH_TOKEN}`);
+    logs.logger.info(`replaced ${first} ${accessTokens[20]} ${replacedRefresh}`);
+    const [probe, replaced] = logs.lines.slice(-2);
+    expect(secretsIn([probe!], [current, currentRefresh, TEST_REFRESH_TOKEN])).toEqual([]);
+    expect(replaced).toContain(first);
+    expect(replaced).toContain(accessTokens[20]);
+    expect(replaced).toContain(replacedRefresh);
+  });
+
+  it('an access token that expired unused is unmasked once another account refreshes; unlink unmasks its tokens', async () => {
+    let now = Date.now();
+    const { app, logs } = await buildApp(emulator, { tuning: { now: () => now } });
+    const member = 'user:130000000000000042';
+    await app.tokens.storeAuthorizedGrant(member, { refreshToken: TEST_REFRESH_TOKEN, scope: null, grantedAt: now });
+    const memberAccess = await app.tokens.getAccessToken(member);
+    now += 2 * 3600_000;
+    await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    logs.logger.info(`expired ${memberAccess}`);
+    expect(logs.lines.at(-1)).toContain(memberAccess);
+    const ownerAccess = await app.tokens.getAccessToken(OWNER_ACCOUNT);
+    const before = logs.logger.secretCount();
+    await app.tokens.forgetAccount(OWNER_ACCOUNT);
+    logs.logger.info(`forgotten ${ownerAccess}`);
+    expect(logs.lines.at(-1)).toContain(ownerAccess);
+    expect(logs.logger.secretCount()).toBeLessThan(before);
   });
 });
 

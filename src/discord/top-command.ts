@@ -90,7 +90,7 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
       const whose: Whose =
         state.userId === undefined
           ? { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false }
-          : await whoseListening(interaction, ctx, { userId: state.userId, isMember: null, allowStatus: false });
+          : await whoseListening(interaction, ctx, { userId: state.userId, allowStatus: false });
       if (whose.kind !== 'spotify') {
         await interaction.reply({ ...notShown(whose, interaction.user.id), flags: MessageFlags.Ephemeral });
         return;

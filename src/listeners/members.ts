@@ -31,7 +31,7 @@ export interface MemberLink {
   spotifyName: string | null;
   linkedAt: number;
   privacy: Privacy;
-  /** Guilds the member used the bot in while linked (for /listening), newest last, bounded. */
+  /** Guilds the member used the bot in while linked (for /listening), newest last, bounded; one they left is removed. */
   guilds: string[];
   /** Fingerprint of the grant whose expiry reminder was already shown in a reply. */
   remindedFor: string | null;
@@ -197,6 +197,14 @@ export class MembersFeature implements ServiceNamespace<'members'> {
     const link = await this.directory.get(userId);
     if (!link || link.guilds.includes(guildId)) return;
     await this.directory.update(userId, (l) => ({ ...l, guilds: [...l.guilds, guildId].slice(-MAX_GUILDS_PER_MEMBER) }));
+  }
+
+  /** Forget this guild for a linked member who left it (no-op for anyone else, or when not listed). */
+  async leftGuild(userId: string, guildId: string): Promise<void> {
+    const link = await this.directory.get(userId);
+    if (!link || !link.guilds.includes(guildId)) return;
+    await this.directory.update(userId, (l) => ({ ...l, guilds: l.guilds.filter((g) => g !== guildId) }));
+    this.logger.debug('a linked member left a server: no longer listed there', { account: `user:${userId}` });
   }
 
   async setPrivacy(userId: string, privacy: Privacy): Promise<MemberView | null> {

@@ -12,6 +12,7 @@
 import type { Config } from '../config.js';
 import { DiscordStatusStore, type StatusTrack } from './discord-status.js';
 import { OWNER, type Listener } from './listener.js';
+import { GuildMembership, type GuildMembershipOptions } from './membership.js';
 
 /** Members with their own Spotify link, and their privacy choice. (#10 implements it with storage.) */
 export interface LinkedMembers {
@@ -43,14 +44,24 @@ export interface MemberSources {
   presencesEnabled: boolean;
   statuses: DiscordStatusStore;
   linked: LinkedMembers;
+  /** Who is still a member of a server (src/listeners/membership.ts), asked through this process's gateway. */
+  membership: GuildMembership;
 }
 
-/** This process's member sources: an empty status store (filled by the gateway feed when the intent is on). */
-export function createMemberSources(config: Pick<Config, 'discordPresences' | 'discord'>, now: () => number = Date.now): MemberSources {
+/**
+ * This process's member sources: an empty status store (filled by the gateway feed when the intent is on) and the
+ * membership answers (asked once the client is attached, in startBot).
+ */
+export function createMemberSources(
+  config: Pick<Config, 'discordPresences' | 'discord'>,
+  now: () => number = Date.now,
+  membership: Omit<GuildMembershipOptions, 'now'> = {},
+): MemberSources {
   return {
     presencesEnabled: config.discordPresences,
     statuses: new DiscordStatusStore(now),
     linked: ownerOnlyLinkedMembers(config.discord.ownerId),
+    membership: new GuildMembership({ ...membership, now }),
   };
 }
 

@@ -6,6 +6,8 @@
 // - When the environment's refresh token changes, the new env value wins over what storage holds.
 // - invalid_grant / invalid_client are terminal: a typed SpotifyAuthError, remembered for that refresh token so
 //   later calls fail fast without asking Spotify again, until a new token arrives (no retry storm).
+// - Every token it holds is masked in the logs while it holds it, and unmasked once replaced, expired or forgotten:
+//   the logger's mask stays as small as the live tokens (a few per account), not every token ever issued.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { SingleFlight } from '../single-flight.js';
@@ -75,6 +77,8 @@ export class TokenManager {
   private readonly dead = new Map<string, { fp: string; error: SpotifyAuthError }>();
   private readonly authFailureListeners = new Set<AuthFailureListener>();
   private readonly grantListeners = new Set<GrantChangedListener>();
+  /** `<kind>:<account>` → the token this manager asked the logger to mask in that slot. */
+  private readonly masked = new Map<string, string>();
   /** Token-endpoint requests made by this manager (for stats and the benchmark). */
   refreshCount = 0;
 
@@ -91,12 +95,9 @@ export class TokenManager {
 
   /** The refresh token the environment supplies for an account (SPOTIFY_REFRESH_TOKEN for the owner). */
   setEnvRefreshToken(account: string, token: string | null, grantedAt: number | null = null): void {
-    if (token) {
-      this.envTokens.set(account, { token, grantedAt });
-      this.options.logger.addSecret(token);
-    } else {
-      this.envTokens.delete(account);
-    }
+    if (token) this.envTokens.set(account, { token, grantedAt });
+    else this.envTokens.delete(account);
+    this.holdSecret('env', account, token);
   }
 
   onAuthFailure(listener: AuthFailureListener): () => void {
@@ -146,7 +147,7 @@ export class TokenManager {
       scope: grant.scope,
       source: 'login',
     };
-    this.options.logger.addSecret(grant.refreshToken);
+    this.holdSecret('refresh', account, grant.refreshToken);
     await this.saveGrant(account, stored);
     this.dead.delete(account);
     if (access) await this.remember(account, access.token, access.expiresInSeconds);
@@ -158,6 +159,7 @@ export class TokenManager {
   async getAccessToken(account: string): Promise<string> {
     const cached = this.cache.get(account);
     if (cached && cached.expiresAt > this.http.now()) return cached.token;
+    if (cached) this.dropAccess(account);
     return this.refreshes.run(account, () => this.obtain(account));
   }
 
@@ -172,6 +174,8 @@ export class TokenManager {
     this.envTokens.delete(account);
     this.dead.delete(account);
     await this.forget(account);
+    this.holdSecret('env', account, null);
+    this.holdSecret('refresh', account, null);
     await this.options.storage.delete(grantKey(account));
   }
 
@@ -184,7 +188,7 @@ export class TokenManager {
     const shared = await this.options.storage.get<CachedAccess>(accessKey(account));
     if (shared && shared.expiresAt > this.http.now()) {
       this.cache.set(account, shared);
-      this.options.logger.addSecret(shared.token);
+      this.holdSecret('access', account, shared.token);
       return shared.token;
     }
     const grant = await this.currentGrant(account);
@@ -197,6 +201,8 @@ export class TokenManager {
 
   private async refresh(account: string, grant: StoredGrant, fp: string): Promise<string> {
     const { logger } = this.options;
+    // A grant read from storage (not from this process's env or login) is masked from its first use on.
+    this.holdSecret('refresh', account, grant.refreshToken);
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refreshToken });
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
     let lastError: Error = new SpotifyUnavailableError('token refresh failed');
@@ -252,7 +258,7 @@ export class TokenManager {
 
   private async afterRefresh(account: string, grant: StoredGrant, token: TokenResponse): Promise<void> {
     if (token.refresh_token && token.refresh_token !== grant.refreshToken) {
-      this.options.logger.addSecret(token.refresh_token);
+      this.holdSecret('refresh', account, token.refresh_token);
       const rotated: StoredGrant = { ...grant, refreshToken: token.refresh_token, source: 'rotation' };
       if (token.scope) rotated.scope = token.scope;
       await this.saveGrant(account, rotated);
@@ -266,7 +272,8 @@ export class TokenManager {
   }
 
   private async remember(account: string, token: string, expiresInSeconds: number): Promise<void> {
-    this.options.logger.addSecret(token);
+    this.sweepExpired();
+    this.holdSecret('access', account, token);
     const lifetime = Math.max(0, expiresInSeconds * 1000 - this.expiryMarginMs);
     const entry: CachedAccess = { token, expiresAt: this.http.now() + lifetime };
     this.cache.set(account, entry);
@@ -274,8 +281,34 @@ export class TokenManager {
   }
 
   private async forget(account: string): Promise<void> {
-    this.cache.delete(account);
+    this.dropAccess(account);
     await this.options.storage.delete(accessKey(account));
+  }
+
+  private dropAccess(account: string): void {
+    this.cache.delete(account);
+    this.holdSecret('access', account, null);
+  }
+
+  /** Expired access tokens of accounts nobody asked for since: never used again, so no longer masked. */
+  private sweepExpired(): void {
+    const now = this.http.now();
+    for (const [account, entry] of this.cache) if (entry.expiresAt <= now) this.dropAccess(account);
+  }
+
+  /** Mask `token` as this slot's secret, unmasking the one it replaces (null: the slot is empty now). */
+  private holdSecret(kind: 'env' | 'refresh' | 'access', account: string, token: string | null): void {
+    const slot = `${kind}:${account}`;
+    const previous = this.masked.get(slot);
+    if (previous === token) return;
+    // Add before removing, so a value shared with another slot is never unmasked for a moment.
+    if (token) {
+      this.options.logger.addSecret(token);
+      this.masked.set(slot, token);
+    } else {
+      this.masked.delete(slot);
+    }
+    if (previous !== undefined) this.options.logger.removeSecret(previous);
   }
 
   private async saveGrant(account: string, grant: StoredGrant): Promise<void> {

@@ -3,7 +3,9 @@
 // owner for the owner's grant, the member for theirs).
 // - From 14 days before expiry: a warning log line at start and daily, and ONE DM per grant.
 // - When Spotify declares the grant dead (invalid_grant): ONE DM per dead token, explaining what to do.
-// DMs already sent are remembered in storage, so restarts don't repeat them.
+// DMs already sent are remembered in storage, so restarts don't repeat them. Those markers are keyed by the token
+// (no account in the key), so each account also lists the markers written for it: erasing the account (unlink)
+// deletes those of every grant it had, not only the current one.
 import type { Logger } from '../../logger.js';
 import { refreshTokenExpiry } from '../../spotify/authorization.js';
 import type { SpotifyAuthError } from '../../spotify/errors.js';
@@ -17,6 +19,32 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const expiryNoticeKey = (refreshToken: string): string => `health:expiry-dm:${fingerprint(refreshToken)}`;
 export const deadNoticeKey = (refreshToken: string | null): string =>
   `health:dead-dm:${refreshToken ? fingerprint(refreshToken) : 'none'}`;
+/** The notice markers written for one account, oldest first. */
+export const noticeIndexKey = (account: string): string => `health:notices:${account}`;
+/** At most two markers per grant: the oldest ones listed belong to grants long replaced, and are deleted. */
+const MAX_LISTED_NOTICES = 8;
+
+/** Remember that a notice was sent (`key` = a marker above), listed under its account. */
+export async function markNotice(storage: Storage, account: string, key: string): Promise<boolean> {
+  const stored = await storage.set(key, true);
+  const listed = ((await storage.get<string[]>(noticeIndexKey(account))) ?? []).filter((k) => k !== key);
+  listed.push(key);
+  const evicted = listed.splice(0, Math.max(0, listed.length - MAX_LISTED_NOTICES));
+  await storage.set(noticeIndexKey(account), listed);
+  await Promise.all(evicted.map((k) => storage.delete(k)));
+  return stored;
+}
+
+/**
+ * Delete every notice marker of this account: those listed for it, and the current grant's (`refreshToken`; markers
+ * written before the list existed).
+ */
+export async function eraseNotices(storage: Storage, account: string, refreshToken: string | null): Promise<void> {
+  const listed = (await storage.get<string[]>(noticeIndexKey(account))) ?? [];
+  const current = refreshToken ? [expiryNoticeKey(refreshToken), deadNoticeKey(refreshToken)] : [];
+  await Promise.all([...new Set([...listed, ...current])].map((key) => storage.delete(key)));
+  await storage.delete(noticeIndexKey(account));
+}
 
 export interface GrantHealthStatus {
   /** When consent was given (or, if unknown, when the bot first saw the token). */
@@ -69,6 +97,7 @@ export class GrantHealth {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly now: () => number;
+  private marking: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: GrantHealthOptions) {
     this.now = options.now ?? Date.now;
@@ -122,7 +151,7 @@ export class GrantHealth {
           `(${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent).\n` +
           'Renew it before then: run `/spotify login` here, or `npm run authorize` on the bot\'s machine and restart it.',
       );
-      if (sent) await this.options.storage.set(key, true);
+      if (sent) await this.mark(key);
     }
     return status;
   }
@@ -132,9 +161,16 @@ export class GrantHealth {
     const key = expiryNoticeKey(status.grant.refreshToken);
     if (!(await this.options.storage.get<boolean>(key))) {
       const sent = await this.options.notify(memberExpiryText(status.expiresAt, status.daysLeft));
-      if (sent) await this.options.storage.set(key, true);
+      if (sent) await this.mark(key);
     }
     return status;
+  }
+
+  /** One marker at a time, so two notices sent together can't drop each other from the account's list. */
+  private mark(key: string): Promise<boolean> {
+    const run = this.marking.then(() => markNotice(this.options.storage, this.options.account, key));
+    this.marking = run.catch(() => undefined);
+    return run;
   }
 
   private async onDeadGrant(error: SpotifyAuthError): Promise<void> {
@@ -142,7 +178,7 @@ export class GrantHealth {
     const key = deadNoticeKey(grant?.refreshToken ?? null);
     if (await this.options.storage.get<boolean>(key)) return;
     // Mark first, so concurrent failures can't send two.
-    await this.options.storage.set(key, true);
+    await this.mark(key);
     const sent = await this.options.notify(
       '❌ Spotify no longer accepts the bot\'s authorization (it was revoked, the password changed, or the 6-month ' +
         'lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\n' +

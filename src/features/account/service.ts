@@ -28,8 +28,7 @@ import { SpotifyForbiddenError } from '../../spotify/errors.js';
 import { fingerprint, type StoredGrant, type TokenManager } from '../../spotify/tokens.js';
 import type { Storage } from '../../storage.js';
 import {
-  deadNoticeKey,
-  expiryNoticeKey,
+  eraseNotices,
   GrantHealth,
   grantTimeline,
   memberExpiryText,
@@ -213,8 +212,7 @@ export class AccountFeature implements ServiceNamespace<'account'>, MemberAccoun
       dispose: (health) => health.stop(),
       erase: async (account) => {
         const grant = await tokens.currentGrant(account).catch(() => null);
-        if (!grant) return;
-        await Promise.all([storage.delete(expiryNoticeKey(grant.refreshToken)), storage.delete(deadNoticeKey(grant.refreshToken))]);
+        await eraseNotices(storage, account, grant?.refreshToken ?? null);
       },
     });
   }

@@ -2,8 +2,8 @@
 // buttons), on whichever process got the interaction:
 // - without `user`: the asker's own listening when they linked (or Discord status, for /nowplaying), else the
 //   owner's, as before; with `user`: that member's.
-// - someone else's listening is shown only in a server the bot is in (guild install) that the member is in too
-//   (Discord resolves them as a member of it); in DMs only your own.
+// - someone else's listening is shown only in a server the bot is in (guild install) that the member is in now
+//   (`memberHere`: the same check for the slash command and for every press of its buttons); in DMs only your own.
 // - a member who chose "only me" is refused to everyone else before anything else — no Spotify call is made.
 // The source rules (a link wins over Discord status, then the owner fallback) are src/listeners/resolve.ts's.
 import {
@@ -84,24 +84,46 @@ export function sharedGuildOf(interaction: ChatInputCommandInteraction | ButtonI
 const bold = (name: string): string => `**${escapeAndTruncate(name, NAME_MAX)}**`;
 
 /**
+ * Whether `userId` is a member of `guildId` now: the one check for a slash command's `user` option and for a button
+ * that names a member, so the two can't drift. When the command resolved that user, Discord's own answer (free, and
+ * noted for the views); otherwise (a button: pressed later, perhaps after the member left, or in another server)
+ * asked through the membership module, counting only what Discord confirmed — an outage refuses, never shows.
+ */
+export async function memberHere(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: Pick<CommandContext, 'members'>,
+  guildId: string,
+  userId: string,
+): Promise<boolean> {
+  const { membership } = ctx.members;
+  if (interaction.isChatInputCommand() && interaction.options.getUser('user')?.id === userId) {
+    const resolved = interaction.options.getMember('user') !== null;
+    membership.observe(guildId, userId, resolved);
+    return resolved;
+  }
+  return (await membership.currentMembers(guildId, [userId], { unknownAs: 'absent' })).has(userId);
+}
+
+/**
  * Decide whose listening to show. `userId`: the `user` option (or the id a page button carries; null for "mine").
- * `isMember`: whether Discord resolved that user as a member of this guild (null for a button: its message was made
- * in this guild after that check, and Discord accepts only custom ids that are on the message).
+ * Someone else's only where `memberHere` says they are a member, checked on every call (every button press too).
  */
 export async function whoseListening(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
-  opts: { userId: string | null; isMember: boolean | null; allowStatus: boolean },
+  opts: { userId: string | null; allowStatus: boolean },
 ): Promise<Whose> {
   const askerId = interaction.user.id;
   const guildId = sharedGuildOf(interaction);
+  // The asker is a member of the server they use the bot in: worth knowing for the server views.
+  if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   const other = opts.userId !== null && opts.userId !== askerId ? opts.userId : null;
   if (other !== null) {
     const owner = other === ctx.config.discord.ownerId;
     // The owner's listening is the bot's public status anyway; anyone else's only in a server shared with them.
     if (!owner && guildId === null) return { kind: 'hidden', why: 'not-in-a-server', userId: other, name: await nameOf(interaction, other, ctx) };
     // Not a member of this server: nothing of theirs is shown here (not even whether they linked).
-    if (!owner && opts.isMember === false) {
+    if (!owner && !(await memberHere(interaction, ctx, guildId!, other))) {
       return { kind: 'hidden', why: opts.allowStatus ? 'not-listening' : 'not-in-a-server', userId: other, name: await nameOf(interaction, other, ctx) };
     }
   }
@@ -140,11 +162,7 @@ export async function spotifyListenerOrRefuse(
   userId: string | null,
   options: RespondOptions,
 ): Promise<Extract<Whose, { kind: 'spotify' }> | null> {
-  const whose = await whoseListening(interaction, ctx, {
-    userId,
-    isMember: userId === null ? null : interaction.options.getMember('user') !== null,
-    allowStatus: false,
-  });
+  const whose = await whoseListening(interaction, ctx, { userId, allowStatus: false });
   if (whose.kind === 'spotify') return whose;
   await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
   return null;

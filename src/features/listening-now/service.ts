@@ -2,7 +2,8 @@
 // SHARDS=N), from memory: members' Discord status from the status store (no Spotify call at all), plus the linked
 // members (and the owner) through `services.listening`, which reuses a state within its freshness window and
 // coalesces concurrent reads — at most one Spotify call per linked member. A linked account wins over the same
-// member's Discord status (it knows pauses); a member who chose "only me" is left out.
+// member's Discord status (it knows pauses); a member who chose "only me" is left out, and so is one who left the
+// server (src/listeners/membership.ts: known within a minute, asked in one batch; the owner is listed everywhere).
 import type { ListeningState } from '../../listening-state.js';
 import type { StatusTrack } from '../../listeners/discord-status.js';
 import type { CommandContext } from '../../services.js';
@@ -66,7 +67,14 @@ export async function listeningNow(
   guildId: string,
 ): Promise<ListeningNowResult> {
   const { members } = ctx;
-  const linked = await members.linked.inGuild(guildId);
+  const allLinked = await members.linked.inGuild(guildId);
+  const statuses = members.statuses.listeningIn(guildId);
+  const ownerId = allLinked.find(({ listener }) => listener.kind === 'owner')?.userId ?? null;
+  const toCheck = [...allLinked.flatMap(({ userId }) => (userId === null || userId === ownerId ? [] : [userId])), ...statuses.map((t) => t.userId)];
+  const current = toCheck.length > 0 ? await members.membership.currentMembers(guildId, toCheck) : new Set<string>();
+  const here = (userId: string | null): boolean => userId === null || userId === ownerId || current.has(userId);
+  // Before any Spotify read: nobody who left is asked about.
+  const linked = allLinked.filter(({ userId }) => here(userId));
   const fromLinked = await Promise.all(
     linked.map(async ({ userId, listener }) => {
       try {
@@ -80,8 +88,8 @@ export async function listeningNow(
   );
   const linkedIds = new Set(linked.flatMap(({ userId }) => (userId === null ? [] : [userId])));
   const entries: NowListening[] = fromLinked.filter((e): e is NowListening => e !== null);
-  for (const track of members.statuses.listeningIn(guildId)) {
-    if (!linkedIds.has(track.userId)) entries.push(fromStatus(track));
+  for (const track of statuses) {
+    if (!linkedIds.has(track.userId) && here(track.userId)) entries.push(fromStatus(track));
   }
   const ids = entries.flatMap((e) => (e.userId === null ? [] : [e.userId]));
   const hidden = ids.length > 0 ? await members.linked.privateAmong(ids) : new Set<string>();
