@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../src/logger.js';
+import { preparePrivateSqliteFile } from '../src/private-files.js';
 import { openStorage, StorageError } from '../src/storage.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 
@@ -49,7 +50,7 @@ describe('storage: SQLite file', () => {
     const rows = reread.prepare('SELECT key, value FROM keyv').all() as Array<{ key: string; value: string }>;
     reread.close();
     expect(rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }))).toEqual([
-      { key: 'nowplaying:spotify:grant:owner', value: { value: { refreshToken: 'rotated' }, expires: null } },
+      { key: 'nowplaying:spotify:grant:owner', value: { value: { refreshToken: 'rotated' } } },
     ]);
   });
 
@@ -74,13 +75,17 @@ describe('storage: SQLite file', () => {
   });
 
   it('when writes start failing, this process still reads its own writes and deletions', async () => {
-    const folder = join(tmp(), 'data');
-    const storage = await openStorage(`sqlite://${join(folder, 'bot.sqlite')}`);
+    const file = join(tmp(), 'data', 'bot.sqlite');
+    const storage = await openStorage(`sqlite://${file}`);
     await storage.set('kept', 'old');
     await storage.set('gone', 'old');
-    // As root chmod can't stop writes: replace the folder with a file, so SQLite can't create its journal.
-    rmSync(folder, { recursive: true, force: true });
-    writeFileSync(folder, 'not a folder');
+    // As root chmod can't stop writes, and WAL writes need no new file: refuse them in SQLite itself, from outside.
+    const { default: Database } = await import('libsql');
+    const other = new Database(file);
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      other.exec(`CREATE TRIGGER refuse_${op.toLowerCase()} BEFORE ${op} ON keyv BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    }
+    other.close();
     expect(await storage.set('kept', 'new')).toBe(false);
     expect(await storage.get('kept')).toBe('new');
     expect(await storage.delete('gone')).toBe(false);
@@ -205,9 +210,13 @@ describe('storage: the SQLite file is private (it holds Spotify tokens)', () => 
   it('tightens files left 0644 by an older version with one log line, keeps the data, and leaves the folder alone', async () => {
     const folder = join(tmp(), 'data');
     const file = join(folder, 'bot.sqlite');
-    const old = await openStorage(`sqlite://${file}`);
-    await old.set('grant:owner', 'kept');
-    await old.close();
+    // What an older version left: its keyv table, written in SQLite's default rollback-journal mode.
+    const { default: Database } = await import('libsql');
+    mkdirSync(folder);
+    const old = new Database(file);
+    old.exec('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
+    old.prepare('INSERT INTO keyv (key, value) VALUES (?, ?)').run(['nowplaying:grant:owner', JSON.stringify({ value: 'kept' })]);
+    old.close();
     chmodSync(folder, 0o755);
     chmodSync(file, 0o644);
     writeFileSync(`${file}-wal`, '');
@@ -265,12 +274,11 @@ describe('storage: the SQLite file is private (it holds Spotify tokens)', () => 
     const file = join(tmp(), 'data', 'bot.sqlite');
     const umask = process.umask(0);
     try {
-      const storage = await openStorage(`sqlite://${file}`);
-      await storage.set('grant:owner', 'x');
-      await storage.close();
-      // The same file through SQLite directly, in the two journal modes that leave their files in place.
+      // The file as the bot prepares it, then SQLite directly, in the two journal modes that leave their files.
+      preparePrivateSqliteFile(file, createLogger({ level: 'silent' }));
       const { default: Database } = await import('libsql');
       const sqlite = new Database(file);
+      sqlite.exec('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )');
       sqlite.exec('PRAGMA journal_mode=PERSIST');
       sqlite.exec("INSERT OR REPLACE INTO keyv (key, value) VALUES ('k', 'v1')");
       expect(modeOf(`${file}-journal`)).toBe(0o600);
