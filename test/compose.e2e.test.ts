@@ -171,10 +171,13 @@ describe('the image under Compose: the HEALTHCHECK', () => {
     expect(healthcheck()).toMatchObject({ code: 1, out: expect.stringMatching(/^unhealthy: no heartbeat/) });
 
     await connected(discord, bot);
+    // The bot beats as soon as it is ready; give it a few seconds to have written the file.
+    const deadline = Date.now() + 10_000;
     await new Promise<void>((resolve, reject) => {
       const check = (): void => {
-        if (healthcheck().code === 0) resolve();
-        else if (bot.child.exitCode !== null) reject(new Error(bot.output()));
+        const result = healthcheck();
+        if (result.code === 0) resolve();
+        else if (bot.child.exitCode !== null || Date.now() > deadline) reject(new Error(`${result.out}\n${bot.output()}`));
         else setTimeout(check, 100);
       };
       check();

@@ -176,6 +176,11 @@ describe('Ctrl-C in a terminal (SIGINT to the whole process group, npm forwardin
     expect(closedAt, output).toBeGreaterThan(0);
     expect(output.indexOf('stopped', closedAt), output).toBeGreaterThan(closedAt);
     expect(output).not.toMatch(/exiting now|unhandled|restarting it/);
+    if (shards > 1) {
+      // Each shard got the group's SIGINTs too; the manager stops it (SIGTERM), so none is killed mid-stop.
+      expect(output.match(/shard stopping why=SIGTERM/g), output).toHaveLength(shards);
+      expect(output).not.toMatch(/shard stopping why=SIGINT/);
+    }
     for (const pid of bot.tree) expect(existsSync(`/proc/${pid}`), `process ${pid} outlived the bot`).toBe(false);
   }, 90_000);
 
