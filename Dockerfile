@@ -30,8 +30,6 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 # glibc malloc: blocks of 32 KiB and more (covers, pictures) are returned to the system when freed (src/node-flags.ts).
 ENV MALLOC_MMAP_THRESHOLD_=32768
-# The bot keeps this file fresh while it is connected to Discord; the HEALTHCHECK reads it.
-ENV HEARTBEAT_FILE=/app/data/.heartbeat
 WORKDIR /app
 COPY package.json package-lock.json LICENSE ./
 COPY --from=deps /app/node_modules node_modules
@@ -40,8 +38,10 @@ COPY --from=build /app/dist dist
 RUN mkdir -p data && chown node:node data && chmod 0700 data
 USER node
 VOLUME ["/app/data"]
-# Healthy while the bot is connected to Discord: it refreshes data/.heartbeat every 30 s (src/health-file.ts).
-HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "dist/src/healthcheck.js"]
+# Healthy while the bot is connected to Discord: it refreshes /app/data/.heartbeat every 30 s (src/health-file.ts).
+# The path is an argument of both commands, not an ENV: Compose's env_file turns .env's empty `HEARTBEAT_FILE=`
+# into an empty variable that would replace an image ENV, while nothing in the environment changes these.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "dist/src/healthcheck.js", "/app/data/.heartbeat"]
 # Exec form: node is PID 1 and gets SIGTERM from `docker stop` itself; the bot exits 0 within 5 s.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "--v8-pool-size=1", "dist/src/index.js"]
+CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "--v8-pool-size=1", "dist/src/index.js", "--heartbeat-file=/app/data/.heartbeat"]

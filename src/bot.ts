@@ -3,6 +3,7 @@
 // the manager); `startAppBot` is the single-process bot that also polls Spotify and watches the grant's health.
 import { Events, type Client } from 'discord.js';
 import { contextOf, type App } from './app.js';
+import type { ShardAssignment } from './config.js';
 import type { SlashCommand } from './discord/command.js';
 import { attachDispatcher, createDiscordClient } from './discord/client.js';
 import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js';
@@ -40,6 +41,8 @@ export interface StartBotOptions {
   connect?: ConnectTuning;
   /** Runs once the client is ready, before commands are synced. */
   onReady?: (client: Client<true>) => void;
+  /** In a shard process: its shards, from the ShardingManager (default: shard 0 of 1). */
+  shard?: ShardAssignment;
 }
 
 export function commandScope(guildId: string | null): CommandScope {
@@ -53,7 +56,10 @@ export function commandScope(guildId: string | null): CommandScope {
 export async function startBot(context: CommandContext, options: StartBotOptions): Promise<Bot> {
   const { config } = context;
   const logger = context.logger.child('discord');
-  const client = createDiscordClient(config.discord.apiUrl, { presences: config.discordPresences });
+  const client = createDiscordClient(config.discord.apiUrl, {
+    presences: config.discordPresences,
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
   attachDispatcher(client, options.commands, context);
   const detachStatuses = config.discordPresences ? attachStatusFeed(client, context.members.statuses) : null;
   // Membership is asked through this client (the guild's shard); a member found gone leaves every server view.

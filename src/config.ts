@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parse as parseDotenv } from 'dotenv';
 import { validate as validateCron } from 'node-cron';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { shortestCronIntervalMs } from './cron-schedule.js';
+import { LOG_LEVELS, type LogFields, type LogLevel } from './logger.js';
 import { checkRedirectUri } from './spotify/authorization.js';
 
 export interface Config {
@@ -162,8 +163,23 @@ function envFileProblem(envFile: string, error: NodeJS.ErrnoException): string {
 }
 
 /**
- * Variables from `.env` (if the file exists) overlaid by the real environment. A `.env` that exists but can't be
- * read (permissions, a folder) is a ConfigError: one message with the fix, never a stack trace.
+ * The one rule for every setting: a variable that is empty (or only spaces) is not set. Compose's `env_file`,
+ * systemd's `Environment=` and a shell's `export X=` all pass `.env.example`'s `KEY=` lines on as empty variables.
+ */
+export function settingValue(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  return value ? value : undefined;
+}
+
+/** `env` without its unset (empty) variables, so an empty one never hides a value underneath it. */
+function setOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, raw]) => settingValue(raw) !== undefined));
+}
+
+/**
+ * Variables from `.env` (if the file exists) overlaid by the real environment; an empty variable in either counts
+ * as not set. A `.env` that exists but can't be read (permissions, a folder) is a ConfigError: one message with the
+ * fix, never a stack trace.
  */
 export function readEnv(env: Env = process.env, envFile = '.env'): Env {
   let fromFile: Env = {};
@@ -173,7 +189,70 @@ export function readEnv(env: Env = process.env, envFile = '.env'): Env {
     const failure = error as NodeJS.ErrnoException;
     if (failure.code !== 'ENOENT') throw new ConfigError([envFileProblem(envFile, failure)], null);
   }
-  return { ...fromFile, ...env };
+  return { ...setOnly(fromFile), ...setOnly(env) };
+}
+
+/** What the command line may set, and the setting each flag stands for. */
+const FLAGS: Readonly<Record<string, string>> = {
+  // The Docker image passes its heartbeat path this way: an empty HEARTBEAT_FILE= from Compose's env_file would
+  // replace an image `ENV`, but nothing in the environment can change the image's CMD.
+  '--heartbeat-file': 'HEARTBEAT_FILE',
+};
+
+/** Command-line settings (`--heartbeat-file=PATH` or `--heartbeat-file PATH`); they win over the environment. */
+export function readArgs(argv: readonly string[]): Env {
+  const settings: Env = {};
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const name = FLAGS[flag];
+    if (name === undefined) {
+      problems.push(`unknown argument "${arg}" — the bot takes only ${Object.keys(FLAGS).join(', ')}; put settings in .env`);
+      continue;
+    }
+    const value = settingValue(eq === -1 ? argv[++i] : arg.slice(eq + 1));
+    if (value === undefined) problems.push(`${flag} needs a value, e.g. ${flag}=data/.heartbeat`);
+    else settings[name] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems, null);
+  return settings;
+}
+
+/** Which shards a shard process runs, of how many (set by discord.js's ShardingManager, passed to the Client). */
+export interface ShardAssignment {
+  ids: number[];
+  count: number;
+}
+
+/**
+ * In a shard process: the ShardingManager's SHARDS (one id, or a JSON list of ids) and SHARD_COUNT. Read here, like
+ * every other setting, and handed to discord.js explicitly (src/discord/library-env.ts).
+ */
+export function loadShardAssignment(env: Env): ShardAssignment {
+  const idsRaw = settingValue(env.SHARDS);
+  const countRaw = settingValue(env.SHARD_COUNT);
+  const count = countRaw !== undefined && /^\d+$/.test(countRaw) ? Number(countRaw) : NaN;
+  let ids: unknown = undefined;
+  try {
+    ids = idsRaw === undefined ? undefined : JSON.parse(idsRaw);
+  } catch {
+    // reported below
+  }
+  const list = typeof ids === 'number' ? [ids] : ids;
+  if (
+    !(count >= 1) ||
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((id): id is number => Number.isInteger(id) && id >= 0 && id < count)
+  ) {
+    throw new ConfigError(
+      [`a shard process needs SHARDS (its shard ids) and SHARD_COUNT from the ShardingManager (got "${idsRaw ?? ''}" of "${countRaw ?? ''}")`],
+      'Shard processes are started by the bot itself (SHARDS=N in .env); run dist/src/index.js, not shard.js.',
+    );
+  }
+  return { ids: list, count };
 }
 
 /** A Discord id (snowflake): 17–20 digits. */
@@ -189,10 +268,7 @@ const SPOTIFY_DASHBOARD = 'developer.spotify.com/dashboard';
 
 function checker(env: Env) {
   const problems: string[] = [];
-  const value = (name: string): string | undefined => {
-    const raw = env[name]?.trim();
-    return raw ? raw : undefined;
-  };
+  const value = (name: string): string | undefined => settingValue(env[name]);
 
   const required = (name: string, fix: string, pattern?: RegExp, shape?: string): string => {
     const v = value(name);
@@ -384,4 +460,24 @@ export function loadConfig(env: Env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A PRESENCE_CRON faster than this is warned about at start: every poll is a Spotify request against the quota. */
+export const FAST_POLL_WARNING_MS = 5_000;
+
+/** Settings that work but are probably a mistake: one line each, logged once at start by the entry point. */
+export function configWarnings(config: Config): Array<{ message: string; fields: LogFields }> {
+  const warnings: Array<{ message: string; fields: LogFields }> = [];
+  if (config.presenceCron) {
+    const interval = shortestCronIntervalMs(config.presenceCron);
+    if (interval < FAST_POLL_WARNING_MS) {
+      warnings.push({
+        message:
+          'PRESENCE_CRON polls Spotify more often than every 5 s: every poll is a request that counts against the ' +
+          'Spotify quota shared with commands; "*/15 * * * * *" (the default) is plenty',
+        fields: { cron: config.presenceCron, everyS: interval / 1000 },
+      });
+    }
+  }
+  return warnings;
 }

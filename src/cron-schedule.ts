@@ -8,6 +8,17 @@
 //
 // Like node-cron's `noOverlap`: a firing is skipped while the previous run is still going.
 
+import { parse as parseCron } from 'node-cron';
+
+/** The shortest gap between two runs of a cron expression, judged by its seconds field (ms). */
+export function shortestCronIntervalMs(cron: string): number {
+  const seconds = [...new Set(parseCron(cron).second)].sort((a, b) => a - b);
+  if (seconds.length <= 1) return 60_000;
+  let shortest = 60 - seconds[seconds.length - 1]! + seconds[0]!;
+  for (let i = 1; i < seconds.length; i++) shortest = Math.min(shortest, seconds[i]! - seconds[i - 1]!);
+  return shortest * 1000;
+}
+
 export interface CronTask {
   destroy(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // A heartbeat file for container health checks: while `healthy()` holds, the file's modification time is kept
 // fresh; `node dist/src/healthcheck.js` (the Dockerfile's HEALTHCHECK) fails once it is older than a limit. The
 // file is written under data/ (the one folder the bot may write to in the container and under systemd).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const HEARTBEAT_FILE = 'data/.heartbeat';
@@ -19,6 +19,7 @@ export interface HeartbeatOptions {
 export interface Heartbeat {
   /** Write now if healthy; false when unhealthy or the file could not be written. */
   beat(): boolean;
+  /** Stop beating and remove the file: a bot that stopped is not connected, even in the next 100 s. */
   stop(): void;
 }
 
@@ -38,5 +39,15 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   const timer = setInterval(beat, options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
   timer.unref();
   beat();
-  return { beat, stop: () => clearInterval(timer) };
+  return {
+    beat,
+    stop: () => {
+      clearInterval(timer);
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        // can't remove it (read-only disk): it goes stale instead
+      }
+    },
+  };
 }

@@ -1,17 +1,18 @@
 // Entry: config → storage → app (with the owner notifier) → bot (one process, or the sharding manager) → presence.
-// Clean shutdown on SIGINT/SIGTERM. A start-up failure ends the process with exit 1 and one message saying what
+// Clean shutdown on SIGINT/SIGTERM (one, however many signals arrive: src/shutdown-signals.ts). A start-up failure ends the process with exit 1 and one message saying what
 // happened (src/discord/connect.ts): network failures are retried with a capped backoff first; a refused token,
 // disallowed intents or shards that never get ready are not. systemd's Restart=on-failure (or Docker) takes it
 // from there.
 import { commands } from '../commands/index.js';
 import { createApp } from './app.js';
 import { startAppBot } from './bot.js';
-import { ConfigError, loadConfig, readEnv } from './config.js';
+import { ConfigError, configWarnings, loadConfig, readArgs, readEnv } from './config.js';
 import { classifyStartupError, connectTuning, hostOf, withStartupRetries } from './discord/connect.js';
 import { createLogger } from './logger.js';
 import { startHeartbeat, type Heartbeat } from './health-file.js';
 import { createOwnerNotifier } from './owner-notifier.js';
 import { DatabaseOpenError, openDatabases, type Databases } from './databases.js';
+import { onShutdownSignals } from './shutdown-signals.js';
 
 const SHUTDOWN_DEADLINE_MS = 4_000;
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   let config;
   try {
     env = readEnv(); // an unreadable .env is a ConfigError too
-    config = loadConfig(env);
+    config = loadConfig({ ...env, ...readArgs(process.argv.slice(2)) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     secrets: [config.discord.token, config.spotify.clientSecret, config.spotify.refreshToken ?? undefined],
   });
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
+  for (const warning of configWarnings(config)) logger.warn(warning.message, warning.fields);
 
   let databases: Databases;
   try {
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     await bot?.stop().catch((error: unknown) => logger.warn('error while stopping the bot', { error }));
     await app.callbackServer?.stop().catch(() => undefined);
     await databases.close().catch(() => undefined);
+    logger.debug('storage closed');
   };
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -77,8 +80,7 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  onShutdownSignals({ logger, shutdown });
 
   /** One message, then exit 1: what went wrong, said once. */
   const giveUp = async (raw: unknown): Promise<never> => {

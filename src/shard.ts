@@ -3,7 +3,7 @@
 // connect tells the manager why (the manager decides between retrying and giving up) and exits 1.
 import { commands } from '../commands/index.js';
 import { startBot, type Bot } from './bot.js';
-import { loadConfig, readEnv } from './config.js';
+import { loadConfig, loadShardAssignment, readEnv } from './config.js';
 import { classifyStartupError, connectTuning, hostOf } from './discord/connect.js';
 import type { ListeningState } from './listening-state.js';
 import { linkedMembersOver } from './listeners/members.js';
@@ -21,12 +21,12 @@ async function main(): Promise<void> {
   const env = readEnv();
   // The manager sets SHARDS to this process's shard ids; it is not the SHARDS=N setting here.
   const config = loadConfig({ ...env, SHARDS: undefined });
+  const shard = loadShardAssignment(env);
   const tuning = connectTuning(config.discord);
-  const shardIds = process.env.SHARDS ?? '?';
   const logger = createLogger({
     level: config.logLevel,
     secrets: [config.discord.token, config.spotify.clientSecret, config.spotify.refreshToken ?? undefined],
-  }).child(`shard${shardIds}`);
+  }).child(`shard${shard.ids.join(',')}`);
   const remote = createRemoteServices({ channel: processChannel() });
 
   let bot: Bot | null = null;
@@ -38,8 +38,11 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
     void (bot?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // The manager stops its shards with SIGTERM. Ctrl-C in a terminal reaches every process of the group, shards
+  // included: the manager is stopping them anyway, so a shard leaves SIGINT to it (and a repeated signal must not
+  // kill it mid-stop).
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => logger.debug('SIGINT ignored: the manager stops the shards'));
   // The manager went away (crashed or was killed): don't linger as an orphan.
   process.once('disconnect', () => shutdown('manager disconnected'));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
     else process.exit(1);
   };
   try {
-    bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning });
+    bot = await startBot(context, { commands, syncCommands: false, poller: null, connect: tuning, shard });
   } catch (raw) {
     reportAndExit(raw);
     return;

@@ -274,3 +274,17 @@ describe('a fatal close after ready (the token was reset while the bot ran)', ()
     expect(output).not.toContain(TEST_DISCORD_TOKEN);
   }, 60_000);
 });
+
+describe('a PRESENCE_CRON faster than every 5 s', () => {
+  it('is warned about at start, before connecting: even a bot that never connects says it', async () => {
+    const port = await closedPort();
+    const run = startBot({ DISCORD_API_URL: `http://127.0.0.1:${port}/api`, DISCORD_CONNECT_ATTEMPTS: '1', PRESENCE_CRON: '*/2 * * * * *' });
+    expect((await run.exit).code, run.output()).toBe(1);
+    const output = run.output();
+    const warning = output.indexOf('PRESENCE_CRON polls Spotify more often than every 5 s');
+    expect(warning, output).toBeGreaterThanOrEqual(0);
+    expect(warning, output).toBeLessThan(output.indexOf('connecting to Discord…'));
+    expect(output.match(/more often than every 5 s/g)).toHaveLength(1);
+    expect(output).toMatch(/everyS=2/);
+  }, 30_000);
+});

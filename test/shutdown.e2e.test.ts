@@ -116,3 +116,71 @@ describe('npm start', () => {
     expect(out.text.match(/^ {2}- /gm)?.length).toBe(5);
   }, 30_000);
 });
+
+describe('Ctrl-C in a terminal (SIGINT to the whole process group, npm forwarding another)', () => {
+  /** The real entry point in its own process group, as a terminal runs it; resolves once every shard shows the track. */
+  async function startInOwnGroup(shards: number): Promise<{ output: () => string; exit: ReturnType<typeof exited>; tree: number[] }> {
+    spotify = await startSpotifyEmulator();
+    spotify.setCurrentlyPlaying(playing(makeTrack()));
+    discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, shardCount: shards, maxConcurrency: shards });
+    const dataDir = mkdtempSync(join(tmpdir(), 'npb-ctrl-c-'));
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      TMPDIR: process.env.TMPDIR ?? tmpdir(),
+      ...(validEnv({
+        ...emulatorEnv(discord, spotify),
+        STORAGE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
+        PRESENCE_CRON: '*/1 * * * * *',
+        LOG_LEVEL: 'debug',
+        ...(shards > 1 ? { SHARDS: String(shards) } : {}),
+      }) as Record<string, string>),
+    };
+    let output = '';
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      cwd: ROOT, // shards are started with `--import tsx` too, resolved from here
+      env,
+      detached: true, // its own process group, like a job in a terminal
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const exit = exited(child);
+    for (let shard = 0; shard < shards; shard++) {
+      const shows = (): boolean => (discord?.currentPresence(shard)?.activities.length ?? 0) > 0;
+      if (!shows()) await discord.waitFor('presence', () => shows(), 60_000);
+    }
+    const tree = descendants(child.pid!);
+    expect(tree.length).toBeGreaterThanOrEqual(shards - 1);
+    return { output: () => output, exit, tree };
+  }
+
+  /** `count` SIGINTs to the child's process group, 1 ms apart. */
+  async function interrupt(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      process.kill(-child!.pid!, 'SIGINT');
+    }
+  }
+
+  it.each([1, 2])('two SIGINTs 1 ms apart: one graceful shutdown, storage closed, "stopped", exit 0 (shards: %i)', async (shards) => {
+    const bot = await startInOwnGroup(shards);
+    const signalledAt = Date.now();
+    await interrupt(2);
+    const { code, signal } = await bot.exit;
+    const output = bot.output();
+    expect({ code, signal }, output).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    // One shutdown. (Under load the kernel may merge two pending SIGINTs into one; then nothing is ignored.)
+    expect(output.match(/info +shutting down/g), output).toHaveLength(1);
+    const closedAt = output.indexOf('storage closed');
+    expect(closedAt, output).toBeGreaterThan(0);
+    expect(output.indexOf('stopped', closedAt), output).toBeGreaterThan(closedAt);
+    expect(output).not.toMatch(/exiting now|unhandled|restarting it/);
+    if (shards > 1) {
+      // Each shard got the group's SIGINTs too; the manager stops it (SIGTERM), so none is killed mid-stop.
+      expect(output.match(/shard stopping why=SIGTERM/g), output).toHaveLength(shards);
+      expect(output).not.toMatch(/shard stopping why=SIGINT/);
+    }
+    for (const pid of bot.tree) expect(existsSync(`/proc/${pid}`), `process ${pid} outlived the bot`).toBe(false);
+  }, 90_000);
+});

@@ -3,21 +3,26 @@
 // DISCORD_API_URL, and dispatch of slash commands, buttons and modals to the command modules.
 // An unknown command or a handler that throws gets an ephemeral error reply and a log line, never a crash.
 import { Client, Events, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import type { ShardAssignment } from '../config.js';
 import type { CommandContext } from '../services.js';
 import { botClientOptions } from './client-options.js';
 import type { SlashCommand } from './command.js';
+import { withoutLibraryEnv } from './library-env.js';
 import { errorReply } from './error-replies.js';
 
-export function createDiscordClient(
-  apiUrl: string,
-  options: { shards?: number[]; shardCount?: number; presences?: boolean } = {},
-): Client {
-  return new Client({
-    ...botClientOptions(options),
-    rest: { api: apiUrl },
-    ...(options.shards ? { shards: options.shards } : {}),
-    ...(options.shardCount ? { shardCount: options.shardCount } : {}),
-  });
+/** One client; `shard`: the shards of this process under the ShardingManager (one process: shard 0 of 1). */
+export function createDiscordClient(apiUrl: string, options: { shard?: ShardAssignment; presences?: boolean } = {}): Client {
+  const { shard } = options;
+  return withoutLibraryEnv(
+    shard,
+    () =>
+      new Client({
+        ...botClientOptions(options),
+        rest: { api: apiUrl },
+        shards: shard?.ids ?? [0],
+        shardCount: shard?.count ?? 1,
+      }),
+  );
 }
 
 async function replyWithError(interaction: RepliableInteraction, error: unknown): Promise<void> {

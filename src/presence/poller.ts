@@ -6,11 +6,12 @@
 // — initialMs, 2×, 4× … capped at maxMs, and never sooner than a Retry-After — and the outage is logged through
 // one OutageLog: once when it starts, at most once per summaryEveryMs while it lasts, once when it ends.
 // `tick()` is a forced poll (tests, the demo, the benchmark): it ignores the backoff but is logged the same way.
-import { parse as parseCron } from 'node-cron';
 import { scheduleCron, type CronTask } from '../cron-schedule.js';
 import type { Logger } from '../logger.js';
 import { OutageLog } from '../outage.js';
 import { SpotifyRateLimitError } from '../spotify/errors.js';
+
+export { shortestCronIntervalMs } from '../cron-schedule.js';
 
 export type PollOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -22,9 +23,6 @@ export interface PollBackoff {
 }
 
 export const DEFAULT_POLL_BACKOFF: PollBackoff = { initialMs: 15_000, maxMs: 5 * 60_000 };
-
-/** Polls faster than this get a warning at start: every poll is a Spotify request and counts against the quota. */
-export const FAST_POLL_WARNING_MS = 5_000;
 
 /** Cron fires on whole seconds: a scheduled tick this early is treated as on time. */
 const SCHEDULE_TOLERANCE_MS = 500;
@@ -41,15 +39,6 @@ export interface PollerOptions<T> {
   now?: () => number;
   backoff?: PollBackoff;
   summaryEveryMs?: number;
-}
-
-/** The shortest gap between two runs of a cron expression, judged by its seconds field (ms). */
-export function shortestCronIntervalMs(cron: string): number {
-  const seconds = [...new Set(parseCron(cron).second)].sort((a, b) => a - b);
-  if (seconds.length <= 1) return 60_000;
-  let shortest = 60 - seconds[seconds.length - 1]! + seconds[0]!;
-  for (let i = 1; i < seconds.length; i++) shortest = Math.min(shortest, seconds[i]! - seconds[i - 1]!);
-  return shortest * 1000;
 }
 
 export class Poller<T> {
@@ -89,18 +78,10 @@ export class Poller<T> {
     return () => this.receivers.delete(receiver);
   }
 
-  /** Start the schedule (no-op without a cron). Warns once when it is faster than every 5 s. */
+  /** Start the schedule (no-op without a cron). A fast cron was warned about at start (configWarnings). */
   start(): void {
-    const { cron, logger } = this.options;
+    const { cron } = this.options;
     if (!cron || this.task) return;
-    const interval = shortestCronIntervalMs(cron);
-    if (interval < FAST_POLL_WARNING_MS) {
-      logger.warn(
-        'PRESENCE_CRON polls Spotify more often than every 5 s: every poll is a request that counts against the ' +
-          'Spotify quota shared with commands; "*/15 * * * * *" (the default) is plenty',
-        { cron, everyS: interval / 1000 },
-      );
-    }
     this.task = scheduleCron(cron, () => this.scheduledTick());
   }
 
