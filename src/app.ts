@@ -21,6 +21,7 @@ import { TokenManager } from './spotify/tokens.js';
 import type { Storage } from './storage.js';
 import type { HistoryStore } from './history/store.js';
 import { HistoryJobs } from './history/jobs.js';
+import { StatusRecorder } from './history/recorders/status-recorder.js';
 
 export interface App {
   config: Config;
@@ -52,6 +53,8 @@ export interface App {
   /** Listening history's store (null when HISTORY=off) and its jobs: recently-played sync, retention. */
   readonly history: HistoryStore | null;
   readonly historyJobs: HistoryJobs;
+  /** Members' Discord-status plays seen by this process's client (DISCORD_PRESENCES=on, history on), else null. */
+  readonly statusPlays: StatusRecorder | null;
 }
 
 export interface AppTuning {
@@ -154,6 +157,10 @@ export function createApp(
     deferAfterMs: tuning.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
     notifyOwner,
     history,
+    statusPlays:
+      config.discordPresences && history !== null
+        ? new StatusRecorder({ history: services.history, logger: logger.child('history'), now })
+        : null,
     historyJobs: new HistoryJobs({
       store: history,
       config,
@@ -197,5 +204,6 @@ export function contextOf(app: App): CommandContext {
     services: app.services,
     members: app.members,
     pictures: app.pictures,
+    statusPlays: app.statusPlays,
   };
 }

@@ -61,7 +61,10 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     ...(options.shard ? { shard: options.shard } : {}),
   });
   attachDispatcher(client, options.commands, context);
-  const detachStatuses = config.discordPresences ? attachStatusFeed(client, context.members.statuses) : null;
+  const recorder = context.statusPlays;
+  const detachStatuses = config.discordPresences
+    ? attachStatusFeed(client, context.members.statuses, recorder ?? undefined)
+    : null;
   // Membership is asked through this client (the guild's shard); a member found gone leaves every server view.
   const { membership, statuses } = context.members;
   const detachMembership = membership.attach(client);
@@ -113,6 +116,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
             logger,
           );
     presence.start();
+    void recorder?.start();
     if (poller && config.presenceCron) void poller.tick();
     void sync.then(resolveReady);
   });
@@ -131,6 +135,8 @@ export async function startBot(context: CommandContext, options: StartBotOptions
       await presence.stop();
       await announcer.stop();
       detachStatuses?.();
+      // What members already listened to enough of is written before the store closes.
+      await recorder?.stop().catch((error: unknown) => logger.warn('history: could not write the last Discord-status plays', { error }));
       stopPruning();
       detachMembership();
       await client.destroy();

@@ -29,6 +29,7 @@ import { MemberDirectory, MembersFeature, type MemberView, type Privacy, type Se
 import type { MemberSources } from './listeners/resolve.js';
 import type { Logger } from './logger.js';
 import type { Pictures } from './render/pictures.js';
+import type { StatusRecorder } from './history/recorders/status-recorder.js';
 import type { TokenManager } from './spotify/tokens.js';
 import type { TimeRange } from './spotify/types.js';
 import type { Storage } from './storage.js';
@@ -116,6 +117,11 @@ export interface CommandContext {
   members: MemberSources;
   /** This process's pictures (cards, charts) and its one cover-art cache: drawn where the command runs, never RPC. */
   pictures: Pictures;
+  /**
+   * This process's recorder of members' Discord-status plays (DISCORD_PRESENCES=on with history on), else null.
+   * /history on|off tells it at once; other processes learn within a minute.
+   */
+  statusPlays: StatusRecorder | null;
 }
 
 /** What the feature services are built from (once, in createApp). */

@@ -10,6 +10,7 @@ import { linkedMembersOver } from './listeners/members.js';
 import { createMemberSources } from './listeners/resolve.js';
 import { createLogger } from './logger.js';
 import { Pictures } from './render/pictures.js';
+import { StatusRecorder } from './history/recorders/status-recorder.js';
 import { DEFAULT_DEFER_AFTER_MS } from './discord/respond.js';
 import type { PollOutcome } from './presence/poller.js';
 import { TAG, type StartupFailedReport } from './sharding/protocol.js';
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
     members: { ...createMemberSources(config, Date.now, { logger: logger.child('membership') }), linked: linkedMembersOver(remote.services.members, config.discord.ownerId) },
     // Pictures are drawn in the shard that answers (only their data comes over RPC): one cover cache per shard process.
     pictures: new Pictures({ logger: logger.child('pictures'), imagesUrl: config.spotify.imagesUrl }),
+    // Members' Discord-status plays arrive here with their presences; the manager's store keeps them.
+    statusPlays:
+      config.discordPresences && config.history.enabled
+        ? new StatusRecorder({ history: remote.services.history, logger: logger.child('history'), now: Date.now })
+        : null,
   };
   /** Tell the manager why this shard can't go on (it decides what happens next), then exit 1. */
   const reportAndExit = (raw: unknown): void => {

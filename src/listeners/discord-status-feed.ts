@@ -26,15 +26,25 @@ interface RawMemberRemove {
 export const STATUS_SWEEP_EVERY_MS = 5 * 60_000;
 
 /** Start feeding `store` from `client`'s gateway; returns the detach. */
-export function attachStatusFeed(client: Client, store: DiscordStatusStore): () => void {
+export function attachStatusFeed(
+  client: Client,
+  store: DiscordStatusStore,
+  /** Also told every presence (listening history's recorder: it keeps only members who opted in). */
+  observer?: { observe(userId: string, activities: RawActivity[] | undefined): void },
+): () => void {
   const onPresence = (data: RawPresenceUpdate): void => {
     const userId = data.user?.id;
-    if (typeof userId === 'string' && typeof data.guild_id === 'string') store.update(data.guild_id, userId, data.activities);
+    if (typeof userId !== 'string' || typeof data.guild_id !== 'string') return;
+    store.update(data.guild_id, userId, data.activities);
+    observer?.observe(userId, data.activities);
   };
   const onGuildCreate = (data: RawGuildCreate): void => {
     if (typeof data.id !== 'string') return;
     if (data.unavailable === true) store.dropGuild(data.id);
-    else store.seedGuild(data.id, data.presences);
+    else {
+      store.seedGuild(data.id, data.presences);
+      if (observer) for (const p of data.presences ?? []) if (typeof p.user?.id === 'string') observer.observe(p.user.id, p.activities);
+    }
   };
   const onGuildDelete = (data: { id?: string }): void => {
     if (typeof data.id === 'string') store.dropGuild(data.id);

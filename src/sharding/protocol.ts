@@ -13,6 +13,7 @@ import {
   SpotifyUnavailableError,
   type SpotifyAuthReason,
 } from '../spotify/errors.js';
+import { HistoryDisabledError } from '../features/history/service.js';
 
 /** Every message of ours carries this tag; discord.js's own IPC messages don't. */
 export const TAG = 'npb';
@@ -71,6 +72,8 @@ export function reviveError(data: SerializedError): Error {
       return new SpotifyApiError(data.status ?? 0, data.detail ?? data.message);
     case 'UnknownMethodError':
       return new UnknownMethodError(data.message);
+    case 'HistoryDisabledError':
+      return new HistoryDisabledError();
     default: {
       const error = data.name.startsWith('Spotify') ? new SpotifyError(data.message) : new Error(data.message);
       error.name = data.name;
