@@ -1,7 +1,8 @@
 // npm run demo — try the bot without any account.
-// Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env, nothing written to
-// disk), plays a short scripted session and prints what a Discord user would see. Pauses between steps only when
-// stdout is a terminal, so piped runs (and the test) finish in a few seconds.
+// Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env; the only files written
+// are the pictures, in a temp folder it names), plays a short scripted session and prints what a Discord user would
+// see. It runs straight through, in a terminal too (the sections stay in the scroll-back); `npm run demo -- --slow`
+// pauses between steps for watching it live.
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,9 +50,9 @@ const BOT_NAME = 'Spotify Bot';
 const INDENT = '    ';
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
 const indent = (text: string): string => text.split('\n').map((line) => INDENT + line).join('\n');
-/** A short pause for the reader, only when a person is watching. */
-const beat = (ms = 1_200): Promise<void> =>
-  process.stdout.isTTY ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+const SLOW = process.argv.slice(2).includes('--slow');
+/** A short pause for the reader, with --slow only. */
+const beat = (ms = 1_200): Promise<void> => (SLOW ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 let step = 0;
 function section(title: string): void {
