@@ -13,7 +13,7 @@ import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import { EPHEMERAL, embedText } from './support/bot-harness.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, NO_COVER_ORIGIN, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)] as const;
@@ -74,6 +74,8 @@ function command(name: string, asker: { id: string }, guildId: string | null, us
 }
 
 describe.runIf(redis)('members under SHARDS=2', () => {
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     spotify.setCurrentlyPlaying(playing(makeTrack()));
@@ -100,12 +102,13 @@ describe.runIf(redis)('members under SHARDS=2', () => {
       // The callback server runs in the manager; the paste flow works as well.
       SPOTIFY_REDIRECT_URI: 'https://bot.example.test/callback',
       SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:0',
+      SPOTIFY_IMAGES_URL: NO_COVER_ORIGIN,
     };
     Object.assign(process.env, validEnv(env));
     storage = await openStorage(REDIS_URL, { namespace: NAMESPACE });
     ({ app } = await buildApp(spotify, { env, storage }));
     callbackPort = (await app.callbackServer!.start()).port;
-    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 60_000);
 
