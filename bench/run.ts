@@ -52,7 +52,44 @@ function usage(): string {
   return 'usage: npm run bench -- [--latency MS[,MS…]] [--iterations N] [--guilds 1,1000,10000|none] [--rss-runs N] [--storage URL] [--json]';
 }
 
+/** --help: what each flag changes, and what a run costs (the full run's wall time is printed under its table). */
+function help(): string {
+  return `${usage()}
+
+Runs the real bot against the loopback Discord, Spotify and image emulators (no accounts, no internet) and prints a
+markdown table: metric | result | target | ✓/✗. Progress goes to stderr. A full run with the defaults takes about
+5½ minutes on a 2-core machine (320 s in the README's run); much of that is spawning bots with 1,000 and 10,000
+guilds, which --guilds none skips.
+
+  --latency MS[,MS…]   How long the Spotify emulator takes to answer, in ms. Each value runs the latency rows
+                       (/nowplaying, /toptracks: dispatch→reply, requests per command) again. Default 80.
+  --iterations N       Samples per latency row: N cold + N warm /nowplaying, N cold + N cached /toptracks.
+                       Default 50.
+  --guilds LIST|none   Guild counts for the memory and start-up rows: builds with tsc, then spawns
+                       node dist/src/index.js and a bare discord.js client at each count. Counts of 1,000 or more
+                       also measure RSS with the presence intent on. none skips all of that. Default 1,1000,10000.
+  --rss-runs N         Spawns per guild count, for the bot and for the bare client; the median and range are
+                       reported. Default 3.
+  --storage URL        Storage of the in-process bot (a STORAGE_URL, e.g. redis://127.0.0.1:6379).
+                       Default: an SQLite file in a temp folder, removed at the end.
+  --json               After the table, the raw numbers as a fenced JSON block.
+  -h, --help           This text.
+`;
+}
+
+/** A flag mistake: printed as its message and the usage line, without a stack. */
+class UsageError extends Error {}
+
 function parseOptions(argv: string[]): BenchOptions {
+  try {
+    return parseFlags(argv);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${usage()}\n(npm run bench -- --help explains each flag)`);
+  }
+}
+
+function parseFlags(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -67,13 +104,13 @@ function parseOptions(argv: string[]): BenchOptions {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(`${usage()}\n`);
+    process.stdout.write(help());
     process.exit(0);
   }
   const list = (raw: string, what: string, min: number): number[] => {
     const out = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
     if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < min)) {
-      throw new Error(`--${what} must be integers ≥ ${min}, comma-separated (got "${raw}")\n${usage()}`);
+      throw new Error(`--${what} must be integers ≥ ${min}, comma-separated (got "${raw}")`);
     }
     return out;
   };
@@ -138,6 +175,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },

@@ -1,7 +1,8 @@
 // npm run demo — try the bot without any account.
-// Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env, nothing written to
-// disk), plays a short scripted session and prints what a Discord user would see. Pauses between steps only when
-// stdout is a terminal, so piped runs (and the test) finish in a few seconds.
+// Starts the loopback Discord and Spotify emulators and the REAL bot against them (no .env; the only files written
+// are the pictures, in a temp folder it names), plays a short scripted session and prints what a Discord user would
+// see. It runs straight through, in a terminal too (the sections stay in the scroll-back); `npm run demo -- --slow`
+// pauses between steps for watching it live.
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
 import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
-import { renderPayload } from '../src/discord/render-text.js';
+import { renderPayload, type MentionNames } from '../src/discord/render-text.js';
 import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { Track } from '../src/spotify/types.js';
@@ -26,7 +27,15 @@ import {
   type PresencePayload,
 } from '../emulators/discord.js';
 import { SpotifyEmulator } from '../emulators/spotify.js';
-import { makeArtists, makeLocalTrack, makeSimplifiedArtist, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import {
+  makeArtists,
+  makeLocalTrack,
+  makePlayHistory,
+  makeSimplifiedArtist,
+  makeTrack,
+  makeTracks,
+  playing,
+} from '../emulators/spotify-fixtures.js';
 import {
   emulatorEnv,
   TEST_DISCORD_TOKEN,
@@ -41,9 +50,9 @@ const BOT_NAME = 'Spotify Bot';
 const INDENT = '    ';
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
 const indent = (text: string): string => text.split('\n').map((line) => INDENT + line).join('\n');
-/** A short pause for the reader, only when a person is watching. */
-const beat = (ms = 1_200): Promise<void> =>
-  process.stdout.isTTY ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+const SLOW = process.argv.slice(2).includes('--slow');
+/** A short pause for the reader, with --slow only. */
+const beat = (ms = 1_200): Promise<void> => (SLOW ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 let step = 0;
 function section(title: string): void {
@@ -95,13 +104,28 @@ class Player {
   }
 }
 
+/** Server names of the members and channels the demo adds: mentions read as Discord shows them (@Sam, #music). */
+const userNames = new Map<string, string>();
+const channelNames = new Map<string, string>();
+const names: MentionNames = { user: (id) => userNames.get(id), channel: (id) => channelNames.get(id) };
+
 /** A message as the emulator received it → the shape renderPayload takes (the wire format is the API's). */
 function render(message: MessagePayload): string {
-  return renderPayload({
-    ...(message.content ? { content: message.content } : {}),
-    embeds: (message.embeds ?? []) as APIEmbed[],
-    components: (message.components ?? []) as unknown as APIActionRowComponent<APIButtonComponent>[],
-  });
+  return renderPayload(
+    {
+      ...(message.content ? { content: message.content } : {}),
+      embeds: (message.embeds ?? []) as APIEmbed[],
+      components: (message.components ?? []) as unknown as APIActionRowComponent<APIButtonComponent>[],
+    },
+    names,
+  );
+}
+
+/** A file name for a saved picture: its number and the command, whole words, short enough to read. */
+function pictureName(count: number, label: string): string {
+  let slug = label.replace(/×/g, 'x').replace(/'/g, '').replace(/\W+/g, '-').replace(/^-+|-+$/g, '');
+  if (slug.length > 48) slug = slug.slice(0, slug.lastIndexOf('-', 48) > 0 ? slug.lastIndexOf('-', 48) : 48);
+  return `${String(count).padStart(2, '0')}-${slug}`;
 }
 
 /** The bot's status as Discord shows it next to its name, from the op 3 payload the gateway received. */
@@ -125,6 +149,7 @@ async function main(): Promise<void> {
     const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, botUsername: BOT_NAME });
     cleanup.unshift(() => discord.close());
     discord.addUser({ id: OWNER_ID, username: 'jordan', globalName: 'Jordan' }); // the owner: replies name whose listening
+    userNames.set(OWNER_ID, 'Jordan');
     // Cover art from the image CDN emulator (SPOTIFY_IMAGES_URL); every card and chart shown is saved as a file.
     const images = await startImageCdn();
     cleanup.unshift(() => images.close());
@@ -134,7 +159,7 @@ async function main(): Promise<void> {
     const savePictures = async (handle: InteractionHandle, label: string): Promise<void> => {
       for (const file of handle.originalAttachments) {
         pictureCount += 1;
-        const base = join(picturesDir, `${String(pictureCount).padStart(2, '0')}-${label.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 40)}`);
+        const base = join(picturesDir, pictureName(pictureCount, label));
         writeFileSync(`${base}${extname(file.filename)}`, file.data);
         const { createCanvas, loadImage } = await import('@napi-rs/canvas');
         const image = await loadImage(file.data);
@@ -243,6 +268,11 @@ async function main(): Promise<void> {
     await slash(`/topartists range:${RANGE_LABELS.long_term}`, 'topartists', [{ name: 'range', type: 3, value: 'long_term' }]);
     await beat(1_500);
 
+    section('What the owner played lately (/recent)');
+    spotify.setRecentlyPlayed(makePlayHistory([tears, blinding, ...makeTracks(9).slice(1)], { endAt: Date.now() - 4 * 60_000, gapMs: 3.5 * 60_000 }));
+    await slash('/recent limit:5', 'recent', [{ name: 'limit', type: 4, value: 5 }]);
+    await beat(1_500);
+
     section("Who in the server is listening: members' Discord status (/listening)");
     const guildId = discord.guildIds[0]!;
     const statusOf = (title: string, artist: string, agoMs: number): Record<string, unknown> =>
@@ -266,6 +296,7 @@ async function main(): Promise<void> {
     for (const [i, [name, title, artist, ago]] of listeners.entries()) {
       const id = `13000000000000000${i}`;
       discord.addMember(guildId, { id, username: name });
+      userNames.set(id, name);
       const handled = once(running.client.ws, 'PRESENCE_UPDATE'); // the bot reads it straight off the gateway
       discord.setPresence(guildId, id, { status: 'online', activities: [statusOf(title, artist, ago)] });
       await handled;
@@ -278,6 +309,7 @@ async function main(): Promise<void> {
 
     section('A now-playing channel (/announce)');
     const musicChannel = discord.addChannel(guildId, { name: 'music' });
+    channelNames.set(musicChannel, 'music');
     await once(running.client, 'channelCreate');
     await slash('/announce channel:#music', 'announce', [{ name: 'channel', type: 7, value: musicChannel }]);
     const heat = makeTrack({ name: 'Heat Waves', artistName: 'Glass Animals', albumName: 'Dreamland', duration_ms: 238_805 });
@@ -293,6 +325,7 @@ async function main(): Promise<void> {
     section('A member links their own Spotify and compares (/spotify link, then user:)');
     const RILEY = '130000000000000099';
     discord.addMember(guildId, { id: RILEY, username: 'riley', globalName: 'Riley' });
+    userNames.set(RILEY, 'Riley');
     const riley = spotify.addUser('riley-spotify', { displayName: 'Riley R.' });
     riley.setCurrentlyPlaying(playing(makeTrack({ name: 'Midnight City', artistName: 'M83', albumName: 'Hurry Up, We\'re Dreaming', duration_ms: 243_960 })));
     riley.setTop('tracks', makeTracks(30).reverse());
@@ -322,6 +355,12 @@ async function main(): Promise<void> {
       { name: 'user', type: 6, value: RILEY },
     ]);
     await slash('/nowplaying (alex has not linked: the owner\'s, named)', 'nowplaying');
+    await beat(2_000);
+
+    section('The owner checks the Spotify links (/spotify status)');
+    out('jordan> /spotify status');
+    const status = await discord.slashCommand({ name: 'spotify', subcommand: 'status', userId: OWNER_ID }).finalMessage();
+    out(indent(render(status)));
     await beat(2_000);
 
     section('Pictures: now-playing cards in any script, and cover charts (/chart)');

@@ -22,7 +22,7 @@ import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { emulatorEnv, validEnv } from '../emulators/env.js';
 import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, NO_COVER_ORIGIN, startSpotifyEmulator } from './support/spotify-app.js';
 
 const start = harnessPerTest();
 const ADMIN = '1170000000000000201';
@@ -211,6 +211,8 @@ describe.runIf(redis)('under SHARDS=2', () => {
   let sharded: ShardedBot | null = null;
   const channels: string[] = [];
   const savedEnv = { ...process.env };
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
 
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
@@ -228,6 +230,7 @@ describe.runIf(redis)('under SHARDS=2', () => {
       LOG_LEVEL: 'warn',
       DISCORD_PRESENCES: 'on',
       BOT_OWNER_ID: OWNER_ID,
+      SPOTIFY_IMAGES_URL: NO_COVER_ORIGIN,
     };
     // The shard processes read their settings from the environment, as they do under `npm start`.
     Object.assign(process.env, validEnv(env));
@@ -235,7 +238,7 @@ describe.runIf(redis)('under SHARDS=2', () => {
     storage = built.storage;
     for (const key of ['spotify:access:owner', 'spotify:grant:owner', ANNOUNCE_STORAGE_KEY]) await storage.delete(key);
     spotify.setCurrentlyPlaying(playing(makeTrack({ name: 'Song A' })));
-    sharded = await startShardedBot(built.app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(built.app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 90_000);
 

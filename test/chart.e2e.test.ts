@@ -14,7 +14,7 @@ import { startShardedBot, type ShardedBot } from '../src/sharding/manager.js';
 import type { Storage } from '../src/storage.js';
 import { harnessPerTest, OWNER_ID, type Harness } from './support/bot-harness.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, startSpotifyEmulator } from './support/spotify-app.js';
 
 /** `n` top tracks, each on its own album (so `n` distinct covers), ranked in order. */
 function tracksOnOwnAlbums(n: number, prefix = 'Song') {
@@ -173,6 +173,8 @@ describe.runIf(redis)('/chart under SHARDS=2', () => {
   let storage: Storage;
   let sharded: ShardedBot;
   const saved = { ...process.env };
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
 
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
@@ -186,7 +188,7 @@ describe.runIf(redis)('/chart under SHARDS=2', () => {
     await storage.delete('spotify:access:owner');
     await storage.delete('spotify:grant:owner');
     await storage.delete('spotify:top:owner:tracks:short_term');
-    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 60_000);
 

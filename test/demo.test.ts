@@ -55,7 +55,20 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/Spotify requests made: \d+ token, \d+ currently-playing, \d+ top/);
     // /listening from members' Discord status, grouped; an announce post in #music.
     expect(stdout).toContain('│ 3 listening to Espresso by Sabrina Carpenter');
-    expect(stdout).toMatch(/│ 2 listening to Dua Lipa\n\s+│ └ <@\d+> Levitating 0:3\d in/);
+    expect(stdout).toMatch(/│ 2 listening to Dua Lipa\n\s+│ └ @ana Levitating 0:3\d in/);
+    // Mentions read as Discord shows them: names, never <@id> or <#id>.
+    expect(stdout).toMatch(/│ @joe — Bohemian Rhapsody by Queen/);
+    expect(stdout).toContain('is posted to #music.');
+    expect(stdout).not.toMatch(/<[@#]!?\d+>/);
+    // The owner's recent plays and the link's health.
+    expect(stdout).toMatch(/> \/recent limit:5\n\s+│ 🎧 Jordan\n\s+│ Recently played\n\s+│ 1\. Save Your Tears/);
+    expect(stdout).toMatch(/\/spotify status\n\s+│ Spotify status/);
+    expect(stdout).toMatch(/│ 2 of 5 used/);
+    // Saved pictures are named after their command in whole words.
+    const saved = [...stdout.matchAll(/saved as (\S+)\.jpg/g)].map((m) => m[1]!);
+    expect(saved.length).toBeGreaterThan(5);
+    for (const name of saved) expect(name, name).not.toMatch(/-$/);
+    expect(saved.some((name) => name.endsWith('-chart-kind-Artists-range-Last-year-size-4x4'))).toBe(true);
     expect(stdout).toMatch(/#music:\n\s+│ 🎵 Now playing\n\s+│ Heat Waves\n\s+│ by Glass Animals/);
     expect(stdout).toMatch(/Discord presence updates sent: 4/);
     expect(stdout).toContain('Stopped the bot and both emulators.');

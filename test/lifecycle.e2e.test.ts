@@ -14,7 +14,7 @@ import { DiscordEmulator, type DiscordEmulatorOptions } from '../emulators/disco
 import { emulatorEnv, TEST_DISCORD_TOKEN, validEnv } from '../emulators/env.js';
 import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { startShardedBot } from '../src/sharding/manager.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, startSpotifyEmulator } from './support/spotify-app.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const WRONG_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAwMQ.GaBcDe.zyxwvutsrqponmlkjihgfedcba9876543210ZY';
@@ -204,10 +204,12 @@ describe('the shard supervisor', () => {
     const { app, logs, storage } = await buildApp(spotify, { env: { ...emulatorEnv(discord), PRESENCE_CRON: 'off' } });
     cleanups.push(() => storage.close());
     const started = Date.now();
+    const shardOutput = captureShardOutput();
     const sharded = await startShardedBot(app, {
       totalShards: 1,
       commands,
       shardFile,
+      shardOutput: shardOutput.sink,
       execArgv: [],
       connect: { timeoutMs: 2_000, attempts: 3, backoffMs: 100, maxBackoffMs: 1_000 },
     });
@@ -218,6 +220,8 @@ describe('the shard supervisor', () => {
     // 3 spawns, 2 waits of 100 and 200 ms in between: no loop.
     expect(logs.lines.filter((l) => l.includes('did not get ready'))).toHaveLength(2);
     expect(logs.lines.filter((l) => l.includes('shard spawned'))).toHaveLength(3);
+    // What the shard printed each time is the test's to read, not the test run's output.
+    expect(await shardOutput.waitFor(/^\[shard 0\] spawned$/, 3)).toHaveLength(3);
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 30_000);
 });

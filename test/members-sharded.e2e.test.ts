@@ -14,7 +14,7 @@ import { openStorage, type Storage } from '../src/storage.js';
 import { EPHEMERAL, embedText } from './support/bot-harness.js';
 import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, NO_COVER_ORIGIN, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
 expectEnvRestoredAfterFile();
@@ -77,6 +77,8 @@ function command(name: string, asker: { id: string }, guildId: string | null, us
 
 describe.runIf(redis)('members under SHARDS=2', () => {
   let restoreEnv = (): void => undefined;
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     spotify.setCurrentlyPlaying(playing(makeTrack()));
@@ -103,12 +105,13 @@ describe.runIf(redis)('members under SHARDS=2', () => {
       // The callback server runs in the manager; the paste flow works as well.
       SPOTIFY_REDIRECT_URI: 'https://bot.example.test/callback',
       SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:0',
+      SPOTIFY_IMAGES_URL: NO_COVER_ORIGIN,
     };
     restoreEnv = setShardedEnv(validEnv(env));
     storage = await openStorage(REDIS_URL, { namespace: NAMESPACE });
     ({ app } = await buildApp(spotify, { env, storage }));
     callbackPort = (await app.callbackServer!.start()).port;
-    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 60_000);
 

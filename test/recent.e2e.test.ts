@@ -14,7 +14,7 @@ import type { Storage } from '../src/storage.js';
 import { EPHEMERAL, harnessPerTest } from './support/bot-harness.js';
 import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, startSpotifyEmulator } from './support/spotify-app.js';
 
 const MINUTE = 60_000;
 /** The bot's clock in these tests: relative times are computed from it, not from the wall clock. */
@@ -126,6 +126,8 @@ expectEnvRestoredAfterFile();
 const GUILDS = [guildIdForShard(0, 2), guildIdForShard(1, 2)];
 
 describe.runIf(redis)('/recent under SHARDS=2', () => {
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
   let spotify: SpotifyEmulator;
   let discord: DiscordEmulator;
   let app: App;
@@ -142,7 +144,7 @@ describe.runIf(redis)('/recent under SHARDS=2', () => {
     await storage.delete('spotify:access:owner');
     await storage.delete('spotify:grant:owner');
     spotify.setRecentlyPlayed(makePlayHistory(Array.from({ length: 30 }, (_, i) => makeTrack({ name: `Song ${i + 1}` }))));
-    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 60_000);
 

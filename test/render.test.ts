@@ -190,6 +190,65 @@ describe('now-playing card', () => {
     expect(n.box.y1).toBeLessThan(CARD_LAYOUT.headerY + 10);
   });
 
+  describe('each text line sits at the edge its own direction starts from (as Discord aligns it)', () => {
+    const L = CARD_LAYOUT;
+    const bands = {
+      title: [L.headerY + 12, L.titleY + 14],
+      artists: [L.titleY + 16, L.line2Y + 10],
+      album: [L.line2Y + 12, L.line3Y + 12],
+    } as const;
+    /** Leftmost and rightmost columns of light text pixels in a line's band of the text column. */
+    function ink(img: Decoded, band: keyof typeof bands): { x0: number; x1: number } {
+      const [y0, y1] = bands[band];
+      let x0 = Infinity;
+      let x1 = -Infinity;
+      for (let y = y0; y <= y1; y++) {
+        for (let x = L.textX - 12; x < img.width; x++) {
+          const [r, g, b] = img.px(x, y);
+          if (r + g + b > 300) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x);
+          }
+        }
+      }
+      return { x0, x1 };
+    }
+    const expectLeft = (box: { x0: number; x1: number }, what: string) => {
+      expect(Math.abs(box.x0 - L.textX), `${what} starts at the left edge: ${box.x0}`).toBeLessThanOrEqual(6);
+      expect(box.x1, `${what} does not reach the right edge`).toBeLessThan(L.textRight - 60);
+    };
+    const expectRight = (box: { x0: number; x1: number }, what: string) => {
+      expect(Math.abs(box.x1 - L.textRight), `${what} ends at the right edge: ${box.x1}`).toBeLessThanOrEqual(6);
+      expect(box.x0, `${what} does not reach the left edge`).toBeGreaterThan(L.textX + 60);
+    };
+
+    const cases: Array<[string, Partial<CardTrack>, Record<keyof typeof bands, 'left' | 'right'>]> = [
+      ['Latin', {}, { title: 'left', artists: 'left', album: 'left' }],
+      ['CJK', { title: '夜に駆ける', artists: [{ name: 'YOASOBI' }], album: { name: 'THE BOOK' } }, { title: 'left', artists: 'left', album: 'left' }],
+      ['Arabic', { title: 'تملي معاك', artists: [{ name: 'عمرو دياب' }], album: { name: 'تملي معاك' } }, { title: 'right', artists: 'right', album: 'right' }],
+      ['Hebrew', { title: 'שיר לשבת', artists: [{ name: 'עומר אדם' }], album: { name: 'אלבום' } }, { title: 'right', artists: 'right', album: 'right' }],
+      // Each line on its own, by its first strong character: digits and brackets decide nothing.
+      ['mixed lines', { title: '(2020) אהבה', artists: [{ name: 'Omer Adam, עומר' }], album: { name: 'تملي معاك' } }, { title: 'right', artists: 'left', album: 'right' }],
+    ];
+    for (const [what, overrides, want] of cases) {
+      it(`${what}: title ${want.title}, artists ${want.artists}, album ${want.album}`, async () => {
+        const img = await decode((await card(track(overrides))).data);
+        for (const band of Object.keys(bands) as Array<keyof typeof bands>) {
+          const box = ink(img, band);
+          expect(box.x1, `${band} has ink`).toBeGreaterThan(box.x0);
+          (want[band] === 'left' ? expectLeft : expectRight)(box, `${what} ${band}`);
+        }
+      });
+    }
+
+    it('a right-to-left title too long for the column is cut at its end, which is on the left', async () => {
+      const img = await decode((await card(track({ title: 'אהבה '.repeat(40) }))).data);
+      const box = ink(img, 'title');
+      expect(Math.abs(box.x1 - L.textRight)).toBeLessThanOrEqual(6);
+      expect(box.x0 - L.textX).toBeLessThan(40); // the whole column, less what a word and the ellipsis leave over
+    });
+  });
+
   it('a local file without art gets the placeholder cover and no failure', async () => {
     const before = cdn.totalFetches();
     const result = await card(track({ imageUrl: null, isLocal: true, title: 'demo_v3' }));
@@ -334,6 +393,10 @@ describe('text', () => {
     expect(baseDirection('שלום abc')).toBe('rtl');
     expect(baseDirection('تملي معاك')).toBe('rtl');
     expect(baseDirection('123 abc שלום')).toBe('ltr');
+    expect(baseDirection('(2020) שלום')).toBe('rtl');
+    expect(baseDirection('\u2067abc\u2069 שלום')).toBe('rtl'); // inside an isolate: skipped (P2)
+    expect(baseDirection('\u200f123')).toBe('rtl'); // RLM is strong
+    expect(baseDirection('123')).toBe('ltr');
     const mixed = createCanvas(400, 64);
     const latin = createCanvas(400, 64);
     drawLine(canvas, mixed.getContext('2d'), 'שלום abc', { x: 10, y: 48, maxWidth: 380, size: 30, color: '#fff' });

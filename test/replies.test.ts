@@ -702,4 +702,33 @@ describe('renderPayload', () => {
       '[ Open ↗ ] [ Next (disabled) ]',
     ]);
   });
+
+  it('shows mentions as Discord does when given the names: @name and #channel, not inside code or when escaped', () => {
+    const names = {
+      user: (id: string) => ({ '130000000000000005': 'joe', '130000000000000099': 'Riley' })[id],
+      channel: (id: string) => (id === '1577436564219363361' ? 'music' : undefined),
+    };
+    const text = renderPayload(
+      {
+        content: 'hi <@130000000000000005>',
+        embeds: [
+          {
+            description: '<@130000000000000005> — Queen · <@!130000000000000099> · posted to <#1577436564219363361>',
+            fields: [{ name: 'Who', value: '`<@130000000000000005>` \\<@130000000000000005> <@130000000000000777>' }],
+          },
+        ],
+        components: [],
+      },
+      names,
+    );
+    expect(text.split('\n')).toEqual([
+      'hi @joe',
+      '│ @joe — Queen · @Riley · posted to #music',
+      '│ Who',
+      // In code and escaped: as written; an unknown member stays a raw mention.
+      '│ <@130000000000000005> <@130000000000000005> <@130000000000000777>',
+    ]);
+    // Without names, nothing changes.
+    expect(renderPayload({ content: '<@130000000000000005>', embeds: [], components: [] })).toBe('<@130000000000000005>');
+  });
 });

@@ -12,7 +12,7 @@ import type { SpotifyEmulator } from '../emulators/spotify.js';
 import { emulatorEnv, validEnv } from '../emulators/env.js';
 import { expectEnvRestoredAfterFile, setShardedEnv } from './support/env.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
-import { buildApp, startSpotifyEmulator } from './support/spotify-app.js';
+import { buildApp, captureShardOutput, NO_COVER_ORIGIN, startSpotifyEmulator } from './support/spotify-app.js';
 
 const redis = await requireRedis();
 expectEnvRestoredAfterFile();
@@ -32,6 +32,8 @@ async function presenceOn(shard: number, name: string): Promise<void> {
 
 describe.runIf(redis)('2 shards with shared state in Redis', () => {
   let restoreEnv = (): void => undefined;
+  // What the shard processes print (their warnings) is kept here, not let through to the test run's output.
+  const shardOutput = captureShardOutput();
   beforeAll(async () => {
     spotify = await startSpotifyEmulator();
     discord = await DiscordEmulator.start({ token: validEnv().DISCORD_TOKEN, shardCount: 2, maxConcurrency: 2, guildIds: GUILDS });
@@ -40,6 +42,7 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
       STORAGE_URL: REDIS_URL,
       PRESENCE_CRON: 'off',
       LOG_LEVEL: 'warn',
+      SPOTIFY_IMAGES_URL: NO_COVER_ORIGIN,
     };
     // The shard processes read their settings from the environment, as they do under `npm start`.
     restoreEnv = setShardedEnv(validEnv(env));
@@ -48,7 +51,7 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
     await storage.delete('spotify:access:owner');
     await storage.delete('spotify:grant:owner');
     spotify.setCurrentlyPlaying(playing(makeTrack()));
-    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0 });
+    sharded = await startShardedBot(app, { totalShards: 2, commands, spawnDelayMs: 0, shardOutput: shardOutput.sink });
     await sharded.ready;
   }, 60_000);
 
@@ -100,6 +103,10 @@ describe.runIf(redis)('2 shards with shared state in Redis', () => {
     spotify.fail('top', { status: 429, headers: { 'retry-after': '42' } });
     const limited = await discord.slashCommand({ name: 'toptracks', guildId: GUILDS[1] }).response(10_000);
     expect(JSON.stringify(limited.data)).toMatch(/try again in 42 s/);
+    // The shard that answered logs the expected failure as a warning (not an error), and the test reads it.
+    const [logged] = await shardOutput.waitFor(/^\[shard 1\] \S+ warn .*\/toptracks failed/);
+    expect(logged).toMatch(/RateLimit/);
+    expect(shardOutput.lines.filter((l) => / error /.test(l))).toEqual([]);
   }, 30_000);
 
   it('a single token refresh served every shard', () => {

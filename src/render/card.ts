@@ -4,6 +4,8 @@
 // corners itself, and JPEG costs a fifth of the CPU time of WebP with alpha (see `encodeCard`).
 // Ads, nothing playing and unknown items get no card (`hasCard` is false): the caller sends the text reply.
 // A local file (or any cover that cannot be fetched) gets a placeholder cover: never a broken image.
+// Title, artists and album each sit at the edge their own direction starts from, as Discord aligns a line: an
+// Arabic or Hebrew line on the right of the text column, a Latin or CJK one on the left.
 
 import { loadCanvas } from './canvas.js';
 import type { CoverFailure } from './cover-art.js';
@@ -147,7 +149,7 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
         ...suffixStyle,
       });
 
-      drawLine(canvas, ctx, state.title || 'Untitled', { x: L.textX, y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
+      drawLine(canvas, ctx, state.title || 'Untitled', { x: L.textX, align: 'start', y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
 
       let line2: string;
       let line3: string;
@@ -158,8 +160,8 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
         line2 = state.artists.map((a) => a.name).join(', ');
         line3 = state.isLocal ? (state.album.name ? `${state.album.name} · local file` : 'Local file') : state.album.name;
       }
-      drawLine(canvas, ctx, line2, { x: L.textX, y: L.line2Y, maxWidth: width, size: 26, weight: 400, color: SOFT });
-      drawLine(canvas, ctx, line3, { x: L.textX, y: L.line3Y, maxWidth: width, size: 21, weight: 400, color: MUTED });
+      drawLine(canvas, ctx, line2, { x: L.textX, align: 'start', y: L.line2Y, maxWidth: width, size: 26, weight: 400, color: SOFT });
+      drawLine(canvas, ctx, line3, { x: L.textX, align: 'start', y: L.line3Y, maxWidth: width, size: 21, weight: 400, color: MUTED });
 
       if (state.durationMs > 0) {
         const fraction = Math.min(1, Math.max(0, state.progressMs / state.durationMs));

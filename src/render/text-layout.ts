@@ -25,13 +25,24 @@ export function oneLine(text: string): string {
     .trim();
 }
 
-const LETTER = /\p{L}/u;
-const RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}]/u;
+// Strong characters (Unicode's bidi classes L, R and AL) approximated by letters, as JavaScript has no Bidi_Class
+// property: a letter is right-to-left when its script is written that way. The marks LRM, RLM and ALM are strong too.
+const LETTER = /[\p{L}\u200e\u200f\u061c]/u;
+const RTL_LETTER =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Hanifi_Rohingya}\p{Script=Mende_Kikakui}\p{Script=Yezidi}\u200f\u061c]/u;
+const ISOLATE_START = /[\u2066-\u2068]/u; // LRI, RLI, FSI
+const ISOLATE_END = '\u2069'; // PDI
 
-/** The paragraph direction a browser gives `dir="auto"`: that of the first strong (letter) character. */
+/**
+ * The paragraph direction of `text` by Unicode's rules P2/P3 (what a browser gives `dir="auto"`, and how Discord
+ * aligns a message): that of the first strong character, skipping what sits inside isolates; left to right if none.
+ */
 export function baseDirection(text: string): 'ltr' | 'rtl' {
+  let isolates = 0;
   for (const ch of text) {
-    if (LETTER.test(ch)) return RTL_LETTER.test(ch) ? 'rtl' : 'ltr';
+    if (ISOLATE_START.test(ch)) isolates += 1;
+    else if (ch === ISOLATE_END) isolates = Math.max(0, isolates - 1);
+    else if (isolates === 0 && LETTER.test(ch)) return RTL_LETTER.test(ch) ? 'rtl' : 'ltr';
   }
   return 'ltr';
 }
@@ -91,8 +102,11 @@ export interface LineOptions extends TextStyle {
   /** Alphabetic baseline. */
   y: number;
   maxWidth: number;
-  /** Which edge `x` is; the text runs in its own direction either way. */
-  align?: 'left' | 'right' | 'center';
+  /**
+   * Which edge `x` is; the text runs in its own direction either way. `start`: `x` is the left edge of a column
+   * `maxWidth` wide, and the text sits at the edge its own direction starts from (right for Arabic or Hebrew).
+   */
+  align?: 'left' | 'right' | 'center' | 'start';
 }
 
 /** Draw one line of `text` (cleaned, fonts resolved, cut to fit). Returns the text actually drawn and its width. */
@@ -106,9 +120,16 @@ export function drawLine(
   if (clean === '' || options.maxWidth <= 0) return { text: '', width: 0 };
   applyTextStyle(canvas, ctx, clean, options);
   const shown = fitText(ctx, clean, options.maxWidth);
-  ctx.textAlign = options.align ?? 'left';
+  let { x } = options;
+  let align = options.align ?? 'left';
+  if (align === 'start') {
+    const rtl = baseDirection(clean) === 'rtl';
+    align = rtl ? 'right' : 'left';
+    if (rtl) x += options.maxWidth;
+  }
+  ctx.textAlign = align;
   ctx.textBaseline = 'alphabetic';
-  ctx.fillText(shown, options.x, options.y);
+  ctx.fillText(shown, x, options.y);
   return { text: shown, width: ctx.measureText(shown).width };
 }
 

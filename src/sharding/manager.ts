@@ -5,6 +5,8 @@
 //   the presence Poller (one Spotify read per tick, pushed to every shard),
 //   the ShardSupervisor (spawn, backoff, fatal causes),
 //   and command sync + the grant's health checks (DMs through the owner notifier the App was built with).
+import { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ShardingManager, type Shard } from 'discord.js';
 import { contextOf, type App } from '../app.js';
@@ -37,6 +39,11 @@ export interface ShardedBotOptions {
   execArgv?: string[];
   connect?: ConnectTuning;
   presenceBackoff?: PollBackoff;
+  /**
+   * Each line a shard process prints (its log); default: straight to this process's stdout and stderr, as under
+   * npm start, systemd and Docker. The tests collect it here instead of letting it through to the test runner.
+   */
+  shardOutput?: (line: string, shard: number) => void;
 }
 
 export interface ShardedBot {
@@ -58,6 +65,13 @@ function defaultShardEntry(): { file: string; execArgv: string[] } {
     file: fileURLToPath(new URL(fromSource ? '../shard.ts' : '../shard.js', import.meta.url)),
     execArgv: fromSource ? ['--import', 'tsx'] : [...LEAN_NODE_FLAGS],
   };
+}
+
+/** A shard's stdout and stderr, line by line (only when spawned silent: its output is piped to us). */
+function forwardOutput(child: ChildProcess, shard: number, sink: (line: string, shard: number) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => sink(line, shard));
+  }
 }
 
 function pushOf(outcome: PollOutcome<ListeningState>): PresencePush {
@@ -90,6 +104,7 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
     mode: 'process',
     respawn: false,
     execArgv: options.execArgv ?? entry.execArgv,
+    silent: options.shardOutput !== undefined,
   });
 
   const send = (shard: Shard, message: unknown): void => {
@@ -109,7 +124,10 @@ export async function startShardedBot(app: App, options: ShardedBotOptions): Pro
 
   const rpc = createRpcServer(contextOf(app).services);
   manager.on('shardCreate', (shard) => {
-    shard.on('spawn', () => logger.info('shard spawned', { shard: shard.id }));
+    shard.on('spawn', (child) => {
+      if (options.shardOutput && child instanceof ChildProcess) forwardOutput(child, shard.id, options.shardOutput);
+      logger.info('shard spawned', { shard: shard.id });
+    });
     shard.on('message', (message: unknown) => {
       rpc.handle(message, (result) => send(shard, result));
     });

@@ -10,7 +10,7 @@ import { DiscordEmulator, type DiscordEmulatorOptions } from '../../emulators/di
 import type { SpotifyEmulator } from '../../emulators/spotify.js';
 import { makeTrack, playing } from '../../emulators/spotify-fixtures.js';
 import { emulatorEnv, TEST_DISCORD_TOKEN } from '../../emulators/env.js';
-import { buildApp, captureLogs, startSpotifyEmulator, type LogCapture } from './spotify-app.js';
+import { buildApp, captureLogs, NO_COVER_ORIGIN, startSpotifyEmulator, type LogCapture } from './spotify-app.js';
 
 export const OWNER_ID = '200000000000000001';
 
@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       PRESENCE_CRON: 'off',
       // Cover art never from the internet: a closed loopback port (placeholder at once) unless a test passes the
       // image CDN emulator's origin.
-      SPOTIFY_IMAGES_URL: 'http://127.0.0.1:9',
+      SPOTIFY_IMAGES_URL: NO_COVER_ORIGIN,
       ...(dir ? { STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}` } : {}),
       ...options.env,
     },

@@ -27,6 +27,47 @@ export function captureLogs(
   return { lines, logger };
 }
 
+/** What shard processes print, kept for assertions instead of reaching the test runner's output. */
+export interface ShardOutput {
+  /** Every line, as `[shard N] line`. */
+  lines: string[];
+  /** Pass as `shardOutput` to startShardedBot. */
+  sink: (line: string, shard: number) => void;
+  /** Resolves with the first `count` lines that match (printed already or still to come). */
+  waitFor(pattern: RegExp, count?: number, timeoutMs?: number): Promise<string[]>;
+}
+
+export function captureShardOutput(): ShardOutput {
+  const lines: string[] = [];
+  const waiting = new Set<() => void>();
+  return {
+    lines,
+    sink: (line, shard) => {
+      lines.push(`[shard ${shard}] ${line}`);
+      for (const check of waiting) check();
+    },
+    waitFor: (pattern, count = 1, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const matching = lines.filter((l) => pattern.test(l));
+          if (matching.length < count) return;
+          clearTimeout(timer);
+          waiting.delete(check);
+          resolve(matching.slice(0, count));
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`shards did not print ${pattern} ${count}× within ${timeoutMs} ms; they printed:\n${lines.join('\n')}`));
+        }, timeoutMs);
+        waiting.add(check);
+        check();
+      }),
+  };
+}
+
+/** A closed loopback port: cover art is never fetched from the internet, and a card gets its placeholder at once. */
+export const NO_COVER_ORIGIN = 'http://127.0.0.1:9';
+
 export async function startSpotifyEmulator(): Promise<SpotifyEmulator> {
   const emulator = await SpotifyEmulator.start({ clientId: TEST_SPOTIFY_CLIENT_ID, clientSecret: TEST_SPOTIFY_CLIENT_SECRET });
   emulator.addRefreshToken(TEST_REFRESH_TOKEN);
