@@ -11,6 +11,7 @@
 import type { SlashCommand } from '../src/discord/command.js';
 import * as announce from './announce.js';
 import * as chart from './chart.js';
+import * as history from './history.js';
 import * as listening from './listening.js';
 import * as nowplaying from './nowplaying.js';
 import * as recent from './recent.js';
@@ -18,4 +19,4 @@ import * as spotify from './spotify.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, history, spotify, announce];

@@ -17,6 +17,7 @@ import {
   ownerPrivacyReply,
   ownerUnlinkedReply,
   privacyReply,
+  statusPrivacyReply,
   seatsFullReply,
   statusReply,
   unlinkedReply,
@@ -119,7 +120,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         async () => {
           if (isOwner(ctx, userId)) return ownerPrivacyReply();
           const saved = await ctx.services.members.setPrivacy(userId, visibility);
-          return saved ? privacyReply(saved.privacy) : notLinkedSelfReply();
+          if (saved) return privacyReply(saved.privacy);
+          // Without a link, the choice is about their recorded history (/history), kept with it.
+          if (!ctx.config.history.enabled) return notLinkedSelfReply();
+          await ctx.services.history.setOnlyMe(userId, visibility === 'private');
+          return statusPrivacyReply(visibility);
         },
         ephemeral(ctx, '/spotify privacy'),
       );
@@ -142,7 +147,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         async () => {
           // The owner's own link is the bot's: renewed with /spotify login, removed from the bot's settings.
           if (isOwner(ctx, userId)) return ownerOnlyUnlinkReply();
-          return unlinkedReply(await ctx.services.members.unlink(userId));
+          const wasLinked = await ctx.services.members.unlink(userId);
+          return unlinkedReply(wasLinked, ctx.config.history.enabled && (await ctx.services.history.view(userId)).plays > 0);
         },
         ephemeral(ctx, '/spotify unlink'),
       );
@@ -174,7 +180,7 @@ export async function handleModal(interaction: ModalSubmitInteraction, ctx: Comm
     interaction,
     async () => {
       const result = await ctx.services.account.finishLogin(listener, userId, pasted);
-      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked', userId });
+      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked', userId, history: ctx.config.history.enabled });
       return listener.kind === 'linked'
         ? linkFailedReply(result.reason, ctx.config.spotify.maxUsers)
         : loginFailedReply(loginFailureText(result.reason, { maxUsers: ctx.config.spotify.maxUsers }));

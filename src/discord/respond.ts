@@ -140,3 +140,35 @@ export async function respondWithUpdate(
     await interaction.followUp({ ...errorReply(outcome.error), flags: MessageFlags.Ephemeral });
   }
 }
+
+/** Discord allows editing an interaction's reply often, but a person reads progress at this pace at most. */
+export const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Long work (an import): acknowledge at once (ephemeral unless told otherwise), show progress by editing the reply at
+ * most every `everyMs` (the latest state wins; nothing is queued), then the final answer.
+ */
+export async function respondWithProgress(
+  interaction: ChatInputCommandInteraction,
+  work: (progress: (payload: ReplyPayload) => void) => Promise<ReplyPayload>,
+  options: RespondOptions & { everyMs?: number; now?: () => number },
+): Promise<void> {
+  const every = options.everyMs ?? PROGRESS_EVERY_MS;
+  const now = options.now ?? Date.now;
+  await interaction.deferReply(options.ephemeral === false ? {} : { flags: MessageFlags.Ephemeral });
+  let lastEdit = now();
+  let editing: Promise<unknown> = Promise.resolve();
+  let done = false;
+  const progress = (payload: ReplyPayload): void => {
+    if (done || now() - lastEdit < every) return;
+    lastEdit = now();
+    editing = editing
+      .then(() => (done ? undefined : interaction.editReply(toEdit(clampPayload(payload)))))
+      .catch((error: unknown) => options.logger.debug(`${options.what}: a progress edit failed`, { error }));
+  };
+  const outcome = await settle(work(progress));
+  done = true;
+  await editing;
+  if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
+  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error)));
+}

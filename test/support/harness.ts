@@ -52,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.discord,
     }));
   const dir = production ? mkdtempSync(join(tmpdir(), 'npb-harness-')) : null;
-  const { app, logs, storage } = await buildApp(spotify, {
+  const { app, logs, close } = await buildApp(spotify, {
     env: {
       ...emulatorEnv(discord),
       BOT_OWNER_ID: OWNER_ID,
@@ -76,7 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     async stop() {
       await bot.stop();
-      await storage.close();
+      await close();
       if (!options.discordEmulator) await discord.close();
       if (!options.spotify) await spotify.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@
 import { createApp, type App, type AppTuning } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { openStorage, type Storage } from '../../src/storage.js';
+import { openDatabases } from '../../src/databases.js';
+import type { Storage } from '../../src/storage.js';
 import { SpotifyEmulator } from '../../emulators/spotify.js';
 import { TEST_DISCORD_TOKEN, TEST_REFRESH_TOKEN, TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET, validEnv } from '../../emulators/env.js';
 
@@ -91,19 +92,26 @@ export async function buildApp(
     /** false: the production timeouts and retries (the bench); default true: FAST_TUNING. */
     fast?: boolean;
   } = {},
-): Promise<{ app: App; logs: LogCapture; storage: Storage }> {
+): Promise<{ app: App; logs: LogCapture; storage: Storage; close(): Promise<void> }> {
   const logs = options.logs ?? captureLogs();
   const config = loadConfig(
     validEnv({
       SPOTIFY_ACCOUNTS_URL: emulator.accountsUrl,
       SPOTIFY_API_URL: emulator.apiUrl,
       STORAGE_URL: options.storageUrl ?? 'memory://',
+      // Listening history is off unless a test asks for it (its sync would add Spotify requests to every count).
+      HISTORY: 'off',
       ...options.env,
     }),
   );
-  const storage = options.storage ?? (await openStorage(config.storageUrl, { logger: logs.logger.child('storage') }));
-  const app = createApp(config, logs.logger, storage, { ...(options.fast === false ? {} : FAST_TUNING), ...options.tuning });
-  return { app, logs, storage };
+  const tuning = { ...(options.fast === false ? {} : FAST_TUNING), ...options.tuning };
+  if (options.storage) {
+    const app = createApp(config, logs.logger, options.storage, tuning);
+    return { app, logs, storage: options.storage, close: () => options.storage!.close() };
+  }
+  const databases = await openDatabases(config, logs.logger);
+  const app = createApp(config, logs.logger, databases.storage, tuning, undefined, databases.history);
+  return { app, logs, storage: databases.storage, close: () => databases.close() };
 }
 
 /** Every log line must be free of every secret the test knows about. */

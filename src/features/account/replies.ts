@@ -152,7 +152,15 @@ export function notAllowListedText(): string {
  * A finished link names both sides: which Spotify account, and which Discord account it is now linked to (`userId`),
  * so a link approved by someone else is seen at once.
  */
-export function loginDoneReply(opts: { account: string | null; scope: string; expiresAt: number; member?: boolean; userId: string }): ReplyPayload {
+export function loginDoneReply(opts: {
+  account: string | null;
+  scope: string;
+  expiresAt: number;
+  member?: boolean;
+  userId: string;
+  /** Listening history is on (HISTORY): a member's plays are recorded from linking on, and told so. */
+  history?: boolean;
+}): ReplyPayload {
   const missing = missingScopes(opts.scope);
   const spotify = `Spotify **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : '(account name unknown)'}**`;
   return embedOnly({
@@ -164,6 +172,9 @@ export function loginDoneReply(opts: { account: string | null; scope: string; ex
           '`/nowplaying`, `/toptracks`, `/topartists` and `/recent` now show that account\'s listening; others see it with the `user` option unless you choose `/spotify privacy` → only me.'
         : `${spotify} is now linked to the bot, as the account of its owner <@${opts.userId}>. The bot uses it from now on — no restart needed.`,
       ...(opts.member ? ["If that isn't your own Spotify account, run `/spotify unlink` now."] : []),
+      ...(opts.member && opts.history
+        ? ['Your plays are kept as listening history from now on (`/history status` shows them): `/history off` stops it, `/history delete` erases it.']
+        : []),
       `This authorization lasts until **${isoDate(opts.expiresAt)}** (Spotify's 6-month limit); the bot will remind you before then.`,
       ...(missing.length ? [`⚠️ Not granted: ${missing.join(', ')} — some commands won't work.`] : []),
     ].join('\n'),
@@ -257,14 +268,17 @@ export function notLinkedSelfReply(): ReplyPayload {
   });
 }
 
-export function unlinkedReply(wasLinked: boolean): ReplyPayload {
+export function unlinkedReply(wasLinked: boolean, history = false): ReplyPayload {
   return embedOnly({
     color: COLORS.neutral,
     title: wasLinked ? 'Spotify unlinked' : 'Nothing to unlink',
     description: [
       wasLinked
-        ? 'The bot deleted everything it kept for you: your Spotify authorization and access tokens, cached lists and settings. Your seat is free again.'
-        : 'The bot keeps nothing for you: no Spotify account is linked.',
+        ? 'The bot deleted everything it kept for your Spotify link: your Spotify authorization and access tokens, cached lists and settings. Your seat is free again.'
+        : 'No Spotify account is linked.',
+      ...(history
+        ? ['Your listening history (the plays recorded so far) is kept, and no longer recorded: `/history delete` erases it, `/history export` downloads it first.']
+        : []),
       '',
       "To remove the app's access on Spotify's side as well: spotify.com → Account → *Apps* (Manage apps) → find this bot's app → **Remove access**.",
     ].join('\n'),
@@ -279,6 +293,18 @@ export function ownerUnlinkedReply(userId: string, wasLinked: boolean): ReplyPay
     description: wasLinked
       ? `The bot deleted everything it kept for <@${userId}>: their Spotify authorization and access tokens, cached lists and settings. The seat is free again.`
       : `<@${userId}> has no Spotify account linked.`,
+  });
+}
+
+/** "Only me" for a member without a Spotify link: it hides them from the history's server views. */
+export function statusPrivacyReply(privacy: Privacy): ReplyPayload {
+  return embedOnly({
+    color: COLORS.playing,
+    title: 'Privacy saved',
+    description:
+      privacy === 'private'
+        ? `**${PRIVACY_LABELS.private}**: you are left out of this bot's server views of listening history (server stats, who knows, charts, recaps).`
+        : `**${PRIVACY_LABELS.server}**: your recorded plays count in the server views of the servers you are in.`,
   });
 }
 

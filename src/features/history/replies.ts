@@ -136,19 +136,30 @@ export function exportEmptyReply(): ReplyPayload {
   return embedPayload({ color: COLORS.playing, description: 'No plays stored: nothing to export.' });
 }
 
-export interface ImportProgress {
+export interface ImportProgressView {
+  phase: 'reading' | 'writing';
   file: string;
   filesDone: number;
   files: number;
   plays: number;
+  total: number;
 }
 
-export function importProgressReply(progress: ImportProgress): ReplyPayload {
+export function importProgressReply(progress: ImportProgressView): ReplyPayload {
+  const description =
+    progress.phase === 'reading'
+      ? `Importing… reading file ${Math.min(progress.filesDone, progress.files)} of ${progress.files} ` +
+        `(${escapeAndTruncate(progress.file, 100)}): ${playsText(progress.plays)} found so far.`
+      : `Importing… ${count.format(progress.plays)} of ${playsText(progress.total)} saved.`;
+  return embedPayload({ color: COLORS.playing, description });
+}
+
+export function exportTooLargeReply(plays: number): ReplyPayload {
   return embedPayload({
-    color: COLORS.playing,
+    color: COLORS.error,
     description:
-      `Importing… file ${Math.min(progress.filesDone + 1, progress.files)} of ${progress.files} ` +
-      `(${escapeAndTruncate(progress.file, 100)}), ${playsText(progress.plays)} read so far.`,
+      `Your ${playsText(plays)} are too many for one Discord upload, even zipped. The bot's owner can export them on the ` +
+      'host with `npm run history -- export --user <your id>`.',
   });
 }
 
