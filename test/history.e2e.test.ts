@@ -9,37 +9,67 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spotifyActivity, type MessagePayload } from '../emulators/discord.js';
 import { makeTrack } from '../emulators/spotify-fixtures.js';
+import pg from 'pg';
 import { readStreamingHistory } from '../src/history/import/readers.js';
 import { EPHEMERAL, embedText, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
+import { createTestDatabase, requirePostgres, type TestDatabase } from './support/postgres.js';
 
 const MEMBER = { id: '1180000000000000201', username: 'mia', globalName: 'Mia' };
 const STRANGER = { id: '1180000000000000202', username: 'sam', globalName: 'Sam' };
 
+const postgres = await requirePostgres();
+
 let dir = '';
+let database: TestDatabase | null = null;
 let harness: Harness | null = null;
+/** What the store holds now, as text: the SQLite file's bytes (and its WAL), or every PostgreSQL row. */
+let scan: () => Promise<string> = async () => '';
+
 afterEach(async () => {
   await harness?.stop();
   harness = null;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = '';
+  await database?.drop();
+  database = null;
 });
 
-async function start(env: Record<string, string> = {}): Promise<Harness> {
+async function scanPostgres(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public'");
+    let all = '';
+    for (const { t } of tables.rows) all += (await client.query<{ r: string }>(`select x::text as r from "${t}" x`)).rows.map((r) => r.r).join('\n');
+    return all;
+  } finally {
+    await client.end();
+  }
+}
+
+type Engine = 'sqlite' | 'postgres';
+
+async function startOn(engine: Engine, env: Record<string, string> = {}): Promise<Harness> {
   dir = mkdtempSync(join(tmpdir(), 'npb-history-e2e-'));
-  harness = await startHarness({
-    env: { HISTORY: 'on', HISTORY_URL: `sqlite://${join(dir, 'history.sqlite')}`, DISCORD_PRESENCES: 'on', ...env },
-  });
+  let storeEnv: Record<string, string>;
+  if (engine === 'postgres') {
+    database = await createTestDatabase();
+    const url = database.url;
+    // One server for everything: the key-value store and history.
+    storeEnv = { STORAGE_URL: url };
+    scan = () => scanPostgres(url);
+  } else {
+    storeEnv = { STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}` };
+    scan = async () =>
+      readdirSync(dir)
+        .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+        .join('\n');
+  }
+  harness = await startHarness({ env: { HISTORY: 'on', DISCORD_PRESENCES: 'on', ...storeEnv, ...env } });
   const guildId = harness.discord.guildIds[0]!;
   harness.discord.addMember(guildId, MEMBER);
   harness.discord.addMember(guildId, STRANGER);
   return harness;
-}
-
-/** The history database's bytes (and its WAL), to prove what is and isn't stored. */
-function stored(): string {
-  return readdirSync(dir)
-    .map((name) => readFileSync(join(dir, name)).toString('latin1'))
-    .join('\n');
 }
 
 function history(h: Harness, subcommand: string, userId: string): Promise<MessagePayload> {
@@ -58,7 +88,10 @@ async function setStatus(h: Harness, userId: string, activities: Array<Record<st
   await handled;
 }
 
-describe('/history', () => {
+const ENGINES: Engine[] = postgres ? ['sqlite', 'postgres'] : ['sqlite'];
+
+describe.each(ENGINES)('/history on %s', (engine) => {
+  const start = (env?: Record<string, string>): Promise<Harness> => startOn(engine, env);
   it("records the owner's recently-played once each, with a cursor, and /history status counts them", async () => {
     const h = await start();
     const now = Date.now();
@@ -90,8 +123,8 @@ describe('/history', () => {
     await setStatus(h, STRANGER.id, listening('TrackC', 'Espresso', 200_000));
     await setStatus(h, STRANGER.id, listening('TrackD', 'Please Please Please', 1_000));
     expect(await recorder.flush()).toBe(0);
-    expect(stored()).not.toContain(MEMBER.id);
-    expect(stored()).not.toContain(STRANGER.id);
+    expect(await scan()).not.toContain(MEMBER.id);
+    expect(await scan()).not.toContain(STRANGER.id);
 
     const on = await history(h, 'on', MEMBER.id);
     expect(embedText(on)).toContain('Recording is **on**');
@@ -103,7 +136,7 @@ describe('/history', () => {
     await setStatus(h, STRANGER.id, listening('TrackG', 'Not Recorded', 1_000));
     expect(recorder.pending).toBe(1);
     expect(await recorder.flush()).toBe(1);
-    expect(stored()).not.toContain(STRANGER.id);
+    expect(await scan()).not.toContain(STRANGER.id);
 
     const status = embedText(await history(h, 'status', MEMBER.id));
     expect(status).toContain('1 play');
@@ -142,26 +175,29 @@ describe('/history', () => {
     await setStatus(h, MEMBER.id, listening('TrackB', 'Houdini', 1_000));
     await h.app.statusPlays!.flush();
     await h.discord.slashCommand({ name: 'spotify', subcommand: 'privacy', userId: MEMBER.id, options: [{ name: 'visibility', type: 3, value: 'private' }] }).finalMessage();
-    expect(stored()).toContain(MEMBER.id);
-    expect(stored()).toContain('A Song Only Mia Played');
+    expect(await scan()).toContain(MEMBER.id);
+    expect(await scan()).toContain('A Song Only Mia Played');
 
     const ask = h.discord.slashCommand({ name: 'history', subcommand: 'delete', userId: MEMBER.id });
     const confirm = await ask.finalMessage(10_000);
     expect(embedText(confirm)).toContain('Delete your listening history?');
-    expect(stored()).toContain(MEMBER.id); // nothing happens before the button
+    expect(await scan()).toContain(MEMBER.id); // nothing happens before the button
     const button = (confirm.components?.[0] as { components: Array<{ custom_id?: string; label?: string }> }).components.find((b) => b.label === 'Delete everything');
     const done = await h.discord.pressButton({ customId: String(button!.custom_id), message: { id: '1', flags: EPHEMERAL }, userId: MEMBER.id }).finalMessage(10_000);
     expect(embedText(done)).toContain('Deleted: 1 play');
-    expect(stored()).not.toContain(MEMBER.id);
-    expect(stored()).not.toContain('A Song Only Mia Played');
+    expect(await scan()).not.toContain(MEMBER.id);
+    expect(await scan()).not.toContain('A Song Only Mia Played');
     // Recording is off again: a new play isn't kept.
     await setStatus(h, MEMBER.id, listening('TrackC', 'Espresso', 200_000));
     await setStatus(h, MEMBER.id, listening('TrackD', 'Taste', 1_000));
     expect(await h.app.statusPlays!.flush()).toBe(0);
-    expect(stored()).not.toContain(MEMBER.id);
+    expect(await scan()).not.toContain(MEMBER.id);
   });
 
-  it('HISTORY=off: every /history answer says so and nothing is opened', async () => {
+});
+
+describe('/history with HISTORY=off', () => {
+  it('every /history answer says so and nothing is opened', async () => {
     dir = mkdtempSync(join(tmpdir(), 'npb-history-e2e-'));
     harness = await startHarness({ env: { HISTORY: 'off', HISTORY_URL: `sqlite://${join(dir, 'history.sqlite')}` } });
     expect(harness.app.history).toBeNull();
