@@ -1,15 +1,11 @@
 # syntax=docker/dockerfile:1
 # spotify-nowplaying-bot: `docker compose up -d` (see compose.yaml and the README, "Docker / Compose").
-# Three stages: production dependencies, the TypeScript build, and a slim runtime image with neither compilers
-# nor dev dependencies. Node 24 (the current LTS).
+# Three stages: production dependencies, the TypeScript build, and a slim runtime image without dev dependencies.
+# Node 24 (the current LTS).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# sqlite3 compiles from source wherever its prebuilt binary can't be downloaded, which needs python3, make and
-# g++: the two install stages have them, the runtime image doesn't.
+# Every native part (libsql, @napi-rs/canvas) is a prebuilt N-API binary from npm: no compilers needed.
 FROM ${NODE_IMAGE} AS toolchain
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 
