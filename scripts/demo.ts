@@ -4,7 +4,7 @@
 // see. It runs straight through, in a terminal too (the sections stay in the scroll-back); `npm run demo -- --slow`
 // pauses between steps for watching it live.
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
@@ -15,7 +15,8 @@ import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { renderPayload, type MentionNames } from '../src/discord/render-text.js';
 import { createLogger } from '../src/logger.js';
-import { openStorage, type Storage } from '../src/storage.js';
+import { openDatabases } from '../src/databases.js';
+import { playsText } from '../src/features/history/replies.js';
 import type { Track } from '../src/spotify/types.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
 import {
@@ -169,21 +170,24 @@ async function main(): Promise<void> {
         out(`${INDENT}🖼 ${file.filename} (${image.width}×${image.height}, ${Math.round(file.size / 1024)} KiB) saved as ${base}${extname(file.filename)} (+ .png)`);
       }
     };
+    const dataDir = mkdtempSync(join(tmpdir(), 'nowplaying-demo-data-'));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const config = loadConfig(
       validEnv({
         ...emulatorEnv(discord, spotify),
         SPOTIFY_IMAGES_URL: images.origin,
         BOT_OWNER_ID: OWNER_ID,
-        STORAGE_URL: 'memory://',
+        // A real SQLite file (keys and listening history), in a folder removed at the end.
+        STORAGE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
         PRESENCE_CRON: 'off', // the demo runs each presence tick itself
         DISCORD_PRESENCES: 'on', // members' Spotify from their Discord status (/listening)
       }),
     );
     const logger = createLogger({ level: 'warn', secrets: [config.discord.token, config.spotify.clientSecret, TEST_REFRESH_TOKEN] });
-    const storage: Storage = await openStorage(config.storageUrl, { logger: logger.child('storage') });
-    cleanup.unshift(() => storage.close());
+    const databases = await openDatabases(config, logger);
+    cleanup.unshift(() => databases.close());
     // Every step reads Spotify afresh (in production one answer serves everything within 2 s).
-    const app = createApp(config, logger, storage, { listeningFreshnessMs: 0 });
+    const app = createApp(config, logger, databases.storage, { listeningFreshnessMs: 0 }, undefined, databases.history);
     const player = new Player(spotify);
 
     section('The bot starts');
@@ -293,8 +297,10 @@ async function main(): Promise<void> {
       ['max', 'Houdini', 'Dua Lipa', 95_000],
       ['joe', 'Bohemian Rhapsody', 'Queen', 5_000],
     ];
+    const listenerIds = new Map<string, string>();
     for (const [i, [name, title, artist, ago]] of listeners.entries()) {
       const id = `13000000000000000${i}`;
+      listenerIds.set(name, id);
       discord.addMember(guildId, { id, username: name });
       userNames.set(id, name);
       const handled = once(running.client.ws, 'PRESENCE_UPDATE'); // the bot reads it straight off the gateway
@@ -361,6 +367,31 @@ async function main(): Promise<void> {
     out('jordan> /spotify status');
     const status = await discord.slashCommand({ name: 'spotify', subcommand: 'status', userId: OWNER_ID }).finalMessage();
     out(indent(render(status)));
+    await beat(2_000);
+
+    section('Listening history: plays the bot sees are kept (/history)');
+    // The owner's plays come from Spotify's recently-played list (every 20 minutes; here, now).
+    const played = Date.now();
+    spotify.setRecentlyPlayed([
+      { played_at: new Date(played - 9 * 60_000).toISOString(), track: makeTrack({ name: 'Blinding Lights' }) },
+      { played_at: new Date(played - 5 * 60_000).toISOString(), track: makeTrack({ name: 'Save Your Tears' }) },
+      { played_at: new Date(played - 60_000).toISOString(), track: makeTrack({ name: 'Starboy' }) },
+    ]);
+    out(`Spotify's recently-played list read again: ${playsText(await app.historyJobs.sync!.syncAll())} of the owner added (the rest were already recorded at start)`);
+    out('jordan> /history status');
+    out(indent(render(await discord.slashCommand({ name: 'history', subcommand: 'status', userId: OWNER_ID }).finalMessage())));
+    // A member whose Discord status shows Spotify is recorded only once they say so.
+    const anaId = listenerIds.get('ana')!;
+    out('ana> /history on');
+    out(indent(render(await discord.slashCommand({ name: 'history', subcommand: 'on', userId: anaId }).finalMessage())));
+    for (const [title, ago] of [['Levitating', 200_000], ['Houdini', 1_000]] as const) {
+      const handled = once(running.client.ws, 'PRESENCE_UPDATE');
+      discord.setPresence(guildId, anaId, { status: 'online', activities: [statusOf(title, 'Dua Lipa', ago)] });
+      await handled;
+    }
+    out(`ana listened to Levitating, then Houdini started: ${playsText(await app.statusPlays!.flush())} recorded (written in a batch, not per update)`);
+    out('ana> /history status');
+    out(indent(render(await discord.slashCommand({ name: 'history', subcommand: 'status', userId: anaId }).finalMessage())));
     await beat(2_000);
 
     section('Pictures: now-playing cards in any script, and cover charts (/chart)');
