@@ -10,7 +10,7 @@ import { followUpNotices, memberLinkFailure, spotifyListenerOrRefuse } from '../
 import { chartReply } from '../src/features/chart/chart.js';
 import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf } from '../src/features/chart/replies.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 import { TIME_RANGES } from '../src/spotify/types.js';
 
 const definition = defineCommand({

@@ -21,7 +21,7 @@ import { DEFAULT_STYLE, nowPlayingPayload, STYLE_CHOICES, type NowPlayingStyle }
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'nowplaying',

@@ -23,7 +23,7 @@ import {
   type RecentPageState,
 } from '../src/features/recent/replies.js';
 import { OWNER } from '../src/listeners/listener.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 import { SPOTIFY_MAX_LIMIT } from '../src/spotify/types.js';
 
 const definition = defineCommand({

@@ -18,7 +18,7 @@ import { decodeTopPageId, type TopPageState } from '../features/top/page-id.js';
 import { topArtistsReply, topTracksReply } from '../features/top/replies.js';
 import { RANGE_LABELS, type TopKind } from '../features/top/service.js';
 import { OWNER } from '../listeners/listener.js';
-import type { CommandContext } from '../services.js';
+import type { CommandContext } from '../service-types.js';
 import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../spotify/types.js';
 import { defineCommand, type SlashCommand } from './command.js';
 import { errorReply } from './error-replies.js';

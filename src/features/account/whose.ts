@@ -17,7 +17,7 @@ import { respondWithReply, type RespondOptions } from '../../discord/respond.js'
 import { COLORS, embedPayload, escapeAndTruncate, oneLine, truncate, type ReplyPayload } from '../../discord/text.js';
 import type { Listener } from '../../listeners/listener.js';
 import { resolveListener, type HiddenReason, type Resolution } from '../../listeners/resolve.js';
-import type { CommandContext } from '../../services.js';
+import type { CommandContext } from '../../service-types.js';
 import { SpotifyAuthError } from '../../spotify/errors.js';
 
 export type Whose =
