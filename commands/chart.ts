@@ -4,7 +4,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
-import { DEFAULT_RANGE } from '../src/discord/top-command.js';
+import { DEFAULT_RANGE } from '../src/features/top/command.js';
 import { noticesReply } from '../src/features/account/replies.js';
 import { followUpNotices, memberLinkFailure, spotifyListenerOrRefuse } from '../src/features/account/whose.js';
 import { chartReply } from '../src/features/chart/chart.js';

@@ -12,7 +12,7 @@ import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
 import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
-import { renderPayload } from '../src/discord/render-text.js';
+import { renderPayload } from '../emulators/render-text.js';
 import { createLogger } from '../src/logger.js';
 import { openStorage, type Storage } from '../src/storage.js';
 import type { Track } from '../src/spotify/types.js';

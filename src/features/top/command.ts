@@ -3,7 +3,14 @@
 // restart and on any shard. Whose list it is: src/features/account/whose.ts (yours if you linked, else the owner's;
 // `user:` for a member's, where they allow it).
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { noticesReply } from '../features/account/replies.js';
+import { defineCommand, type SlashCommand } from '../../discord/command.js';
+import { errorReply } from '../../discord/error-replies.js';
+import { respondWithReply, respondWithUpdate } from '../../discord/respond.js';
+import type { ReplyPayload } from '../../discord/text.js';
+import { OWNER } from '../../listeners/listener.js';
+import type { CommandContext } from '../../service-types.js';
+import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../../spotify/types.js';
+import { noticesReply } from '../account/replies.js';
 import {
   followUpNotices,
   memberLinkFailure,
@@ -13,17 +20,10 @@ import {
   ownerNameFor,
   whoseListening,
   type Whose,
-} from '../features/account/whose.js';
-import { decodeTopPageId, type TopPageState } from '../features/top/page-id.js';
-import { topArtistsReply, topTracksReply } from '../features/top/replies.js';
-import { RANGE_LABELS, type TopKind } from '../features/top/service.js';
-import { OWNER } from '../listeners/listener.js';
-import type { CommandContext } from '../service-types.js';
-import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../spotify/types.js';
-import { defineCommand, type SlashCommand } from './command.js';
-import { errorReply } from './error-replies.js';
-import { respondWithReply, respondWithUpdate } from './respond.js';
-import type { ReplyPayload } from './text.js';
+} from '../account/whose.js';
+import { decodeTopPageId, type TopPageState } from './page-id.js';
+import { topArtistsReply, topTracksReply } from './replies.js';
+import { RANGE_LABELS, type TopKind } from './service.js';
 
 export const DEFAULT_RANGE: TimeRange = 'short_term';
 export const DEFAULT_LIMIT = 10;
