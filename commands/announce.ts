@@ -19,7 +19,7 @@ import {
   announceSetReply,
   announceStatusReply,
 } from '../src/features/announce/replies.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'announce',

@@ -4,13 +4,12 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
-import { DEFAULT_RANGE } from '../src/discord/top-command.js';
-import { noticesReply } from '../src/features/account/replies.js';
-import { followUpNotices, memberLinkFailure, spotifyListenerOrRefuse } from '../src/features/account/whose.js';
+import { DEFAULT_RANGE } from '../src/features/top/command.js';
+import { whoseFor } from '../src/features/account/whose.js';
 import { chartReply } from '../src/features/chart/chart.js';
 import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf } from '../src/features/chart/replies.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 import { TIME_RANGES } from '../src/spotify/types.js';
 
 const definition = defineCommand({
@@ -33,8 +32,11 @@ export const { data } = definition;
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/chart', deferAfterMs: ctx.deferAfterMs };
-  const whose = await spotifyListenerOrRefuse(interaction, ctx, args.user, options);
-  if (!whose) return;
+  const whose = await whoseFor(interaction, ctx, { user: args.user });
+  if (whose.kind !== 'spotify') {
+    await whose.refuse(options);
+    return;
+  }
   const request = {
     listener: whose.listener,
     name: whose.name,
@@ -42,18 +44,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     range: args.range ?? DEFAULT_RANGE,
     size: sizeOf(args.size),
   };
-  await respondWithReply(
-    interaction,
-    async () => {
-      try {
-        return await chartReply(ctx, request);
-      } catch (error) {
-        const failure = memberLinkFailure(error, whose);
-        if (failure) return failure;
-        throw error;
-      }
-    },
-    options,
-  );
-  await followUpNotices(interaction, ctx, noticesReply);
+  await respondWithReply(interaction, () => whose.answer(() => chartReply(ctx, request)), options);
+  await whose.followUp();
 }

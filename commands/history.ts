@@ -30,7 +30,7 @@ import { importEntries } from '../src/history/import/importer.js';
 import { exportEntries, MAX_EXPORT_BYTES } from '../src/history/import/sources.js';
 import type { PlayInput } from '../src/history/play.js';
 import { zipOne } from '../src/history/zip-writer.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'history',

@@ -5,8 +5,9 @@
 //    arguments through `parse`), export `data` and `execute(interaction, ctx)`; for buttons or modals also a
 //    `customIdPrefix` and `handleButton` / `handleModal`.
 // 2. Its pure replies in src/features/<feature>/replies.ts (text kit: src/discord/text.ts).
-// 3. If it needs data: one method in `Services` (src/services.ts) and its feature service in
-//    src/features/<feature>/service.ts, built in `createServices`. Shards get it over RPC with no other edit.
+// 3. If it needs data: one method in the feature's `<X>Namespace` (a namespace of `Services`, src/service-types.ts)
+//    and its implementation in src/features/<feature>/service.ts, built in `createServices` (src/services.ts).
+//    Shards get it over RPC with no other edit.
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as announce from './announce.js';

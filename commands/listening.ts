@@ -8,7 +8,7 @@ import { respondWithReply, respondWithUpdate } from '../src/discord/respond.js';
 import { embedPayload, COLORS } from '../src/discord/text.js';
 import { decodeListeningPageId, LISTENING_ID_PREFIX, listeningReply } from '../src/features/listening-now/replies.js';
 import { listeningNow } from '../src/features/listening-now/service.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'listening',

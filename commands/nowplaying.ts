@@ -7,21 +7,12 @@ import { type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { embedPayload, type ReplyPayload } from '../src/discord/text.js';
-import { noticesReply } from '../src/features/account/replies.js';
-import {
-  followUpNotices,
-  LINK_HINT,
-  memberLinkFailure,
-  namedFor,
-  privateReply,
-  whoseListening,
-  type Whose,
-} from '../src/features/account/whose.js';
+import { LINK_HINT, privateReply, whoseFor, type Whose } from '../src/features/account/whose.js';
 import { DEFAULT_STYLE, nowPlayingPayload, STYLE_CHOICES, type NowPlayingStyle } from '../src/features/nowplaying/card.js';
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'nowplaying',
@@ -49,25 +40,21 @@ async function shown(ctx: CommandContext, whose: Extract<Whose, { kind: 'spotify
     const state = statusTrackState(whose.resolution.track, now);
     return nowPlayingPayload(withSourceNote(nowPlayingReply(state, now), statusNote(whose.name)), state, style, card, ctx);
   }
-  try {
+  return whose.answer(async () => {
     const state = await ctx.services.listening.current(whose.listener);
-    const text = namedFor(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }), whose.name);
-    return await nowPlayingPayload(text, state, style, card, ctx);
-  } catch (error) {
-    const failure = memberLinkFailure(error, whose);
-    if (failure) return failure;
-    throw error;
-  }
+    const text = whose.named(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }));
+    return nowPlayingPayload(text, state, style, card, ctx);
+  });
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { user, style } = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs };
-  const whose = await whoseListening(interaction, ctx, { userId: user, allowStatus: true });
+  const whose = await whoseFor(interaction, ctx, { user, allowStatus: true });
   if (whose.kind === 'hidden' || whose.kind === 'refused') {
-    await respondWithReply(interaction, async () => notShownReply(whose), { ...options, ephemeral: true });
+    await whose.refuse(options, notShownReply(whose));
     return;
   }
   await respondWithReply(interaction, () => shown(ctx, whose, style ?? DEFAULT_STYLE), options);
-  await followUpNotices(interaction, ctx, noticesReply);
+  await whose.followUp();
 }

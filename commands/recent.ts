@@ -4,17 +4,7 @@ import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction 
 import { defineCommand } from '../src/discord/command.js';
 import { errorReply } from '../src/discord/error-replies.js';
 import { respondWithReply, respondWithUpdate } from '../src/discord/respond.js';
-import { noticesReply } from '../src/features/account/replies.js';
-import {
-  followUpNotices,
-  memberLinkFailure,
-  namedFor,
-  notShown,
-  spotifyListenerOrRefuse,
-  ownerNameFor,
-  whoseListening,
-  type Whose,
-} from '../src/features/account/whose.js';
+import { whoseFor, type SpotifyWhose } from '../src/features/account/whose.js';
 import {
   decodeRecentPageId,
   RECENT_DEFAULT_LIMIT,
@@ -22,8 +12,7 @@ import {
   recentReply,
   type RecentPageState,
 } from '../src/features/recent/replies.js';
-import { OWNER } from '../src/listeners/listener.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 import { SPOTIFY_MAX_LIMIT } from '../src/spotify/types.js';
 
 const definition = defineCommand({
@@ -43,26 +32,23 @@ const definition = defineCommand({
 export const { data } = definition;
 export const customIdPrefix = RECENT_ID_PREFIX;
 
-type Shown = Extract<Whose, { kind: 'spotify' }>;
-
-async function render(ctx: CommandContext, state: RecentPageState, whose: Shown) {
-  try {
+function render(ctx: CommandContext, state: RecentPageState, whose: SpotifyWhose) {
+  return whose.answer(async () => {
     const userId = whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {};
-    return namedFor(recentReply(await ctx.services.recent.plays(whose.listener), { ...state, ...userId, now: ctx.now() }), whose.name);
-  } catch (error) {
-    const failure = memberLinkFailure(error, whose);
-    if (failure) return failure;
-    throw error;
-  }
+    return whose.named(recentReply(await ctx.services.recent.plays(whose.listener), { ...state, ...userId, now: ctx.now() }));
+  });
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { limit, user } = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/recent', deferAfterMs: ctx.deferAfterMs };
-  const whose = await spotifyListenerOrRefuse(interaction, ctx, user, options);
-  if (!whose) return;
+  const whose = await whoseFor(interaction, ctx, { user });
+  if (whose.kind !== 'spotify') {
+    await whose.refuse(options);
+    return;
+  }
   await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }, whose), options);
-  await followUpNotices(interaction, ctx, noticesReply);
+  await whose.followUp();
 }
 
 export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
@@ -71,18 +57,12 @@ export async function handleButton(interaction: ButtonInteraction, ctx: CommandC
     await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
     return;
   }
+  const options = { logger: ctx.logger.child('command'), what: `/recent page ${state.page}`, deferAfterMs: ctx.deferAfterMs };
   // The owner's plays (no id), as before members could link; a member's: privacy and place checked again.
-  const whose: Whose =
-    state.userId === undefined
-      ? { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false }
-      : await whoseListening(interaction, ctx, { userId: state.userId, allowStatus: false });
+  const whose = await whoseFor(interaction, ctx, { page: state.userId });
   if (whose.kind !== 'spotify') {
-    await interaction.reply({ ...notShown(whose, interaction.user.id), flags: MessageFlags.Ephemeral });
+    await whose.refuse(options);
     return;
   }
-  await respondWithUpdate(interaction, () => render(ctx, state, whose), {
-    logger: ctx.logger.child('command'),
-    what: `/recent page ${state.page}`,
-    deferAfterMs: ctx.deferAfterMs,
-  });
+  await respondWithUpdate(interaction, () => render(ctx, state, whose), options);
 }

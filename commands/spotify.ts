@@ -26,7 +26,7 @@ import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { linkedListener, PRIVACY_LABELS, type Privacy } from '../src/listeners/members.js';
 import { OWNER, type Listener } from '../src/listeners/listener.js';
-import type { CommandContext } from '../src/services.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const PRIVACY_CHOICES = [
   { name: PRIVACY_LABELS.server, value: 'server' },

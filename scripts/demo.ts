@@ -13,7 +13,7 @@ import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
 import { startAppBot, type Bot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
-import { renderPayload, type MentionNames } from '../src/discord/render-text.js';
+import { renderPayload, type MentionNames } from '../emulators/render-text.js';
 import { createLogger } from '../src/logger.js';
 import { openDatabases } from '../src/databases.js';
 import { playsText } from '../src/features/history/replies.js';

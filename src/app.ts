@@ -14,7 +14,8 @@ import { createMemberSources, type MemberSources } from './listeners/resolve.js'
 import type { Logger } from './logger.js';
 import { Pictures, type PicturesOptions } from './render/pictures.js';
 import { createOwnerNotifier, type OwnerNotifier } from './owner-notifier.js';
-import { createServices, type CommandContext, type LocalServices } from './services.js';
+import type { CommandContext } from './service-types.js';
+import { createServices, type LocalServices } from './services.js';
 import type { SpotifyClient } from './spotify/client.js';
 import { RateGate } from './spotify/rate-gate.js';
 import { TokenManager } from './spotify/tokens.js';

@@ -14,7 +14,7 @@ import { attachStatusFeed } from './listeners/discord-status-feed.js';
 import type { ListeningState } from './listening-state.js';
 import { OWNER } from './listeners/listener.js';
 import { Poller, type PollBackoff } from './presence/poller.js';
-import type { CommandContext } from './services.js';
+import type { CommandContext } from './service-types.js';
 
 export interface Bot {
   client: Client;

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { CallbackServer } from '../src/features/account/callback-server.js';
-import type { CallbackOpened, CallbackResult, LinkTarget } from '../src/services.js';
+import type { CallbackOpened, CallbackResult, LinkTarget } from '../src/service-types.js';
 import { SpotifyUnavailableError } from '../src/spotify/errors.js';
 import { validEnv } from '../emulators/env.js';
 import { captureLogs } from './support/spotify-app.js';

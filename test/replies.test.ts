@@ -22,7 +22,7 @@ import { NOTHING_PLAYING, nowPlayingReply, progressBar } from '../src/features/n
 import { decodeTopPageId, encodeTopPageId } from '../src/features/top/page-id.js';
 import type { TopPageState } from '../src/features/top/page-id.js';
 import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
-import { renderPayload } from '../src/discord/render-text.js';
+import { renderPayload } from '../emulators/render-text.js';
 import type { EpisodeState, Link, ListeningState, TrackState } from '../src/listening-state.js';
 import type { TopArtist, TopList, TopTrack } from '../src/features/top/service.js';
 import {

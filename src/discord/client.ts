@@ -4,7 +4,7 @@
 // An unknown command or a handler that throws gets an ephemeral error reply and a log line, never a crash.
 import { Client, Events, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { ShardAssignment } from '../config.js';
-import type { CommandContext } from '../services.js';
+import type { CommandContext } from '../service-types.js';
 import { botClientOptions } from './client-options.js';
 import type { SlashCommand } from './command.js';
 import { withoutLibraryEnv } from './library-env.js';

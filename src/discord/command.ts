@@ -20,7 +20,7 @@ import {
   type ModalSubmitInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { CommandContext } from '../services.js';
+import type { CommandContext } from '../service-types.js';
 import { CONTEXTS, INTEGRATION_TYPES } from './availability.js';
 
 export interface CommandDefinition {

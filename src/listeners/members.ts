@@ -11,8 +11,8 @@
 // This module is the manager's (the one Spotify client): `MembersFeature` is `Services['members']`, reached over
 // RPC from shards. `linkedMembersOver` turns that namespace into the `LinkedMembers` src/listeners/resolve.ts asks,
 // so resolution is the same code in one process and in a shard.
+import type { FeatureDeps } from '../feature-deps.js';
 import type { Logger } from '../logger.js';
-import type { FeatureDeps, ServiceNamespace, Services } from '../services.js';
 import type { Storage } from '../storage.js';
 import { OWNER, type Listener } from './listener.js';
 import type { ListenerRegistry } from './registry.js';
@@ -144,8 +144,22 @@ export interface MemberAccountHooks {
 
 export type UnlinkReason = 'unlink' | 'invalid_grant';
 
+/** `Services['members']`: link records, privacy, seats, unlink. */
+export interface MembersNamespace {
+  get(userId: string): Promise<MemberView | null>;
+  privateAmong(userIds: string[]): Promise<string[]>;
+  inGuild(guildId: string): Promise<MemberView[]>;
+  seenIn(userId: string, guildId: string): Promise<void>;
+  /** Forget that a member is in this guild (Discord says they left: src/listeners/membership.ts). */
+  leftGuild(userId: string, guildId: string): Promise<void>;
+  setPrivacy(userId: string, privacy: Privacy): Promise<MemberView | null>;
+  seats(): Promise<SeatsView>;
+  notices(userId: string): Promise<string[]>;
+  unlink(userId: string): Promise<boolean>;
+}
+
 /** `Services['members']`: link records, privacy, seats, unlink — and dropping a link Spotify declared dead. */
-export class MembersFeature implements ServiceNamespace<'members'> {
+export class MembersFeature implements MembersNamespace {
   private readonly storage: Storage;
   private readonly listeners: ListenerRegistry;
   private readonly logger: Logger;
@@ -290,7 +304,7 @@ export class MembersFeature implements ServiceNamespace<'members'> {
  * the bot's own grant and listed everywhere, as before; members through their link records. Works the same with the
  * local services and with a shard's RPC proxy.
  */
-export function linkedMembersOver(members: Services['members'], ownerId: string | null): LinkedMembers {
+export function linkedMembersOver(members: MembersNamespace, ownerId: string | null): LinkedMembers {
   return {
     async listenerFor(userId) {
       if (ownerId !== null && userId === ownerId) return OWNER;

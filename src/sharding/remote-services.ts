@@ -5,7 +5,7 @@ import { LISTENING_FRESHNESS_MS } from '../features/nowplaying/service.js';
 import { atTime, type ListeningState } from '../listening-state.js';
 import { OWNER, sameListener, type Listener } from '../listeners/listener.js';
 import type { PollOutcome } from '../presence/poller.js';
-import type { Services } from '../services.js';
+import type { Services } from '../service-types.js';
 import { isOurs, reviveError, TAG, type PresencePush } from './protocol.js';
 import { createRpcClient, type RpcCall } from './rpc.js';
 

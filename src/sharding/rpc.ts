@@ -1,5 +1,5 @@
 // One typed RPC, derived from an API type: namespaces of async methods whose arguments and results are plain JSON
-// (the `Services` of src/services.ts). The manager serves the real object; each shard gets a proxy of the same
+// (the `Services` of src/service-types.ts). The manager serves the real object; each shard gets a proxy of the same
 // type. Nothing here names a namespace or a method, so a method added to the interface crosses processes with no
 // edit under src/sharding/, a call to a method the type doesn't have is a compile error, and a call the serving side
 // doesn't know is answered with an UnknownMethodError (never `undefined`). Errors cross as SerializedError and are

@@ -12,15 +12,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logger.js';
-import type { CallbackResult, LinkTarget, Services } from '../../services.js';
 import { loginFailureText } from './replies.js';
+import type { AccountNamespace, CallbackResult, LinkTarget } from './service.js';
 
 export interface CallbackServerOptions {
   host: string;
   port: number;
   /** The redirect URI's path, e.g. /callback. */
   path: string;
-  account: Pick<Services['account'], 'openCallback' | 'confirmCallback'>;
+  account: Pick<AccountNamespace, 'openCallback' | 'confirmCallback'>;
   logger: Logger;
 }
 

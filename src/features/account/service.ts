@@ -10,11 +10,11 @@
 // counted), their Spotify account must be on the app's dashboard allow-list (the first call, /me, says so), and one
 // Spotify account links one Discord member.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FeatureDeps } from '../../feature-deps.js';
 import { linkedListener, type MemberAccountHooks, type MemberDirectory } from '../../listeners/members.js';
 import { OWNER, type Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
 import type { Logger } from '../../logger.js';
-import type { FeatureDeps, ServiceNamespace } from '../../services.js';
 import {
   AuthorizationCodeError,
   buildAuthorizeUrl,
@@ -172,8 +172,24 @@ function plainHealth(status: GrantHealthStatus | null): AccountHealth | null {
   };
 }
 
+/** `Services['account']`: a listener's link status, and the link flow (`/spotify login`, `/spotify link`). */
+export interface AccountNamespace {
+  status(listener: Listener): Promise<AccountStatus>;
+  /**
+   * Start a `/spotify login` (owner) or `/spotify link` (member) by this Discord user: the authorize URL to open.
+   * `names` (Discord's, at that moment) let the callback page say whose Discord account it links to.
+   */
+  beginLogin(listener: Listener, userId: string, names?: DiscordNames): Promise<BeginLoginResult>;
+  /** Finish it with what the user pasted: the whole redirected URL, with its state. */
+  finishLogin(listener: Listener, userId: string, pasted: string): Promise<LoginResult>;
+  /** The callback server's GET (the redirect's query string): a confirm page's token, nothing linked yet. */
+  openCallback(query: string): Promise<CallbackOpened>;
+  /** The confirm page's POST: the one-time token finishes the link. */
+  confirmCallback(token: string): Promise<CallbackResult>;
+}
+
 /** `Services['account']`, and each listener's grant health (`health(listener)`). */
-export class AccountFeature implements ServiceNamespace<'account'>, MemberAccountHooks {
+export class AccountFeature implements AccountNamespace, MemberAccountHooks {
   readonly healthPart: ListenerPart<GrantHealth>;
 
   private readonly listeners: ListenerRegistry;

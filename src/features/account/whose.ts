@@ -1,5 +1,6 @@
-// Whose listening a command shows, decided once for /nowplaying, /toptracks, /topartists and /recent (and their
-// buttons), on whichever process got the interaction:
+// Whose listening a command shows, decided once for /nowplaying, /toptracks, /topartists, /recent and /chart (and
+// their buttons), on whichever process got the interaction. `whoseFor` is the one call a command makes: whose, by
+// what name, how to name or refuse the reply, and what to follow up with. The rules:
 // - without `user`: the asker's own listening when they linked (or Discord status, for /nowplaying), else the
 //   owner's, as before; with `user`: that member's.
 // - someone else's listening is shown only in a server the bot is in (guild install) that the member is in now
@@ -15,12 +16,14 @@ import {
 } from 'discord.js';
 import { respondWithReply, type RespondOptions } from '../../discord/respond.js';
 import { COLORS, embedPayload, escapeAndTruncate, oneLine, truncate, type ReplyPayload } from '../../discord/text.js';
-import type { Listener } from '../../listeners/listener.js';
+import { OWNER, type Listener } from '../../listeners/listener.js';
 import { resolveListener, type HiddenReason, type Resolution } from '../../listeners/resolve.js';
-import type { CommandContext } from '../../services.js';
+import type { CommandContext } from '../../service-types.js';
 import { SpotifyAuthError } from '../../spotify/errors.js';
+import { noticesReply } from './replies.js';
 
-export type Whose =
+/** Whose listening, as decided (plain data). */
+type Decided =
   /** Show this listener's Spotify data; `name` says whose it is; `self` when it is the asker's own link. */
   | { kind: 'spotify'; listener: Listener; name: string; userId: string | null; self: boolean }
   /** Show a member's Discord status (only where the command allows it). */
@@ -29,6 +32,40 @@ export type Whose =
   | { kind: 'hidden'; why: HiddenReason; userId: string; name: string }
   /** Answer this, ephemerally, and nothing else. */
   | { kind: 'refused'; payload: ReplyPayload };
+
+interface FollowsUp {
+  /** After the command's reply: notices owed to the asker about their own link (expiry reminder, a dropped link). */
+  followUp(): Promise<void>;
+}
+
+interface Refuses {
+  /**
+   * Tell the asker privately why nothing is shown, and ask Spotify nothing: `reply` (the command's own words) or the
+   * common answer. A slash command is answered through `respondWithReply` with `options`; a button press at once.
+   */
+  refuse(options: RespondOptions, reply?: ReplyPayload): Promise<void>;
+}
+
+/** Spotify data to show. */
+export type SpotifyWhose = Extract<Decided, { kind: 'spotify' }> &
+  FollowsUp & {
+    /** The payload with whose listening it is on its first embed's author line ("Ana · ▶ Now playing"). Pure. */
+    named(payload: ReplyPayload): ReplyPayload;
+    /** The answer `build` makes from their data; a failure of a member's own link is answered as such, not thrown. */
+    answer(build: () => Promise<ReplyPayload>): Promise<ReplyPayload>;
+  };
+
+/** Whose listening a command shows, by what name, and what goes with the answer: what `whoseFor` returns. */
+export type Whose =
+  | SpotifyWhose
+  | (Extract<Decided, { kind: 'discord-status' }> & FollowsUp & Refuses)
+  | (Extract<Decided, { kind: 'hidden' | 'refused' }> & Refuses);
+
+/**
+ * What a command is asked to show: the `user` option (null: "mine"; Discord status answers only with `allowStatus`),
+ * or the member id a page button carries (undefined: the owner's pages, as before members could link).
+ */
+export type WhoseTarget = { user: string | null; allowStatus?: boolean } | { page: string | undefined };
 
 const NAME_MAX = 80;
 const NAME_TTL_MS = 10 * 60_000;
@@ -69,7 +106,7 @@ async function fetchName(interaction: ChatInputCommandInteraction | ButtonIntera
 }
 
 /** The owner's display name (for the owner's pages); "the bot owner" without BOT_OWNER_ID. */
-export async function ownerNameFor(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext): Promise<string> {
+async function ownerNameFor(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext): Promise<string> {
   const id = ctx.config.discord.ownerId;
   return id ? nameOf(interaction, id, ctx) : 'the bot owner';
 }
@@ -105,14 +142,56 @@ export async function memberHere(
 }
 
 /**
- * Decide whose listening to show. `userId`: the `user` option (or the id a page button carries; null for "mine").
- * Someone else's only where `memberHere` says they are a member, checked on every call (every button press too).
+ * Whose listening this command or button press shows: the one call a command makes (see `Whose`). Someone else's
+ * only where `memberHere` says they are a member, checked on every call (every button press too).
  */
-export async function whoseListening(
+export async function whoseFor(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: CommandContext,
+  target: WhoseTarget,
+): Promise<Whose> {
+  const decided: Decided = !('page' in target)
+    ? await decide(interaction, ctx, { userId: target.user, allowStatus: target.allowStatus ?? false })
+    : target.page !== undefined
+      ? await decide(interaction, ctx, { userId: target.page, allowStatus: false })
+      : { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false };
+  const followUp = (): Promise<void> => followUpNotices(interaction, ctx);
+  const refuser =
+    (whose: Exclude<Decided, { kind: 'spotify' }>): Refuses['refuse'] =>
+    async (options, reply) => {
+      const payload = reply ?? notShown(whose, interaction.user.id);
+      if (interaction.isChatInputCommand()) await respondWithReply(interaction, async () => payload, { ...options, ephemeral: true });
+      else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+    };
+  switch (decided.kind) {
+    case 'spotify':
+      return {
+        ...decided,
+        followUp,
+        named: (payload) => namedFor(payload, decided.name),
+        answer: async (build) => {
+          try {
+            return await build();
+          } catch (error) {
+            const failure = memberLinkFailure(error, decided);
+            if (failure) return failure;
+            throw error;
+          }
+        },
+      };
+    case 'discord-status':
+      return { ...decided, followUp, refuse: refuser(decided) };
+    default:
+      return { ...decided, refuse: refuser(decided) };
+  }
+}
+
+/** Decide whose listening to show. `userId`: the `user` option or the id a page button carries; null for "mine". */
+async function decide(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
   opts: { userId: string | null; allowStatus: boolean },
-): Promise<Whose> {
+): Promise<Decided> {
   const askerId = interaction.user.id;
   const guildId = sharedGuildOf(interaction);
   // The asker is a member of the server they use the bot in: worth knowing for the server views.
@@ -152,29 +231,13 @@ export async function whoseListening(
   }
 }
 
-/**
- * For the commands that need a Spotify account (top lists, recent plays, charts): whose listening the `user` option
- * (or the asker) points at, or null after telling the asker privately why nothing is shown.
- */
-export async function spotifyListenerOrRefuse(
-  interaction: ChatInputCommandInteraction,
-  ctx: CommandContext,
-  userId: string | null,
-  options: RespondOptions,
-): Promise<Extract<Whose, { kind: 'spotify' }> | null> {
-  const whose = await whoseListening(interaction, ctx, { userId, allowStatus: false });
-  if (whose.kind === 'spotify') return whose;
-  await respondWithReply(interaction, async () => notShown(whose, interaction.user.id), { ...options, ephemeral: true });
-  return null;
-}
-
 /** "<name> keeps their listening private" (issue #10's words), for every command. */
 export function privateReply(name: string): ReplyPayload {
   return embedPayload({ color: COLORS.neutral, description: `🔒 ${bold(name)} keeps their listening private.` });
 }
 
 /** Why a member's Spotify data isn't shown, for the commands Discord status can't answer (top lists, recent). */
-export function hiddenReply(whose: Extract<Whose, { kind: 'hidden' }>, askerId: string): ReplyPayload {
+function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId: string): ReplyPayload {
   const you = whose.userId === askerId;
   switch (whose.why) {
     case 'private':
@@ -200,7 +263,7 @@ export function hiddenReply(whose: Extract<Whose, { kind: 'hidden' }>, askerId: 
 }
 
 /** The answer when Spotify data isn't shown (hidden or refused), for commands without a Discord-status source. */
-export function notShown(whose: Exclude<Whose, { kind: 'spotify' }>, askerId: string): ReplyPayload {
+function notShown(whose: Exclude<Decided, { kind: 'spotify' }>, askerId: string): ReplyPayload {
   switch (whose.kind) {
     case 'hidden':
       return hiddenReply(whose, askerId);
@@ -222,7 +285,7 @@ export const LINK_HINT = 'Anyone can link their own Spotify account with `/spoti
  * A Spotify failure that belongs to a linked member rather than to the owner: their link was dropped (invalid_grant)
  * or is gone. Everything else is the common error reply's to say.
  */
-export function memberLinkFailure(error: unknown, whose: Extract<Whose, { kind: 'spotify' }>): ReplyPayload | null {
+function memberLinkFailure(error: unknown, whose: Extract<Decided, { kind: 'spotify' }>): ReplyPayload | null {
   if (whose.listener.kind !== 'linked' || !(error instanceof SpotifyAuthError) || error.reason === 'invalid_client') return null;
   return embedPayload({
     color: COLORS.error,
@@ -233,20 +296,19 @@ export function memberLinkFailure(error: unknown, whose: Extract<Whose, { kind: 
 }
 
 /** After the reply: notices owed to the asker about their own link (expiry reminder, a dropped link), ephemeral. */
-export async function followUpNotices(
+async function followUpNotices(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
-  build: (notices: readonly string[]) => ReplyPayload,
 ): Promise<void> {
   const notices = await ctx.services.members.notices(interaction.user.id).catch(() => []);
   if (notices.length === 0 || !(interaction.replied || interaction.deferred)) return;
-  await interaction.followUp({ ...build(notices), flags: MessageFlags.Ephemeral }).catch((error: unknown) =>
+  await interaction.followUp({ ...noticesReply(notices), flags: MessageFlags.Ephemeral }).catch((error: unknown) =>
     ctx.logger.child('command').warn('could not send a notice', { error }),
   );
 }
 
 /** The payload with whose listening it is on its first embed's author line ("Ana · ▶ Now playing"). Pure. */
-export function namedFor(payload: ReplyPayload, name: string): ReplyPayload {
+function namedFor(payload: ReplyPayload, name: string): ReplyPayload {
   const [first, ...rest] = payload.embeds;
   if (!first) return payload;
   const who = truncate(oneLine(name), NAME_MAX);

@@ -14,9 +14,8 @@ import { DiscordAPIError, Routes, type Client } from 'discord.js';
 import type { ListeningState } from '../../listening-state.js';
 import type { Logger } from '../../logger.js';
 import type { PollOutcome } from '../../presence/poller.js';
-import type { Services } from '../../services.js';
 import { announcePost, announceStoppedNotice, type Announceable, type StopReason } from './replies.js';
-import type { AnnounceSetting } from './service.js';
+import type { AnnounceNamespace, AnnounceSetting } from './service.js';
 
 export const ANNOUNCE_EDIT_WITHIN_MS = 20_000;
 /** Channels posted to at once. */
@@ -24,7 +23,7 @@ const CONCURRENCY = 4;
 
 export interface AnnouncerOptions {
   client: Client;
-  services: Pick<Services, 'announce'>;
+  services: { announce: AnnounceNamespace };
   /** Told when a server's announce has to stop and nobody is recorded as having set it. */
   ownerId: string | null;
   logger: Logger;

@@ -1,8 +1,8 @@
 // `Services['announce']`: each server's now-playing channel (/announce), in storage so it survives restarts.
 // One key holds every server's setting: only servers that turned announce on are in it, and there is one writer
 // (this process; under SHARDS=N the manager, which shards reach over RPC), so writes are simply serialized here.
+import type { FeatureDeps } from '../../feature-deps.js';
 import type { Logger } from '../../logger.js';
-import type { FeatureDeps, ServiceNamespace } from '../../services.js';
 import type { Storage } from '../../storage.js';
 
 export interface AnnounceSetting {
@@ -18,7 +18,15 @@ export const ANNOUNCE_STORAGE_KEY = 'announce:channels';
 
 type Stored = Record<string, AnnounceSetting>;
 
-export class AnnounceFeature implements ServiceNamespace<'announce'> {
+/** `Services['announce']`: each server's now-playing channel (/announce); kept in storage. */
+export interface AnnounceNamespace {
+  get(guildId: string): Promise<AnnounceSetting | null>;
+  list(): Promise<AnnounceSetting[]>;
+  set(setting: AnnounceSetting): Promise<void>;
+  off(guildId: string, channelId: string | null): Promise<AnnounceSetting | null>;
+}
+
+export class AnnounceFeature implements AnnounceNamespace {
   private readonly storage: Storage;
   private readonly logger: Logger;
   private cache: Map<string, AnnounceSetting> | null = null;

@@ -4,7 +4,7 @@
 // with a cap. A chart that can't be drawn leaves the list (logged once per cause).
 import type { ReplyPayload } from '../../discord/text.js';
 import type { Listener } from '../../listeners/listener.js';
-import type { CommandContext } from '../../services.js';
+import type { CommandContext } from '../../service-types.js';
 import type { TimeRange } from '../../spotify/types.js';
 import { withPicture } from '../nowplaying/card.js';
 import { chartAltText, chartEntries, chartHeading, chartTextReply, withoutPicture, type ChartKind, type ChartSize } from './replies.js';

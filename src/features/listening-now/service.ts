@@ -6,7 +6,7 @@
 // server (src/listeners/membership.ts: known within a minute, asked in one batch; the owner is listed everywhere).
 import type { ListeningState } from '../../listening-state.js';
 import type { StatusTrack } from '../../listeners/discord-status.js';
-import type { CommandContext } from '../../services.js';
+import type { CommandContext } from '../../service-types.js';
 
 export type ListeningSource = 'discord-status' | 'spotify';
 

@@ -1,10 +1,10 @@
 // What a listener is playing, shared by /nowplaying and the presence job.
 // Per listener: concurrent requests share one Spotify call, and a result younger than the freshness window is
 // reused with its progress extrapolated, so a burst of commands and a presence tick cost one request.
+import type { FeatureDeps } from '../../feature-deps.js';
 import { atTime, normalizeCurrentlyPlaying, type ListeningState } from '../../listening-state.js';
 import type { Listener } from '../../listeners/listener.js';
 import type { ListenerRegistry, ListenerPart } from '../../listeners/registry.js';
-import type { FeatureDeps, ServiceNamespace } from '../../services.js';
 import { SingleFlight } from '../../single-flight.js';
 import type { SpotifyClient } from '../../spotify/client.js';
 
@@ -44,8 +44,13 @@ export class ListeningService {
   }
 }
 
+/** `Services['listening']`. */
+export interface ListeningNamespace {
+  current(listener: Listener): Promise<ListeningState>;
+}
+
 /** `Services['listening']`: any listener's state, through their scope. */
-export class ListeningFeature implements ServiceNamespace<'listening'> {
+export class ListeningFeature implements ListeningNamespace {
   readonly part: ListenerPart<ListeningService>;
 
   private readonly listeners: ListenerRegistry;

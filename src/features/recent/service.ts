@@ -1,10 +1,10 @@
 // A listener's recently played tracks (Spotify keeps the last 50), newest first, for /recent.
 // Per listener: one request of Spotify's maximum page fills every page; concurrent calls share it, and the
 // answer is reused for a short while so paging through it costs nothing.
+import type { FeatureDeps } from '../../feature-deps.js';
 import { coverImage, type Link } from '../../listening-state.js';
 import type { Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
-import type { FeatureDeps, ServiceNamespace } from '../../services.js';
 import { SingleFlight } from '../../single-flight.js';
 import type { SpotifyClient } from '../../spotify/client.js';
 import { SPOTIFY_MAX_LIMIT, type PlayHistory } from '../../spotify/types.js';
@@ -74,7 +74,11 @@ class RecentPlaysCache {
 }
 
 /** `Services['recent']`. */
-export class RecentFeature implements ServiceNamespace<'recent'> {
+export interface RecentNamespace {
+  plays(listener: Listener): Promise<RecentPlays>;
+}
+
+export class RecentFeature implements RecentNamespace {
   private readonly listeners: ListenerRegistry;
   private readonly part: ListenerPart<RecentPlaysCache>;
 

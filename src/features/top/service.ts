@@ -1,9 +1,9 @@
 // A listener's top tracks and artists: normalized for display, cached in storage per (account, kind, range).
+import type { FeatureDeps } from '../../feature-deps.js';
 import type { Link } from '../../listening-state.js';
 import { coverImage } from '../../listening-state.js';
 import type { AccountKey, Listener } from '../../listeners/listener.js';
 import type { ListenerPart, ListenerRegistry } from '../../listeners/registry.js';
-import type { FeatureDeps, ServiceNamespace } from '../../services.js';
 import { SingleFlight } from '../../single-flight.js';
 import type { SpotifyClient } from '../../spotify/client.js';
 import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type Artist, type TimeRange, type Track } from '../../spotify/types.js';
@@ -116,8 +116,14 @@ export class TopItemsService {
   }
 }
 
+/** `Services['top']`. */
+export interface TopNamespace {
+  tracks(listener: Listener, range: TimeRange): Promise<TopList<TopTrack>>;
+  artists(listener: Listener, range: TimeRange): Promise<TopList<TopArtist>>;
+}
+
 /** `Services['top']`: any listener's top lists, through their scope. */
-export class TopFeature implements ServiceNamespace<'top'> {
+export class TopFeature implements TopNamespace {
   readonly part: ListenerPart<TopItemsService>;
 
   private readonly listeners: ListenerRegistry;

@@ -2,7 +2,7 @@
 // want readable assertions. Pure.
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import type { ReplyPayload } from './text.js';
+import type { ReplyPayload } from '../src/discord/text.js';
 
 /** The coloured bar on the left of an embed. */
 const BAR = '│ ';

@@ -3,27 +3,16 @@
 // restart and on any shard. Whose list it is: src/features/account/whose.ts (yours if you linked, else the owner's;
 // `user:` for a member's, where they allow it).
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { noticesReply } from '../features/account/replies.js';
-import {
-  followUpNotices,
-  memberLinkFailure,
-  namedFor,
-  notShown,
-  spotifyListenerOrRefuse,
-  ownerNameFor,
-  whoseListening,
-  type Whose,
-} from '../features/account/whose.js';
-import { decodeTopPageId, type TopPageState } from '../features/top/page-id.js';
-import { topArtistsReply, topTracksReply } from '../features/top/replies.js';
-import { RANGE_LABELS, type TopKind } from '../features/top/service.js';
-import { OWNER } from '../listeners/listener.js';
-import type { CommandContext } from '../services.js';
-import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../spotify/types.js';
-import { defineCommand, type SlashCommand } from './command.js';
-import { errorReply } from './error-replies.js';
-import { respondWithReply, respondWithUpdate } from './respond.js';
-import type { ReplyPayload } from './text.js';
+import { defineCommand, type SlashCommand } from '../../discord/command.js';
+import { errorReply } from '../../discord/error-replies.js';
+import { respondWithReply, respondWithUpdate } from '../../discord/respond.js';
+import type { ReplyPayload } from '../../discord/text.js';
+import type { CommandContext } from '../../service-types.js';
+import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../../spotify/types.js';
+import { whoseFor, type SpotifyWhose } from '../account/whose.js';
+import { decodeTopPageId, type TopPageState } from './page-id.js';
+import { topArtistsReply, topTracksReply } from './replies.js';
+import { RANGE_LABELS, type TopKind } from './service.js';
 
 export const DEFAULT_RANGE: TimeRange = 'short_term';
 export const DEFAULT_LIMIT = 10;
@@ -48,21 +37,15 @@ function topDefinition(name: string, description: string) {
   });
 }
 
-type Shown = Extract<Whose, { kind: 'spotify' }>;
-
-async function render(ctx: CommandContext, state: TopPageState, whose: Shown): Promise<ReplyPayload> {
+function render(ctx: CommandContext, state: TopPageState, whose: SpotifyWhose): Promise<ReplyPayload> {
   const options = { limit: state.limit, page: state.page, ...(whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {}) };
-  try {
+  return whose.answer(async () => {
     const payload =
       state.kind === 'tracks'
         ? topTracksReply(await ctx.services.top.tracks(whose.listener, state.range), options)
         : topArtistsReply(await ctx.services.top.artists(whose.listener, state.range), options);
-    return namedFor(payload, whose.name);
-  } catch (error) {
-    const failure = memberLinkFailure(error, whose);
-    if (failure) return failure;
-    throw error;
-  }
+    return whose.named(payload);
+  });
 }
 
 export function createTopCommand(kind: TopKind, name: string, description: string): SlashCommand {
@@ -74,10 +57,13 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
       const args = parse(interaction);
       const state: TopPageState = { kind, range: args.range ?? DEFAULT_RANGE, limit: args.limit ?? DEFAULT_LIMIT, page: 1 };
       const options = { logger: ctx.logger.child('command'), what: `/${name}`, deferAfterMs: ctx.deferAfterMs };
-      const whose = await spotifyListenerOrRefuse(interaction, ctx, args.user, options);
-      if (!whose) return;
+      const whose = await whoseFor(interaction, ctx, { user: args.user });
+      if (whose.kind !== 'spotify') {
+        await whose.refuse(options);
+        return;
+      }
       await respondWithReply(interaction, () => render(ctx, state, whose), options);
-      await followUpNotices(interaction, ctx, noticesReply);
+      await whose.followUp();
     },
     async handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
       const state = decodeTopPageId(interaction.customId);
@@ -87,12 +73,9 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
       }
       const options = { logger: ctx.logger.child('command'), what: `/${name} page ${state.page}`, deferAfterMs: ctx.deferAfterMs };
       // The owner's list (no id): as before members could link. A member's: privacy and place checked again.
-      const whose: Whose =
-        state.userId === undefined
-          ? { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false }
-          : await whoseListening(interaction, ctx, { userId: state.userId, allowStatus: false });
+      const whose = await whoseFor(interaction, ctx, { page: state.userId });
       if (whose.kind !== 'spotify') {
-        await interaction.reply({ ...notShown(whose, interaction.user.id), flags: MessageFlags.Ephemeral });
+        await whose.refuse(options);
         return;
       }
       await respondWithUpdate(interaction, () => render(ctx, state, whose), options);

@@ -1,0 +1,77 @@
+// What commands and the presence job need from the rest of the bot, split in two:
+// - `Services`: the remote part. Namespaces of async methods whose arguments and results are plain JSON (a
+//   Listener is data). In one process they are the feature services themselves (createServices, src/services.ts);
+//   under the ShardingManager each shard gets an RPC copy derived from this interface, so only the manager talks to
+//   Spotify. A method added to a namespace is available to shards with no edit under src/sharding/.
+// - `CommandContext`: what a handler receives: the local settings plus `services`.
+// Each namespace is declared next to its implementation (`<X>Namespace` in the feature's service.ts, history's here),
+// so no feature service imports this module or src/services.ts: this one only gathers their types.
+import type { Config } from './config.js';
+import type { AccountNamespace } from './features/account/service.js';
+import type { AnnounceNamespace } from './features/announce/service.js';
+import type { HistoryView } from './features/history/service.js';
+import type { ListeningNamespace } from './features/nowplaying/service.js';
+import type { RecentNamespace } from './features/recent/service.js';
+import type { TopNamespace } from './features/top/service.js';
+import type { PlayInput } from './history/play.js';
+import type { AddResult, ErasedHistory, ImportRecord, StoredPlay } from './history/store.js';
+import type { MembersNamespace } from './listeners/members.js';
+import type { MemberSources } from './listeners/resolve.js';
+import type { Logger } from './logger.js';
+import type { Pictures } from './render/pictures.js';
+import type { StatusRecorder } from './history/recorders/status-recorder.js';
+
+export type {
+  AccountStatus,
+  BeginLoginResult,
+  CallbackOpened,
+  CallbackResult,
+  DiscordNames,
+  LinkTarget,
+  LoginResult,
+} from './features/account/service.js';
+
+export interface Services {
+  listening: ListeningNamespace;
+  top: TopNamespace;
+  account: AccountNamespace;
+  /** Linked members (src/listeners/members.ts): link records, privacy, seats, unlink. */
+  members: MembersNamespace;
+  recent: RecentNamespace;
+  /**
+   * Listening history (src/features/history/service.ts): consent, recording, imports, export, deletion. Users are
+   * Discord ids; the owner's id (BOT_OWNER_ID) means the owner's own history.
+   */
+  history: {
+    view(userId: string): Promise<HistoryView>;
+    setRecording(userId: string, recording: boolean): Promise<HistoryView>;
+    setOnlyMe(userId: string, onlyMe: boolean): Promise<void>;
+    /** Members whose Discord status is recorded (opted in, not linked): what the status detectors follow. */
+    statusRecorded(): Promise<string[]>;
+    recordStatusPlays(batch: Array<{ userId: string; plays: PlayInput[] }>): Promise<number>;
+    importPlays(userId: string, plays: PlayInput[]): Promise<AddResult>;
+    recordImport(userId: string, record: ImportRecord): Promise<void>;
+    exportPage(userId: string, afterId: number): Promise<StoredPlay[]>;
+    erase(userId: string): Promise<ErasedHistory>;
+  };
+  /** Each server's now-playing channel (/announce); kept in storage. */
+  announce: AnnounceNamespace;
+}
+
+export interface CommandContext {
+  config: Config;
+  logger: Logger;
+  now: () => number;
+  /** Wait this long for data before deferring an interaction (Discord's deadline is 3 s). */
+  deferAfterMs: number;
+  services: Services;
+  /** Members' listening as this process sees it: Discord status (per guild) and linked members. Local, never RPC. */
+  members: MemberSources;
+  /** This process's pictures (cards, charts) and its one cover-art cache: drawn where the command runs, never RPC. */
+  pictures: Pictures;
+  /**
+   * This process's recorder of members' Discord-status plays (DISCORD_PRESENCES=on with history on), else null.
+   * /history on|off tells it at once; other processes learn within a minute.
+   */
+  statusPlays: StatusRecorder | null;
+}
