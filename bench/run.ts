@@ -11,6 +11,9 @@
 //  · presence.ts — 3 simulated hours of presence polling: token refreshes, reads per tick, op 3 frames per change.
 //  · memory.ts   — RSS 3 s after ready and start-to-ready of `node dist/src/index.js` at 1 / 1,000 / 10,000 realistic
 //                  guilds, next to a bare discord.js client with the same options and Node flags.
+//  · ../history.ts — listening history on an SQLite file and on PostgreSQL (127.0.0.1:5432; its rows say "not
+//                  measured" when nothing answers): import speed vs a floor, import memory, Discord-status
+//                  recording at 20,000 PRESENCE_UPDATE/s, and 1,000,000 stored plays (write time, idle RSS, views).
 // A new row: write a section (`(ctx: BenchContext) => Promise<void>`, see bench/lib/context.ts) and list it below.
 //
 // Prints a markdown table (metric | result | target | ✓/✗), the command line and machine facts; --json adds the raw
@@ -27,12 +30,21 @@ import { Report } from './lib/report.js';
 import { latencySection } from './sections/latency.js';
 import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
+import { historySection } from './history.js';
 import { membersSection } from './members.js';
 import { picturesRows } from './pictures.js';
 import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
 
 /** In order; the in-process sections first (they share one bot), then the spawned processes. */
-const SECTIONS: readonly Section[] = [latencySection, presenceSection, memorySection, membersSection, serverViewSection, picturesSection];
+const SECTIONS: readonly Section[] = [
+  latencySection,
+  presenceSection,
+  memorySection,
+  membersSection,
+  serverViewSection,
+  picturesSection,
+  historySection,
+];
 
 /** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */
 async function serverViewSection(ctx: BenchContext): Promise<void> {
@@ -59,7 +71,11 @@ function help(): string {
 Runs the real bot against the loopback Discord, Spotify and image emulators (no accounts, no internet) and prints a
 markdown table: metric | result | target | ✓/✗. Progress goes to stderr. A full run with the defaults takes about
 5½ minutes on a 2-core machine (320 s in the README's run); much of that is spawning bots with 1,000 and 10,000
-guilds, which --guilds none skips.
+guilds, which --guilds none skips. The listening-history rows (bench/history.ts, also runnable alone:
+npx tsx bench/history.ts [--plays N] [--engines sqlite,postgres]) take a few minutes more, most of it writing
+1,000,000 plays into SQLite and then PostgreSQL; PostgreSQL is the server on 127.0.0.1:5432 (user postgres, or
+POSTGRES_URL), in a database npb_bench_<pid> of its own that is dropped at the end. When nothing answers there,
+its rows say "not measured: no PostgreSQL".
 
   --latency MS[,MS…]   How long the Spotify emulator takes to answer, in ms. Each value runs the latency rows
                        (/nowplaying, /toptracks: dispatch→reply, requests per command) again. Default 80.

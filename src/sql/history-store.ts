@@ -19,7 +19,7 @@ import {
   type RecordingChoice,
   type StoredPlay,
 } from '../history/store.js';
-import { kyselyFor, type SqlDatabase } from './engines.js';
+import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import type { HistoryTables } from './history-schema.js';
 
@@ -90,6 +90,8 @@ class SqlHistoryStore implements HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   private readonly userIds = new Map<string, number>();
   private readonly tracks = new Map<string, CachedTrack>();
+  /** SQLite: the prepared play insert (see insertPlays). */
+  private insertPlay: SqliteStatement | null = null;
   /** SQLite has one connection: writes queue here instead of contending for it. */
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -159,11 +161,12 @@ class SqlHistoryStore implements HistoryStore {
     if (this.tracks.size > TRACK_CACHE_SIZE) this.tracks.delete(this.tracks.keys().next().value as string);
   }
 
-  /** Catalogue ids for these plays' tracks, creating the missing ones and filling in ids and covers learnt now. */
-  private async trackIds(tx: Tx, plays: readonly PlayInput[]): Promise<Map<string, number>> {
+  /** Catalogue ids for these plays' tracks (`keys[i]` is `plays[i]`'s), creating the missing ones and filling in ids and covers learnt now. */
+  private async trackIds(tx: Tx, plays: readonly PlayInput[], keys: readonly string[]): Promise<Map<string, number>> {
     const wanted = new Map<string, PlayInput>();
-    for (const play of plays) {
-      const key = trackKey(play.artist, play.title);
+    for (let i = 0; i < plays.length; i++) {
+      const play = plays[i]!;
+      const key = keys[i]!;
       const seen = wanted.get(key);
       // Prefer the play that knows the most (a Spotify id, a cover) to describe the track.
       if (seen === undefined || (seen.imageId === null && play.imageId !== null) || (seen.trackId === null && play.trackId !== null)) {
@@ -239,9 +242,11 @@ class SqlHistoryStore implements HistoryStore {
     );
     if (valid.length === 0) return { added: 0, duplicates: plays.length - valid.length };
     const sorted = [...valid].sort((a, b) => a.startedAt - b.startedAt);
+    // Folding names (NFKC) is a good part of a batch's CPU: once per play.
+    const keys = sorted.map((p) => trackKey(p.artist, p.title));
     return this.write(user, async (tx) => {
       const userId = await this.userId(tx, user);
-      const ids = await this.trackIds(tx, sorted);
+      const ids = await this.trackIds(tx, sorted, keys);
       const from = sorted[0]!.startedAt - 2 * SAME_PLAY_WINDOW_MS;
       let to = from;
       for (const p of sorted) to = Math.max(to, p.endedAt);
@@ -263,8 +268,9 @@ class SqlHistoryStore implements HistoryStore {
       for (const row of stored) remember(row.track_id, row.started_at, row.ended_at);
       const rows: Array<Insertable<HistoryTables['plays']>> = [];
       let duplicates = plays.length - valid.length;
-      for (const play of sorted) {
-        const trackId = ids.get(trackKey(play.artist, play.title))!;
+      for (let i = 0; i < sorted.length; i++) {
+        const play = sorted[i]!;
+        const trackId = ids.get(keys[i]!)!;
         const same = known
           .get(trackId)
           ?.some(
@@ -285,9 +291,30 @@ class SqlHistoryStore implements HistoryStore {
           source: SOURCE_CODES[play.source],
         });
       }
-      for (const part of chunks(rows, INSERT_CHUNK)) await tx.insertInto('plays').values(part).execute();
+      await this.insertPlays(tx, rows);
       return { added: rows.length, duplicates };
     });
+  }
+
+  /**
+   * The hot path of an import: SQLite runs one prepared statement per row (inside the caller's transaction, on the
+   * one connection Kysely also uses; ~3× faster than building multi-row INSERTs), PostgreSQL takes the whole batch
+   * as 7 array parameters in one INSERT … SELECT FROM unnest (one statement and round trip, no parameter limit).
+   */
+  private async insertPlays(tx: Tx, rows: ReadonlyArray<Insertable<HistoryTables['plays']>>): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.database.engine === 'sqlite') {
+      this.insertPlay ??= this.database.raw.prepare(
+        'insert into plays (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source) values (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const r of rows) this.insertPlay.run([r.user_id, r.track_id, r.started_at, r.ended_at, r.ms_played ?? null, r.duration_ms ?? null, r.source]);
+      return;
+    }
+    const column = <T>(pick: (r: Insertable<HistoryTables['plays']>) => T): T[] => rows.map(pick);
+    await sql`insert into plays (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source)
+      select * from unnest(${column((r) => r.user_id)}::bigint[], ${column((r) => r.track_id)}::bigint[],
+        ${column((r) => r.started_at)}::bigint[], ${column((r) => r.ended_at)}::bigint[], ${column((r) => r.ms_played ?? null)}::integer[],
+        ${column((r) => r.duration_ms ?? null)}::integer[], ${column((r) => r.source)}::integer[])`.execute(tx);
   }
 
   async recordImport(user: HistoryUser, record: ImportRecord): Promise<void> {

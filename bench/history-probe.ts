@@ -1,0 +1,80 @@
+// The child process of the history bench's memory rows (bench/history.ts spawns it with the production Node flags
+// and --expose-gc): one job per run, one JSON line on stdout with the figures in MB.
+//
+//   import <history URL> <file>   open the store; idle RSS; import the file through the real path (collectPaths +
+//                                 importEntries + the store) sampling RSS every 10 ms; RSS after a gc and a settle
+//   idle <history URL> <user> <from> <to>
+//                                 open the store, run one member's month (totals + top 10 artists), gc, settle: RSS
+//
+// Peak: the highest 10 ms sample, or the process's high-water mark (resourceUsage().maxRSS) when that rose during
+// the import — a synchronous JSON.parse blocks the sampling timer, the kernel's mark does not miss it.
+import { performance } from 'node:perf_hooks';
+import type { HistoryUser } from '../src/history/play.js';
+import { importEntries } from '../src/history/import/importer.js';
+import { collectPaths } from '../src/history/import/sources.js';
+import { silentLogger } from '../src/logger.js';
+import { openHistoryStore } from '../src/sql/history-store.js';
+import { openHistoryDatabase } from '../src/sql/open.js';
+import { rssKb } from './lib/bot-process.js';
+import { sleep } from './lib/stats.js';
+
+const mb = (kb: number): number => kb / 1024;
+const rss = (): number => mb(rssKb(process.pid));
+
+async function settle(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(300);
+  }
+}
+
+async function main(): Promise<void> {
+  const [job, url, ...rest] = process.argv.slice(2);
+  if (!url || (job !== 'import' && job !== 'idle')) throw new Error('usage: history-probe.ts import URL FILE | idle URL USER FROM TO');
+  const database = await openHistoryDatabase(url, silentLogger);
+  const store = await openHistoryStore(database, { logger: silentLogger });
+  try {
+    if (job === 'idle') {
+      const [user, from, to] = rest as [HistoryUser, string, string];
+      const period = { from: Number(from), to: Number(to) };
+      await store.totals([user], period);
+      await store.topItems([user], 'artist', period, 10);
+      await settle();
+      process.stdout.write(`${JSON.stringify({ rssMb: rss() })}\n`);
+      return;
+    }
+    const file = rest[0]!;
+    await settle();
+    const idleMb = rss();
+    const maxBefore = mb(process.resourceUsage().maxRSS);
+    let sampled = idleMb;
+    const sampler = setInterval(() => (sampled = Math.max(sampled, rss())), 10);
+    const started = performance.now();
+    const entries = await collectPaths([file]);
+    const summary = await importEntries(
+      entries,
+      { addPlays: (plays) => store.addPlays('owner', plays), recordImport: (record) => store.recordImport('owner', record) },
+      { now: Date.now },
+    );
+    const ms = performance.now() - started;
+    clearInterval(sampler);
+    sampled = Math.max(sampled, rss());
+    const maxAfter = mb(process.resourceUsage().maxRSS);
+    const peakMb = maxAfter > maxBefore ? Math.max(sampled, maxAfter) : sampled;
+    await settle();
+    process.stdout.write(`${JSON.stringify({ idleMb, peakMb, afterMb: rss(), ms, added: summary.added, duplicates: summary.duplicates })}\n`);
+  } finally {
+    await store.close();
+    await database.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`history probe failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
