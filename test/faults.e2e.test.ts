@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'libsql';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { OWNER_ACCOUNT } from '../src/listeners/listener.js';
 import { openStorage } from '../src/storage.js';
@@ -505,12 +506,14 @@ describe('storage faults', () => {
     await showTrack(h);
     expect((await answerOf(topTracks(h, 'short_term'))).embeds?.[0]?.title).toMatch(/Top tracks/);
 
-    // We run as root, so chmod can't make the file read-only. Instead the folder is replaced by a regular file:
-    // the open database handle can still read, but every write needs SQLite's rollback journal next to the
-    // database (bot.sqlite-journal), which can no longer be created — so each write fails (SQLITE_READONLY /
-    // CANTOPEN), exactly like a full or read-only disk.
-    rmSync(folder, { recursive: true, force: true });
-    writeFileSync(folder, 'not a folder any more');
+    // We run as root, so chmod can't make the file read-only, and a WAL database writes into files it already has
+    // open. Instead another connection makes SQLite itself refuse every write to the key-value table, as a full
+    // or read-only disk would: reads still work, each write fails.
+    const other = new Database(join(folder, 'bot.sqlite'));
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      other.exec(`CREATE TRIGGER refuse_${op.toLowerCase()} BEFORE ${op} ON keyv BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    }
+    other.close();
 
     // Top lists can't be cached any more: each command fetches again, and answers.
     for (const range of ['medium_term', 'long_term', 'medium_term'] as const) {

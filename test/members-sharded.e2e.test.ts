@@ -133,7 +133,15 @@ describe.runIf(redis)('members under SHARDS=2', () => {
     const redirected = new URL(spotify.approve(String(buttonsOf(started)[0]!.url), { userId: 'ben-sp' }));
     const page = await fetch(`http://127.0.0.1:${callbackPort}${redirected.pathname}${redirected.search}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Ben S (ben-sp)');
+    // The browser's person confirms whose Discord account it is (a POST with the page's one-time token).
+    const token = /name="token" value="([^"]+)"/.exec(await page.text())![1]!;
+    const confirmed = await fetch(`http://127.0.0.1:${callbackPort}${redirected.pathname}`, {
+      method: 'POST',
+      body: new URLSearchParams({ token }),
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Ben S (ben-sp)');
     for (const guildId of GUILDS) {
       const ana = command('nowplaying', ANA, guildId);
       expect((await ana.finalMessage(10_000)).embeds?.[0]?.title).toBe('Ana S Song');
