@@ -21,6 +21,7 @@ import type { PlayInput } from './history/play.js';
 import type { AddResult, ErasedHistory, HistoryStore, ImportRecord, StoredPlay } from './history/store.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { RecentFeature, type RecentPlays } from './features/recent/service.js';
+import { StatsFeature, type ServerStats, type Stats, type StatsPeriod } from './features/stats/service.js';
 import { TopFeature, type TopArtist, type TopList, type TopTrack } from './features/top/service.js';
 import type { ListeningState } from './listening-state.js';
 import type { Listener } from './listeners/listener.js';
@@ -94,6 +95,18 @@ export interface Services {
     exportPage(userId: string, afterId: number): Promise<StoredPlay[]>;
     erase(userId: string): Promise<ErasedHistory>;
   };
+  /**
+   * /stats and /serverstats (src/features/stats/service.ts): numbers over stored history. Users are Discord ids; a
+   * server view gets the ids of its current members and counts only those recording and not "only me".
+   */
+  stats: {
+    user(userId: string, period: StatsPeriod): Promise<Stats>;
+    server(userIds: string[], period: StatsPeriod): Promise<ServerStats>;
+    /** Everyone a server view may count (recording, not "only me"), before the membership check. */
+    serverCandidates(): Promise<string[]>;
+    /** Of these, who chose "only me" (linked or not). */
+    privateAmong(userIds: string[]): Promise<string[]>;
+  };
   /** Each server's now-playing channel (/announce); kept in storage. */
   announce: {
     get(guildId: string): Promise<AnnounceSetting | null>;
@@ -143,6 +156,7 @@ export interface FeatureDeps {
 export function createServices(deps: FeatureDeps) {
   const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
   const account = new AccountFeature(deps, directory);
+  const history = new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory });
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
@@ -150,7 +164,8 @@ export function createServices(deps: FeatureDeps) {
     members: new MembersFeature(deps, directory, account),
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
-    history: new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory }),
+    history,
+    stats: new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now }),
   } satisfies Services;
 }
 

@@ -38,7 +38,8 @@ const names = new Map<string, { name: string; at: number }>();
 
 const nameOfUser = (user: Pick<User, 'globalName' | 'username'>): string => user.globalName ?? user.username;
 
-async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string> {
+/** A member's display name: from the interaction when it names them, else cached or fetched. */
+export async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string> {
   if (userId === interaction.user.id) return nameOfUser(interaction.user);
   if (interaction.isChatInputCommand()) {
     const option = interaction.options.getUser('user');
