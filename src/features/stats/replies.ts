@@ -43,6 +43,9 @@ function comparison(stats: Stats): string | null {
   return `${parts.join(' · ')} against ${against} (${playsText(stats.previous.plays)}, ${listeningTimeText(stats.previous.ms)}).`;
 }
 
+/** "1 track", "1,204 tracks". */
+const counted = (n: number, what: string): string => `${count.format(n)} ${what}${n === 1 ? '' : 's'}`;
+
 const bold = (name: string): string => `**${escapeAndTruncate(name, NAME_MAX)}**`;
 
 function topLines(items: readonly StatsTop[]): string {
@@ -66,7 +69,7 @@ function summaryLines(stats: Stats): string[] {
   const t = stats.totals;
   const lines = [
     `**${playsText(t.plays)}** · **${listeningTimeText(t.ms)}** listened`,
-    `${count.format(t.tracks)} tracks · ${count.format(t.artists)} artists · ${count.format(t.albums)} albums`,
+    `${counted(t.tracks, 'track')} · ${counted(t.artists, 'artist')} · ${counted(t.albums, 'album')}`,
   ];
   const change = comparison(stats);
   if (change) lines.push(change);
