@@ -16,8 +16,10 @@ import * as history from './history.js';
 import * as listening from './listening.js';
 import * as nowplaying from './nowplaying.js';
 import * as recent from './recent.js';
+import * as serverstats from './serverstats.js';
 import * as spotify from './spotify.js';
+import * as stats from './stats.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, history, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce];

@@ -13,6 +13,7 @@ import type { HistoryView } from './features/history/service.js';
 import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
 import type { TopNamespace } from './features/top/service.js';
+import type { ServerStats, Stats, StatsPeriod } from './features/stats/service.js';
 import type { PlayInput } from './history/play.js';
 import type { AddResult, ErasedHistory, ImportRecord, StoredPlay } from './history/store.js';
 import type { MembersNamespace } from './listeners/members.js';
@@ -53,6 +54,18 @@ export interface Services {
     recordImport(userId: string, record: ImportRecord): Promise<void>;
     exportPage(userId: string, afterId: number): Promise<StoredPlay[]>;
     erase(userId: string): Promise<ErasedHistory>;
+  };
+  /**
+   * /stats and /serverstats (src/features/stats/service.ts): numbers over stored history. Users are Discord ids; a
+   * server view gets the ids of its current members and counts only those recording and not "only me".
+   */
+  stats: {
+    user(userId: string, period: StatsPeriod): Promise<Stats>;
+    server(userIds: string[], period: StatsPeriod): Promise<ServerStats>;
+    /** Everyone a server view may count (recording, not "only me"), before the membership check. */
+    serverCandidates(): Promise<string[]>;
+    /** Of these, who chose "only me" (linked or not). */
+    privateAmong(userIds: string[]): Promise<string[]>;
   };
   /** Each server's now-playing channel (/announce); kept in storage. */
   announce: AnnounceNamespace;

@@ -5,6 +5,7 @@ import { AccountFeature } from './features/account/service.js';
 import { AnnounceFeature } from './features/announce/service.js';
 import { HistoryFeature } from './features/history/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
+import { StatsFeature } from './features/stats/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
@@ -14,6 +15,7 @@ import type { Services } from './service-types.js';
 export function createServices(deps: FeatureDeps) {
   const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
   const account = new AccountFeature(deps, directory);
+  const history = new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory });
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
@@ -21,7 +23,8 @@ export function createServices(deps: FeatureDeps) {
     members: new MembersFeature(deps, directory, account),
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
-    history: new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory }),
+    history,
+    stats: new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now }),
   } satisfies Services;
 }
 

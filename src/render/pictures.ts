@@ -10,10 +10,12 @@ import type { CardInput } from './card.js';
 import type { ChartInput } from './chart.js';
 import { CoverArt, type CoverArtOptions } from './cover-art.js';
 import type { RenderDeps, RenderedImage } from './draw-kit.js';
+import type { StatsPictureInput } from './stats.js';
 
 export interface Drawers {
   card(input: CardInput, deps: RenderDeps): Promise<RenderedImage>;
   chart(input: ChartInput, deps: RenderDeps): Promise<RenderedImage>;
+  stats(input: StatsPictureInput, deps: RenderDeps): Promise<RenderedImage>;
 }
 
 export interface PicturesOptions {
@@ -38,6 +40,7 @@ const MAX_CAUSES = 64;
 const defaultDrawers: Drawers = {
   card: async (input, deps) => (await import('./card.js')).renderNowPlayingCard(input, deps),
   chart: async (input, deps) => (await import('./chart.js')).renderChart(input, deps),
+  stats: async (input) => (await import('./stats.js')).renderStats(input),
 };
 
 class DeadlineError extends Error {
@@ -70,6 +73,11 @@ export class Pictures {
   /** The cover chart, or null (logged once per cause): send the text reply. */
   chart(input: ChartInput): Promise<RenderedImage | null> {
     return this.draw('chart', (deps) => this.drawers.chart(input, deps));
+  }
+
+  /** The /stats picture (time per day and hour, top lists), or null (logged once per cause): send the text reply. */
+  stats(input: StatsPictureInput): Promise<RenderedImage | null> {
+    return this.draw('stats', (deps) => this.drawers.stats(input, deps));
   }
 
   private async draw(kind: PictureKind, run: (deps: RenderDeps) => Promise<RenderedImage>): Promise<RenderedImage | null> {

@@ -75,7 +75,8 @@ const names = new Map<string, { name: string; at: number }>();
 
 const nameOfUser = (user: Pick<User, 'globalName' | 'username'>): string => user.globalName ?? user.username;
 
-async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string> {
+/** A member's display name: from the interaction when it names them, else cached or fetched. */
+export async function nameOf(interaction: ChatInputCommandInteraction | ButtonInteraction, userId: string, ctx: CommandContext): Promise<string> {
   if (userId === interaction.user.id) return nameOfUser(interaction.user);
   if (interaction.isChatInputCommand()) {
     const option = interaction.options.getUser('user');
@@ -237,7 +238,7 @@ export function privateReply(name: string): ReplyPayload {
 }
 
 /** Why a member's Spotify data isn't shown, for the commands Discord status can't answer (top lists, recent). */
-function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId: string): ReplyPayload {
+export function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId: string): ReplyPayload {
   const you = whose.userId === askerId;
   switch (whose.why) {
     case 'private':

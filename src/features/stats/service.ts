@@ -1,0 +1,240 @@
+// `Services['stats']`: /stats and /serverstats numbers over the history store — totals, top 5 lists, the change
+// against the period before, and listening time per day and per hour of day in the bot's time zone (TZ; UTC by
+// default: plain Date local time). Runs where the store is; shards reach it through the RPC.
+//
+// Consent for server views: only members who are recording now and did not choose "only me" (a linked member's
+// choice is in their link record, anyone else's with their history). Whether they are still in the server is the
+// caller's to decide (the membership module lives in the process holding the server).
+import type { HistoryUser } from '../../history/play.js';
+import type { HistoryStore, ListenerCount, Period, PlayMoment, TopItem, Totals } from '../../history/store.js';
+import type { MemberLink } from '../../listeners/members.js';
+import { HistoryDisabledError, type HistoryFeature } from '../history/service.js';
+
+export type StatsPeriod = 'week' | 'month' | 'year' | 'all';
+export const STATS_PERIODS: readonly StatsPeriod[] = ['week', 'month', 'year', 'all'];
+export const DEFAULT_STATS_PERIOD: StatsPeriod = 'month';
+
+const DAY_MS = 86_400_000;
+/** Length of each period in days; `all` has none (no previous period to compare with). */
+export const PERIOD_DAYS: Record<StatsPeriod, number | null> = { week: 7, month: 30, year: 365, all: null };
+
+export interface StatsTop {
+  name: string;
+  /** A track's or album's artist; null for an artist. */
+  artist: string | null;
+  plays: number;
+  ms: number;
+}
+
+export interface DayTotal {
+  /** The local day (bot's TZ), "2026-11-30". */
+  day: string;
+  ms: number;
+  plays: number;
+}
+
+export interface Stats {
+  period: StatsPeriod;
+  from: number;
+  to: number;
+  totals: Totals;
+  /** Plays and time of the period just before, as long as this one; null for `all`. */
+  previous: { plays: number; ms: number } | null;
+  topArtists: StatsTop[];
+  topTracks: StatsTop[];
+  topAlbums: StatsTop[];
+  /** Every local day of the period, oldest first (for `all`: from the first play's day). */
+  days: DayTotal[];
+  /** Listening time by local hour of day, 24 entries. */
+  hours: number[];
+  /** The time zone the days and hours are in (for the reply to say). */
+  timeZone: string;
+}
+
+export interface ServerListener {
+  userId: string;
+  plays: number;
+  ms: number;
+}
+
+export interface ServerStats extends Stats {
+  /** Members counted (recording, not "only me", in the ids asked about). */
+  members: number;
+  topByPlays: ServerListener[];
+  topByTime: ServerListener[];
+}
+
+export const TOP_SIZE = 5;
+
+export interface StatsFeatureDeps {
+  store: HistoryStore | null;
+  history: Pick<HistoryFeature, 'userFor' | 'isRecording'>;
+  ownerId: string | null;
+  directory: { get(userId: string): Promise<MemberLink | null>; ids(): Promise<string[]> };
+  now: () => number;
+}
+
+/** The bot's time zone as Intl names it ("UTC" when TZ is unset). */
+export function botTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+/** The local day of an instant, "2026-11-30". */
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Every local day from the one holding `from` to the one holding `to - 1`, with its plays' time. */
+export function daySeries(moments: readonly PlayMoment[], from: number, to: number): DayTotal[] {
+  const byDay = new Map<string, DayTotal>();
+  const start = new Date(from);
+  // Stepping by calendar day (not 24 h) keeps days right across daylight-saving changes.
+  for (let d = new Date(start.getFullYear(), start.getMonth(), start.getDate()); d.getTime() < to; d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)) {
+    const day = localDay(d.getTime());
+    byDay.set(day, { day, ms: 0, plays: 0 });
+  }
+  for (const m of moments) {
+    const entry = byDay.get(localDay(m.startedAt));
+    if (!entry) continue;
+    entry.ms += m.ms;
+    entry.plays += 1;
+  }
+  return [...byDay.values()];
+}
+
+export function hourSeries(moments: readonly PlayMoment[]): number[] {
+  const hours = Array.from({ length: 24 }, () => 0);
+  for (const m of moments) hours[new Date(m.startedAt).getHours()]! += m.ms;
+  return hours;
+}
+
+/** [from, to) of a period ending now; `all` starts at the epoch. */
+export function periodRange(period: StatsPeriod, now: number): Period {
+  const days = PERIOD_DAYS[period];
+  return { from: days === null ? 0 : now - days * DAY_MS, to: now };
+}
+
+const top = (items: TopItem[]): StatsTop[] => items.map((i) => ({ name: i.name, artist: i.artist, plays: i.plays, ms: i.ms }));
+
+export class StatsFeature {
+  constructor(private readonly deps: StatsFeatureDeps) {}
+
+  private need(): HistoryStore {
+    if (this.deps.store === null) throw new HistoryDisabledError();
+    return this.deps.store;
+  }
+
+  /** A Discord id for a history user (the owner's plays are kept as `owner`). */
+  private idOf(user: HistoryUser): string | null {
+    return user === 'owner' ? this.deps.ownerId : user;
+  }
+
+  /** Of these Discord users, who chose "only me": linked members in their link record, others with their history. */
+  async privateAmong(userIds: string[]): Promise<string[]> {
+    const store = this.need();
+    const linked = new Set(await this.deps.directory.ids());
+    const hidden: string[] = [];
+    const unlinked: string[] = [];
+    for (const id of userIds) {
+      // The owner's listening is the bot's own status: never "only me" (as everywhere else).
+      if (id === this.deps.ownerId) continue;
+      if (linked.has(id)) {
+        if ((await this.deps.directory.get(id))?.privacy === 'private') hidden.push(id);
+      } else {
+        unlinked.push(id);
+      }
+    }
+    if (unlinked.length > 0) {
+      const onlyMe = await store.onlyMeAmong(unlinked.map((id) => this.deps.history.userFor(id)));
+      for (const user of onlyMe) {
+        const id = this.idOf(user);
+        if (id !== null) hidden.push(id);
+      }
+    }
+    return hidden;
+  }
+
+  /**
+   * Everyone whose plays a server view may count, wherever they are: recording now and not "only me" (the owner,
+   * linked members, members who chose /history on). The caller keeps those still in its server.
+   */
+  async serverCandidates(): Promise<string[]> {
+    const store = this.need();
+    const ids = new Set<string>(await this.deps.directory.ids());
+    if (this.deps.ownerId !== null) ids.add(this.deps.ownerId);
+    for (const user of await store.optedIn()) {
+      const id = this.idOf(user);
+      if (id !== null) ids.add(id);
+    }
+    return this.counted([...ids]);
+  }
+
+  /** Of these, the ones recording now and not "only me". */
+  private async counted(userIds: string[]): Promise<string[]> {
+    const hidden = new Set(await this.privateAmong(userIds));
+    const recording = await Promise.all(userIds.map(async (id) => !hidden.has(id) && (await this.deps.history.isRecording(id))));
+    return userIds.filter((_, i) => recording[i]);
+  }
+
+  /** One member's stats (their own, or someone's the caller may show). */
+  async user(userId: string, period: StatsPeriod): Promise<Stats> {
+    return this.compute([this.deps.history.userFor(userId)], period);
+  }
+
+  /** The stats of these members together (the caller's current members of a server); consent checked again here. */
+  async server(userIds: string[], period: StatsPeriod): Promise<ServerStats> {
+    const ids = await this.counted([...new Set(userIds)]);
+    const users = ids.map((id) => this.deps.history.userFor(id));
+    const stats = await this.compute(users, period);
+    if (users.length === 0) return { ...stats, members: 0, topByPlays: [], topByTime: [] };
+    const listeners = await this.need().listenerTotals(users, { from: stats.from, to: stats.to });
+    const named = (l: ListenerCount): ServerListener => ({ userId: this.idOf(l.user) ?? String(l.user), plays: l.plays, ms: l.ms });
+    const byPlays = [...listeners].sort((a, b) => b.plays - a.plays || b.ms - a.ms);
+    const byTime = [...listeners].sort((a, b) => b.ms - a.ms || b.plays - a.plays);
+    return {
+      ...stats,
+      members: users.length,
+      topByPlays: byPlays.slice(0, TOP_SIZE).map(named),
+      topByTime: byTime.slice(0, TOP_SIZE).map(named),
+    };
+  }
+
+  private async compute(users: HistoryUser[], period: StatsPeriod): Promise<Stats> {
+    const store = this.need();
+    const now = this.deps.now();
+    const range = periodRange(period, now);
+    const timeZone = botTimeZone();
+    const empty: Totals = { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 };
+    if (users.length === 0) {
+      return { period, ...range, totals: empty, previous: null, topArtists: [], topTracks: [], topAlbums: [], days: [], hours: hourSeries([]), timeZone };
+    }
+    const days = PERIOD_DAYS[period];
+    const before: Period | null = days === null ? null : { from: range.from - days * DAY_MS, to: range.from };
+    const [totals, previous, artists, tracks, albums, moments] = await Promise.all([
+      store.totals(users, range),
+      before ? store.totals(users, before) : Promise.resolve(null),
+      store.topItems(users, 'artist', range, TOP_SIZE),
+      store.topItems(users, 'track', range, TOP_SIZE),
+      store.topItems(users, 'album', range, TOP_SIZE),
+      store.moments(users, range),
+    ]);
+    // `all` starts at the first play, not at 1970.
+    const first = moments.reduce((min, m) => Math.min(min, m.startedAt), Infinity);
+    const from = period === 'all' ? (Number.isFinite(first) ? first : now) : range.from;
+    return {
+      period,
+      from: range.from,
+      to: range.to,
+      totals,
+      previous: previous ? { plays: previous.plays, ms: previous.ms } : null,
+      topArtists: top(artists),
+      topTracks: top(tracks),
+      topAlbums: top(albums),
+      days: totals.plays === 0 && period === 'all' ? [] : daySeries(moments, from, range.to),
+      hours: hourSeries(moments),
+      timeZone,
+    };
+  }
+}
