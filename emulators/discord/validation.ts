@@ -361,3 +361,8 @@ export function validateBody(kind: BodyKind, body: unknown): FormErrors {
   }
   return errors;
 }
+
+/** Throws 400 / 50035 with Discord's errors tree when `body` is not a valid `kind` body. */
+export function validate(kind: BodyKind, body: unknown): void {
+  validateBody(kind, body).throwIfAny();
+}
