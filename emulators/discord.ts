@@ -8,6 +8,7 @@
  * This is the public entry; the protocol areas live in emulators/discord/ (emulator.ts wires them together).
  */
 export { DiscordEmulator } from './discord/emulator.js';
+export type { AttachmentUpload, CdnRequestRecord, ResolvedAttachment } from './discord/cdn.js';
 export { FormErrors } from './discord/http-error.js';
 export { spotifyActivity } from './discord/presence.js';
 export { guildIdForShard, shardForGuild, snowflake } from './discord/snowflake.js';

@@ -5,11 +5,23 @@ import { apiError, invalidFormBody } from './http-error.js';
 import { isRecord, toJsonObject } from './json.js';
 import { param, type RestRouter, type RouteContext } from './rest.js';
 import { snowflake } from './snowflake.js';
-import type { JsonValue } from './types.js';
+import type { JsonObject, JsonValue } from './types.js';
 import { validate } from './validation.js';
 
 export interface StoredCommand {
   [key: string]: JsonValue;
+}
+
+/** The option definitions a command takes under `subcommandGroup` / `subcommand` ([] when there is no such path). */
+export function leafOptions(command: StoredCommand, subcommandGroup?: string, subcommand?: string): JsonObject[] {
+  const objects = (list: JsonValue | undefined): JsonObject[] =>
+    Array.isArray(list) ? list.filter((o): o is JsonObject => typeof o === 'object' && o !== null && !Array.isArray(o)) : [];
+  let options = objects(command.options);
+  for (const [name, type] of [[subcommandGroup, 2], [subcommand, 1]] as const) {
+    if (name === undefined) continue;
+    options = objects(options.find((o) => o.name === name && o.type === type)?.options);
+  }
+  return options;
 }
 
 export interface CommandsHost {

@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { AttachmentCdn, type AttachmentUpload, type CdnRequestRecord, type ResolvedAttachment } from './cdn.js';
 import { Channels } from './channels.js';
 import { CommandRegistry } from './commands.js';
 import { Gateway } from './gateway.js';
@@ -63,6 +64,11 @@ export class DiscordEmulator extends EventEmitter {
 
   readonly apiUrl: string;
   readonly gatewayUrl: string;
+  /**
+   * The origin that serves attachment URLs (addAttachment): a bot fetches `url` or `proxy_url` with their origin
+   * (https://cdn.discordapp.com, https://media.discordapp.net) replaced by this one, path and query unchanged.
+   */
+  readonly cdnUrl: string;
 
   /**
    * false: op 8 requests are recorded but never answered, as during a Discord incident (the gateway stays up, no
@@ -84,6 +90,7 @@ export class DiscordEmulator extends EventEmitter {
   private readonly commandRegistry: CommandRegistry;
   private readonly interactions: Interactions;
   private readonly channelRoutes: Channels;
+  private readonly cdn: AttachmentCdn;
   private closed = false;
 
   private constructor(server: Server, wss: WebSocketServer, port: number, opts: DiscordEmulatorOptions) {
@@ -110,6 +117,7 @@ export class DiscordEmulator extends EventEmitter {
     this.maxUploadBytes = opts.maxUploadBytes ?? 10 * 1024 * 1024;
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+    this.cdnUrl = `http://127.0.0.1:${port}`;
     this.setMaxListeners(100);
     const { applicationId, botUserId, botUsername, guildIds, guildShape } = this;
     this.world = new World({ applicationId, botUserId, botUsername, guildIds, guildShape });
@@ -117,7 +125,8 @@ export class DiscordEmulator extends EventEmitter {
     this.rest = new RestRouter(this);
     this.commandRegistry = new CommandRegistry(this);
     const messages = new Messages(this.world, this.apiUrl);
-    this.interactions = new Interactions(this, this.world, this.commandRegistry, messages);
+    this.cdn = new AttachmentCdn(this.applicationId);
+    this.interactions = new Interactions(this, this.world, this.commandRegistry, messages, this.cdn);
     this.channelRoutes = new Channels(this, this.world, messages, this.channelRateLimit);
     // Order matters only where two patterns could match one path; this is the order Discord's routes were added in.
     this.gateway.registerRoutes(this.rest);
@@ -151,6 +160,10 @@ export class DiscordEmulator extends EventEmitter {
       socket.on('close', () => this.sockets.delete(socket));
     });
     this.server.on('request', (req, res) => {
+      if (this.cdn.handles(req)) {
+        this.cdn.serve(req, res);
+        return;
+      }
       this.rest.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) this.rest.send(res, { status: 500, body: { message: String(error), code: 0 } });
       });
@@ -232,6 +245,10 @@ export class DiscordEmulator extends EventEmitter {
   }
   get directMessages(): DirectMessageRecord[] {
     return this.channelRoutes.directMessages;
+  }
+  /** Downloads of attachment URLs (path and query as requested, status, bytes sent). */
+  get cdnRequests(): CdnRequestRecord[] {
+    return this.cdn.requests;
   }
   /** Requests answered 400 (bad form body, empty message, …) or 413, with the error Discord would give. */
   get refusedBodies(): Array<{ method: string; path: string; body: unknown; status: number; error: unknown; at: number }> {
@@ -446,6 +463,15 @@ export class DiscordEmulator extends EventEmitter {
 
   slashCommand(opts: SlashCommandOptions): InteractionHandle {
     return this.interactions.slashCommand(opts);
+  }
+
+  /**
+   * A file as if a user attached it to an ATTACHMENT option (type 11): pass the returned `id` as that option's value
+   * in slashCommand. Its `url` / `proxy_url` are Discord's signed CDN URLs; the bytes are served at the same path on
+   * `cdnUrl` (404 for unknown ids or a changed signature; `truncateAfterBytes` cuts the download short).
+   */
+  addAttachment(upload: AttachmentUpload): ResolvedAttachment {
+    return this.cdn.add(upload);
   }
 
   pressButton(opts: ButtonOptions): InteractionHandle {

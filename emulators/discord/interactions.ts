@@ -2,7 +2,8 @@
 // Discord builds it, dispatched on the shard holding the guild, and the state its callback and webhooks work on.
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { CommandRegistry } from './commands.js';
+import type { AttachmentCdn } from './cdn.js';
+import { leafOptions, type CommandRegistry, type StoredCommand } from './commands.js';
 import { interactionHandle } from './interaction-handle.js';
 import { asMessagePayload, toJson } from './json.js';
 import type { Messages } from './messages.js';
@@ -64,6 +65,7 @@ export class Interactions {
     private readonly world: World,
     private readonly commands: CommandRegistry,
     private readonly messages: Messages,
+    private readonly cdn: AttachmentCdn,
   ) {}
 
   slashCommand(opts: SlashCommandOptions): InteractionHandle {
@@ -79,6 +81,7 @@ export class Interactions {
       options,
     };
     if (guildId && registered?.guild_id) data.guild_id = guildId;
+    const resolved: JsonObject = {};
     // USER options (type 6) resolve like Discord's: resolved.users, and resolved.members in a guild for its members.
     const userOptionIds = (opts.options ?? []).filter((o) => o.type === 6).map((o) => String(o.value));
     if (userOptionIds.length > 0) {
@@ -95,9 +98,32 @@ export class Interactions {
           members[id] = { ...partial, permissions: member.permissions ?? EVERYONE_PERMISSIONS };
         }
       }
-      data.resolved = Object.keys(members).length > 0 ? { users, members } : { users };
+      resolved.users = users;
+      if (Object.keys(members).length > 0) resolved.members = members;
     }
+    // ATTACHMENT options (type 11): the value is the attachment's id, its object is in resolved.attachments.
+    const attachments: JsonObject = {};
+    for (const option of (opts.options ?? []).filter((o) => o.type === 11)) {
+      const attachment = typeof option.value === 'string' ? this.cdn.json(option.value) : undefined;
+      if (!attachment) {
+        throw new Error(`DiscordEmulator.slashCommand: ATTACHMENT option ${option.name} is ${String(option.value)}, not an id from addAttachment`);
+      }
+      attachments[option.value as string] = attachment;
+    }
+    if (Object.keys(attachments).length > 0) resolved.attachments = attachments;
+    if (Object.keys(resolved).length > 0) data.resolved = resolved;
+    if (registered) this.checkRequiredAttachments(registered, opts);
     return this.create(2, data, opts);
+  }
+
+  /** Discord's client cannot send a command without its required attachments (there is no file to resolve). */
+  private checkRequiredAttachments(command: StoredCommand, opts: SlashCommandOptions): void {
+    const given = new Set((opts.options ?? []).map((o) => o.name));
+    for (const def of leafOptions(command, opts.subcommandGroup, opts.subcommand)) {
+      if (def.type === 11 && def.required === true && !given.has(String(def.name))) {
+        throw new Error(`DiscordEmulator.slashCommand: /${opts.name} needs its required ATTACHMENT option ${String(def.name)}`);
+      }
+    }
   }
 
   pressButton(opts: ButtonOptions): InteractionHandle {
