@@ -16,6 +16,9 @@ export { Intents } from './discord/types.js';
 export type { MemberPresence, PresenceActivity, PresencePayload, PresenceStatus, SpotifyActivityOptions } from './discord/presence.js';
 export type { UploadedFile } from './discord/multipart.js';
 export type {
+  AutocompleteChoice,
+  AutocompleteHandle,
+  AutocompleteOptions,
   ButtonOptions,
   ChannelMessageRecord,
   ChannelOptions,

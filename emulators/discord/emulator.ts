@@ -24,6 +24,8 @@ import { RestRouter } from './rest.js';
 import { guildIdForShard, snowflake } from './snowflake.js';
 import {
   Intents,
+  type AutocompleteHandle,
+  type AutocompleteOptions,
   type ButtonOptions,
   type ChannelMessageRecord,
   type ChannelOptions,
@@ -463,6 +465,15 @@ export class DiscordEmulator extends EventEmitter {
 
   slashCommand(opts: SlashCommandOptions): InteractionHandle {
     return this.interactions.slashCommand(opts);
+  }
+
+  /**
+   * APPLICATION_COMMAND_AUTOCOMPLETE for a registered command whose focused option has `autocomplete: true` (throws
+   * otherwise: Discord would not send it). The bot answers with callback type 8; `choices()` resolves with an accepted
+   * answer's choices, while a late, malformed or other-typed answer is refused as Discord refuses it.
+   */
+  autocomplete(opts: AutocompleteOptions): AutocompleteHandle {
+    return this.interactions.autocomplete(opts);
   }
 
   /**

@@ -1,9 +1,12 @@
 // The handle a test gets for an interaction it sent: the callback, the final message, follow-ups, as they arrive.
 import type { InteractionState } from './interactions.js';
-import type { InteractionHandle } from './types.js';
+import type { AutocompleteChoice, AutocompleteHandle, InteractionHandle } from './types.js';
 
-export function interactionHandle(state: InteractionState): InteractionHandle {
-  const waitUntil = <T>(what: string, get: () => T | undefined, timeoutMs: number): Promise<T> => {
+type Waiter = <T>(what: string, get: () => T | undefined, timeoutMs: number) => Promise<T>;
+
+/** Resolves once `get` returns a value, re-checked whenever the interaction changes. */
+function waiterFor(state: InteractionState): Waiter {
+  return <T>(what: string, get: () => T | undefined, timeoutMs: number): Promise<T> => {
     const now = get();
     if (now !== undefined) return Promise.resolve(now);
     return new Promise<T>((resolve, reject) => {
@@ -29,12 +32,24 @@ export function interactionHandle(state: InteractionState): InteractionHandle {
       state.events.on('change', check);
     });
   };
+}
+
+/** What every handle has: the interaction's identity and its callback. */
+function common(state: InteractionState, waitUntil: Waiter): Pick<InteractionHandle, 'id' | 'token' | 'shard' | 'payload' | 'dispatchedAt' | 'response'> {
   return {
     id: state.id,
     token: state.token,
     shard: state.shard,
     payload: state.payload,
     dispatchedAt: state.dispatchedAt,
+    response: (timeoutMs = 5000) => waitUntil('callback', () => state.response ?? undefined, timeoutMs),
+  };
+}
+
+export function interactionHandle(state: InteractionState): InteractionHandle {
+  const waitUntil = waiterFor(state);
+  return {
+    ...common(state, waitUntil),
     edits: state.edits,
     followUps: state.followUps,
     get originalMessage() {
@@ -44,7 +59,6 @@ export function interactionHandle(state: InteractionState): InteractionHandle {
       return state.originalAttachments;
     },
     followUpAttachments: state.followUpAttachments,
-    response: (timeoutMs = 5000) => waitUntil('callback', () => state.response ?? undefined, timeoutMs),
     finalMessage: (timeoutMs = 5000) =>
       waitUntil(
         'final message',
@@ -57,5 +71,21 @@ export function interactionHandle(state: InteractionState): InteractionHandle {
         timeoutMs,
       ),
     followUp: (index = 0, timeoutMs = 5000) => waitUntil(`follow-up #${index}`, () => state.followUps[index], timeoutMs),
+  };
+}
+
+export function autocompleteHandle(state: InteractionState): AutocompleteHandle {
+  const waitUntil = waiterFor(state);
+  return {
+    ...common(state, waitUntil),
+    choices: (timeoutMs = 5000) =>
+      waitUntil(
+        'autocomplete choices',
+        () => {
+          const choices = state.response?.data?.choices;
+          return Array.isArray(choices) ? (choices as AutocompleteChoice[]) : undefined;
+        },
+        timeoutMs,
+      ),
   };
 }

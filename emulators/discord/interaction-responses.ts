@@ -1,7 +1,7 @@
 // What the bot answers an interaction with: the callback (within the deadline, once, of a type that fits), then the
 // interaction webhook (edit/delete @original, follow-ups) for as long as the token lives.
 import type { EventEmitter } from 'node:events';
-import { apiError, invalidFormBody } from './http-error.js';
+import { apiError, invalidFormBody, type FormErrors } from './http-error.js';
 import type { InteractionState, Interactions } from './interactions.js';
 import { asMessagePayload, isRecord, toJson } from './json.js';
 import { checkNotEmpty, type Messages } from './messages.js';
@@ -9,6 +9,29 @@ import { param, type RestRouter, type RouteContext, type RouteResult } from './r
 import { snowflake } from './snowflake.js';
 import type { InteractionCallbackRecord, JsonObject } from './types.js';
 import { validateBody } from './validation.js';
+
+/**
+ * What the spec leaves out of an autocomplete answer: `choices` must be there, each value of the focused option's type
+ * (a string of at most 100 characters, an integer, a number).
+ */
+function checkChoices(data: unknown, option: JsonObject, errors: FormErrors): void {
+  const choices = isRecord(data) ? data.choices : undefined;
+  if (!Array.isArray(choices)) {
+    errors.add(['data', 'choices'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    return;
+  }
+  choices.forEach((choice: unknown, i) => {
+    const value = isRecord(choice) ? choice.value : undefined;
+    const at = ['data', 'choices', i, 'value'];
+    if (value === undefined || value === null) errors.add(at, 'BASE_TYPE_REQUIRED', 'This field is required');
+    else if (option.type === 3 && typeof value !== 'string') errors.add(at, 'BASE_TYPE_BAD_TYPE', `Value "${String(value)}" is not a string.`);
+    else if (option.type === 3 && [...String(value)].length > 100) errors.add(at, 'BASE_TYPE_MAX_LENGTH', 'Must be 100 or fewer in length.');
+    else if (option.type === 4 && !Number.isInteger(value)) errors.add(at, 'NUMBER_TYPE_COERCE', `Value "${String(value)}" is not int.`);
+    else if (option.type === 10 && (typeof value !== 'number' || !Number.isFinite(value))) {
+      errors.add(at, 'NUMBER_TYPE_COERCE', `Value "${String(value)}" is not a number.`);
+    }
+  });
+}
 
 export interface InteractionResponsesHost {
   readonly applicationId: string;
@@ -30,7 +53,8 @@ export class InteractionResponses {
       const state = this.interactions.byToken.get(param(ctx, 1));
       if (param(ctx, 0) !== this.host.applicationId || !state) throw apiError(404, 10015, 'Unknown Webhook');
       if (Date.now() - state.dispatchedAt > this.host.interactionTokenTtlMs) throw apiError(401, 50027, 'Invalid Webhook Token');
-      if (!state.response) throw apiError(404, 10015, 'Unknown Webhook');
+      // An autocomplete answer makes no message: there is nothing to edit or follow up.
+      if (!state.response || state.type === 4) throw apiError(404, 10015, 'Unknown Webhook');
       return state;
     };
     const original = (state: InteractionState): JsonObject => {
@@ -132,6 +156,10 @@ export class InteractionResponses {
       throw invalidFormBody(['type'], 'BASE_TYPE_REQUIRED', 'This field is required');
     }
     const type = ctx.body.type;
+    if (state.type === 4 && type !== 8) {
+      errors.add(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `An autocomplete interaction is answered with type 8 (choices), not ${type}`);
+    }
+    if (type === 8 && state.autocompleteOption) checkChoices(ctx.body.data, state.autocompleteOption, errors);
     const data = ctx.body.data === undefined || ctx.body.data === null ? undefined : asMessagePayload(toJson(ctx.body.data));
     const hasFiles = ctx.files.length > 0;
     const attachments = type === 4 || type === 7 ? this.messages.resolveAttachments(data ?? {}, ctx, state.originalAttachments, ['data'], errors) : [];
@@ -148,6 +176,9 @@ export class InteractionResponses {
         break;
       case 6:
         if (state.type !== 3 && !(state.type === 5 && state.original)) throw apiError(400, 40043, 'Interaction is not a component interaction');
+        break;
+      case 8:
+        if (state.type !== 4) throw invalidFormBody(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `Callback type 8 answers autocomplete interactions, not a ${state.type} interaction`);
         break;
       case 9: {
         if (state.type === 5) throw apiError(400, 40043, 'A modal cannot answer a modal submit');

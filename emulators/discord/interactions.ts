@@ -4,12 +4,14 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AttachmentCdn } from './cdn.js';
 import { leafOptions, type CommandRegistry, type StoredCommand } from './commands.js';
-import { interactionHandle } from './interaction-handle.js';
+import { autocompleteHandle, interactionHandle } from './interaction-handle.js';
 import { asMessagePayload, toJson } from './json.js';
 import type { Messages } from './messages.js';
 import { EVERYONE_BITS, EVERYONE_PERMISSIONS } from './permissions.js';
 import { shardForGuild, snowflake } from './snowflake.js';
 import type {
+  AutocompleteHandle,
+  AutocompleteOptions,
   ButtonOptions,
   InteractionCallbackRecord,
   InteractionHandle,
@@ -46,6 +48,8 @@ export interface InteractionState {
   followUpAttachments: StoredAttachment[][];
   /** follow-up message id → its attachments */
   followUpAttachmentsById: AttachmentStore;
+  /** For an autocomplete interaction: the registered definition of the focused option (its type rules the choices). */
+  autocompleteOption: JsonObject | null;
   events: EventEmitter;
 }
 
@@ -126,6 +130,35 @@ export class Interactions {
     }
   }
 
+  /**
+   * APPLICATION_COMMAND_AUTOCOMPLETE (type 4), as Discord sends it while a user types: only for a registered command
+   * whose focused option has `autocomplete: true`. The options keep what was typed (`focused: true` on one).
+   */
+  autocomplete(opts: AutocompleteOptions): AutocompleteHandle {
+    const guildId = opts.guildId === undefined ? (this.host.guildIds[0] ?? null) : opts.guildId;
+    const registered = this.commands.find(opts.name, guildId);
+    const where = `DiscordEmulator.autocomplete: /${[opts.name, opts.subcommandGroup, opts.subcommand].filter(Boolean).join(' ')}`;
+    if (!registered) throw new Error(`${where} is not a registered command (Discord sends autocomplete only for registered ones)`);
+    const focused = opts.options.filter((o) => o.focused === true);
+    const [option] = focused;
+    if (focused.length !== 1 || !option) throw new Error(`${where}: exactly one option must be focused (got ${focused.length})`);
+    const definition = leafOptions(registered, opts.subcommandGroup, opts.subcommand).find((d) => d.name === option.name);
+    if (!definition || definition.type !== option.type) {
+      throw new Error(`${where} has no option ${option.name} of type ${option.type}`);
+    }
+    if (definition.autocomplete !== true) throw new Error(`${where}: option ${option.name} is not registered with autocomplete: true`);
+    let options: JsonValue[] = opts.options.map((o): JsonObject => {
+      const typed: JsonObject = { name: o.name, type: o.type, value: o.value };
+      if (o.focused === true) typed.focused = true;
+      return typed;
+    });
+    if (opts.subcommand) options = [{ name: opts.subcommand, type: 1, options }];
+    if (opts.subcommandGroup) options = [{ name: opts.subcommandGroup, type: 2, options }];
+    const data: JsonObject = { id: String(registered.id), name: opts.name, type: 1, options };
+    if (guildId && registered.guild_id) data.guild_id = guildId;
+    return autocompleteHandle(this.dispatchNew(4, data, opts, undefined, { autocompleteOption: definition }));
+  }
+
   pressButton(opts: ButtonOptions): InteractionHandle {
     return this.create(3, { custom_id: opts.customId, component_type: 2 }, opts, opts.message);
   }
@@ -144,6 +177,17 @@ export class Interactions {
     opts: InteractionOrigin,
     message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number },
   ): InteractionHandle {
+    return interactionHandle(this.dispatchNew(type, data, opts, message));
+  }
+
+  /** Builds the interaction, registers it (before dispatch, so a fast reply always finds it) and dispatches it. */
+  private dispatchNew(
+    type: number,
+    data: JsonObject,
+    opts: InteractionOrigin,
+    message?: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number },
+    extra: { autocompleteOption?: JsonObject } = {},
+  ): InteractionState {
     const guildId = opts.guildId === undefined ? (this.host.guildIds[0] ?? null) : opts.guildId;
     const userId = opts.userId ?? DEFAULT_USER_ID;
     const user = this.world.userObject(userId, opts.username ?? (this.world.users.has(userId) ? undefined : 'tester'));
@@ -239,6 +283,7 @@ export class Interactions {
       originalAttachments: [],
       followUpAttachments: [],
       followUpAttachmentsById: new Map(),
+      autocompleteOption: extra.autocompleteOption ?? null,
       events: new EventEmitter(),
     };
     state.events.setMaxListeners(50);
@@ -253,6 +298,6 @@ export class Interactions {
       this.byToken.delete(token);
       throw error;
     }
-    return interactionHandle(state);
+    return state;
   }
 }

@@ -198,6 +198,35 @@ export interface SlashCommandOptions extends InteractionOrigin {
   subcommandGroup?: string;
 }
 
+/** An APPLICATION_COMMAND_AUTOCOMPLETE interaction: what the user has typed so far, one option focused. */
+export interface AutocompleteOptions extends InteractionOrigin {
+  name: string;
+  /** Exactly one has `focused: true`: the option being typed, which the command registered with `autocomplete: true`. */
+  options: Array<{ name: string; type: number; value: string | number | boolean; focused?: boolean }>;
+  subcommand?: string;
+  subcommandGroup?: string;
+}
+
+/** One suggestion of an autocomplete answer (callback type 8). */
+export interface AutocompleteChoice {
+  name: string;
+  value: string | number;
+  name_localizations?: Record<string, string> | null;
+}
+
+export interface AutocompleteHandle {
+  readonly id: string;
+  readonly token: string;
+  readonly shard: number;
+  /** The INTERACTION_CREATE payload as dispatched. */
+  readonly payload: JsonObject;
+  readonly dispatchedAt: number;
+  /** resolves with the callback the bot sent (type 8 when it answered as Discord accepts) */
+  response(timeoutMs?: number): Promise<InteractionCallbackRecord>;
+  /** resolves with the choices of the accepted type 8 answer */
+  choices(timeoutMs?: number): Promise<AutocompleteChoice[]>;
+}
+
 export interface ButtonOptions extends InteractionOrigin {
   customId: string;
   message: { id: string; content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number };
