@@ -96,7 +96,10 @@ function addIssues(issues: SpecIssue[], base: Path, body: unknown, errors: FormE
     if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
       const typeMismatch = (branch: SpecIssue[]): boolean =>
         branch.some((i) => i.code === 'invalid_value' && i.path.length === 1 && i.path[0] === 'type');
-      const matching = issue.errors.filter((branch) => !typeMismatch(branch));
+      // An optional field is a union with `undefined`; once a value is there, that branch says nothing useful.
+      const onlyUndefined = (branch: SpecIssue[]): boolean =>
+        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].expected === 'undefined' && branch[0].path.length === 0;
+      const matching = issue.errors.filter((branch) => !typeMismatch(branch) && !onlyUndefined(branch));
       if (matching.length === 0) {
         const types = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.path[0] === 'type').flatMap((i) => i.values ?? [])))];
         errors.add([...path, 'type'], 'UNION_TYPE_CHOICES', `Value of field "type" must be one of (${types.map(String).join(', ')}).`);
@@ -222,6 +225,14 @@ function checkOptions(options: unknown, base: Path, errors: FormErrors): void {
         errors.add([...at, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
       }
       if (opt.required !== true) optionalSeen = true;
+    }
+    if (opt.autocomplete === true) {
+      // Discord's wording; the error codes are the emulator's (Discord does not document them).
+      if (opt.type !== 3 && opt.type !== 4 && opt.type !== 10) {
+        errors.add([...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_INVALID', 'Autocomplete is only valid for string, integer and number options');
+      } else if (Array.isArray(opt.choices) && opt.choices.length > 0) {
+        errors.add([...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES_INVALID', 'Autocomplete and choices are mutually exclusive');
+      }
     }
     if (opt.type === 4) {
       for (const k of ['min_value', 'max_value'] as const) {
@@ -360,4 +371,9 @@ export function validateBody(kind: BodyKind, body: unknown): FormErrors {
     }
   }
   return errors;
+}
+
+/** Throws 400 / 50035 with Discord's errors tree when `body` is not a valid `kind` body. */
+export function validate(kind: BodyKind, body: unknown): void {
+  validateBody(kind, body).throwIfAny();
 }
