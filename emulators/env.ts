@@ -19,13 +19,15 @@ export function validEnv(overrides: Env = {}): Env {
 
 /** The settings that point the bot at running emulators (Discord, and Spotify when given). */
 export function emulatorEnv(
-  discord: { token: string; applicationId: string; apiUrl: string },
+  discord: { token: string; applicationId: string; apiUrl: string; cdnUrl?: string },
   spotify?: { accountsUrl: string; apiUrl: string },
 ): Record<string, string> {
   return {
     DISCORD_TOKEN: discord.token,
     DISCORD_CLIENT_ID: discord.applicationId,
     DISCORD_API_URL: discord.apiUrl,
+    // Attachments (/history import) from the emulator's CDN, which stands in for cdn.discordapp.com.
+    ...(discord.cdnUrl ? { DISCORD_CDN_URL: discord.cdnUrl } : {}),
     ...(spotify ? { SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl, SPOTIFY_API_URL: spotify.apiUrl } : {}),
   };
 }

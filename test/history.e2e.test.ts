@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spotifyActivity, type MessagePayload } from '../emulators/discord.js';
 import { makeTrack } from '../emulators/spotify-fixtures.js';
+import { accountFiles, accountHistory, extendedFiles, extendedHistory, exportZip, truncatedZip } from '../emulators/spotify-export.js';
 import pg from 'pg';
 import { readStreamingHistory } from '../src/history/import/readers.js';
 import { EPHEMERAL, embedText, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
@@ -82,6 +83,24 @@ function listening(trackId: string, title: string, agoMs: number, durationMs = 1
   return [spotifyActivity({ trackId, title, artists: ['Dua Lipa'], album: 'Future Nostalgia', imageId: 'ab67616d0000b273aa', startMs, endMs: startMs + durationMs })];
 }
 
+type Handle = ReturnType<Harness['discord']['slashCommand']>;
+
+/** The reply's edit that contains `text` (an import edits its reply with progress first), as it arrives. */
+async function editContaining(h: Harness, handle: Handle, text: string): Promise<MessagePayload> {
+  const has = (m: MessagePayload | undefined): boolean => embedText(m).includes(text);
+  const waiting = h.discord.waitFor<{ interactionId: string; body: MessagePayload }>(
+    'interactionEdit',
+    (e) => e.interactionId === handle.id && has(e.body),
+    30_000,
+  );
+  const already = handle.edits.find(has);
+  if (already) {
+    waiting.catch(() => {});
+    return already;
+  }
+  return (await waiting).body;
+}
+
 async function setStatus(h: Harness, userId: string, activities: Array<Record<string, unknown>>): Promise<void> {
   const handled = once(h.bot.client.ws, 'PRESENCE_UPDATE');
   expect(h.discord.setPresence(h.discord.guildIds[0]!, userId, { status: 'online', activities })).toBe(true);
@@ -148,6 +167,46 @@ describe.each(ENGINES)('/history on %s', (engine) => {
     await setStatus(h, MEMBER.id, listening('TrackI', 'Cold Heart', 1_000));
     expect(await recorder.flush()).toBe(0);
     expect(embedText(await history(h, 'status', MEMBER.id))).toContain('1 play');
+  });
+
+  it('/history import takes the export zip from Discord\'s CDN, shows progress, sums up, and adds nothing twice', async () => {
+    const h = await start();
+    const generated = extendedHistory({ rows: 3_000, seed: 11, start: '2023-05-01T00:00:00Z' });
+    const files = extendedFiles(generated, { perFile: 1_500 });
+    // The export repeats a few rows exactly (as real ones do): those are one play each.
+    const plays = Object.entries(files).flatMap(([name, bytes]) => readStreamingHistory(name, bytes).plays);
+    const expected = new Set(plays.map((p) => `${p.artist}\u0000${p.title}\u0000${p.startedAt}`)).size;
+    expect(expected).toBeLessThan(plays.length);
+    // The account-data files repeat the same plays at minute precision: nothing new.
+    const zip = exportZip({ ...files, ...accountFiles(accountHistory(generated)) });
+    const attachment = h.discord.addAttachment({ filename: 'my_spotify_data.zip', bytes: zip });
+    const run = () =>
+      h.discord.slashCommand({ name: 'history', subcommand: 'import', userId: MEMBER.id, options: [{ name: 'file', type: 11, value: attachment.id }] });
+    const handle = run();
+    const summary = embedText(await editContaining(h, handle, 'Import finished'));
+    expect((await handle.response()).data?.flags).toBe(EPHEMERAL);
+    expect(summary).toContain('Import finished');
+    expect(summary).toContain(`${expected.toLocaleString('en-US')} plays added`);
+    expect(summary).toMatch(/skipped \(.*podcast episodes/);
+    expect(summary).toContain('From 2023-');
+    expect(embedText(await history(h, 'status', MEMBER.id))).toContain(`${expected.toLocaleString('en-US')} plays`);
+    expect((await scan()).includes('listener4711'), 'the Spotify user name is never stored').toBe(false);
+
+    expect(embedText(await editContaining(h, run(), 'Import finished'))).toContain('0 plays added');
+  });
+
+  it('/history import refuses a truncated zip and another export file by name, and imports nothing', async () => {
+    const h = await start();
+    const zip = exportZip(extendedFiles(extendedHistory({ rows: 500, seed: 3 })));
+    for (const [filename, bytes, why] of [
+      ['my_spotify_data.zip', truncatedZip(zip), 'is not a complete zip file'],
+      ['Userdata.json', JSON.stringify({ username: 'x', country: 'DE' }), 'is not Spotify streaming history'],
+    ] as const) {
+      const attachment = h.discord.addAttachment({ filename, bytes });
+      const handle = h.discord.slashCommand({ name: 'history', subcommand: 'import', userId: MEMBER.id, options: [{ name: 'file', type: 11, value: attachment.id }] });
+      expect(embedText(await editContaining(h, handle, 'Nothing was imported'))).toContain(why);
+    }
+    expect(embedText(await history(h, 'status', MEMBER.id))).toContain('No plays stored yet');
   });
 
   it('/history export is a file in the extended-history format that reads back as the same plays', async () => {
