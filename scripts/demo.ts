@@ -28,6 +28,7 @@ import {
   type PresencePayload,
 } from '../emulators/discord.js';
 import { SpotifyEmulator } from '../emulators/spotify.js';
+import { extendedFiles, extendedHistory, exportZip } from '../emulators/spotify-export.js';
 import {
   makeArtists,
   makeLocalTrack,
@@ -390,6 +391,22 @@ async function main(): Promise<void> {
       await handled;
     }
     out(`ana listened to Levitating, then Houdini started: ${playsText(await app.statusPlays!.flush())} recorded (written in a batch, not per update)`);
+    // Her years before the bot: Spotify's data export (here a small generated one), uploaded as an attachment.
+    const exportFiles = extendedFiles(extendedHistory({ rows: 1_200, seed: 5, start: '2024-01-01T00:00:00Z' }), { perFile: 600 });
+    const upload = discord.addAttachment({ filename: 'my_spotify_data.zip', bytes: exportZip(exportFiles) });
+    out(`ana> /history import file:my_spotify_data.zip (${Math.round(upload.size / 1024)} KiB: 2 streaming-history files, the rest of the export ignored)`);
+    const importing = discord.slashCommand({
+      name: 'history',
+      subcommand: 'import',
+      userId: anaId,
+      options: [{ name: 'file', type: 11, value: upload.id }],
+    });
+    const finished = await discord.waitFor<{ interactionId: string; body: MessagePayload }>(
+      'interactionEdit',
+      (e) => e.interactionId === importing.id && JSON.stringify(e.body.embeds ?? []).includes('Import finished'),
+      30_000,
+    );
+    out(indent(render(finished.body)));
     out('ana> /history status');
     out(indent(render(await discord.slashCommand({ name: 'history', subcommand: 'status', userId: anaId }).finalMessage())));
     await beat(2_000);

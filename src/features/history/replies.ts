@@ -60,7 +60,8 @@ export function historyStatusReply(view: HistoryView): ReplyPayload {
     lines.push('', '**Imports**');
     for (const record of view.imports.slice(0, 5)) {
       lines.push(
-        `• ${escapeAndTruncate(record.fileName, 80)} — ${dayText(record.importedAt)}: ${playsText(record.added)} added` +
+        // A zip entry's own name (`my_spotify_data.zip/Spotify Extended Streaming History/…`) is the telling part.
+        `• ${escapeAndTruncate(record.fileName.split('/').at(-1) ?? record.fileName, 80)} — ${dayText(record.importedAt)}: ${playsText(record.added)} added` +
           (record.duplicates > 0 ? `, ${count.format(record.duplicates)} already there` : ''),
       );
     }
