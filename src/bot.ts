@@ -116,11 +116,12 @@ export async function startBot(context: CommandContext, options: StartBotOptions
             logger,
           );
     presence.start();
-    void recorder?.start();
     if (poller && config.presenceCron) void poller.tick();
     void sync.then(resolveReady);
   });
 
+  // Who records their Discord status is known before the first presences (GUILD_CREATE) arrive.
+  await recorder?.start();
   const tuning = options.connect ?? DEFAULT_CONNECT_TUNING;
   logger.info('connecting to Discord…', { api: hostOf(config.discord.apiUrl) });
   await loginUntilReady(client, config.discord.token, { apiUrl: config.discord.apiUrl, timeoutMs: tuning.timeoutMs });
