@@ -222,6 +222,41 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     expect(await s.erase(MEMBER)).toEqual({ plays: 0, imports: 0, user: false });
   });
 
+  it("an item's listeners, all time (kept totals) and in a period (from the plays), stay right through duplicates, erase and prune", async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const old = T0 - 400 * 86_400_000;
+    await s.addPlays(MEMBER, [
+      play({ title: 'Levitating', startedAt: old }),
+      play({ title: 'Levitating', startedAt: T0 }),
+      play({ title: 'Houdini', startedAt: T0 + 600_000, msPlayed: 100_000 }),
+      play({ title: 'Espresso', artist: 'Sabrina Carpenter', album: 'Short n Sweet', startedAt: T0 + 900_000 }),
+    ]);
+    await s.addPlays(OTHER, [play({ title: 'Houdini', startedAt: T0 })]);
+    // The same plays again change nothing.
+    await s.addPlays(MEMBER, [play({ title: 'Levitating', startedAt: T0 })]);
+    const everyone = [MEMBER, OTHER];
+    expect(await s.listeners(everyone, 'artist', 'dua lipa')).toEqual([
+      { user: MEMBER, plays: 3, ms: 500_000 },
+      { user: OTHER, plays: 1, ms: 200_000 },
+    ]);
+    expect(await s.listeners(everyone, 'track', 'dua lipa\u001fhoudini')).toEqual([
+      { user: MEMBER, plays: 1, ms: 100_000 },
+      { user: OTHER, plays: 1, ms: 200_000 },
+    ].sort((a, b) => b.plays - a.plays || b.ms - a.ms));
+    expect(await s.listeners(everyone, 'album', 'sabrina carpenter\u001fshort n sweet')).toEqual([{ user: MEMBER, plays: 1, ms: 200_000 }]);
+    expect(await s.listeners([OTHER], 'artist', 'dua lipa')).toEqual([{ user: OTHER, plays: 1, ms: 200_000 }]);
+    // A period counts the plays themselves.
+    expect(await s.listeners(everyone, 'artist', 'dua lipa', { from: T0 - 1, to: T0 + 86_400_000 })).toEqual([
+      { user: MEMBER, plays: 2, ms: 300_000 },
+      { user: OTHER, plays: 1, ms: 200_000 },
+    ]);
+    expect(await s.prune(T0 - 365 * 86_400_000)).toBe(1);
+    expect((await s.listeners(everyone, 'artist', 'dua lipa'))[0]).toEqual({ user: MEMBER, plays: 2, ms: 300_000 });
+    await s.erase(OTHER);
+    expect(await s.listeners(everyone, 'track', 'dua lipa\u001fhoudini')).toEqual([{ user: MEMBER, plays: 1, ms: 100_000 }]);
+  });
+
   it('prunes plays older than the retention', async (t) => {
     if (!enabled) return t.skip();
     const s = await store();

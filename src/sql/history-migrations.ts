@@ -1,6 +1,6 @@
 // Versioned schema changes, run at start (Kysely's Migrator keeps the applied ones in `kysely_migration` and takes
 // a lock, so two processes starting together migrate once). Append new migrations; never edit an applied one.
-import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /** Identity columns: SQLite's rowid alias, PostgreSQL's bigint identity (read back as numbers). */
 export type Dialect = 'sqlite' | 'postgres';
@@ -66,6 +66,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('last_at', time)
           .execute();
         await db.schema.createIndex('imports_user').on('imports').column('user_id').execute();
+      },
+    },
+    '0002-user-tracks': {
+      // Each listener's all-time plays per track, kept with every write: who-knows and a track's or artist's
+      // listeners read a few rows per listener instead of every play (a popular artist has 100k+ at 1M plays).
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('user_tracks')
+          .addColumn('track_id', id, (c) => c.notNull())
+          .addColumn('user_id', id, (c) => c.notNull())
+          .addColumn('plays', 'integer', (c) => c.notNull())
+          .addColumn('ms', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_tracks_pk', ['track_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('user_tracks_user').on('user_tracks').column('user_id').execute();
+        await sql`insert into user_tracks (track_id, user_id, plays, ms)
+          select track_id, user_id, count(*), sum(coalesce(ms_played, duration_ms, 0)) from plays group by track_id, user_id`.execute(db);
       },
     },
   };

@@ -42,6 +42,13 @@ export interface HistoryTables {
     /** PlaySource as a small code (see store.ts). */
     source: number;
   };
+  /** Each listener's all-time plays and time per track (maintained with every write, erase and prune). */
+  user_tracks: {
+    track_id: number;
+    user_id: number;
+    plays: number;
+    ms: number;
+  };
   /** One row per imported file, for /history status and to tell a re-import. */
   imports: {
     id: Generated<number>;

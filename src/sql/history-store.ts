@@ -292,8 +292,33 @@ class SqlHistoryStore implements HistoryStore {
         });
       }
       await this.insertPlays(tx, rows);
+      await this.addToTotals(tx, userId, rows);
       return { added: rows.length, duplicates };
     });
+  }
+
+  /** The listener's per-track totals grow by these new plays (one upsert per track). */
+  private async addToTotals(tx: Tx, userId: number, rows: ReadonlyArray<Insertable<HistoryTables['plays']>>): Promise<void> {
+    const byTrack = new Map<number, { plays: number; ms: number }>();
+    for (const row of rows) {
+      const entry = byTrack.get(row.track_id) ?? { plays: 0, ms: 0 };
+      entry.plays += 1;
+      entry.ms += row.ms_played ?? row.duration_ms ?? 0;
+      byTrack.set(row.track_id, entry);
+    }
+    const values = [...byTrack].map(([track_id, t]) => ({ track_id, user_id: userId, plays: t.plays, ms: t.ms }));
+    for (const part of chunks(values, INSERT_CHUNK)) {
+      await tx
+        .insertInto('user_tracks')
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(['track_id', 'user_id']).doUpdateSet((eb) => ({
+            plays: eb('user_tracks.plays', '+', eb.ref('excluded.plays')),
+            ms: eb('user_tracks.ms', '+', eb.ref('excluded.ms')),
+          })),
+        )
+        .execute();
+    }
   }
 
   /**
@@ -555,6 +580,21 @@ class SqlHistoryStore implements HistoryStore {
   async listeners(users: readonly HistoryUser[], kind: ItemKind, key: string, period?: Period): Promise<ListenerCount[]> {
     const ids = await this.idsOf(users);
     if (ids.length === 0) return [];
+    if (period === undefined) {
+      // All time: the per-track totals, a few rows per listener.
+      const column = kind === 'artist' ? 'artist_key' : kind === 'track' ? 'key' : 'album_key';
+      const totals = await this.db
+        .selectFrom('user_tracks')
+        .innerJoin('history_users', 'history_users.id', 'user_tracks.user_id')
+        .select((eb) => ['history_users.user_key as user', eb.fn.sum<number>('user_tracks.plays').as('plays'), eb.fn.sum<number>('user_tracks.ms').as('ms')])
+        .where('user_tracks.track_id', 'in', (eb) => eb.selectFrom('tracks').select('tracks.id').where(column, '=', key))
+        .where('user_tracks.user_id', 'in', ids)
+        .groupBy('history_users.user_key')
+        .orderBy('plays', 'desc')
+        .orderBy('ms', 'desc')
+        .execute();
+      return totals.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+    }
     const rows = await this.db
       .selectFrom('plays')
       .innerJoin('tracks', 'tracks.id', 'plays.track_id')
@@ -639,6 +679,7 @@ class SqlHistoryStore implements HistoryStore {
       const theirTracks = tx.selectFrom('plays').select('track_id').where('user_id', '=', userId).distinct();
       const orphanable = (await theirTracks.execute()).map((r) => r.track_id);
       const plays = await tx.deleteFrom('plays').where('user_id', '=', userId).executeTakeFirst();
+      await tx.deleteFrom('user_tracks').where('user_id', '=', userId).execute();
       const imports = await tx.deleteFrom('imports').where('user_id', '=', userId).executeTakeFirst();
       await tx.deleteFrom('history_users').where('id', '=', userId).execute();
       // Tracks only this person played would still say what they listened to: they go too.
@@ -664,6 +705,22 @@ class SqlHistoryStore implements HistoryStore {
 
   async prune(before: number): Promise<number> {
     return this.write(null, async (tx) => {
+      // What leaves each listener's per-track totals, before the plays go.
+      const leaving = await tx
+        .selectFrom('plays')
+        .select((eb) => ['track_id', 'user_id', eb.fn.countAll<number>().as('plays'), eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms')])
+        .where('started_at', '<', before)
+        .groupBy(['track_id', 'user_id'])
+        .execute();
+      for (const row of leaving) {
+        await tx
+          .updateTable('user_tracks')
+          .set((eb) => ({ plays: eb('plays', '-', Number(row.plays)), ms: eb('ms', '-', Number(row.ms)) }))
+          .where('track_id', '=', row.track_id)
+          .where('user_id', '=', row.user_id)
+          .execute();
+      }
+      await tx.deleteFrom('user_tracks').where('plays', '<=', 0).execute();
       const deleted = await tx.deleteFrom('plays').where('started_at', '<', before).executeTakeFirst();
       const count = Number(deleted.numDeletedRows);
       if (count > 0) {
