@@ -130,134 +130,87 @@ function formatOf(rows: unknown[]): 'extended' | 'account' | null {
   return null;
 }
 
-function readExtended(name: string, rows: unknown[], video: boolean): HistoryFile {
+/** What one row gave: a play's parts, or why it was skipped. */
+type RowOutcome = SkipReason | { title: string; artist: string; album: string | null; trackId: string | null; endedAt: number; ms: number };
+
+/** One pass over a file's rows: each is read by `read`, skipped rows counted by reason, plays collected. */
+function collect(name: string, source: ImportSource, rows: unknown[], read: (row: object) => RowOutcome): HistoryFile {
   const plays: PlayInput[] = [];
   const skipped = emptySkipCounts();
   let first = Infinity;
   let last = -Infinity;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      skipped.unreadable++;
+    const outcome: RowOutcome = typeof row !== 'object' || row === null || Array.isArray(row) ? 'unreadable' : read(row);
+    if (typeof outcome === 'string') {
+      skipped[outcome]++;
       continue;
     }
-    const r = row as ExtendedRow;
-    const endedAt = typeof r.ts === 'string' ? parseTs(r.ts) : Number.NaN;
-    const ms = r.ms_played;
-    if (Number.isNaN(endedAt) || typeof ms !== 'number' || !(ms >= 0) || ms > endedAt) {
-      skipped.unreadable++;
-      continue;
-    }
-    if (video) {
-      skipped.video++;
-      continue;
-    }
-    if (r.spotify_episode_uri != null || r.episode_name != null || r.episode_show_name != null) {
-      skipped.podcast++;
-      continue;
-    }
-    if (r.audiobook_uri != null || r.audiobook_title != null || r.audiobook_chapter_uri != null) {
-      skipped.audiobook++;
-      continue;
-    }
-    const title = r.master_metadata_track_name;
-    const artist = r.master_metadata_album_artist_name;
-    if (typeof title !== 'string' || title === '' || typeof artist !== 'string' || artist === '') {
-      skipped.untitled++;
-      continue;
-    }
-    if (r.incognito_mode === true) {
-      skipped.incognito++;
-      continue;
-    }
-    if (ms < MIN_PLAY_MS) {
-      skipped.short++;
-      continue;
-    }
-    const album = r.master_metadata_album_album_name;
-    const msPlayed = Math.round(ms);
-    const startedAt = endedAt - msPlayed;
+    const msPlayed = Math.round(outcome.ms);
+    const startedAt = outcome.endedAt - msPlayed;
     if (startedAt < first) first = startedAt;
     if (startedAt > last) last = startedAt;
     plays.push({
-      title,
-      artist,
-      album: typeof album === 'string' && album !== '' ? album : null,
-      trackId: trackIdOf(r.spotify_track_uri),
+      title: outcome.title,
+      artist: outcome.artist,
+      album: outcome.album,
+      trackId: outcome.trackId,
       imageId: null,
       startedAt,
-      endedAt,
+      endedAt: outcome.endedAt,
       msPlayed,
       durationMs: null,
-      source: 'import-extended',
+      source,
     });
   }
-  return summary(name, 'import-extended', rows.length, plays, skipped, first, last);
+  const any = plays.length > 0;
+  return { name, source, rows: rows.length, plays, skipped, firstStartedAt: any ? first : null, lastStartedAt: any ? last : null };
+}
+
+/** A row's end and ms played, or null when either is unreadable. */
+function endAndMs(endedAt: number, ms: unknown): { endedAt: number; ms: number } | null {
+  return Number.isNaN(endedAt) || typeof ms !== 'number' || !(ms >= 0) || ms > endedAt ? null : { endedAt, ms };
+}
+
+const named = (title: unknown, artist: unknown): title is string =>
+  typeof title === 'string' && title !== '' && typeof artist === 'string' && artist !== '';
+
+function readExtended(name: string, rows: unknown[], video: boolean): HistoryFile {
+  return collect(name, 'import-extended', rows, (row) => {
+    const r = row as ExtendedRow;
+    const time = endAndMs(typeof r.ts === 'string' ? parseTs(r.ts) : Number.NaN, r.ms_played);
+    if (time === null) return 'unreadable';
+    if (video) return 'video';
+    if (r.spotify_episode_uri != null || r.episode_name != null || r.episode_show_name != null) return 'podcast';
+    if (r.audiobook_uri != null || r.audiobook_title != null || r.audiobook_chapter_uri != null) return 'audiobook';
+    const title = r.master_metadata_track_name;
+    const artist = r.master_metadata_album_artist_name;
+    if (!named(title, artist)) return 'untitled';
+    if (r.incognito_mode === true) return 'incognito';
+    if (time.ms < MIN_PLAY_MS) return 'short';
+    const album = r.master_metadata_album_album_name;
+    return {
+      title,
+      artist: artist as string,
+      album: typeof album === 'string' && album !== '' ? album : null,
+      trackId: trackIdOf(r.spotify_track_uri),
+      ...time,
+    };
+  });
 }
 
 function readAccount(name: string, rows: unknown[]): HistoryFile {
-  const plays: PlayInput[] = [];
-  const skipped = emptySkipCounts();
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      skipped.unreadable++;
-      continue;
-    }
+  return collect(name, 'import-account', rows, (row) => {
     const r = row as AccountRow;
-    const endedAt = typeof r.endTime === 'string' ? parseEndTime(r.endTime) : Number.NaN;
-    const ms = r.msPlayed;
-    if (Number.isNaN(endedAt) || typeof ms !== 'number' || !(ms >= 0) || ms > endedAt) {
-      skipped.unreadable++;
-      continue;
-    }
-    if (r.podcastName != null || r.episodeName != null) {
-      skipped.podcast++;
-      continue;
-    }
+    const time = endAndMs(typeof r.endTime === 'string' ? parseEndTime(r.endTime) : Number.NaN, r.msPlayed);
+    if (time === null) return 'unreadable';
+    if (r.podcastName != null || r.episodeName != null) return 'podcast';
     const title = r.trackName;
     const artist = r.artistName;
-    if (typeof title !== 'string' || title === '' || typeof artist !== 'string' || artist === '') {
-      skipped.untitled++;
-      continue;
-    }
-    if (ms < MIN_PLAY_MS) {
-      skipped.short++;
-      continue;
-    }
-    const msPlayed = Math.round(ms);
-    const startedAt = endedAt - msPlayed;
-    if (startedAt < first) first = startedAt;
-    if (startedAt > last) last = startedAt;
-    plays.push({
-      title,
-      artist,
-      album: null,
-      trackId: null,
-      imageId: null,
-      startedAt,
-      endedAt,
-      msPlayed,
-      durationMs: null,
-      source: 'import-account',
-    });
-  }
-  return summary(name, 'import-account', rows.length, plays, skipped, first, last);
-}
-
-function summary(
-  name: string,
-  source: ImportSource,
-  rows: number,
-  plays: PlayInput[],
-  skipped: SkipCounts,
-  first: number,
-  last: number,
-): HistoryFile {
-  const any = plays.length > 0;
-  return { name, source, rows, plays, skipped, firstStartedAt: any ? first : null, lastStartedAt: any ? last : null };
+    if (!named(title, artist)) return 'untitled';
+    if (time.ms < MIN_PLAY_MS) return 'short';
+    return { title, artist: artist as string, album: null, trackId: null, ...time };
+  });
 }
 
 const TRACK_URI_PREFIX = 'spotify:track:';
