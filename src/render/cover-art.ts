@@ -13,6 +13,7 @@
 // larger cached copy of the same cover when there is one, else fetched.
 // Failures are remembered for `failureTtlMs` so a broken cover is not refetched on every render.
 
+import { readCappedBody } from '../http-body.js';
 import { loadCanvas, type Canvas, type CanvasModule } from './canvas.js';
 
 /** Spotify's image hosts: album/track/episode/artist art (i.scdn.co), playlist mosaics, uploaded playlist covers. */
@@ -258,26 +259,9 @@ export class CoverArt {
         await response.body?.cancel().catch(() => undefined);
         throw new CoverError('wrong-type');
       }
-      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (Number.isFinite(declared) && declared > this.maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new CoverError('too-big');
-      }
-      if (!response.body) throw new CoverError('decode');
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > this.maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          throw new CoverError('too-big');
-        }
-        chunks.push(value);
-      }
-      return Buffer.concat(chunks, total);
+      const body = await readCappedBody(response, this.maxBytes, () => new CoverError('too-big'));
+      if (body === null) throw new CoverError('decode');
+      return Buffer.from(body); // its own copy: the cache counts and frees exactly these bytes
     } catch (error) {
       if (error instanceof CoverError) throw error;
       throw new CoverError(controller.signal.aborted ? 'timeout' : 'network');

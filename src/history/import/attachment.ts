@@ -7,6 +7,7 @@
 // must fit in `maxBytes` (Content-Length is checked first, then the bytes as they stream) and arrive, headers and
 // body, within `timeoutMs`. Messages never include the URL (its query is a signature).
 
+import { readCappedBody } from '../../http-body.js';
 import { AttachmentError } from './errors.js';
 
 /** Discord's attachment hosts. */
@@ -58,26 +59,7 @@ export async function fetchAttachment(url: string, options: AttachmentOptions): 
       await response.body?.cancel().catch(() => undefined);
       throw new AttachmentError('http-status', `Discord's CDN answered ${response.status} for the attachment`, response.status);
     }
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > options.maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    if (!response.body) return new Uint8Array(0);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > options.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    return (await readCappedBody(response, options.maxBytes, tooLarge)) ?? new Uint8Array(0);
   } catch (error) {
     if (error instanceof AttachmentError) throw error;
     if (controller.signal.aborted) {
