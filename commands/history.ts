@@ -80,7 +80,7 @@ async function orExpected(work: () => Promise<ReplyPayload>): Promise<ReplyPaylo
 }
 
 async function importFile(ctx: CommandContext, userId: string, file: AttachmentArg, progress: (p: ReplyPayload) => void): Promise<ReplyPayload> {
-  if ((await ctx.services.history.view(userId)).enabled === false) return historyOffReply();
+  if (!ctx.config.history.enabled) return historyOffReply();
   if (file.size > MAX_EXPORT_BYTES) {
     return importFailedReply(`${file.name} is larger than ${Math.round(MAX_EXPORT_BYTES / 1024 / 1024)} MiB — use \`npm run history -- import\` on the bot's host for an export this big`);
   }
@@ -95,8 +95,7 @@ async function importFile(ctx: CommandContext, userId: string, file: AttachmentA
     },
     {
       now: ctx.now,
-      onProgress: (p) =>
-        progress(importProgressReply({ file: p.file, filesDone: p.filesDone, files: p.files, plays: p.plays, phase: p.phase, total: p.total })),
+      onProgress: (p) => progress(importProgressReply(p)),
     },
   );
   return importDoneReply(summary);

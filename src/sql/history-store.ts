@@ -59,6 +59,13 @@ const GROUPS = {
 /** The end of a prefix range over folded keys: every key that starts with `prefix` sorts below it. */
 const PREFIX_END = '\u{10FFFF}';
 
+/** A grouped row of listeners' plays as the store answers it (PostgreSQL sums come back as numbers or strings). */
+const listenerCount = (r: { user: string; plays: unknown; ms: unknown }): ListenerCount => ({
+  user: r.user as HistoryUser,
+  plays: Number(r.plays),
+  ms: Number(r.ms),
+});
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -593,7 +600,7 @@ class SqlHistoryStore implements HistoryStore {
         .orderBy('plays', 'desc')
         .orderBy('ms', 'desc')
         .execute();
-      return totals.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+      return totals.map(listenerCount);
     }
     const rows = await this.db
       .selectFrom('plays')
@@ -607,7 +614,7 @@ class SqlHistoryStore implements HistoryStore {
       .orderBy('plays', 'desc')
       .orderBy('ms', 'desc')
       .execute();
-    return rows.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+    return rows.map(listenerCount);
   }
 
   async listenerTotals(users: readonly HistoryUser[], period: Period): Promise<ListenerCount[]> {
@@ -623,7 +630,7 @@ class SqlHistoryStore implements HistoryStore {
       .groupBy('history_users.user_key')
       .orderBy('plays', 'desc')
       .execute();
-    return rows.map((r) => ({ user: r.user as HistoryUser, plays: Number(r.plays), ms: Number(r.ms) }));
+    return rows.map(listenerCount);
   }
 
   async moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]> {

@@ -2,6 +2,8 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import { clampEmbeds, COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
 import type { PlaySource } from '../../history/play.js';
+import type { ImportProgress, ImportSummary } from '../../history/import/importer.js';
+import { SKIP_REASONS, type SkipReason } from '../../history/import/readers.js';
 import type { HistoryView } from './service.js';
 
 export const HISTORY_ID_PREFIX = 'history:';
@@ -137,16 +139,7 @@ export function exportEmptyReply(): ReplyPayload {
   return embedPayload({ color: COLORS.playing, description: 'No plays stored: nothing to export.' });
 }
 
-export interface ImportProgressView {
-  phase: 'reading' | 'writing';
-  file: string;
-  filesDone: number;
-  files: number;
-  plays: number;
-  total: number;
-}
-
-export function importProgressReply(progress: ImportProgressView): ReplyPayload {
+export function importProgressReply(progress: ImportProgress): ReplyPayload {
   const description =
     progress.phase === 'reading'
       ? `Importing… reading file ${Math.min(progress.filesDone, progress.files)} of ${progress.files} ` +
@@ -164,16 +157,8 @@ export function exportTooLargeReply(plays: number): ReplyPayload {
   });
 }
 
-export interface ImportSummaryView {
-  added: number;
-  duplicates: number;
-  skipped: Record<string, number>;
-  firstAt: number | null;
-  lastAt: number | null;
-  files: number;
-}
 
-const SKIP_LABELS: Record<string, string> = {
+const SKIP_LABELS: Record<SkipReason, string> = {
   podcast: 'podcast episodes',
   video: 'videos',
   audiobook: 'audiobooks',
@@ -183,11 +168,11 @@ const SKIP_LABELS: Record<string, string> = {
   unreadable: 'unreadable rows',
 };
 
-export function importSummaryText(summary: ImportSummaryView): string {
+export function importSummaryText(summary: ImportSummary): string {
   const skippedTotal = Object.values(summary.skipped).reduce((a, b) => a + b, 0);
-  const reasons = Object.entries(summary.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([reason, n]) => `${count.format(n)} ${SKIP_LABELS[reason] ?? reason}`);
+  const reasons = SKIP_REASONS.filter((reason) => summary.skipped[reason] > 0).map(
+    (reason) => `${count.format(summary.skipped[reason])} ${SKIP_LABELS[reason]}`,
+  );
   const lines = [
     `**${playsText(summary.added)} added**, ${count.format(summary.duplicates)} already there, ` +
       `${count.format(skippedTotal)} skipped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}.`,
@@ -197,7 +182,7 @@ export function importSummaryText(summary: ImportSummaryView): string {
   return lines.join('\n');
 }
 
-export function importDoneReply(summary: ImportSummaryView): ReplyPayload {
+export function importDoneReply(summary: ImportSummary): ReplyPayload {
   return { embeds: clampEmbeds([{ color: COLORS.playing, title: 'Import finished', description: importSummaryText(summary) }]), components: [] };
 }
 
