@@ -3,14 +3,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
 import type { HistoryStore } from '../src/history/store.js';
 import { openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
 import { silentLogger } from '../src/logger.js';
-import { createTestDatabase, requirePostgres, type TestDatabase } from './support/postgres.js';
+import { createTestDatabase, databaseText, requirePostgres, type TestDatabase } from './support/postgres.js';
 
 const MEMBER = '130000000000000042' as HistoryUser;
 const OTHER = '130000000000000043' as HistoryUser;
@@ -74,23 +73,7 @@ function postgresEngine(): Engine {
       const database = await openPostgres(db.url, silentLogger);
       return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
     },
-    async scan() {
-      const client = new pg.Client({ connectionString: db!.url });
-      await client.connect();
-      try {
-        const tables = await client.query<{ t: string }>(
-          "select table_name as t from information_schema.tables where table_schema = 'public'",
-        );
-        let all = '';
-        for (const { t } of tables.rows) {
-          const rows = await client.query<{ r: string }>(`select t::text as r from "${t}" t`);
-          all += rows.rows.map((r) => r.r).join('\n');
-        }
-        return all;
-      } finally {
-        await client.end();
-      }
-    },
+    scan: () => databaseText(db!.url),
     async cleanup() {
       await db?.drop();
       db = null;

@@ -10,10 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spotifyActivity, type MessagePayload } from '../emulators/discord.js';
 import { makeTrack } from '../emulators/spotify-fixtures.js';
 import { accountFiles, accountHistory, extendedFiles, extendedHistory, exportZip, truncatedZip } from '../emulators/spotify-export.js';
-import pg from 'pg';
 import { readStreamingHistory } from '../src/history/import/readers.js';
 import { EPHEMERAL, embedText, OWNER_ID, startHarness, type Harness } from './support/bot-harness.js';
-import { createTestDatabase, requirePostgres, type TestDatabase } from './support/postgres.js';
+import { createTestDatabase, databaseText, requirePostgres, type TestDatabase } from './support/postgres.js';
 
 const MEMBER = { id: '1180000000000000201', username: 'mia', globalName: 'Mia' };
 const STRANGER = { id: '1180000000000000202', username: 'sam', globalName: 'Sam' };
@@ -35,18 +34,6 @@ afterEach(async () => {
   database = null;
 });
 
-async function scanPostgres(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public'");
-    let all = '';
-    for (const { t } of tables.rows) all += (await client.query<{ r: string }>(`select x::text as r from "${t}" x`)).rows.map((r) => r.r).join('\n');
-    return all;
-  } finally {
-    await client.end();
-  }
-}
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -58,7 +45,7 @@ async function startOn(engine: Engine, env: Record<string, string> = {}): Promis
     const url = database.url;
     // One server for everything: the key-value store and history.
     storeEnv = { STORAGE_URL: url };
-    scan = () => scanPostgres(url);
+    scan = () => databaseText(url);
   } else {
     storeEnv = { STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}` };
     scan = async () =>

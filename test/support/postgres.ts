@@ -62,3 +62,17 @@ export async function testDatabases(): Promise<string[]> {
   const { rows } = await admin((c) => c.query<{ datname: string }>("select datname from pg_database where datname like 'npb_test_%'"));
   return rows.map((r) => r.datname);
 }
+
+/** Every row of every table of a database, as text: to prove what is (or is not) stored. */
+export async function databaseText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public'");
+    let all = '';
+    for (const { t } of tables.rows) all += (await client.query<{ r: string }>(`select x::text as r from "${t}" x`)).rows.map((r) => r.r).join('\n');
+    return all;
+  } finally {
+    await client.end();
+  }
+}
