@@ -17,9 +17,10 @@ import * as listening from './listening.js';
 import * as nowplaying from './nowplaying.js';
 import * as recent from './recent.js';
 import * as serverstats from './serverstats.js';
+import * as serverchart from './serverchart.js';
 import * as spotify from './spotify.js';
 import * as stats from './stats.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart];

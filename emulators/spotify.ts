@@ -8,6 +8,9 @@
 // access tokens), currently playing, top lists, recently played and profile, and is either on the app's dashboard
 // allow-list or not (then every Web API call answers 403 although the token exchange succeeded). The quota is the
 // app's: `quotaExceeded()` answers any user's request. Faults can be queued per route, and per user.
+// The catalogue (`GET /tracks/{id}`) holds every track a user's lists name plus those added with `addTracks`; the
+// batch `GET /tracks?ids=` is refused (403) as Spotify refuses it to development-mode apps since February 2026.
+// `setRateLimit` counts the app's Web API requests over a rolling window and answers 429 with Retry-After past it.
 // The methods on the emulator itself act on the default user (the app owner), as before there were several.
 
 import { randomBytes } from 'node:crypto';
@@ -43,7 +46,7 @@ export interface SpotifyEmulatorOptions {
   redirectUris?: string[];
 }
 
-export type FaultRoute = 'token' | 'currently-playing' | 'top' | 'recently-played' | 'me' | 'any-api';
+export type FaultRoute = 'token' | 'currently-playing' | 'top' | 'recently-played' | 'me' | 'track' | 'any-api';
 export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { hang: true }
@@ -58,9 +61,21 @@ export type CountRoute =
   | 'top'
   | 'recently-played'
   | 'me'
+  | 'track'
+  | 'tracks-batch'
   | 'api';
 /** Where a request went. 'api-unknown' is any other /v1 path (404). */
-export type EmulatorRoute = 'token' | 'authorize' | 'currently-playing' | 'top' | 'recently-played' | 'me' | 'api-unknown' | 'unknown';
+export type EmulatorRoute =
+  | 'token'
+  | 'authorize'
+  | 'currently-playing'
+  | 'top'
+  | 'recently-played'
+  | 'me'
+  | 'track'
+  | 'tracks-batch'
+  | 'api-unknown'
+  | 'unknown';
 
 export interface RequestLogEntry {
   method: string;
@@ -104,7 +119,11 @@ const REQUIRED_SCOPES: Partial<Record<EmulatorRoute, string[]>> = {
   'recently-played': ['user-read-recently-played'],
 };
 
-const API_ROUTES = new Set<EmulatorRoute>(['currently-playing', 'top', 'recently-played', 'me', 'api-unknown']);
+const API_ROUTES = new Set<EmulatorRoute>(['currently-playing', 'top', 'recently-played', 'me', 'track', 'tracks-batch', 'api-unknown']);
+/** Spotify ids are 22 base62 characters; anything else is "invalid id" (400). */
+const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
+/** Spotify counts its rate limit over a rolling 30 s window. */
+export const RATE_LIMIT_WINDOW_MS = 30_000;
 const JSON_API = 'application/json; charset=utf-8';
 const JSON_ACCOUNTS = 'application/json';
 
@@ -167,6 +186,8 @@ function classify(path: string): EmulatorRoute {
   if (path === '/v1/me/player/currently-playing') return 'currently-playing';
   if (path === '/v1/me/top/tracks' || path === '/v1/me/top/artists') return 'top';
   if (path === '/v1/me/player/recently-played') return 'recently-played';
+  if (path === '/v1/tracks') return 'tracks-batch';
+  if (/^\/v1\/tracks\/[^/]*$/.test(path)) return 'track';
   return path === '/v1' || path.startsWith('/v1/') ? 'api-unknown' : 'unknown';
 }
 
@@ -397,6 +418,11 @@ export class SpotifyEmulator {
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly codes = new Map<string, CodeRecord>();
   private readonly faults: QueuedFault[] = [];
+  /** Tracks `GET /tracks/{id}` knows besides those in users' lists. */
+  private readonly catalogue = new Map<string, TrackObject>();
+  private rateLimit: { requests: number; windowMs: number } | null = null;
+  /** When each admitted Web API request arrived, while a rate limit is set (oldest first). */
+  private readonly admitted: number[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private closing: Promise<void> | undefined;
@@ -589,6 +615,33 @@ export class SpotifyEmulator {
     this.defaultUser.setProfile(p);
   }
 
+  // ---------------------------------------------------------------- catalogue
+
+  /** Tracks `GET /tracks/{id}` answers (besides those in any user's top lists and recently played). */
+  addTracks(...tracks: TrackInput[]): void {
+    for (const input of tracks) {
+      const track = completeTrack(input);
+      if (track.id) this.catalogue.set(track.id, track);
+    }
+  }
+
+  private findTrack(id: string): TrackObject | undefined {
+    const known = this.catalogue.get(id);
+    if (known) return known;
+    for (const user of this.users) {
+      const { state } = user;
+      for (const range of TIME_RANGES) {
+        const found = state.top.tracks[range].find((t) => t.id === id);
+        if (found) return found;
+      }
+      const played = state.recentlyPlayed.find((p) => p.track.id === id);
+      if (played) return played.track;
+      const current = state.currentlyPlaying?.item;
+      if (current?.type === 'track' && current.id === id) return current;
+    }
+    return undefined;
+  }
+
   // ---------------------------------------------------------------- faults
 
   /**
@@ -610,6 +663,16 @@ export class SpotifyEmulator {
       },
       times,
     );
+  }
+
+  /**
+   * Spotify's rate limit: at most `requests` Web API requests of the app (every user together) in any rolling
+   * `windowMs`; past it, 429 with Retry-After (seconds until the oldest counted request leaves the window).
+   * Refused requests are not counted. null: no limit (the default).
+   */
+  setRateLimit(limit: { requests: number; windowMs?: number } | null): void {
+    this.rateLimit = limit === null ? null : { requests: limit.requests, windowMs: limit.windowMs ?? RATE_LIMIT_WINDOW_MS };
+    this.admitted.length = 0;
   }
 
   /** Drops every queued fault. */
@@ -896,6 +959,8 @@ export class SpotifyEmulator {
     const granted = new Set(rec.scope.split(/\s+/));
     const needed = REQUIRED_SCOPES[route];
     if (needed && !needed.some((s) => granted.has(s))) return this.apiError(res, entry, 403, 'Insufficient client scope');
+    const retryAfter = this.rateLimited();
+    if (retryAfter !== null) return this.apiError(res, entry, 429, 'API rate limit exceeded', { 'retry-after': String(retryAfter) });
 
     const q = url.searchParams;
     switch (route) {
@@ -907,9 +972,34 @@ export class SpotifyEmulator {
         return this.topResponse(user, url.pathname.endsWith('/artists') ? 'artists' : 'tracks', q, entry, res);
       case 'recently-played':
         return this.recentlyPlayedResponse(user, q, entry, res);
+      case 'track':
+        return this.trackResponse(decodeURIComponent(url.pathname.slice('/v1/tracks/'.length)), q, entry, res);
+      case 'tracks-batch':
+        // Removed for development-mode apps (February 2026): one GET /tracks/{id} per track instead.
+        return this.apiError(res, entry, 403, 'Forbidden');
       default:
         return this.apiError(res, entry, 404, 'Service not found');
     }
+  }
+
+  /** Seconds to wait when the app is over its rate limit now; null when this request is admitted (and counted). */
+  private rateLimited(): number | null {
+    const limit = this.rateLimit;
+    if (limit === null) return null;
+    const now = Date.now();
+    while (this.admitted.length > 0 && this.admitted[0]! <= now - limit.windowMs) this.admitted.shift();
+    if (this.admitted.length >= limit.requests) return Math.max(1, Math.ceil((this.admitted[0]! + limit.windowMs - now) / 1000));
+    this.admitted.push(now);
+    return null;
+  }
+
+  private trackResponse(id: string, q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {
+    if (!SPOTIFY_ID.test(id)) return this.apiError(res, entry, 400, 'invalid id');
+    const market = q.get('market');
+    if (market !== null && market !== 'from_token' && !/^[A-Z]{2}$/.test(market)) return this.apiError(res, entry, 400, 'Invalid market code');
+    const track = this.findTrack(id);
+    if (!track) return this.apiError(res, entry, 404, 'Resource not found');
+    this.apiJson(res, entry, 200, track);
   }
 
   private currentlyPlayingResponse(user: UserState, q: URLSearchParams, entry: RequestLogEntry, res: ServerResponse): void {

@@ -8,6 +8,8 @@ import { ListeningFeature } from './features/nowplaying/service.js';
 import { StatsFeature } from './features/stats/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
+import { ChartFeature } from './features/chart/service.js';
+import { CoverLookup } from './features/chart/covers.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
 import type { Services } from './service-types.js';
 
@@ -16,6 +18,9 @@ export function createServices(deps: FeatureDeps) {
   const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
   const account = new AccountFeature(deps, directory);
   const history = new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory });
+  const stats = new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now });
+  const store = deps.history;
+  const covers = store && new CoverLookup({ store, spotify: () => deps.listeners.owner.spotify, logger: deps.logger.child('chart'), now: deps.now });
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
@@ -24,7 +29,8 @@ export function createServices(deps: FeatureDeps) {
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
     history,
-    stats: new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now }),
+    stats,
+    chart: new ChartFeature({ store, history, stats, covers, now: deps.now }),
   } satisfies Services;
 }
 

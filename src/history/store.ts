@@ -101,6 +101,20 @@ export interface PlayMoment {
   ms: number;
 }
 
+/** Where a charted item's cover comes from: a stored cover, else a Spotify track id to look one up with. */
+export interface CoverSource {
+  /** The item's key (as `TopItem.key`). */
+  key: string;
+  /** A cover stored with its plays, or with another track of its album. */
+  imageId: string | null;
+  /** A Spotify track id of the item (a track's own; an album's or artist's: one of their tracks). */
+  trackId: string | null;
+  /** The catalogue key of the track `trackId` belongs to. */
+  trackKey: string | null;
+  /** The album that track is on (folded key): one lookup serves the whole album. */
+  albumKey: string | null;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -131,6 +145,10 @@ export interface HistoryStore {
   moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]>;
   /** Stored names starting with `prefix` (folded), for autocomplete, in name order (one index range, no counting). */
   searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]>;
+  /** Where the covers of these items (keys of `kind`, as top items give them) come from. */
+  coverSources(kind: ItemKind, keys: readonly string[]): Promise<CoverSource[]>;
+  /** Keep a looked-up cover for good: on that track and every track of its album without one. */
+  saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

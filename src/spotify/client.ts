@@ -108,6 +108,14 @@ export class SpotifyClient {
     return this.require(await this.get<CursorPaging<PlayHistory>>('/me/player/recently-played', params));
   }
 
+  /**
+   * One catalogue track (its album's covers included). One id a request: Spotify removed the batch lookup
+   * (`GET /tracks?ids=`) for development-mode apps.
+   */
+  async getTrack(id: string): Promise<Track> {
+    return this.require(await this.get<Track>(`/tracks/${encodeURIComponent(id)}`, {}, '/tracks/{id}'));
+  }
+
   async getProfile(): Promise<Profile> {
     return this.require(await this.get<Profile>('/me', {}));
   }
@@ -126,8 +134,8 @@ export class SpotifyClient {
     return value;
   }
 
-  /** GET a Web API path; null for 204. */
-  private async get<T>(path: string, query: Record<string, string>): Promise<T | null> {
+  /** GET a Web API path; null for 204. `label`: what the request counts as (a path with an id in it: its pattern). */
+  private async get<T>(path: string, query: Record<string, string>, label = path): Promise<T | null> {
     const url = `${this.options.apiUrl}${path}?${new URLSearchParams(query).toString()}`;
     const { tokens, account, logger } = this.options;
     let refreshedAfter401 = false;
@@ -141,7 +149,7 @@ export class SpotifyClient {
       // Closed gate (any account's 429) or this member's budget used up: refused here, nothing is sent.
       this.gate.admit(account);
       try {
-        this.count(path);
+        this.count(label);
         result = await fetchText(url, { headers: { Authorization: `Bearer ${token}` } }, this.http.timeoutMs);
       } catch (error) {
         if (transientFailures >= this.http.retryDelaysMs.length) throw error;

@@ -18,9 +18,11 @@ import {
   type Totals,
   type RecordingChoice,
   type StoredPlay,
+  type CoverSource,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
+import { coverSources, saveCover } from './chart-queries.js';
 import type { HistoryTables } from './history-schema.js';
 
 type Db = Kysely<HistoryTables>;
@@ -676,6 +678,14 @@ class SqlHistoryStore implements HistoryStore {
       imageId: r.imageId ?? null,
       trackId: r.trackId ?? null,
     }));
+  }
+
+  coverSources(kind: ItemKind, keys: readonly string[]): Promise<CoverSource[]> {
+    return coverSources(this.db, kind, keys);
+  }
+
+  saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number> {
+    return this.write(null, (tx) => saveCover(tx, target, imageId));
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {

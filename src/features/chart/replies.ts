@@ -14,6 +14,10 @@ import {
 import { albumTiles, type ChartKind, type ChartSize, type ChartTile } from '../../render/chart.js';
 import type { TimeRange } from '../../spotify/types.js';
 import { RANGE_LABELS, type TopArtist, type TopTrack } from '../top/service.js';
+import { playsText } from '../history/replies.js';
+import { PERIOD_LABELS } from '../stats/replies.js';
+import type { StatsPeriod } from '../stats/service.js';
+import type { HistoryChart, HistoryChartItem, ServerChart } from './service.js';
 
 export type { ChartKind, ChartSize } from '../../render/chart.js';
 
@@ -98,12 +102,57 @@ export function chartEntries(
 
 const KIND_WORD: Record<ChartKind, string> = { albums: 'albums', tracks: 'tracks', artists: 'artists' };
 
-/** "Zoë's top albums · Last 4 weeks" (the picture's heading and the embed's title). */
-export function chartHeading(name: string, kind: ChartKind, range: TimeRange): string {
+/** "Zoë's", "James'" (capitalised: it starts the heading). */
+function possessiveOf(name: string): string {
   const who = truncate(oneLine(name), 60);
   const possessive = /s$/i.test(who) ? `${who}'` : `${who}'s`;
-  const cap = possessive.charAt(0).toUpperCase() + possessive.slice(1);
-  return `${cap} top ${KIND_WORD[kind]} · ${RANGE_LABELS[range]}`;
+  return possessive.charAt(0).toUpperCase() + possessive.slice(1);
+}
+
+/** "Zoë's top albums · Last 4 weeks" (the picture's heading and the embed's title). */
+export function chartHeading(name: string, kind: ChartKind, range: TimeRange): string {
+  return `${possessiveOf(name)} top ${KIND_WORD[kind]} · ${RANGE_LABELS[range]}`;
+}
+
+/** "Zoë's top albums · Last 7 days": a chart from stored history, over one of /stats' periods. */
+export function historyChartHeading(name: string, kind: ChartKind, period: StatsPeriod): string {
+  return `${possessiveOf(name)} top ${KIND_WORD[kind]} · ${PERIOD_LABELS[period]}`;
+}
+
+/** A history chart's entries: each tile names its plays too; each line ends with them ("· 12 plays"). */
+export function historyChartEntries(items: readonly HistoryChartItem[]): ChartEntry[] {
+  return items.map((item) => {
+    const plays = playsText(item.plays);
+    const name = escapeAndTruncate(item.name, NAME_MAX) || 'Untitled';
+    return {
+      tile: { title: item.name, subtitle: item.artist ? `${item.artist} · ${plays}` : plays, imageUrl: item.imageUrl },
+      line: item.artist ? `${name} — ${escapeAndTruncate(item.artist, ARTISTS_MAX)} · ${plays}` : `${name} · ${plays}`,
+    };
+  });
+}
+
+/**
+ * A chart from stored history as text: the heading, the ranked items with their plays, and whose history it is. For a
+ * server, how many members it counts. An empty period says so (and gets no picture).
+ */
+export function historyChartTextReply(args: { name: string; chart: HistoryChart | ServerChart; size: ChartSize; entries: readonly ChartEntry[] }): ReplyPayload {
+  const { chart, size } = args;
+  const title = historyChartHeading(args.name, chart.kind, chart.period);
+  const shown = args.entries.slice(0, size * size);
+  const server = 'members' in chart;
+  const period = PERIOD_LABELS[chart.period].toLowerCase();
+  if (shown.length === 0) {
+    const who = server ? "This server's recorded members have" : `**${escapeAndTruncate(args.name, NAME_MAX)}** has`;
+    return embedPayload({ color: COLORS.neutral, title, description: `Nothing to chart: ${who} no plays in this period (${period}).` });
+  }
+  const counted = server ? `${chart.members} recorded ${chart.members === 1 ? 'member' : 'members'} together\n` : '';
+  const filled = shown.length < size * size ? ` · ${shown.length} of ${size * size} filled` : '';
+  return embedPayload({
+    color: COLORS.top,
+    title,
+    description: counted + shown.map((e, i) => `${i + 1}. ${e.line}`).join('\n'),
+    footer: { text: `${size}×${size}${filled} · from stored listening history` },
+  });
 }
 
 /** The text reply: the heading and the first size² entries as a numbered list. */
