@@ -119,13 +119,17 @@ export function historyChartHeading(name: string, kind: ChartKind, period: Stats
   return `${possessiveOf(name)} top ${KIND_WORD[kind]} · ${PERIOD_LABELS[period]}`;
 }
 
+const LRM = '\u200e';
+
 /** A history chart's entries: each tile names its plays too; each line ends with them ("· 12 plays"). */
 export function historyChartEntries(items: readonly HistoryChartItem[]): ChartEntry[] {
   return items.map((item) => {
     const plays = playsText(item.plays);
     const name = escapeAndTruncate(item.name, NAME_MAX) || 'Untitled';
     return {
-      tile: { title: item.name, subtitle: item.artist ? `${item.artist} · ${plays}` : plays, imageUrl: item.imageUrl },
+      // Left-to-right marks around the artist keep "1 play" after an Arabic or Hebrew name (else the bidi rules make
+      // the number Arabic and draw "play 1").
+      tile: { title: item.name, subtitle: item.artist ? `${LRM}${item.artist}${LRM} · ${plays}` : plays, imageUrl: item.imageUrl },
       line: item.artist ? `${name} — ${escapeAndTruncate(item.artist, ARTISTS_MAX)} · ${plays}` : `${name} · ${plays}`,
     };
   });
