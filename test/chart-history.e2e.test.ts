@@ -300,6 +300,11 @@ describe.each(ENGINES)('/serverchart on %s', (engine) => {
     expect(artists.embed?.description).toBe(['2 recorded members together', '1. Dua Lipa · 4 plays', '2. 宇多田ヒカル · 1 play'].join('\n'));
     expect(artists.embed?.footer?.text).toBe('5×5 · 2 of 25 filled · from stored listening history');
     expect(h.spotify.count('track')).toBe(1);
+
+    // The building block the recap calls checks consent itself: given every id, it counts the owner and Leo only.
+    const direct = await h.app.services.chart.server([OWNER_ID, LEO.id, ZOE.id, MIA.id], 'albums', 'week', 9);
+    expect(direct.members).toBe(2);
+    expect(direct.items.map((i) => [i.name, i.plays])).toEqual([['Future Nostalgia', 4], ['First Love', 1]]);
   });
 
   it('an empty period is a clear text reply with no picture; a server with one play gets a one-tile chart', async () => {
