@@ -272,6 +272,20 @@ describe.each(ENGINES)('/chart period: on %s', (engine) => {
   });
 });
 
+describe("covers kept by the recorders", () => {
+  it("the owner's recently-played plays keep their album's cover: the chart draws it with no lookup", async () => {
+    const { h, cdn } = await startOn('sqlite');
+    const started = (t: TrackObject, agoMs: number) => ({ played_at: new Date(NOW - agoMs).toISOString(), track: t });
+    h.spotify.setRecentlyPlayed([started(LEVITATING, DAY), started(HOUDINI, 2 * DAY), started(FIRST_LOVE, 3 * DAY)]);
+    expect(await h.app.historyJobs.sync!.syncAll()).toBe(3);
+    const covers = await coverColours(cdn, [statusCover(LEVITATING), statusCover(FIRST_LOVE)]);
+    const chart = await settled(h.discord, h.discord.slashCommand({ name: 'chart', userId: OWNER_ID, options: [opt('period', 'week')] }));
+    expect(chart.embed?.description).toBe(['1. Future Nostalgia — Dua Lipa · 2 plays', '2. First Love — 宇多田ヒカル · 1 play'].join('\n'));
+    expect(await tiles(chart.attachments[0]!.data, 3, covers)).toEqual([`cover:${statusCover(LEVITATING)}`, `cover:${statusCover(FIRST_LOVE)}`, ...Array(7).fill('empty')]);
+    expect(h.spotify.count('track')).toBe(0);
+  });
+});
+
 describe.each(ENGINES)('/serverchart on %s', (engine) => {
   it('counts only members here now, recording and not "only me"', async () => {
     const { h, cdn } = await startOn(engine);
