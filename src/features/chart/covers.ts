@@ -44,8 +44,15 @@ export class CoverLookup {
 
   /** Cover ids for these items (by key), stored or looked up now; items without one are left out. */
   async covers(kind: ItemKind, keys: readonly string[]): Promise<Map<string, string>> {
-    const sources = await this.deps.store.coverSources(kind, keys);
     const found = new Map<string, string>();
+    let sources: CoverSource[];
+    try {
+      sources = await this.deps.store.coverSources(kind, keys);
+    } catch (error) {
+      // Covers are a nicety: the chart is drawn with placeholders rather than not at all.
+      this.deps.logger.warn('chart: could not read the stored covers', { error });
+      return found;
+    }
     // One lookup per album (or per track when its album is unknown), whichever item of it asks.
     const groups = new Map<string, CoverSource[]>();
     for (const source of sources) {
