@@ -6,7 +6,7 @@ import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { COLORS, embedPayload } from '../src/discord/text.js';
 import { serverChart } from '../src/features/chart/history-chart.js';
-import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf } from '../src/features/chart/replies.js';
+import { DEFAULT_KIND, HISTORY_KIND_CHOICES, SIZE_CHOICES, sizeOf } from '../src/features/chart/replies.js';
 import { historyOffReply } from '../src/features/history/replies.js';
 import { HistoryDisabledError } from '../src/features/history/service.js';
 import { PERIOD_CHOICES } from '../src/features/stats/replies.js';
@@ -18,7 +18,7 @@ const definition = defineCommand({
   description: "A grid of covers from this server's most played albums, tracks or artists (stored history)",
   guildOnly: true,
   options: [
-    { type: 'string', name: 'kind', description: 'Albums (default), tracks or artists', choices: KIND_CHOICES },
+    { type: 'string', name: 'kind', description: 'Albums (default), tracks or artists', choices: HISTORY_KIND_CHOICES },
     { type: 'string', name: 'period', description: 'Which period (default: last 30 days)', choices: PERIOD_CHOICES },
     { type: 'string', name: 'size', description: '3×3 (default), 4×4 or 5×5', choices: SIZE_CHOICES },
   ],

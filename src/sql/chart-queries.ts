@@ -20,14 +20,21 @@ export async function coverSources(db: Db, kind: ItemKind, keys: readonly string
   if (wanted.length === 0) return [];
   const groups = await db
     .selectFrom('tracks')
-    .select((eb) => [eb.ref(column).as('key'), eb.fn.max('image_id').as('imageId'), eb.fn.max('spotify_id').as('trackId')])
+    .select((eb) => [
+      eb.ref(column).as('key'),
+      eb.fn.max('image_id').as('imageId'),
+      eb.fn.max('spotify_id').as('trackId'),
+      // A track's album (one row per track key): its cover may be stored with another track of it.
+      eb.fn.max('album_key').as('albumKey'),
+    ])
     .where(column, 'in', wanted)
     .groupBy(column)
     .execute();
   const byKey = new Map<string, CoverSource>();
   for (const g of groups) {
     if (g.key === null) continue;
-    byKey.set(g.key, { key: g.key, imageId: g.imageId ?? null, trackId: g.trackId ?? null, trackKey: null, albumKey: kind === 'album' ? g.key : null });
+    const albumKey = kind === 'album' ? g.key : kind === 'track' ? (g.albumKey ?? null) : null;
+    byKey.set(g.key, { key: g.key, imageId: g.imageId ?? null, trackId: g.trackId ?? null, trackKey: null, albumKey });
   }
 
   // The track behind each Spotify id to look up: its album (a lookup's cover is kept for the whole album) and key.

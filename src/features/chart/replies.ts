@@ -27,6 +27,13 @@ export const KIND_CHOICES = [
   { name: 'Artists', value: 'artists' },
 ] as const satisfies ReadonlyArray<{ name: string; value: ChartKind }>;
 
+/** The same kinds for a chart from stored history (albums are counted from plays there, not derived). */
+export const HISTORY_KIND_CHOICES = [
+  { name: 'Albums', value: 'albums' },
+  { name: 'Tracks', value: 'tracks' },
+  { name: 'Artists', value: 'artists' },
+] as const satisfies ReadonlyArray<{ name: string; value: ChartKind }>;
+
 export const SIZE_CHOICES = [
   { name: '3×3', value: '3x3' },
   { name: '4×4', value: '4x4' },
