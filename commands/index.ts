@@ -19,7 +19,9 @@ import * as recent from './recent.js';
 import * as serverstats from './serverstats.js';
 import * as spotify from './spotify.js';
 import * as stats from './stats.js';
+import * as taste from './taste.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
+import * as wrapped from './wrapped.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, taste, wrapped];
