@@ -49,9 +49,9 @@ const INNER = WRAPPED_WIDTH - 2 * MARGIN;
 
 /** Where things are drawn (exported for the tests, which check pixels there). */
 export const WRAPPED_LAYOUT = {
-  cover: { x: (WRAPPED_WIDTH - 440) / 2, y: 210, size: 440, radius: 28 },
-  lists: { tracksY: 1130, artistsY: 1450, rowHeight: 50 },
-  tiles: { y: 1740, h: 150, gap: 24 },
+  cover: { x: (WRAPPED_WIDTH - 400) / 2, y: 200, size: 400, radius: 28 },
+  lists: { tracksY: 1030, artistsY: 1380, rowHeight: 50 },
+  tiles: { y: 1720, h: 150, gap: 24 },
   background: '#0f0d17',
 } as const;
 
@@ -133,12 +133,12 @@ export async function renderWrapped(input: WrappedPictureInput, deps: RenderDeps
       else drawPlaceholder(ctx, L.cover.x, L.cover.y, L.cover.size, L.cover.radius, 'person', hueOf(artistName));
       const below = L.cover.y + L.cover.size;
       const center = width / 2;
-      drawLine(canvas, ctx, 'Top artist', { x: center, y: below + 62, maxWidth: INNER, size: 30, color: MUTED, align: 'center' });
-      drawLine(canvas, ctx, artistName, { x: center, y: below + 132, maxWidth: INNER, size: 60, weight: 700, color: TEXT, align: 'center' });
-      if (input.topArtist) drawLine(canvas, ctx, input.topArtist.detail, { x: center, y: below + 186, maxWidth: INNER, size: 32, color: MUTED, align: 'center' });
+      drawLine(canvas, ctx, 'Top artist', { x: center, y: below + 56, maxWidth: INNER, size: 30, color: MUTED, align: 'center' });
+      drawLine(canvas, ctx, artistName, { x: center, y: below + 122, maxWidth: INNER, size: 60, weight: 700, color: TEXT, align: 'center' });
+      if (input.topArtist) drawLine(canvas, ctx, input.topArtist.detail, { x: center, y: below + 172, maxWidth: INNER, size: 32, color: MUTED, align: 'center' });
 
-      drawLine(canvas, ctx, input.minutes, { x: center, y: below + 320, maxWidth: INNER, size: 110, weight: 700, color: GREEN, align: 'center' });
-      drawLine(canvas, ctx, input.minutesLabel, { x: center, y: below + 376, maxWidth: INNER, size: 36, color: TEXT, align: 'center' });
+      drawLine(canvas, ctx, input.minutes, { x: center, y: below + 292, maxWidth: INNER, size: 110, weight: 700, color: GREEN, align: 'center' });
+      drawLine(canvas, ctx, input.minutesLabel, { x: center, y: below + 344, maxWidth: INNER, size: 36, color: TEXT, align: 'center' });
 
       list(canvas, ctx, 'Top songs', input.topTracks, L.lists.tracksY);
       list(canvas, ctx, 'Top artists', input.topArtists, L.lists.artistsY);

@@ -88,7 +88,8 @@ export function wrappedPictureInput(w: Wrapped, name: string, fan: { name: strin
   );
   return {
     year: String(w.year),
-    subtitle: `${name}'s year in music`,
+    // The name isolated (FSI…PDI), so a right-to-left name keeps the English words after it in their place.
+    subtitle: `\u2068${name}\u2069's year in music`,
     minutes: minutesText(w.totals.ms),
     minutesLabel: `minutes listened · ${playsText(w.totals.plays)}`,
     topArtist: top ? { name: top.name, detail: `${playsText(top.plays)} · ${listeningTimeText(top.ms)}`, imageUrl } : null,
