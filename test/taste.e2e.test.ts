@@ -71,14 +71,21 @@ function plays(artist: string, n: number, agoDays: number): PlayInput[] {
 }
 
 /**
- * All time — Mia: Dua Lipa 5, 宇多田ヒカル 3, فيروز 2 (10); Leo: 宇多田ヒカル 6, Daft Punk 3, Dua Lipa 1 (10).
- * Shares: Mia .5/.3/.2, Leo .6/.3/.1 → overlap min(.5,.1) + min(.3,.6) = 40%.
+ * All time — Mia: Dua Lipa 5, 宇多田ヒカル 3, فيروز 2 (10); Leo: 宇多田ヒカル 12, Daft Punk 6, Dua Lipa 2 (20).
+ * Shares: Mia .5/.3/.2, Leo .6/.3/.1 → overlap min(.5,.1) + min(.3,.6) = 40% (raw counts would say (2+3)/20 = 25%).
  * Last 7 days — Mia: Dua Lipa 2; Leo: 宇多田ヒカル 3, Daft Punk 2, Dua Lipa 1 → min(1, 1/6) = 17%.
  */
 async function seed(h: Harness): Promise<void> {
   const add = async (user: string, list: PlayInput[]) => expect((await h.app.history!.addPlays(user as HistoryUser, list)).added).toBe(list.length);
   await add(MIA.id, [...plays('Dua Lipa', 2, 2), ...plays('Dua Lipa', 3, 40), ...plays('宇多田ヒカル', 3, 20), ...plays('فيروز', 2, 50)]);
-  await add(LEO.id, [...plays('宇多田ヒカル', 3, 1), ...plays('宇多田ヒカル', 3, 60), ...plays('Daft Punk', 2, 3), ...plays('Daft Punk', 1, 90), ...plays('Dua Lipa', 1, 4)]);
+  await add(LEO.id, [
+    ...plays('宇多田ヒカル', 3, 1),
+    ...plays('宇多田ヒカル', 9, 60),
+    ...plays('Daft Punk', 2, 3),
+    ...plays('Daft Punk', 4, 90),
+    ...plays('Dua Lipa', 1, 4),
+    ...plays('Dua Lipa', 1, 100),
+  ]);
 }
 
 type Option = { name: string; type: number; value: string };
@@ -99,10 +106,10 @@ describe.each(ENGINES)('/taste on %s', (engine) => {
     expect(all.flags ?? 0).not.toBe(EPHEMERAL);
     expect(text).toContain('🎧 Mia & Leo · All time');
     expect(text).toContain('**40%** taste match');
-    expect(text).toContain('Mia: 10 plays · Leo: 10 plays · 2 artists in common');
+    expect(text).toContain('Mia: 10 plays · Leo: 20 plays · 2 artists in common');
     // Ranked by what each adds to the score: 宇多田ヒカル (.3) before Dua Lipa (.1).
-    expect(text).toContain('1. 宇多田ヒカル · Mia 3 plays · Leo 6 plays\\n2. Dua Lipa · Mia 5 plays · Leo 1 play"');
-    expect(text).toContain('"For Mia, from Leo","value":"**Daft Punk** (Leo: 3 plays)"');
+    expect(text).toContain('1. 宇多田ヒカル · Mia 3 plays · Leo 12 plays\\n2. Dua Lipa · Mia 5 plays · Leo 2 plays"');
+    expect(text).toContain('"For Mia, from Leo","value":"**Daft Punk** (Leo: 6 plays)"');
     expect(text).toContain('"For Leo, from Mia","value":"**فيروز** (Mia: 2 plays)"');
     expect(text).toContain('for every artist the smaller share, added up');
 
