@@ -101,6 +101,19 @@ export interface PlayMoment {
   ms: number;
 }
 
+/** One track's plays and time in a period, with its catalogue fields (a year's view computes everything from these). */
+export interface TrackTotal {
+  /** The folded track key (unique per track). */
+  key: string;
+  title: string;
+  artist: string;
+  artistKey: string;
+  albumKey: string | null;
+  imageId: string | null;
+  plays: number;
+  ms: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -131,6 +144,8 @@ export interface HistoryStore {
   moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]>;
   /** Stored names starting with `prefix` (folded), for autocomplete, in name order (one index range, no counting). */
   searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]>;
+  /** Each track these listeners played in a period, with its plays and time (src/sql/wrapped-queries.ts). */
+  trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

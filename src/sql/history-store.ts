@@ -18,10 +18,12 @@ import {
   type Totals,
   type RecordingChoice,
   type StoredPlay,
+  type TrackTotal,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import type { HistoryTables } from './history-schema.js';
+import { trackTotals } from './wrapped-queries.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
@@ -676,6 +678,10 @@ class SqlHistoryStore implements HistoryStore {
       imageId: r.imageId ?? null,
       trackId: r.trackId ?? null,
     }));
+  }
+
+  async trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]> {
+    return trackTotals(this.db, await this.idsOf(users), period);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {

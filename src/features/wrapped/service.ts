@@ -5,7 +5,7 @@
 //
 // Consent for the fan: of the members the caller found in its server, only those a server view may count
 // (recording, not "only me": the stats feature's rule), checked again here.
-import type { HistoryStore, Period, PlayMoment, TopItem, Totals } from '../../history/store.js';
+import type { HistoryStore, Period, PlayMoment, Totals, TrackTotal } from '../../history/store.js';
 import { HistoryDisabledError, type HistoryFeature } from '../history/service.js';
 import { botTimeZone, localDay, type StatsFeature } from '../stats/service.js';
 
@@ -94,7 +94,54 @@ export function peaks(moments: readonly PlayMoment[]): { months: number[]; busie
   return { months: perMonth, busiestMonth: best(months), busiestDay: best(days) };
 }
 
-const top = (items: readonly TopItem[]): WrappedTop[] => items.map((i) => ({ name: i.name, artist: i.artist, plays: i.plays, ms: i.ms }));
+type Ranked = { name: string; plays: number; ms: number };
+/** Most plays, then most time, then by name (so equal rows come in the same order on both engines). */
+const byPlays = (a: Ranked, b: Ranked): number => b.plays - a.plays || b.ms - a.ms || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * Totals, distinct counts, the top 5 artists and tracks, and a cover of the top artist, from each track's plays in
+ * the year (the store's groupings: artists by folded name, named by the first spelling; most plays, then most time).
+ */
+export function summarize(tracks: readonly TrackTotal[]): {
+  totals: Totals;
+  topArtists: WrappedTop[];
+  topTracks: WrappedTop[];
+  topArtistImageId: string | null;
+  /** The top artist's folded key (what the fan search asks the store about). */
+  topArtistKey: string | null;
+} {
+  const artists = new Map<string, WrappedTop & { key: string; imageId: string | null }>();
+  const albums = new Set<string>();
+  let plays = 0;
+  let ms = 0;
+  for (const t of tracks) {
+    plays += t.plays;
+    ms += t.ms;
+    if (t.albumKey !== null) albums.add(t.albumKey);
+    const artist = artists.get(t.artistKey);
+    if (!artist) {
+      artists.set(t.artistKey, { key: t.artistKey, name: t.artist, artist: null, plays: t.plays, ms: t.ms, imageId: t.imageId });
+      continue;
+    }
+    artist.plays += t.plays;
+    artist.ms += t.ms;
+    if (t.artist < artist.name) artist.name = t.artist;
+    if (t.imageId !== null && (artist.imageId === null || t.imageId > artist.imageId)) artist.imageId = t.imageId;
+  }
+  const topArtists = [...artists.values()].sort(byPlays).slice(0, WRAPPED_TOP_SIZE);
+  const topTracks = tracks
+    .map((t) => ({ name: t.title, artist: t.artist, plays: t.plays, ms: t.ms }))
+    .sort(byPlays)
+    .slice(0, WRAPPED_TOP_SIZE);
+  return {
+    totals: { plays, ms, tracks: tracks.length, artists: artists.size, albums: albums.size },
+    topArtists: topArtists.map(({ key: _key, imageId: _imageId, ...artist }) => artist),
+    topTracks,
+    topArtistImageId: topArtists[0]?.imageId ?? null,
+    topArtistKey: topArtists[0]?.key ?? null,
+  };
+}
+
 
 export class WrappedFeature implements WrappedNamespace {
   constructor(private readonly deps: WrappedFeatureDeps) {}
@@ -104,24 +151,19 @@ export class WrappedFeature implements WrappedNamespace {
     if (store === null) throw new HistoryDisabledError();
     const user = this.deps.history.userFor(userId);
     const range = yearRange(year);
-    const [totals, artists, tracks, moments] = await Promise.all([
-      store.totals([user], range),
-      store.topItems([user], 'artist', range, WRAPPED_TOP_SIZE),
-      store.topItems([user], 'track', range, WRAPPED_TOP_SIZE),
-      store.moments([user], range),
-    ]);
-    const base = { userId, year, timeZone: botTimeZone(), totals, topArtists: top(artists), topTracks: top(tracks) };
-    if (totals.plays === 0) {
+    // One grouped scan for the numbers and one of the moments (index only) for the peaks.
+    const [tracks, moments] = await Promise.all([store.trackTotals([user], range), store.moments([user], range)]);
+    const { topArtistKey, ...summary } = summarize(tracks);
+    const base = { userId, year, timeZone: botTimeZone(), ...summary };
+    if (summary.totals.plays === 0) {
       const status = await store.status(user);
       const stored = status.firstAt !== null && status.lastAt !== null ? { firstAt: status.firstAt, lastAt: status.lastAt } : null;
-      return { ...base, topArtistImageId: null, months: peaks([]).months, busiestMonth: null, busiestDay: null, fan: null, stored };
+      return { ...base, months: peaks([]).months, busiestMonth: null, busiestDay: null, fan: null, stored };
     }
-    const first = artists[0] ?? null;
     return {
       ...base,
-      topArtistImageId: first?.imageId ?? null,
       ...peaks(moments),
-      fan: first && memberIds !== null ? await this.fan(store, first.key, range, memberIds) : null,
+      fan: topArtistKey !== null && memberIds !== null ? await this.fan(store, topArtistKey, range, memberIds) : null,
       stored: null,
     };
   }
