@@ -20,7 +20,9 @@ import * as serverstats from './serverstats.js';
 import * as serverchart from './serverchart.js';
 import * as spotify from './spotify.js';
 import * as stats from './stats.js';
+import * as taste from './taste.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
+import * as wrapped from './wrapped.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart, taste, wrapped];

@@ -22,6 +22,8 @@ import type { MemberSources } from './listeners/resolve.js';
 import type { Logger } from './logger.js';
 import type { Pictures } from './render/pictures.js';
 import type { StatusRecorder } from './history/recorders/status-recorder.js';
+import type { TasteNamespace } from './features/taste/service.js';
+import type { WrappedNamespace } from './features/wrapped/service.js';
 
 export type {
   AccountStatus,
@@ -72,6 +74,10 @@ export interface Services {
   announce: AnnounceNamespace;
   /** Charts from stored history (/chart period:, /serverchart, the recap's picture): top items of a period, with covers. */
   chart: ChartNamespace;
+  /** /taste (src/features/taste/service.ts): two members' artist mixes compared. Consent is the caller's. */
+  taste: TasteNamespace;
+  /** /wrapped (src/features/wrapped/service.ts): a member's year, and the biggest fan among a server's members. */
+  wrapped: WrappedNamespace;
 }
 
 export interface CommandContext {

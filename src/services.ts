@@ -10,6 +10,8 @@ import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
 import { ChartFeature } from './features/chart/service.js';
 import { CoverLookup } from './features/chart/covers.js';
+import { TasteFeature } from './features/taste/service.js';
+import { WrappedFeature } from './features/wrapped/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
 import type { Services } from './service-types.js';
 
@@ -31,6 +33,8 @@ export function createServices(deps: FeatureDeps) {
     history,
     stats,
     chart: new ChartFeature({ store, history, stats, covers, now: deps.now }),
+    taste: new TasteFeature({ store: deps.history, history, now: deps.now }),
+    wrapped: new WrappedFeature({ store: deps.history, history, consent: stats, ownerId: deps.config.discord.ownerId, now: deps.now }),
   } satisfies Services;
 }
 

@@ -115,6 +115,19 @@ export interface CoverSource {
   albumKey: string | null;
 }
 
+/** One track's plays and time in a period, with its catalogue fields (a year's view computes everything from these). */
+export interface TrackTotal {
+  /** The folded track key (unique per track). */
+  key: string;
+  title: string;
+  artist: string;
+  artistKey: string;
+  albumKey: string | null;
+  imageId: string | null;
+  plays: number;
+  ms: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -149,6 +162,8 @@ export interface HistoryStore {
   coverSources(kind: ItemKind, keys: readonly string[]): Promise<CoverSource[]>;
   /** Keep a looked-up cover for good: on that track and every track of its album without one. */
   saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number>;
+  /** Each track these listeners played in a period, with its plays and time (src/sql/wrapped-queries.ts). */
+  trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

@@ -19,11 +19,13 @@ import {
   type RecordingChoice,
   type StoredPlay,
   type CoverSource,
+  type TrackTotal,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import { coverSources, saveCover } from './chart-queries.js';
 import type { HistoryTables } from './history-schema.js';
+import { trackTotals } from './wrapped-queries.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
@@ -686,6 +688,10 @@ class SqlHistoryStore implements HistoryStore {
 
   saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number> {
     return this.write(null, (tx) => saveCover(tx, target, imageId));
+  }
+
+  async trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]> {
+    return trackTotals(this.db, await this.idsOf(users), period);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
