@@ -9,6 +9,7 @@
 import type { Config } from './config.js';
 import type { AccountNamespace } from './features/account/service.js';
 import type { AnnounceNamespace } from './features/announce/service.js';
+import type { RecapNamespace } from './features/recap/service.js';
 import type { HistoryView } from './features/history/service.js';
 import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
@@ -69,6 +70,8 @@ export interface Services {
   };
   /** Each server's now-playing channel (/announce); kept in storage. */
   announce: AnnounceNamespace;
+  /** Each server's weekly recap channel and the week's numbers (/recap); kept in storage. */
+  recap: RecapNamespace;
 }
 
 export interface CommandContext {

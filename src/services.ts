@@ -6,6 +6,7 @@ import { AnnounceFeature } from './features/announce/service.js';
 import { HistoryFeature } from './features/history/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { StatsFeature } from './features/stats/service.js';
+import { RecapFeature } from './features/recap/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
@@ -16,6 +17,7 @@ export function createServices(deps: FeatureDeps) {
   const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
   const account = new AccountFeature(deps, directory);
   const history = new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory });
+  const stats = new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now });
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
@@ -24,7 +26,8 @@ export function createServices(deps: FeatureDeps) {
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
     history,
-    stats: new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now }),
+    stats,
+    recap: new RecapFeature({ ...deps, store: deps.history, stats, history, ownerId: deps.config.discord.ownerId }),
   } satisfies Services;
 }
 

@@ -101,6 +101,13 @@ export interface PlayMoment {
   ms: number;
 }
 
+/** An artist first heard in a period, with its plays there. */
+export interface NewArtist {
+  key: string;
+  name: string;
+  plays: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -131,6 +138,8 @@ export interface HistoryStore {
   moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]>;
   /** Stored names starting with `prefix` (folded), for autocomplete, in name order (one index range, no counting). */
   searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]>;
+  /** Artists these listeners played in the period and never before (the recap's "new this week"), most played first. */
+  newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

@@ -16,11 +16,13 @@ import {
   type PlayMoment,
   type TopItem,
   type Totals,
+  type NewArtist,
   type RecordingChoice,
   type StoredPlay,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
+import { newArtists } from './recap-queries.js';
 import type { HistoryTables } from './history-schema.js';
 
 type Db = Kysely<HistoryTables>;
@@ -676,6 +678,10 @@ class SqlHistoryStore implements HistoryStore {
       imageId: r.imageId ?? null,
       trackId: r.trackId ?? null,
     }));
+  }
+
+  async newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]> {
+    return newArtists(this.db, await this.idsOf(users), period);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
