@@ -99,7 +99,7 @@ function restMessage(payload: ReplyPayload): { body: Record<string, unknown>; fi
   const body: Record<string, unknown> = { embeds: payload.embeds };
   if (payload.content) body.content = payload.content;
   if (files.length === 0) return { body };
-  body.attachments = files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) }));
+  body.attachments = files.map((f, id) => ({ id: String(id), filename: f.name, ...(f.description ? { description: f.description } : {}) }));
   return { body, files: files.map((f) => ({ name: f.name, data: f.attachment, contentType: 'image/jpeg' })) };
 }
 
