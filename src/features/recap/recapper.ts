@@ -6,8 +6,8 @@
 // - One post per week per server: the week is claimed through services.recap before posting (one writer, in the
 //   manager), so a restart, an overlapping check or two shards never post it twice. A week with nothing recorded is
 //   claimed and posts nothing.
-// - Paced: at most POSTS_PER_SECOND channel posts in any second (Discord's global limit is 50/s for everything the
-//   bot sends over REST; each channel gets one post a week, far inside 5 per 5 s), and op 8 member lookups at most
+// - Paced: at most RECAP_POSTS_PER_SECOND channel posts in any second, shared by the shards (Discord's global limit
+//   is 50/s for everything the bot sends over REST; each channel gets one post a week, far inside 5 per 5 s), and op 8 member lookups at most
 //   LOOKUPS_PER_MINUTE (each shard may send 60 a minute in all; the rest is left for commands).
 // - A channel the bot can't post to any more (404/10003, 403/50001/50013) turns the recap off for that server: one
 //   log line, and one DM to whoever set it (or the owner), as /announce does.
@@ -113,7 +113,9 @@ export class Recapper {
   private readonly lookups: Pacer;
 
   constructor(private readonly options: RecapperOptions) {
-    this.posts = new Pacer(options.postsPerSecond ?? RECAP_POSTS_PER_SECOND, 1_000);
+    // Discord's global limit is per bot, not per process: under SHARDS=N each shard takes its share.
+    const shards = options.client.shard?.count ?? options.client.options.shardCount ?? 1;
+    this.posts = new Pacer(options.postsPerSecond ?? Math.max(1, Math.floor(RECAP_POSTS_PER_SECOND / shards)), 1_000);
     this.lookups = new Pacer(options.lookupsPerMinute ?? RECAP_LOOKUPS_PER_MINUTE, 60_000);
   }
 
