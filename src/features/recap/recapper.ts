@@ -180,7 +180,8 @@ export class Recapper {
     const guilds = client.guilds.cache;
     const owed = (await services.recap.list()).filter((s) => guilds.has(s.guildId) && s.setAt < slot && (s.postedSlot ?? 0) < slot);
     if (owed.length === 0) return result;
-    const candidates = await services.stats.serverCandidates();
+    // Only members with plays this week can change a recap: the others are never looked up.
+    const candidates = await services.recap.active(await services.stats.serverCandidates());
     logger.info('recap: posting the week', { servers: owed.length, slot: new Date(slot).toISOString() });
     for (let i = 0; i < owed.length && !this.stopped; i += CLAIM_BATCH) {
       const batch = owed.slice(i, i + CLAIM_BATCH);

@@ -75,6 +75,8 @@ export interface RecapNamespace {
   claim(guildIds: string[], slot: number): Promise<string[]>;
   /** Undo a claim after a post that failed for a passing reason, so the next check tries again. */
   release(guildId: string, slot: number): Promise<void>;
+  /** Of these, who may be counted and has plays in the last 7 days: the only ones worth a membership lookup. */
+  active(userIds: string[]): Promise<string[]>;
   /** The last 7 days of these members (the caller's current members of a server); consent checked again here. */
   week(userIds: string[]): Promise<RecapWeek>;
 }
@@ -152,11 +154,18 @@ export class RecapFeature implements RecapNamespace {
     ).then(() => undefined);
   }
 
+  async active(userIds: string[]): Promise<string[]> {
+    const store = this.need();
+    const allowed = await this.countable();
+    const ids = [...new Set(userIds)].filter((id) => allowed.has(id));
+    if (ids.length === 0) return [];
+    const played = new Set((await store.listenerTotals(ids.map((id) => this.deps.history.userFor(id)), this.period())).map((l) => l.user as string));
+    return ids.filter((id) => played.has(this.deps.history.userFor(id)));
+  }
+
   async week(userIds: string[]): Promise<RecapWeek> {
-    const store = this.deps.store;
-    if (store === null) throw new HistoryDisabledError();
-    const to = this.deps.now();
-    const period: Period = { from: to - RECAP_DAYS * DAY_MS, to };
+    const store = this.need();
+    const period = this.period();
     const allowed = await this.countable();
     const ids = [...new Set(userIds)].filter((id) => allowed.has(id));
     const users = ids.map((id) => this.deps.history.userFor(id));
@@ -191,6 +200,17 @@ export class RecapFeature implements RecapNamespace {
       topListeners: [...listeners].sort((a, b) => b.plays - a.plays || b.ms - a.ms).slice(0, RECAP_TOP).map(named),
       newArtists: { count: fresh.length, top: fresh.slice(0, RECAP_TOP).map((a: NewArtist) => ({ name: a.name, plays: a.plays })) },
     };
+  }
+
+  private need(): HistoryStore {
+    if (this.deps.store === null) throw new HistoryDisabledError();
+    return this.deps.store;
+  }
+
+  /** The last 7 days, up to now. */
+  private period(): Period {
+    const to = this.deps.now();
+    return { from: to - RECAP_DAYS * DAY_MS, to };
   }
 
   /** Who may be counted, reused for a moment: a run asks for hundreds of servers back to back. */
