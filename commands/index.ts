@@ -11,6 +11,7 @@
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as announce from './announce.js';
+import * as recap from './recap.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
 import * as listening from './listening.js';
@@ -25,4 +26,4 @@ import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
 import * as wrapped from './wrapped.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart, taste, wrapped];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart, taste, wrapped, recap];

@@ -9,6 +9,7 @@
 import type { Config } from './config.js';
 import type { AccountNamespace } from './features/account/service.js';
 import type { AnnounceNamespace } from './features/announce/service.js';
+import type { RecapNamespace } from './features/recap/service.js';
 import type { HistoryView } from './features/history/service.js';
 import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
@@ -78,6 +79,8 @@ export interface Services {
   taste: TasteNamespace;
   /** /wrapped (src/features/wrapped/service.ts): a member's year, and the biggest fan among a server's members. */
   wrapped: WrappedNamespace;
+  /** Each server's weekly recap channel and the week's numbers (/recap); kept in storage. */
+  recap: RecapNamespace;
 }
 
 export interface CommandContext {

@@ -6,6 +6,7 @@ import { AnnounceFeature } from './features/announce/service.js';
 import { HistoryFeature } from './features/history/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { StatsFeature } from './features/stats/service.js';
+import { RecapFeature } from './features/recap/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
 import { ChartFeature } from './features/chart/service.js';
@@ -35,6 +36,7 @@ export function createServices(deps: FeatureDeps) {
     chart: new ChartFeature({ store, history, stats, covers, now: deps.now }),
     taste: new TasteFeature({ store: deps.history, history, now: deps.now }),
     wrapped: new WrappedFeature({ store: deps.history, history, consent: stats, ownerId: deps.config.discord.ownerId, now: deps.now }),
+    recap: new RecapFeature({ ...deps, store: deps.history, stats, history, ownerId: deps.config.discord.ownerId }),
   } satisfies Services;
 }
 

@@ -128,6 +128,13 @@ export interface TrackTotal {
   ms: number;
 }
 
+/** An artist first heard in a period, with its plays there. */
+export interface NewArtist {
+  key: string;
+  name: string;
+  plays: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -164,6 +171,8 @@ export interface HistoryStore {
   saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number>;
   /** Each track these listeners played in a period, with its plays and time (src/sql/wrapped-queries.ts). */
   trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]>;
+  /** Artists these listeners played in the period and never before (the recap's "new this week"), most played first. */
+  newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

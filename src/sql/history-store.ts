@@ -16,6 +16,7 @@ import {
   type PlayMoment,
   type TopItem,
   type Totals,
+  type NewArtist,
   type RecordingChoice,
   type StoredPlay,
   type CoverSource,
@@ -24,6 +25,7 @@ import {
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import { coverSources, saveCover } from './chart-queries.js';
+import { newArtists } from './recap-queries.js';
 import type { HistoryTables } from './history-schema.js';
 import { trackTotals } from './wrapped-queries.js';
 
@@ -692,6 +694,10 @@ class SqlHistoryStore implements HistoryStore {
 
   async trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]> {
     return trackTotals(this.db, await this.idsOf(users), period);
+  }
+
+  async newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]> {
+    return newArtists(this.db, await this.idsOf(users), period);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
