@@ -21,5 +21,6 @@ import * as spotify from './spotify.js';
 import * as stats from './stats.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
+import * as whoknows from './whoknows.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, whoknows];

@@ -13,6 +13,7 @@ import type { HistoryView } from './features/history/service.js';
 import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
 import type { TopNamespace } from './features/top/service.js';
+import type { WhoKnowsNamespace } from './features/whoknows/service.js';
 import type { ServerStats, Stats, StatsPeriod } from './features/stats/service.js';
 import type { PlayInput } from './history/play.js';
 import type { AddResult, ErasedHistory, ImportRecord, StoredPlay } from './history/store.js';
@@ -69,6 +70,8 @@ export interface Services {
   };
   /** Each server's now-playing channel (/announce); kept in storage. */
   announce: AnnounceNamespace;
+  /** /whoknows, its autocomplete and the /nowplaying history line (src/features/whoknows/service.ts). */
+  whoknows: WhoKnowsNamespace;
 }
 
 export interface CommandContext {

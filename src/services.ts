@@ -8,6 +8,7 @@ import { ListeningFeature } from './features/nowplaying/service.js';
 import { StatsFeature } from './features/stats/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
+import { WhoKnowsFeature } from './features/whoknows/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
 import type { Services } from './service-types.js';
 
@@ -16,6 +17,7 @@ export function createServices(deps: FeatureDeps) {
   const directory = new MemberDirectory(deps.storage, deps.config.spotify.maxUsers);
   const account = new AccountFeature(deps, directory);
   const history = new HistoryFeature({ config: deps.config, logger: deps.logger.child('history'), store: deps.history, directory });
+  const stats = new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now });
   return {
     listening: new ListeningFeature(deps),
     top: new TopFeature(deps),
@@ -24,7 +26,8 @@ export function createServices(deps: FeatureDeps) {
     recent: new RecentFeature(deps),
     announce: new AnnounceFeature(deps),
     history,
-    stats: new StatsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, directory, now: deps.now }),
+    stats,
+    whoknows: new WhoKnowsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, candidates: () => stats.serverCandidates() }),
   } satisfies Services;
 }
 
