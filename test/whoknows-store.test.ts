@@ -41,14 +41,16 @@ afterEach(async () => {
 });
 
 async function open(engine: 'sqlite' | 'postgres'): Promise<HistoryStore> {
+  let opened: SqlDatabase;
   if (engine === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'npb-whoknows-store-'));
-    database = await openSqlite(join(dir, 'history.sqlite'));
+    opened = await openSqlite(join(dir, 'history.sqlite'));
   } else {
     testDb = await createTestDatabase();
-    database = await openPostgres(testDb.url, silentLogger);
+    opened = await openPostgres(testDb.url, silentLogger);
   }
-  return openHistoryStore(database, { logger: silentLogger });
+  database = opened;
+  return openHistoryStore(opened, { logger: silentLogger });
 }
 
 describe.each(ENGINES)('who-knows queries on %s', (engine) => {

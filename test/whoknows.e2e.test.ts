@@ -202,6 +202,9 @@ describe.each(ENGINES)('/nowplaying history line on %s', (engine) => {
     // The owner's 30 stored plays of Levitating (this is the 31st), 33 of Dua Lipa (+ this one); here, the owner and
     // Leo played it (Zoë, Gone and Mia aren't counted).
     const line = '31st play · 34 plays of Dua Lipa · 2 listeners here';
+    // Who is in the server is known from an earlier server view (asked once, kept a minute): the line's budget is
+    // for the query, not for a first gateway round trip.
+    await whoknows(h.discord, 'artist', LEO.id, 'Dua Lipa').finalMessage(10_000);
     for (const style of ['text', 'card'] as const) {
       const handle = np(h, style, LEO.id);
       const text = embedText(await handle.finalMessage(10_000));
