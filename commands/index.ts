@@ -24,6 +24,7 @@ import * as stats from './stats.js';
 import * as taste from './taste.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
+import * as whoknows from './whoknows.js';
 import * as wrapped from './wrapped.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart, taste, wrapped, recap];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, whoknows, history, spotify, announce, serverchart, taste, wrapped, recap];

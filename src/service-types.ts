@@ -15,6 +15,7 @@ import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
 import type { TopNamespace } from './features/top/service.js';
 import type { ChartNamespace } from './features/chart/service.js';
+import type { WhoKnowsNamespace } from './features/whoknows/service.js';
 import type { ServerStats, Stats, StatsPeriod } from './features/stats/service.js';
 import type { PlayInput } from './history/play.js';
 import type { AddResult, ErasedHistory, ImportRecord, StoredPlay } from './history/store.js';
@@ -81,6 +82,8 @@ export interface Services {
   wrapped: WrappedNamespace;
   /** Each server's weekly recap channel and the week's numbers (/recap); kept in storage. */
   recap: RecapNamespace;
+  /** /whoknows, its autocomplete and the /nowplaying history line (src/features/whoknows/service.ts). */
+  whoknows: WhoKnowsNamespace;
 }
 
 export interface CommandContext {

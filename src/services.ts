@@ -13,6 +13,7 @@ import { ChartFeature } from './features/chart/service.js';
 import { CoverLookup } from './features/chart/covers.js';
 import { TasteFeature } from './features/taste/service.js';
 import { WrappedFeature } from './features/wrapped/service.js';
+import { WhoKnowsFeature } from './features/whoknows/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
 import type { Services } from './service-types.js';
 
@@ -37,6 +38,7 @@ export function createServices(deps: FeatureDeps) {
     taste: new TasteFeature({ store: deps.history, history, now: deps.now }),
     wrapped: new WrappedFeature({ store: deps.history, history, consent: stats, ownerId: deps.config.discord.ownerId, now: deps.now }),
     recap: new RecapFeature({ ...deps, store: deps.history, stats, history, ownerId: deps.config.discord.ownerId }),
+    whoknows: new WhoKnowsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, candidates: () => stats.serverCandidates() }),
   } satisfies Services;
 }
 

@@ -11,6 +11,9 @@ import {
   type HistoryStore,
   type ImportRecord,
   type ItemKind,
+  type ItemQuery,
+  type KnownItem,
+  type PlayCounts,
   type ListenerCount,
   type Period,
   type PlayMoment,
@@ -26,6 +29,7 @@ import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js'
 import { migrationProvider } from './history-migrations.js';
 import { coverSources, saveCover } from './chart-queries.js';
 import { newArtists } from './recap-queries.js';
+import * as whoKnows from './whoknows-queries.js';
 import type { HistoryTables } from './history-schema.js';
 import { trackTotals } from './wrapped-queries.js';
 
@@ -698,6 +702,20 @@ class SqlHistoryStore implements HistoryStore {
 
   async newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]> {
     return newArtists(this.db, await this.idsOf(users), period);
+  }
+
+  async findItem(kind: ItemKind, query: ItemQuery): Promise<KnownItem | null> {
+    if (query.by === 'id') return whoKnows.itemById(this.db, kind, query.id);
+    if (query.by === 'playing') return whoKnows.itemPlaying(this.db, kind, query.track);
+    return whoKnows.itemNamed(this.db, kind, query.name);
+  }
+
+  async searchItems(kind: ItemKind, prefix: string, limit: number): Promise<KnownItem[]> {
+    return whoKnows.searchItems(this.db, kind, prefix, limit);
+  }
+
+  async playCounts(user: HistoryUser, track: { title: string; artist: string }, members: readonly HistoryUser[] | null): Promise<PlayCounts> {
+    return whoKnows.playCounts(this.db, user, track, members);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
