@@ -11,6 +11,7 @@
 // 4. List it below. `npm run deploy` (or the next start) registers it with Discord.
 import type { SlashCommand } from '../src/discord/command.js';
 import * as announce from './announce.js';
+import * as recap from './recap.js';
 import * as chart from './chart.js';
 import * as history from './history.js';
 import * as listening from './listening.js';
@@ -20,7 +21,10 @@ import * as serverstats from './serverstats.js';
 import * as serverchart from './serverchart.js';
 import * as spotify from './spotify.js';
 import * as stats from './stats.js';
+import * as taste from './taste.js';
 import * as topartists from './topartists.js';
 import * as toptracks from './toptracks.js';
+import * as whoknows from './whoknows.js';
+import * as wrapped from './wrapped.js';
 
-export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, history, spotify, announce, serverchart];
+export const commands: readonly SlashCommand[] = [nowplaying, listening, recent, toptracks, topartists, chart, stats, serverstats, whoknows, history, spotify, announce, serverchart, taste, wrapped, recap];

@@ -7,8 +7,9 @@ import { type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { embedPayload, type ReplyPayload } from '../src/discord/text.js';
-import { LINK_HINT, privateReply, whoseFor, type Whose } from '../src/features/account/whose.js';
+import { LINK_HINT, privateReply, sharedGuildOf, whoseFor, type Whose } from '../src/features/account/whose.js';
 import { DEFAULT_STYLE, nowPlayingPayload, STYLE_CHOICES, type NowPlayingStyle } from '../src/features/nowplaying/card.js';
+import { startPlayLine, withPlayLine } from '../src/features/nowplaying/history-line.js';
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
@@ -33,17 +34,30 @@ function notShownReply(whose: Extract<Whose, { kind: 'hidden' | 'refused' }>): R
   return first ? embedPayload({ ...first, description: `${first.description ?? ''}\n${LINK_HINT}` }) : reply;
 }
 
-async function shown(ctx: CommandContext, whose: Extract<Whose, { kind: 'spotify' | 'discord-status' }>, style: NowPlayingStyle): Promise<ReplyPayload> {
+async function shown(
+  ctx: CommandContext,
+  interaction: ChatInputCommandInteraction,
+  whose: Extract<Whose, { kind: 'spotify' | 'discord-status' }>,
+  style: NowPlayingStyle,
+): Promise<ReplyPayload> {
   const now = ctx.now();
   const card = { displayName: whose.name, source: whose.kind };
+  // The history line's first part (who is counted here) runs while Spotify is asked.
+  const history = startPlayLine(ctx, whose.kind === 'spotify' ? whose.listener : whose.resolution.listener, sharedGuildOf(interaction));
   if (whose.kind === 'discord-status') {
-    const state = statusTrackState(whose.resolution.track, now);
-    return nowPlayingPayload(withSourceNote(nowPlayingReply(state, now), statusNote(whose.name)), state, style, card, ctx);
+    const { track } = whose.resolution;
+    const line = track.artists[0] ? history.lineFor({ title: track.title, artist: track.artists[0] }) : null;
+    const state = statusTrackState(track, now);
+    const payload = await nowPlayingPayload(withSourceNote(nowPlayingReply(state, now), statusNote(whose.name)), state, style, card, ctx);
+    return withPlayLine(payload, line ? await line.settle() : null);
   }
   return whose.answer(async () => {
     const state = await ctx.services.listening.current(whose.listener);
+    const artist = state.kind === 'track' ? state.artists[0]?.name : undefined;
+    const line = state.kind === 'track' && artist ? history.lineFor({ title: state.title, artist }) : null;
     const text = whose.named(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }));
-    return nowPlayingPayload(text, state, style, card, ctx);
+    const payload = await nowPlayingPayload(text, state, style, card, ctx);
+    return withPlayLine(payload, line ? await line.settle() : null);
   });
 }
 
@@ -55,6 +69,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     await whose.refuse(options, notShownReply(whose));
     return;
   }
-  await respondWithReply(interaction, () => shown(ctx, whose, style ?? DEFAULT_STYLE), options);
+  await respondWithReply(interaction, () => shown(ctx, interaction, whose, style ?? DEFAULT_STYLE), options);
   await whose.followUp();
 }

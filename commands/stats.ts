@@ -24,7 +24,7 @@ const definition = defineCommand({
 });
 export const { data } = definition;
 
-/** Why someone else's stats aren't shown here, or null when they may be. */
+/** Why someone else's stats aren't shown here, or null when they may be (also /taste's and /wrapped's rule). */
 export async function refusal(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string): Promise<ReplyPayload | null> {
   const guildId = sharedGuildOf(interaction);
   // The owner's listening is the bot's public status anyway; anyone else's only in a server shared with them.

@@ -10,6 +10,7 @@ import { syncCommandsAndLog, type CommandScope } from './discord/command-sync.js
 import { closeCodeFailure, DEFAULT_CONNECT_TUNING, hostOf, loginUntilReady, type ConnectTuning, type StartupError } from './discord/connect.js';
 import { PresenceJob } from './discord/presence.js';
 import { Announcer } from './features/announce/announcer.js';
+import { Recapper } from './features/recap/recapper.js';
 import { attachStatusFeed } from './listeners/discord-status-feed.js';
 import type { ListeningState } from './listening-state.js';
 import { OWNER } from './listeners/listener.js';
@@ -21,6 +22,8 @@ export interface Bot {
   presence: PresenceJob;
   /** Posts the owner's new tracks to the servers' now-playing channels (/announce). */
   announcer: Announcer;
+  /** Posts each server's weekly recap (/recap) for the guilds this client holds; null when HISTORY=off. */
+  recap: Recapper | null;
   /** Resolves once the commands are in sync (the client is ready when startBot resolves). */
   ready: Promise<void>;
   /**
@@ -95,6 +98,18 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     now: context.now,
   });
   presence.follow((outcome) => announcer.onOutcome(outcome));
+  const recap = config.history.enabled
+    ? new Recapper({
+        client,
+        services: context.services,
+        membership,
+        pictures: context.pictures,
+        cron: config.recapCron,
+        ownerId: config.discord.ownerId,
+        logger: context.logger.child('recap'),
+        now: context.now,
+      })
+    : null;
 
   let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => {
@@ -116,6 +131,8 @@ export async function startBot(context: CommandContext, options: StartBotOptions
             logger,
           );
     presence.start();
+    // Checked once now (a week missed while the bot was down is posted), then at RECAP_CRON's firings.
+    recap?.start();
     if (poller && config.presenceCron) void poller.tick();
     void sync.then(resolveReady);
   });
@@ -130,11 +147,13 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     client,
     presence,
     announcer,
+    recap,
     ready,
     failed,
     async stop(): Promise<void> {
       await presence.stop();
       await announcer.stop();
+      await recap?.stop();
       detachStatuses?.();
       // What members already listened to enough of is written before the store closes.
       await recorder?.stop().catch((error: unknown) => logger.warn('history: could not write the last Discord-status plays', { error }));

@@ -47,6 +47,8 @@ export interface Config {
   };
   /** node-cron expression, or null when the presence job is off. */
   presenceCron: string | null;
+  /** RECAP_CRON: when the weekly recaps are posted (node-cron, in the bot's TZ). */
+  recapCron: string;
   storageUrl: string;
   logLevel: LogLevel;
   /** HEARTBEAT_FILE (set in the Docker image): kept fresh while connected to Discord, for the HEALTHCHECK. */
@@ -110,6 +112,7 @@ export const DEFAULTS = {
   SPOTIFY_CALLBACK_LISTEN: '127.0.0.1:8888',
   DISCORD_API_URL: 'https://discord.com/api',
   PRESENCE_CRON: '*/15 * * * * *',
+  RECAP_CRON: '0 10 * * 1',
   STORAGE_URL: 'sqlite://data/bot.sqlite',
   HISTORY_URL: 'sqlite://data/history.sqlite',
   LOG_LEVEL: 'info',
@@ -408,6 +411,11 @@ export function loadConfig(env: Env): Config {
     );
   }
 
+  const recapCron = value('RECAP_CRON') ?? DEFAULTS.RECAP_CRON;
+  if (!validateCron(recapCron)) {
+    problems.push(`RECAP_CRON "${recapCron}" is not a valid cron expression — use e.g. "0 10 * * 1" (Mondays at 10:00, the default)`);
+  }
+
   const storageUrl = value('STORAGE_URL') ?? DEFAULTS.STORAGE_URL;
   if (!/^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|postgres(ql)?:\/\/.+|memory:\/\/.*)$/.test(storageUrl)) {
     problems.push(
@@ -450,6 +458,7 @@ export function loadConfig(env: Env): Config {
       callbackServer,
     },
     presenceCron,
+    recapCron,
     storageUrl,
     logLevel: logLevel ?? 'info',
     heartbeatFile: value('HEARTBEAT_FILE') ?? null,

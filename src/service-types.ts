@@ -9,11 +9,13 @@
 import type { Config } from './config.js';
 import type { AccountNamespace } from './features/account/service.js';
 import type { AnnounceNamespace } from './features/announce/service.js';
+import type { RecapNamespace } from './features/recap/service.js';
 import type { HistoryView } from './features/history/service.js';
 import type { ListeningNamespace } from './features/nowplaying/service.js';
 import type { RecentNamespace } from './features/recent/service.js';
 import type { TopNamespace } from './features/top/service.js';
 import type { ChartNamespace } from './features/chart/service.js';
+import type { WhoKnowsNamespace } from './features/whoknows/service.js';
 import type { ServerStats, Stats, StatsPeriod } from './features/stats/service.js';
 import type { PlayInput } from './history/play.js';
 import type { AddResult, ErasedHistory, ImportRecord, StoredPlay } from './history/store.js';
@@ -22,6 +24,8 @@ import type { MemberSources } from './listeners/resolve.js';
 import type { Logger } from './logger.js';
 import type { Pictures } from './render/pictures.js';
 import type { StatusRecorder } from './history/recorders/status-recorder.js';
+import type { TasteNamespace } from './features/taste/service.js';
+import type { WrappedNamespace } from './features/wrapped/service.js';
 
 export type {
   AccountStatus,
@@ -72,6 +76,14 @@ export interface Services {
   announce: AnnounceNamespace;
   /** Charts from stored history (/chart period:, /serverchart, the recap's picture): top items of a period, with covers. */
   chart: ChartNamespace;
+  /** /taste (src/features/taste/service.ts): two members' artist mixes compared. Consent is the caller's. */
+  taste: TasteNamespace;
+  /** /wrapped (src/features/wrapped/service.ts): a member's year, and the biggest fan among a server's members. */
+  wrapped: WrappedNamespace;
+  /** Each server's weekly recap channel and the week's numbers (/recap); kept in storage. */
+  recap: RecapNamespace;
+  /** /whoknows, its autocomplete and the /nowplaying history line (src/features/whoknows/service.ts). */
+  whoknows: WhoKnowsNamespace;
 }
 
 export interface CommandContext {

@@ -6,10 +6,14 @@ import { AnnounceFeature } from './features/announce/service.js';
 import { HistoryFeature } from './features/history/service.js';
 import { ListeningFeature } from './features/nowplaying/service.js';
 import { StatsFeature } from './features/stats/service.js';
+import { RecapFeature } from './features/recap/service.js';
 import { RecentFeature } from './features/recent/service.js';
 import { TopFeature } from './features/top/service.js';
 import { ChartFeature } from './features/chart/service.js';
 import { CoverLookup } from './features/chart/covers.js';
+import { TasteFeature } from './features/taste/service.js';
+import { WrappedFeature } from './features/wrapped/service.js';
+import { WhoKnowsFeature } from './features/whoknows/service.js';
 import { MemberDirectory, MembersFeature } from './listeners/members.js';
 import type { Services } from './service-types.js';
 
@@ -31,6 +35,10 @@ export function createServices(deps: FeatureDeps) {
     history,
     stats,
     chart: new ChartFeature({ store, history, stats, covers, now: deps.now }),
+    taste: new TasteFeature({ store: deps.history, history, now: deps.now }),
+    wrapped: new WrappedFeature({ store: deps.history, history, consent: stats, ownerId: deps.config.discord.ownerId, now: deps.now }),
+    recap: new RecapFeature({ ...deps, store: deps.history, stats, history, ownerId: deps.config.discord.ownerId }),
+    whoknows: new WhoKnowsFeature({ store: deps.history, history, ownerId: deps.config.discord.ownerId, candidates: () => stats.serverCandidates() }),
   } satisfies Services;
 }
 

@@ -24,6 +24,7 @@ describe('config', () => {
     expect(config.spotify.apiUrl).toBe('https://api.spotify.com/v1');
     expect(config.discord.apiUrl).toBe('https://discord.com/api');
     expect(config.presenceCron).toBe('*/15 * * * * *');
+    expect(config.recapCron).toBe('0 10 * * 1');
     expect(config.storageUrl).toBe('sqlite://data/bot.sqlite');
     expect(config.logLevel).toBe('info');
     expect(config.discord.guildId).toBeNull();
@@ -104,6 +105,13 @@ describe('config', () => {
       expect.stringMatching(/^DISCORD_CONNECT_TIMEOUT must be a number of seconds from 0.1 to 600 \(got "soon"\)/),
       expect.stringMatching(/^DISCORD_CONNECT_ATTEMPTS must be a whole number from 1 to 100 \(got "0"\)/),
     ]);
+  });
+
+  it('refuses a bad RECAP_CRON with one clear problem, and takes a valid one', () => {
+    expect(problemsOf(validEnv({ RECAP_CRON: 'mondays' }))).toEqual([
+      'RECAP_CRON "mondays" is not a valid cron expression — use e.g. "0 10 * * 1" (Mondays at 10:00, the default)',
+    ]);
+    expect(loadConfig(validEnv({ RECAP_CRON: '30 18 * * 0' })).recapCron).toBe('30 18 * * 0');
   });
 
   it('accepts off for the presence job and trims trailing slashes from URLs', () => {

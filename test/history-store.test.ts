@@ -249,6 +249,29 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     expect((await engine.scan()).includes('Old'), 'Old').toBe(false);
   });
 
+  it("new artists: played in the period by these listeners and never before by them (another listener's plays don't count)", async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const DAY = 86_400_000;
+    const week = { from: T0 - 7 * DAY, to: T0 };
+    await s.addPlays(MEMBER, [
+      play({ artist: 'Dua Lipa', title: 'Houdini', startedAt: T0 - 20 * DAY }),
+      play({ artist: 'Dua Lipa', title: 'Levitating', startedAt: T0 - 2 * DAY }),
+      play({ artist: 'فيروز', title: 'كيفك إنت', startedAt: T0 - 3 * DAY }),
+      play({ artist: '宇多田ヒカル', title: 'First Love', startedAt: T0 - 1 * DAY }),
+      play({ artist: '宇多田ヒカル', title: 'Automatic', startedAt: T0 - 2 * DAY }),
+    ]);
+    // OTHER heard فيروز long ago: new for MEMBER alone, not for the two together.
+    await s.addPlays(OTHER, [play({ artist: 'فيروز', title: 'Old', startedAt: T0 - 30 * DAY })]);
+    expect(await s.newArtists([MEMBER], week)).toEqual([
+      { key: expect.any(String), name: '宇多田ヒカル', plays: 2 },
+      { key: expect.any(String), name: 'فيروز', plays: 1 },
+    ]);
+    expect((await s.newArtists([MEMBER, OTHER], week)).map((a) => a.name)).toEqual(['宇多田ヒカル']);
+    expect(await s.newArtists([], week)).toEqual([]);
+    expect(await s.newArtists([MEMBER], { from: T0, to: T0 + DAY })).toEqual([]);
+  });
+
   it('migrates once: reopening an existing database keeps its plays', async (t) => {
     if (!enabled) return t.skip();
     const s = await store();

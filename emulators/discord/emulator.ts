@@ -81,6 +81,7 @@ export class DiscordEmulator extends EventEmitter {
   /** Member presences dispatched (PRESENCE_UPDATE) or withheld for want of the intent. */
   readonly memberPresenceLog: Array<{ guildId: string; userId: string; presence: MemberPresence; dispatchedTo: number | null; at: number }> = [];
   readonly channelRateLimit: { messages: number; windowMs: number };
+  readonly globalRateLimit: { requests: number; windowMs: number } | null;
   readonly maxUploadBytes: number;
 
   private readonly server: Server;
@@ -116,6 +117,7 @@ export class DiscordEmulator extends EventEmitter {
     this.disallowedIntents = opts.disallowedIntents ?? 0;
     this.guildShape = opts.guildShape ?? 'minimal';
     this.channelRateLimit = opts.channelRateLimit ?? { messages: 5, windowMs: 5000 };
+    this.globalRateLimit = opts.globalRateLimit === undefined ? { requests: 50, windowMs: 1000 } : opts.globalRateLimit;
     this.maxUploadBytes = opts.maxUploadBytes ?? 10 * 1024 * 1024;
     this.apiUrl = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;

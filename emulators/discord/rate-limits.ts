@@ -45,3 +45,32 @@ export class ChannelRateLimiter {
     };
   }
 }
+
+/**
+ * Discord's global limit: a bot may make `requests` (50) REST requests per second, all routes together, interaction
+ * responses excepted. Counted in one-second windows that start with the first request after the last one ended (the
+ * way discord.js paces itself), so a client within the limit never sees a 429; two processes on one token (shards)
+ * share it, as on Discord. Over it: 429 with `global: true` and X-RateLimit-Global.
+ */
+export class GlobalRateLimiter {
+  private windowStart = -Infinity;
+  private used = 0;
+
+  constructor(readonly limit: { requests: number; windowMs: number }) {}
+
+  take(now: number): void {
+    if (now - this.windowStart >= this.limit.windowMs) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    if (this.used >= this.limit.requests) {
+      const retryAfter = Number((Math.max(0, this.windowStart + this.limit.windowMs - now) / 1000).toFixed(3));
+      throw new HttpError(
+        429,
+        { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+        { 'Retry-After': String(retryAfter), 'X-RateLimit-Global': 'true', 'X-RateLimit-Scope': 'global' },
+      );
+    }
+    this.used++;
+  }
+}

@@ -6,6 +6,7 @@ import { HttpError } from './http-error.js';
 import { jsonBody, parseMultipart, type ParsedBody, type UploadedFile } from './multipart.js';
 import { loadSpec } from './validation.js';
 import { RestFaults } from './faults.js';
+import { GlobalRateLimiter } from './rate-limits.js';
 import type { RestLogEntry } from './types.js';
 
 export interface RouteContext {
@@ -37,6 +38,8 @@ export function param(ctx: RouteContext, i: number): string {
 export interface RestHost {
   readonly token: string;
   readonly maxUploadBytes: number;
+  /** Discord's global REST limit (50 per second); null: not enforced. */
+  readonly globalRateLimit: { requests: number; windowMs: number } | null;
   emit: EventEmitter['emit'];
 }
 
@@ -47,8 +50,11 @@ export class RestRouter {
   readonly refusedBodies: Array<{ method: string; path: string; body: unknown; status: number; error: unknown; at: number }> = [];
   readonly faults = new RestFaults();
   private readonly routes: Array<{ method: string; pattern: RegExp; handler: RouteHandler }> = [];
+  private readonly global: GlobalRateLimiter | null;
 
-  constructor(private readonly host: RestHost) {}
+  constructor(private readonly host: RestHost) {
+    this.global = host.globalRateLimit ? new GlobalRateLimiter(host.globalRateLimit) : null;
+  }
 
   /** `pattern` is a path without /api/v10 with `:name` segments; they reach the handler as `ctx.params`, in order. */
   route(method: string, pattern: string, handler: RouteHandler): void {
@@ -122,6 +128,13 @@ export class RestRouter {
       const needsAuth = !path.startsWith('/interactions/') && !path.startsWith('/webhooks/');
       if (needsAuth && req.headers.authorization !== `Bot ${this.host.token}`) {
         return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      }
+      try {
+        // Interaction responses (callback, webhooks) are not counted by Discord's global limit.
+        if (needsAuth) this.global?.take(entry.at);
+      } catch (error) {
+        if (error instanceof HttpError) return { status: error.status, body: error.body, headers: error.headers };
+        throw error;
       }
       const tooLarge = parsed.files.find((f) => f.size > this.host.maxUploadBytes);
       if (tooLarge) return { status: 413, body: { message: 'Request entity too large', code: 40005 } };

@@ -29,6 +29,8 @@ export interface DiscordEmulatorOptions {
   guildShape?: 'minimal' | 'realistic';
   /** POST /channels/{id}/messages limit per channel (Discord: 5 per 5 s). Tests may shorten the window. */
   channelRateLimit?: { messages: number; windowMs: number };
+  /** Discord's global REST limit for the bot (default 50 requests per second; interaction responses excepted); null: off. */
+  globalRateLimit?: { requests: number; windowMs: number } | null;
   /** Largest accepted upload per file (default 10 MiB, Discord's default for bots); larger → 413 / 40005. */
   maxUploadBytes?: number;
 }

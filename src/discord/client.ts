@@ -55,6 +55,11 @@ export async function dispatchInteraction(
       const command = findByCustomId(commands, interaction.customId);
       if (!command?.handleButton) throw new UnknownInteractionError(`no handler for ${what}`);
       await command.handleButton(interaction, ctx);
+    } else if (interaction.isAutocomplete()) {
+      what = `autocomplete /${interaction.commandName}`;
+      const command = commands.find((c) => c.data.name === interaction.commandName);
+      if (!command?.autocomplete) throw new UnknownInteractionError(`no handler for ${what}`);
+      await command.autocomplete(interaction, ctx);
     } else if (interaction.isModalSubmit()) {
       what = `modal ${interaction.customId}`;
       const command = findByCustomId(commands, interaction.customId);

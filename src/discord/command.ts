@@ -14,6 +14,7 @@ import {
 import {
   ApplicationIntegrationType,
   ChannelType,
+  type AutocompleteInteraction,
   InteractionContextType,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -35,6 +36,8 @@ export interface SlashCommand {
   customIdPrefix?: string;
   handleButton?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
   handleModal?(interaction: ModalSubmitInteraction, ctx: CommandContext): Promise<void>;
+  /** Suggestions for an option defined with `autocomplete: true` (answer with `interaction.respond`, within 3 s). */
+  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
 }
 
 export interface Choice<V extends string = string> {
@@ -49,6 +52,8 @@ export type OptionSpec =
       readonly description: string;
       readonly required?: boolean;
       readonly choices?: readonly Choice[];
+      /** Suggestions as the member types (the command's `autocomplete` handler); never with `choices`. */
+      readonly autocomplete?: boolean;
     }
   | {
       readonly type: 'integer';
@@ -165,6 +170,7 @@ function addOption(builder: OptionHolder, option: OptionSpec): void {
       builder.addStringOption((o) => {
         o.setName(option.name).setDescription(option.description).setRequired(option.required === true);
         if (option.choices) o.addChoices(...option.choices.map((c) => ({ name: c.name, value: c.value })));
+        if (option.autocomplete === true) o.setAutocomplete(true);
         return o;
       });
       return;

@@ -115,6 +115,51 @@ export interface CoverSource {
   albumKey: string | null;
 }
 
+/** One track's plays and time in a period, with its catalogue fields (a year's view computes everything from these). */
+export interface TrackTotal {
+  /** The folded track key (unique per track). */
+  key: string;
+  title: string;
+  artist: string;
+  artistKey: string;
+  albumKey: string | null;
+  imageId: string | null;
+  plays: number;
+  ms: number;
+}
+
+/** An artist first heard in a period, with its plays there. */
+export interface NewArtist {
+  key: string;
+  name: string;
+  plays: number;
+}
+
+/** An artist, track or album as the catalogue names it: /whoknows and its autocomplete. */
+export interface KnownItem {
+  kind: ItemKind;
+  /** A catalogue id of one of its tracks (stands for the item in an autocomplete choice). */
+  id: number;
+  /** The folded key the store groups by (pass it to `listeners`). */
+  key: string;
+  name: string;
+  /** A track's or album's artist; null for an artist. */
+  artist: string | null;
+}
+
+/** How to find an item: an autocomplete choice (catalogue id), what someone plays now, or a typed name. */
+export type ItemQuery =
+  | { by: 'id'; id: number }
+  | { by: 'playing'; track: { title: string; artist: string; album: string | null } }
+  | { by: 'name'; name: string };
+
+/** One listener's stored plays of a track and its artist, and how many of some members played the track. */
+export interface PlayCounts {
+  track: number;
+  artist: number;
+  listeners: number;
+}
+
 export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
@@ -149,6 +194,16 @@ export interface HistoryStore {
   coverSources(kind: ItemKind, keys: readonly string[]): Promise<CoverSource[]>;
   /** Keep a looked-up cover for good: on that track and every track of its album without one. */
   saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number>;
+  /** Each track these listeners played in a period, with its plays and time (src/sql/wrapped-queries.ts). */
+  trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]>;
+  /** Artists these listeners played in the period and never before (the recap's "new this week"), most played first. */
+  newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]>;
+  /** The artist, track or album a query means, or null when nothing of it is stored. */
+  findItem(kind: ItemKind, query: ItemQuery): Promise<KnownItem | null>;
+  /** Stored items whose name starts with `prefix` (folded), in name order: autocomplete (index ranges, no counting). */
+  searchItems(kind: ItemKind, prefix: string, limit: number): Promise<KnownItem[]>;
+  /** A listener's plays of a track and its artist, and how many of `members` (null: none asked) played the track. */
+  playCounts(user: HistoryUser, track: { title: string; artist: string }, members: readonly HistoryUser[] | null): Promise<PlayCounts>;
   /** Everything kept about this person's listening: plays, imports, cursor, choices. */
   erase(user: HistoryUser): Promise<ErasedHistory>;
   /** Delete plays that started before this time (retention); returns how many. */

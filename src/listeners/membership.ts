@@ -126,6 +126,20 @@ export class GuildMembership {
     return members;
   }
 
+  /**
+   * Whether `currentMembers` would ask Discord about any of these now (no answer within the TTL, none pending): a
+   * caller going through many servers (the weekly recap) paces itself by it, within the shard's lookup budget.
+   */
+  needsLookup(guildId: string, userIds: Iterable<string>): boolean {
+    const now = this.now();
+    for (const userId of userIds) {
+      const key = keyOf(guildId, userId);
+      const known = this.known.get(key);
+      if ((!known || now - known.at >= this.ttlMs) && !this.pending.has(key)) return true;
+    }
+    return false;
+  }
+
   /** One lookup; never rejects: without an answer, each id keeps its last known state (present if never known). */
   private async ask(guildId: string, userIds: string[]): Promise<Map<string, Known>> {
     const answers = new Map<string, Known>();

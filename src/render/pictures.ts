@@ -11,11 +11,13 @@ import type { ChartInput } from './chart.js';
 import { CoverArt, type CoverArtOptions } from './cover-art.js';
 import type { RenderDeps, RenderedImage } from './draw-kit.js';
 import type { StatsPictureInput } from './stats.js';
+import type { WrappedPictureInput } from './wrapped.js';
 
 export interface Drawers {
   card(input: CardInput, deps: RenderDeps): Promise<RenderedImage>;
   chart(input: ChartInput, deps: RenderDeps): Promise<RenderedImage>;
   stats(input: StatsPictureInput, deps: RenderDeps): Promise<RenderedImage>;
+  wrapped(input: WrappedPictureInput, deps: RenderDeps): Promise<RenderedImage>;
 }
 
 export interface PicturesOptions {
@@ -41,6 +43,7 @@ const defaultDrawers: Drawers = {
   card: async (input, deps) => (await import('./card.js')).renderNowPlayingCard(input, deps),
   chart: async (input, deps) => (await import('./chart.js')).renderChart(input, deps),
   stats: async (input) => (await import('./stats.js')).renderStats(input),
+  wrapped: async (input, deps) => (await import('./wrapped.js')).renderWrapped(input, deps),
 };
 
 class DeadlineError extends Error {
@@ -78,6 +81,11 @@ export class Pictures {
   /** The /stats picture (time per day and hour, top lists), or null (logged once per cause): send the text reply. */
   stats(input: StatsPictureInput): Promise<RenderedImage | null> {
     return this.draw('stats', (deps) => this.drawers.stats(input, deps));
+  }
+
+  /** The /wrapped picture (a year, tall), or null (logged once per cause): send the text reply. */
+  wrapped(input: WrappedPictureInput): Promise<RenderedImage | null> {
+    return this.draw('wrapped', (deps) => this.drawers.wrapped(input, deps));
   }
 
   private async draw(kind: PictureKind, run: (deps: RenderDeps) => Promise<RenderedImage>): Promise<RenderedImage | null> {

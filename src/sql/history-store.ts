@@ -11,19 +11,27 @@ import {
   type HistoryStore,
   type ImportRecord,
   type ItemKind,
+  type ItemQuery,
+  type KnownItem,
+  type PlayCounts,
   type ListenerCount,
   type Period,
   type PlayMoment,
   type TopItem,
   type Totals,
+  type NewArtist,
   type RecordingChoice,
   type StoredPlay,
   type CoverSource,
+  type TrackTotal,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import { coverSources, saveCover } from './chart-queries.js';
+import { newArtists } from './recap-queries.js';
+import * as whoKnows from './whoknows-queries.js';
 import type { HistoryTables } from './history-schema.js';
+import { trackTotals } from './wrapped-queries.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
@@ -686,6 +694,28 @@ class SqlHistoryStore implements HistoryStore {
 
   saveCover(target: { trackKey: string | null; albumKey: string | null }, imageId: string): Promise<number> {
     return this.write(null, (tx) => saveCover(tx, target, imageId));
+  }
+
+  async trackTotals(users: readonly HistoryUser[], period: Period): Promise<TrackTotal[]> {
+    return trackTotals(this.db, await this.idsOf(users), period);
+  }
+
+  async newArtists(users: readonly HistoryUser[], period: Period): Promise<NewArtist[]> {
+    return newArtists(this.db, await this.idsOf(users), period);
+  }
+
+  async findItem(kind: ItemKind, query: ItemQuery): Promise<KnownItem | null> {
+    if (query.by === 'id') return whoKnows.itemById(this.db, kind, query.id);
+    if (query.by === 'playing') return whoKnows.itemPlaying(this.db, kind, query.track);
+    return whoKnows.itemNamed(this.db, kind, query.name);
+  }
+
+  async searchItems(kind: ItemKind, prefix: string, limit: number): Promise<KnownItem[]> {
+    return whoKnows.searchItems(this.db, kind, prefix, limit);
+  }
+
+  async playCounts(user: HistoryUser, track: { title: string; artist: string }, members: readonly HistoryUser[] | null): Promise<PlayCounts> {
+    return whoKnows.playCounts(this.db, user, track, members);
   }
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {

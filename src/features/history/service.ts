@@ -132,6 +132,22 @@ export class HistoryFeature {
     return HistoryFeature.recordingFor(who, (await this.store.choice(this.userFor(userId))).recording);
   }
 
+  /** Of these people, the ones recorded now: `isRecording` for many at once (a few queries, not one per person). */
+  async recordingAmong(userIds: readonly string[]): Promise<Set<string>> {
+    const recording = new Set<string>();
+    if (this.store === null || userIds.length === 0) return recording;
+    const [linked, optedIn] = await Promise.all([this.deps.directory.ids().then((ids) => new Set(ids)), this.store.optedIn().then((users) => new Set<string>(users))]);
+    for (const userId of new Set(userIds)) {
+      const owner = userId === 'owner' || userId === this.ownerId;
+      if (owner || linked.has(userId)) {
+        if (await this.isRecording(userId)) recording.add(userId);
+      } else if (optedIn.has(this.userFor(userId))) {
+        recording.add(userId);
+      }
+    }
+    return recording;
+  }
+
   /**
    * Members whose Discord status is recorded: opted in with /history on and not linked (a linked member is
    * recorded from Spotify only). The status detectors follow these and no one else.

@@ -68,7 +68,7 @@ export const TOP_SIZE = 5;
 
 export interface StatsFeatureDeps {
   store: HistoryStore | null;
-  history: Pick<HistoryFeature, 'userFor' | 'isRecording'>;
+  history: Pick<HistoryFeature, 'userFor' | 'isRecording' | 'recordingAmong'>;
   ownerId: string | null;
   directory: { get(userId: string): Promise<MemberLink | null>; ids(): Promise<string[]> };
   now: () => number;
@@ -173,9 +173,8 @@ export class StatsFeature {
 
   /** Of these, the ones recording now and not "only me". */
   private async counted(userIds: string[]): Promise<string[]> {
-    const hidden = new Set(await this.privateAmong(userIds));
-    const recording = await Promise.all(userIds.map(async (id) => !hidden.has(id) && (await this.deps.history.isRecording(id))));
-    return userIds.filter((_, i) => recording[i]);
+    const [hidden, recording] = await Promise.all([this.privateAmong(userIds).then((ids) => new Set(ids)), this.deps.history.recordingAmong(userIds)]);
+    return userIds.filter((id) => !hidden.has(id) && recording.has(id));
   }
 
   /** One member's stats (their own, or someone's the caller may show). */

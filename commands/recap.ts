@@ -1,0 +1,83 @@
+// /recap [channel:#channel] [off:True] — a weekly recap channel for this server: every week (RECAP_CRON, Mondays at
+// 10:00 by default) the bot posts the server's last 7 days there (src/features/recap/recapper.ts). Alone it shows
+// the current setting. Needs Manage Server (default_member_permissions; Discord enforces it), as /announce does.
+import {
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type GuildBasedChannel,
+} from 'discord.js';
+import { defineCommand } from '../src/discord/command.js';
+import { respondWithReply } from '../src/discord/respond.js';
+import { COLORS, embedPayload } from '../src/discord/text.js';
+import { historyOffReply } from '../src/features/history/replies.js';
+import {
+  recapBothReply,
+  recapCantPostReply,
+  recapNotTextReply,
+  recapOffReply,
+  recapSetReply,
+  recapStatusReply,
+} from '../src/features/recap/replies.js';
+import type { CommandContext } from '../src/service-types.js';
+
+const definition = defineCommand({
+  name: 'recap',
+  description: "Post this server's weekly listening recap to a channel",
+  guildOnly: true,
+  defaultMemberPermissions: PermissionFlagsBits.ManageGuild,
+  options: [
+    { type: 'channel', name: 'channel', description: 'Where to post the recap every week' },
+    { type: 'boolean', name: 'off', description: 'Stop posting the recap' },
+  ],
+});
+export const { data } = definition;
+
+/** What the bot needs in the channel to post a recap (with its chart), with the names people see in Discord. */
+const NEEDED: ReadonlyArray<[bigint, string]> = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
+];
+
+const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/recap works in a server the bot is in.' });
+
+function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
+  const channel = interaction.client.channels.cache.get(channelId);
+  if (!channel || channel.isDMBased() || channel.guildId !== guildId) return null;
+  return channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement ? channel : null;
+}
+
+function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): string[] {
+  const permissions = channel.permissionsFor(interaction.client.user);
+  return NEEDED.filter(([bit]) => !permissions?.has(bit)).map(([, name]) => name);
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guildId = interaction.guildId;
+  if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
+    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const { channel: channelId, off } = definition.parse(interaction);
+  const options = { logger: ctx.logger.child('command'), what: '/recap', deferAfterMs: ctx.deferAfterMs, ephemeral: true };
+  await respondWithReply(
+    interaction,
+    async () => {
+      if (channelId !== null && off === true) return recapBothReply();
+      if (off === true) return recapOffReply((await ctx.services.recap.off(guildId, null)) !== null);
+      if (channelId === null) return recapStatusReply(await ctx.services.recap.get(guildId));
+      // A recap is made of stored history: nothing to post with HISTORY=off.
+      if (!ctx.config.history.enabled) return historyOffReply();
+      const channel = textChannelOf(interaction, guildId, channelId);
+      if (!channel) return recapNotTextReply();
+      const missing = missingPermissions(interaction, channel);
+      if (missing.length > 0) return recapCantPostReply(channelId, missing);
+      await ctx.services.recap.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
+      return recapSetReply(channelId);
+    },
+    options,
+  );
+}

@@ -1,0 +1,96 @@
+// Pure payloads for /whoknows and the /nowplaying history line: whose (the server) and which item in the heading,
+// members as mentions (never pinged in an embed), plays as "1,234 plays", the top one crowned when they have 30 or
+// more, and the asker's own row always there.
+import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
+import type { ItemKind, KnownItem, PlayCounts } from '../../history/store.js';
+import { playsText } from '../history/replies.js';
+import type { WhoKnows } from './service.js';
+
+/** The top member is crowned 👑 from this many plays. */
+export const CROWN_PLAYS = 30;
+/** Members listed before the cut (the asker's row follows when they are further down). */
+export const LIST_SIZE = 10;
+
+const NAME_MAX = 100;
+const KIND_WORD: Record<ItemKind, string> = { artist: 'artist', track: 'track', album: 'album' };
+const count = new Intl.NumberFormat('en-US');
+
+/** "Levitating — Dua Lipa", escaped, within `max`. */
+export function itemText(item: Pick<KnownItem, 'name' | 'artist'>, max = NAME_MAX): string {
+  if (item.artist === null) return escapeAndTruncate(item.name, max);
+  return `${escapeAndTruncate(item.name, Math.floor(max * 0.6))} — ${escapeAndTruncate(item.artist, Math.floor(max * 0.4))}`;
+}
+
+export interface WhoKnowsView extends WhoKnows {
+  item: KnownItem;
+  serverName: string;
+  askerId: string;
+}
+
+/** The ranking: "👑 <@id> · 42 plays", then "2. <@id> · 12 plays" …; the asker's row bold, added when below the cut. */
+export function whoKnowsReply(view: WhoKnowsView): ReplyPayload {
+  const { item, rows, askerId } = view;
+  const line = (i: number): string => {
+    const row = rows[i]!;
+    const crowned = i === 0 && row.plays >= CROWN_PLAYS;
+    const text = `${crowned ? '👑' : `${i + 1}.`} <@${row.userId}> · ${playsText(row.plays)}`;
+    return row.userId === askerId ? `**${text}**` : text;
+  };
+  const lines = rows.slice(0, LIST_SIZE).map((_, i) => line(i));
+  const askerAt = rows.findIndex((r) => r.userId === askerId);
+  if (!view.askerCounted) {
+    lines.push('', `<@${askerId}> · not counted here (your listening is "only me" or not recorded — see \`/history\`)`);
+  } else if (askerAt >= LIST_SIZE) {
+    lines.push('…', line(askerAt));
+  } else if (askerAt === -1) {
+    lines.push(...(rows.length > 0 ? [''] : []), `**<@${askerId}> · ${playsText(0)}**`);
+  }
+  const total = rows.reduce((sum, r) => sum + r.plays, 0);
+  const listeners = `${count.format(rows.length)} ${rows.length === 1 ? 'listener' : 'listeners'}`;
+  const description = rows.length === 0 ? [`Nobody here has played this ${KIND_WORD[item.kind]} yet.`, '', ...lines] : lines;
+  return embedPayload({
+    color: COLORS.playing,
+    author: { name: `${escapeAndTruncate(view.serverName, 100)} · Who knows this ${KIND_WORD[item.kind]}` },
+    title: itemText(item, 200),
+    description: description.join('\n'),
+    footer: { text: `All time · ${listeners} · ${playsText(total)} · members here who record their listening` },
+  });
+}
+
+/** Nothing stored under that name. */
+export function notStoredReply(kind: ItemKind, name: string): ReplyPayload {
+  return embedPayload({
+    color: COLORS.neutral,
+    description: `🔍 No stored plays of the ${KIND_WORD[kind]} **${escapeAndTruncate(name, NAME_MAX)}** yet — try one of the suggestions as you type.`,
+  });
+}
+
+/** No name given and nothing of this kind playing for the asker. */
+export function nothingPlayingReply(kind: ItemKind): ReplyPayload {
+  return embedPayload({
+    color: COLORS.neutral,
+    description: `🔇 You're not playing anything the bot can see right now. Give a name: \`/whoknows ${kind} name:\`.`,
+  });
+}
+
+export const NOT_IN_SERVER = embedPayload({ color: COLORS.neutral, description: '/whoknows works in a server the bot is in: it ranks that server\'s members.' });
+
+const ordinal = new Intl.PluralRules('en-US', { type: 'ordinal' });
+const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+
+/** "12th", "1st", "22nd", "113th". */
+export function ordinalText(n: number): string {
+  return `${count.format(n)}${SUFFIX[ordinal.select(n)] ?? 'th'}`;
+}
+
+/**
+ * The history line under a playing track: "12th play · 140 plays of Dua Lipa · 9 listeners here". The play now is
+ * not stored until it ends, so it counts in the first two; `listeners` only in a server (null elsewhere). Null when
+ * nothing is stored.
+ */
+export function playLineText(counts: PlayCounts, artist: string, inServer: boolean): string | null {
+  if (counts.track === 0 && counts.artist === 0 && counts.listeners === 0) return null;
+  const parts = [`${ordinalText(counts.track + 1)} play`, `${playsText(counts.artist + 1)} of ${escapeAndTruncate(artist, 80)}`];
+  if (inServer && counts.listeners > 0) parts.push(`${count.format(counts.listeners)} ${counts.listeners === 1 ? 'listener' : 'listeners'} here`);
+  return parts.join(' · ');
+}
