@@ -282,6 +282,44 @@ describe.each(ENGINES)('the weekly recap on %s', (engine) => {
   });
 });
 
+describe('the weekly recap paces its posts', () => {
+  it('spreads its posts at its pace (2 a second here), every server posted once', async () => {
+    const guildIds = Array.from({ length: 5 }, (_, i) => guildIdForShard(0, 1, 40 + i));
+    const clock = new Clock(SUNDAY);
+    const h = await startHarness({ discord: { guildIds }, env: { HISTORY: 'on' }, tuning: { now: clock.now } });
+    running.push(h);
+    const channels: string[] = [];
+    for (const guildId of guildIds) {
+      h.discord.addMember(guildId, LEO);
+      const created = once(h.bot.client, 'channelCreate');
+      channels.push(h.discord.addChannel(guildId, { name: 'recap' }));
+      await created;
+      await h.app.services.recap.set({ guildId, channelId: channels.at(-1)!, setBy: ADMIN, setAt: SUNDAY });
+    }
+    await h.app.services.history.setRecording(LEO.id, true);
+    await seed(h, LEO.id, [play('Dua Lipa', 'Houdini', 'Future Nostalgia', MONDAY - DAY, 300_000)]);
+    clock.at = MONDAY + 30_000;
+    const paced = new Recapper({
+      client: h.bot.client,
+      services: h.app.services,
+      membership: h.app.members.membership,
+      pictures: h.app.pictures,
+      cron: h.app.config.recapCron,
+      ownerId: OWNER_ID,
+      logger: h.app.logger,
+      now: clock.now,
+      postsPerSecond: 2,
+    });
+    expect((await paced.check()).posted).toHaveLength(5);
+    const times = h.discord.restLog.filter((e) => e.method === 'POST' && /^\/channels\/\d+\/messages$/.test(e.path)).map((e) => e.at).sort((a, b) => a - b);
+    expect(times).toHaveLength(5);
+    // 2 a second: 5 posts span at least 2 s as the bot sends them (as the emulator received them, transit jitter on
+    // a busy machine allowed; unpaced, they come milliseconds apart).
+    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(1_500);
+    for (const channel of channels) expect(h.discord.channelMessages(channel)).toHaveLength(1);
+  });
+});
+
 // ------------------------------------------------------------------------------------------------ SHARDS=2
 describe.runIf(await requireRedis())('the weekly recap under SHARDS=2', () => {
   const SHARDED = [guildIdForShard(0, 2, 9), guildIdForShard(1, 2, 9)] as [string, string];
