@@ -10,7 +10,7 @@ import { withPicture } from '../nowplaying/card.js';
 import { chartAltText, historyChartEntries, historyChartHeading, historyChartTextReply, withoutPicture, type ChartKind, type ChartSize } from './replies.js';
 import type { HistoryChart, ServerChart } from './service.js';
 
-type ChartContext = Pick<CommandContext, 'services' | 'pictures'>;
+type ChartContext = { services: Pick<CommandContext['services'], 'chart'>; pictures: Pick<CommandContext['pictures'], 'chart'> };
 
 /** A chart from history, ready to send or to attach. */
 export interface HistoryChartPicture<C extends HistoryChart = HistoryChart> {

@@ -18,8 +18,9 @@ import type { Pictures } from '../../render/pictures.js';
 import { withPicture } from '../nowplaying/card.js';
 import { stopReason } from '../announce/announcer.js';
 import type { StopReason } from '../announce/replies.js';
-import { recapChartPicture } from './chart.js';
-import { recapAltText, recapHeading, recapPost, recapStoppedNotice } from './replies.js';
+import { serverChart } from '../chart/history-chart.js';
+import type { ChartNamespace } from '../chart/service.js';
+import { recapPost, recapStoppedNotice } from './replies.js';
 import { lastFiring, nextFiring } from './schedule.js';
 import type { RecapNamespace, RecapSetting } from './service.js';
 
@@ -31,10 +32,12 @@ const CLAIM_BATCH = 25;
 /** Servers prepared at once (numbers, picture) while earlier ones are posted. */
 const CONCURRENCY = 4;
 const MEMBERS_PER_LOOKUP = 100;
+/** The chart's grid: 3×3 albums. */
+const RECAP_CHART_SIZE = 3;
 
 export interface RecapperOptions {
   client: Client;
-  services: { recap: RecapNamespace; stats: { serverCandidates(): Promise<string[]> } };
+  services: { recap: RecapNamespace; stats: { serverCandidates(): Promise<string[]> }; chart: ChartNamespace };
   membership: {
     currentMembers(guildId: string, userIds: Iterable<string>, options?: { unknownAs?: 'present' | 'absent' }): Promise<Set<string>>;
     needsLookup(guildId: string, userIds: Iterable<string>): boolean;
@@ -217,9 +220,9 @@ export class Recapper {
       }
       const name = client.guilds.cache.get(guildId)?.name ?? 'This server';
       const text = recapPost(week, name);
-      const heading = recapHeading(name);
-      const image = await recapChartPicture(this.options.pictures, week, heading);
-      const payload = image ? withPicture(text, image, recapAltText(heading, week)) : text;
+      // The same week as the numbers (the last 7 days up to now), as /serverchart draws it.
+      const chart = await serverChart({ services, pictures: this.options.pictures }, [...members], 'week', 'albums', RECAP_CHART_SIZE, name);
+      const payload = chart.image && chart.alt ? withPicture(text, chart.image, chart.alt) : text;
       await this.posts.take();
       await client.rest.post(Routes.channelMessages(channelId), restMessage(payload));
       result.posted.push(guildId);

@@ -21,11 +21,6 @@ export function recapRangeText(from: number, to: number): string {
   return `${dayText(from)} – ${dayText(to - 1)}`;
 }
 
-/** The heading the post and its picture share. */
-export function recapHeading(serverName: string): string {
-  return `${truncate(oneLine(serverName), NAME_MAX) || 'This server'} · Last 7 days`;
-}
-
 /** The weekly post (the chart picture is drawn in by the caller). Only called for a week with plays. */
 export function recapPost(week: RecapWeek, serverName: string): ReplyPayload {
   const t = week.totals;
@@ -59,12 +54,6 @@ export function recapPost(week: RecapWeek, serverName: string): ReplyPayload {
     fields,
     footer: { text: `${recapRangeText(week.from, week.to)} · members here, recording, not "only me" · /recap off:True stops it` },
   });
-}
-
-/** Alt text for the chart picture. */
-export function recapAltText(heading: string, week: RecapWeek): string {
-  const albums = week.topAlbums.map((a, i) => `${i + 1}. ${a.name}`).join(', ');
-  return truncate(`Top albums chart, ${heading}: ${albums}`, 1000);
 }
 
 export function recapStatusReply(setting: RecapSetting | null): ReplyPayload {

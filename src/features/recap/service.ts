@@ -27,7 +27,6 @@ const DAY_MS = 86_400_000;
 /** Top artists and tracks listed; top listeners listed; new artists named. */
 export const RECAP_TOP = 5;
 /** Albums drawn in the chart (3×3). */
-export const RECAP_CHART_TILES = 9;
 /** How long the consent check's answer (who may be counted) is reused across one run's servers. */
 const CANDIDATES_TTL_MS = 30_000;
 
@@ -56,8 +55,6 @@ export interface RecapWeek {
   totals: Totals;
   topArtists: RecapItem[];
   topTracks: RecapItem[];
-  /** For the chart picture. */
-  topAlbums: RecapItem[];
   topListeners: RecapListener[];
   /** Artists the counted members first heard this week. */
   newArtists: { count: number; top: Array<{ name: string; plays: number }> };
@@ -175,17 +172,15 @@ export class RecapFeature implements RecapNamespace {
       totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 },
       topArtists: [],
       topTracks: [],
-      topAlbums: [],
       topListeners: [],
       newArtists: { count: 0, top: [] },
     };
     if (users.length === 0) return empty;
     const totals = await store.totals(users, period);
     if (totals.plays === 0) return { ...empty, totals };
-    const [artists, tracks, albums, listeners, fresh] = await Promise.all([
+    const [artists, tracks, listeners, fresh] = await Promise.all([
       store.topItems(users, 'artist', period, RECAP_TOP),
       store.topItems(users, 'track', period, RECAP_TOP),
-      store.topItems(users, 'album', period, RECAP_CHART_TILES),
       store.listenerTotals(users, period),
       store.newArtists(users, period),
     ]);
@@ -196,7 +191,6 @@ export class RecapFeature implements RecapNamespace {
       totals,
       topArtists: artists.map(item),
       topTracks: tracks.map(item),
-      topAlbums: albums.map(item),
       topListeners: [...listeners].sort((a, b) => b.plays - a.plays || b.ms - a.ms).slice(0, RECAP_TOP).map(named),
       newArtists: { count: fresh.length, top: fresh.slice(0, RECAP_TOP).map((a: NewArtist) => ({ name: a.name, plays: a.plays })) },
     };
