@@ -30,8 +30,8 @@ import { rowsTable, runWhenMain, type BenchRow } from './lib/report.js';
 import { fmt, percentile } from './lib/stats.js';
 
 const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const TO = Date.UTC(2026, 5, 1);
-const FROM = TO - 5 * 365 * DAY_MS;
+export const TO = Date.UTC(2026, 5, 1);
+export const FROM = TO - 5 * 365 * DAY_MS;
 const MEMBERS = 300;
 const WARMUP = 3;
 const EPHEMERAL = 1 << 6;
@@ -75,7 +75,7 @@ async function postgresDatabase(): Promise<Database | null> {
 }
 
 /** The plays, written through the store as the import does; every member recording. */
-async function fill(url: string, catalogue: Catalogue, members: Member[], progress: (text: string) => void): Promise<number> {
+export async function fill(url: string, catalogue: Catalogue, members: Member[], progress: (text: string) => void): Promise<number> {
   const database = await openHistoryDatabase(url, silentLogger);
   const store = await openHistoryStore(database, { logger: silentLogger });
   const started = performance.now();

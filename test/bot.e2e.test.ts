@@ -21,7 +21,7 @@ describe('start-up', () => {
     const { commands: all } = await import('../commands/index.js');
     expect(registered.map((c) => c.name).sort()).toEqual(all.map((c) => c.data.name).sort());
     // Server-only commands (they read that server's members or settings): guild install, guild context.
-    const serverOnly = new Set(['listening', 'announce', 'serverstats']);
+    const serverOnly = new Set(['listening', 'announce', 'serverstats', 'whoknows']);
     for (const command of registered) {
       expect(command.integration_types).toEqual(serverOnly.has(command.name) ? [0] : [0, 1]);
       expect(command.contexts).toEqual(serverOnly.has(command.name) ? [0] : [0, 1, 2]);
