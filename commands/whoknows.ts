@@ -63,7 +63,8 @@ async function answer(
     ctx.services.stats.serverCandidates().then((candidates) => membership.currentMembers(guildId, candidates)),
   ]);
   if (item === null) {
-    const typed = query.by === 'playing' ? (kind === 'artist' ? query.track.artist : kind === 'track' ? query.track.title : (query.track.album ?? '')) : (name ?? '');
+    const { track } = query.by === 'playing' ? query : { track: null };
+    const typed = track ? (kind === 'artist' ? track.artist : kind === 'track' ? track.title : track.album) : query.by === 'name' ? query.name : null;
     return notStoredReply(kind, typed);
   }
   const ranking = await ctx.services.whoknows.rank(kind, item.key, [...members], interaction.user.id);

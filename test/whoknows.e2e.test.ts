@@ -187,6 +187,10 @@ describe.each(ENGINES)('/whoknows on %s', (engine) => {
     const picked = embedText(await whoknows(h.discord, 'track', LEO.id, String(tracks[0]!.value)).finalMessage(10_000));
     expect(picked).toContain('"title":"Levitating — Dua Lipa"');
     expect(picked).toContain(`👑 <@${OWNER_ID}> · 30 plays`);
+    // A suggestion no longer stored (its plays deleted since): said so, without the raw value.
+    const stale = embedText(await whoknows(h.discord, 'track', LEO.id, 'id:999999').finalMessage(10_000));
+    expect(stale).toContain('No stored plays of that track yet');
+    expect(stale).not.toContain('999999');
   });
 });
 

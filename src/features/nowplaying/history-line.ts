@@ -1,14 +1,15 @@
 // The /nowplaying history line under the track: "12th play · 140 plays of Dua Lipa · 9 listeners here", from stored
 // history only. Who may be counted here (the membership module, batched and cached) is asked while Spotify is asked;
-// the one indexed query runs as soon as the track is known. The line never holds the reply up for longer than
-// PLAY_LINE_BUDGET_MS after the track is known (a card takes longer to draw than that): late, it is left out.
+// the one indexed query runs as soon as the track is known, next to the card's drawing. It takes a few ms; the reply
+// waits for it at most PLAY_LINE_BUDGET_MS after the track is known (only a stalled database or an overloaded
+// machine gets near that): late, the line is left out.
 import type { ReplyPayload } from '../../discord/text.js';
 import type { Listener } from '../../listeners/listener.js';
 import type { CommandContext } from '../../service-types.js';
 import { playLineText } from '../whoknows/replies.js';
 
 /** How long the reply may wait for the line once the track is known. */
-export const PLAY_LINE_BUDGET_MS = 50;
+export const PLAY_LINE_BUDGET_MS = 200;
 
 export interface PlayLineSource {
   /** The line for this track (null: nothing stored, history off, or it failed), within the budget. */

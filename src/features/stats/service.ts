@@ -68,7 +68,7 @@ export const TOP_SIZE = 5;
 
 export interface StatsFeatureDeps {
   store: HistoryStore | null;
-  history: Pick<HistoryFeature, 'userFor' | 'isRecording' | 'recordingAmong'>;
+  history: Pick<HistoryFeature, 'userFor' | 'recordingAmong'>;
   ownerId: string | null;
   directory: { get(userId: string): Promise<MemberLink | null>; ids(): Promise<string[]> };
   now: () => number;

@@ -57,12 +57,10 @@ export function whoKnowsReply(view: WhoKnowsView): ReplyPayload {
   });
 }
 
-/** Nothing stored under that name. */
-export function notStoredReply(kind: ItemKind, name: string): ReplyPayload {
-  return embedPayload({
-    color: COLORS.neutral,
-    description: `🔍 No stored plays of the ${KIND_WORD[kind]} **${escapeAndTruncate(name, NAME_MAX)}** yet — try one of the suggestions as you type.`,
-  });
+/** Nothing stored under that name (null: a suggestion no longer stored). */
+export function notStoredReply(kind: ItemKind, name: string | null): ReplyPayload {
+  const what = name === null || name.trim() === '' ? `that ${KIND_WORD[kind]}` : `the ${KIND_WORD[kind]} **${escapeAndTruncate(name, NAME_MAX)}**`;
+  return embedPayload({ color: COLORS.neutral, description: `🔍 No stored plays of ${what} yet — try one of the suggestions as you type.` });
 }
 
 /** No name given and nothing of this kind playing for the asker. */
