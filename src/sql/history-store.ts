@@ -1,6 +1,6 @@
 // The history store over SQL (SQLite or PostgreSQL, through Kysely): plays, the track catalogue, recording
 // choices, cursors and import records. Writes are batched and de-duplicated here, in one transaction per batch.
-import { Migrator, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../logger.js';
 import { foldName, SAME_PLAY_WINDOW_MS, trackKey, type HistoryUser, type PlayInput, type PlaySource } from '../history/play.js';
 import {
@@ -19,9 +19,10 @@ import {
   type RecordingChoice,
   type StoredPlay,
 } from '../history/store.js';
-import { kyselyFor, type SqlDatabase, type SqliteStatement } from './engines.js';
+import { kyselyFor, type SqlDatabase } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import type { HistoryTables } from './history-schema.js';
+import { addTrackTotals, findTracks, insertPlayRows, insertTracks, type FoundTrack, type PlayRow, type TotalsRow } from './play-writes.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
@@ -36,8 +37,6 @@ const SOURCES_BY_CODE = new Map<number, PlaySource>(
   Object.entries(SOURCE_CODES).map(([source, code]) => [code, source as PlaySource]),
 );
 
-/** Rows per INSERT: well under SQLite's 32,766 variables and PostgreSQL's 65,535 parameters. */
-const INSERT_CHUNK = 1_000;
 /** Keys per `IN (…)` lookup. */
 const LOOKUP_CHUNK = 500;
 /** Catalogue ids remembered between batches (a day's listening of a busy server fits; imports reuse it). */
@@ -97,8 +96,6 @@ class SqlHistoryStore implements HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   private readonly userIds = new Map<string, number>();
   private readonly tracks = new Map<string, CachedTrack>();
-  /** SQLite: the prepared play insert (see insertPlays). */
-  private insertPlay: SqliteStatement | null = null;
   /** SQLite has one connection: writes queue here instead of contending for it. */
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -183,6 +180,15 @@ class SqlHistoryStore implements HistoryStore {
     const ids = new Map<string, number>();
     const missing: string[] = [];
     const enrich: Array<{ id: number; play: PlayInput; cached: CachedTrack; key: string }> = [];
+    const known = (row: FoundTrack): void => {
+      const track = { id: row.id, hasImage: row.image_id !== null, hasSpotifyId: row.spotify_id !== null };
+      ids.set(row.key, row.id);
+      this.rememberTrack(row.key, track);
+      const play = wanted.get(row.key)!;
+      if ((!track.hasImage && play.imageId !== null) || (!track.hasSpotifyId && play.trackId !== null)) {
+        enrich.push({ id: row.id, play, cached: track, key: row.key });
+      }
+    };
     for (const [key, play] of wanted) {
       const cached = this.tracks.get(key);
       if (cached === undefined) {
@@ -194,39 +200,29 @@ class SqlHistoryStore implements HistoryStore {
         enrich.push({ id: cached.id, play, cached, key });
       }
     }
-    for (const part of chunks(missing, LOOKUP_CHUNK)) {
-      const rows = part.map((key) => {
+    // Look up first, then add only the new ones (a re-import finds all of them).
+    for (const row of await findTracks(this.database, tx, missing)) known(row);
+    const fresh = missing.filter((key) => !ids.has(key));
+    await insertTracks(
+      this.database,
+      tx,
+      fresh.map((key) => {
         const play = wanted.get(key)!;
+        const artistKey = foldName(play.artist);
         return {
           key,
           title: play.title,
           title_key: foldName(play.title),
           artist: play.artist,
-          artist_key: foldName(play.artist),
+          artist_key: artistKey,
           album: play.album,
-          album_key: play.album === null ? null : `${foldName(play.artist)}\u001f${foldName(play.album)}`,
+          album_key: play.album === null ? null : `${artistKey}\u001f${foldName(play.album)}`,
           spotify_id: play.trackId,
           image_id: play.imageId,
         };
-      });
-      for (const insert of chunks(rows, INSERT_CHUNK / 8)) {
-        await tx.insertInto('tracks').values(insert).onConflict((oc) => oc.column('key').doNothing()).execute();
-      }
-      const found = await tx
-        .selectFrom('tracks')
-        .select(['id', 'key', 'image_id', 'spotify_id'])
-        .where('key', 'in', part)
-        .execute();
-      for (const row of found) {
-        const track = { id: row.id, hasImage: row.image_id !== null, hasSpotifyId: row.spotify_id !== null };
-        ids.set(row.key, row.id);
-        this.rememberTrack(row.key, track);
-        const play = wanted.get(row.key)!;
-        if ((!track.hasImage && play.imageId !== null) || (!track.hasSpotifyId && play.trackId !== null)) {
-          enrich.push({ id: row.id, play, cached: track, key: row.key });
-        }
-      }
-    }
+      }),
+    );
+    for (const row of await findTracks(this.database, tx, fresh)) known(row);
     for (const { id, play, cached, key } of enrich) {
       if (!cached.hasImage && play.imageId !== null) {
         await tx.updateTable('tracks').set({ image_id: play.imageId }).where('id', '=', id).where('image_id', 'is', null).execute();
@@ -273,7 +269,7 @@ class SqlHistoryStore implements HistoryStore {
         list.push({ start, end });
       };
       for (const row of stored) remember(row.track_id, row.started_at, row.ended_at);
-      const rows: Array<Insertable<HistoryTables['plays']>> = [];
+      const rows: PlayRow[] = [];
       let duplicates = plays.length - valid.length;
       for (let i = 0; i < sorted.length; i++) {
         const play = sorted[i]!;
@@ -298,55 +294,22 @@ class SqlHistoryStore implements HistoryStore {
           source: SOURCE_CODES[play.source],
         });
       }
-      await this.insertPlays(tx, rows);
+      await insertPlayRows(this.database, tx, rows);
       await this.addToTotals(tx, userId, rows);
       return { added: rows.length, duplicates };
     });
   }
 
-  /** The listener's per-track totals grow by these new plays (one upsert per track). */
-  private async addToTotals(tx: Tx, userId: number, rows: ReadonlyArray<Insertable<HistoryTables['plays']>>): Promise<void> {
-    const byTrack = new Map<number, { plays: number; ms: number }>();
+  /** The listener's per-track totals grow by these new plays (one upsert row per track). */
+  private async addToTotals(tx: Tx, userId: number, rows: readonly PlayRow[]): Promise<void> {
+    const byTrack = new Map<number, TotalsRow>();
     for (const row of rows) {
-      const entry = byTrack.get(row.track_id) ?? { plays: 0, ms: 0 };
+      let entry = byTrack.get(row.track_id);
+      if (entry === undefined) byTrack.set(row.track_id, (entry = { track_id: row.track_id, user_id: userId, plays: 0, ms: 0 }));
       entry.plays += 1;
       entry.ms += row.ms_played ?? row.duration_ms ?? 0;
-      byTrack.set(row.track_id, entry);
     }
-    const values = [...byTrack].map(([track_id, t]) => ({ track_id, user_id: userId, plays: t.plays, ms: t.ms }));
-    for (const part of chunks(values, INSERT_CHUNK)) {
-      await tx
-        .insertInto('user_tracks')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['track_id', 'user_id']).doUpdateSet((eb) => ({
-            plays: eb('user_tracks.plays', '+', eb.ref('excluded.plays')),
-            ms: eb('user_tracks.ms', '+', eb.ref('excluded.ms')),
-          })),
-        )
-        .execute();
-    }
-  }
-
-  /**
-   * The hot path of an import: SQLite runs one prepared statement per row (inside the caller's transaction, on the
-   * one connection Kysely also uses; ~3× faster than building multi-row INSERTs), PostgreSQL takes the whole batch
-   * as 7 array parameters in one INSERT … SELECT FROM unnest (one statement and round trip, no parameter limit).
-   */
-  private async insertPlays(tx: Tx, rows: ReadonlyArray<Insertable<HistoryTables['plays']>>): Promise<void> {
-    if (rows.length === 0) return;
-    if (this.database.engine === 'sqlite') {
-      this.insertPlay ??= this.database.raw.prepare(
-        'insert into plays (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source) values (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const r of rows) this.insertPlay.run([r.user_id, r.track_id, r.started_at, r.ended_at, r.ms_played ?? null, r.duration_ms ?? null, r.source]);
-      return;
-    }
-    const column = <T>(pick: (r: Insertable<HistoryTables['plays']>) => T): T[] => rows.map(pick);
-    await sql`insert into plays (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source)
-      select * from unnest(${column((r) => r.user_id)}::bigint[], ${column((r) => r.track_id)}::bigint[],
-        ${column((r) => r.started_at)}::bigint[], ${column((r) => r.ended_at)}::bigint[], ${column((r) => r.ms_played ?? null)}::integer[],
-        ${column((r) => r.duration_ms ?? null)}::integer[], ${column((r) => r.source)}::integer[])`.execute(tx);
+    await addTrackTotals(this.database, tx, [...byTrack.values()]);
   }
 
   async recordImport(user: HistoryUser, record: ImportRecord): Promise<void> {
