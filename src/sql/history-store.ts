@@ -22,7 +22,17 @@ import {
 import { kyselyFor, type SqlDatabase } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
 import type { HistoryTables } from './history-schema.js';
-import { addTrackTotals, findTracks, insertPlayRows, insertTracks, type FoundTrack, type PlayRow, type TotalsRow } from './play-writes.js';
+import {
+  addArtistTotals,
+  addTrackTotals,
+  findTracks,
+  insertPlayRows,
+  insertTracks,
+  type ArtistTotalsRow,
+  type FoundTrack,
+  type PlayRow,
+  type TotalsRow,
+} from './play-writes.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
@@ -245,8 +255,22 @@ class SqlHistoryStore implements HistoryStore {
     );
     if (valid.length === 0) return { added: 0, duplicates: plays.length - valid.length };
     const sorted = [...valid].sort((a, b) => a.startedAt - b.startedAt);
-    // Folding names (NFKC) is a good part of a batch's CPU: once per play.
-    const keys = sorted.map((p) => trackKey(p.artist, p.title));
+    // Folding names (NFKC) is a good part of a batch's CPU: once per distinct name in the batch.
+    const folded = new Map<string, string>();
+    const fold = (name: string): string => {
+      let f = folded.get(name);
+      if (f === undefined) folded.set(name, (f = foldName(name)));
+      return f;
+    };
+    const trackKeys = new Map<string, string>();
+    const keyOf = (artist: string, title: string): string => {
+      const raw = `${artist}\u0000${title}`;
+      let key = trackKeys.get(raw);
+      if (key === undefined) trackKeys.set(raw, (key = trackKey(artist, title)));
+      return key;
+    };
+    const artistKeys = sorted.map((p) => fold(p.artist));
+    const keys = sorted.map((p) => keyOf(p.artist, p.title));
     return this.write(user, async (tx) => {
       const userId = await this.userId(tx, user);
       const ids = await this.trackIds(tx, sorted, keys);
@@ -270,6 +294,7 @@ class SqlHistoryStore implements HistoryStore {
       };
       for (const row of stored) remember(row.track_id, row.started_at, row.ended_at);
       const rows: PlayRow[] = [];
+      const rowArtists: string[] = [];
       let duplicates = plays.length - valid.length;
       for (let i = 0; i < sorted.length; i++) {
         const play = sorted[i]!;
@@ -284,6 +309,7 @@ class SqlHistoryStore implements HistoryStore {
           continue;
         }
         remember(trackId, play.startedAt, play.endedAt);
+        rowArtists.push(artistKeys[i]!);
         rows.push({
           user_id: userId,
           track_id: trackId,
@@ -295,21 +321,30 @@ class SqlHistoryStore implements HistoryStore {
         });
       }
       await insertPlayRows(this.database, tx, rows);
-      await this.addToTotals(tx, userId, rows);
+      await this.addToTotals(tx, userId, rows, rowArtists);
       return { added: rows.length, duplicates };
     });
   }
 
-  /** The listener's per-track totals grow by these new plays (one upsert row per track). */
-  private async addToTotals(tx: Tx, userId: number, rows: readonly PlayRow[]): Promise<void> {
+  /** The listener's per-track and per-artist totals grow by these new plays (`artists[i]` is `rows[i]`'s artist key). */
+  private async addToTotals(tx: Tx, userId: number, rows: readonly PlayRow[], artists: readonly string[]): Promise<void> {
     const byTrack = new Map<number, TotalsRow>();
-    for (const row of rows) {
-      let entry = byTrack.get(row.track_id);
-      if (entry === undefined) byTrack.set(row.track_id, (entry = { track_id: row.track_id, user_id: userId, plays: 0, ms: 0 }));
-      entry.plays += 1;
-      entry.ms += row.ms_played ?? row.duration_ms ?? 0;
+    const byArtist = new Map<string, ArtistTotalsRow>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const ms = row.ms_played ?? row.duration_ms ?? 0;
+      let track = byTrack.get(row.track_id);
+      if (track === undefined) byTrack.set(row.track_id, (track = { track_id: row.track_id, user_id: userId, plays: 0, ms: 0 }));
+      track.plays += 1;
+      track.ms += ms;
+      const key = artists[i]!;
+      let artist = byArtist.get(key);
+      if (artist === undefined) byArtist.set(key, (artist = { artist_key: key, user_id: userId, plays: 0, ms: 0 }));
+      artist.plays += 1;
+      artist.ms += ms;
     }
     await addTrackTotals(this.database, tx, [...byTrack.values()]);
+    await addArtistTotals(this.database, tx, [...byArtist.values()]);
   }
 
   async recordImport(user: HistoryUser, record: ImportRecord): Promise<void> {
@@ -550,6 +585,19 @@ class SqlHistoryStore implements HistoryStore {
   async listeners(users: readonly HistoryUser[], kind: ItemKind, key: string, period?: Period): Promise<ListenerCount[]> {
     const ids = await this.idsOf(users);
     if (ids.length === 0) return [];
+    if (period === undefined && kind === 'artist') {
+      // All time, an artist: the per-artist totals, one row per listener.
+      const totals = await this.db
+        .selectFrom('user_artists')
+        .innerJoin('history_users', 'history_users.id', 'user_artists.user_id')
+        .select(['history_users.user_key as user', 'user_artists.plays as plays', 'user_artists.ms as ms'])
+        .where('user_artists.artist_key', '=', key)
+        .where('user_artists.user_id', 'in', ids)
+        .orderBy('plays', 'desc')
+        .orderBy('ms', 'desc')
+        .execute();
+      return totals.map(listenerCount);
+    }
     if (period === undefined) {
       // All time: the per-track totals, a few rows per listener.
       const column = kind === 'artist' ? 'artist_key' : kind === 'track' ? 'key' : 'album_key';
@@ -650,6 +698,7 @@ class SqlHistoryStore implements HistoryStore {
       const orphanable = (await theirTracks.execute()).map((r) => r.track_id);
       const plays = await tx.deleteFrom('plays').where('user_id', '=', userId).executeTakeFirst();
       await tx.deleteFrom('user_tracks').where('user_id', '=', userId).execute();
+      await tx.deleteFrom('user_artists').where('user_id', '=', userId).execute();
       const imports = await tx.deleteFrom('imports').where('user_id', '=', userId).executeTakeFirst();
       await tx.deleteFrom('history_users').where('id', '=', userId).execute();
       // Tracks only this person played would still say what they listened to: they go too.
@@ -691,6 +740,27 @@ class SqlHistoryStore implements HistoryStore {
           .execute();
       }
       await tx.deleteFrom('user_tracks').where('plays', '<=', 0).execute();
+      const leavingArtists = await tx
+        .selectFrom('plays')
+        .innerJoin('tracks', 'tracks.id', 'plays.track_id')
+        .select((eb) => [
+          'tracks.artist_key as artist_key',
+          'plays.user_id as user_id',
+          eb.fn.countAll<number>().as('plays'),
+          eb.fn.sum<number>(SqlHistoryStore.listened()).as('ms'),
+        ])
+        .where('plays.started_at', '<', before)
+        .groupBy(['tracks.artist_key', 'plays.user_id'])
+        .execute();
+      for (const row of leavingArtists) {
+        await tx
+          .updateTable('user_artists')
+          .set((eb) => ({ plays: eb('plays', '-', Number(row.plays)), ms: eb('ms', '-', Number(row.ms)) }))
+          .where('artist_key', '=', row.artist_key)
+          .where('user_id', '=', row.user_id)
+          .execute();
+      }
+      await tx.deleteFrom('user_artists').where('plays', '<=', 0).execute();
       const deleted = await tx.deleteFrom('plays').where('started_at', '<', before).executeTakeFirst();
       const count = Number(deleted.numDeletedRows);
       if (count > 0) {

@@ -131,6 +131,37 @@ export async function addTrackTotals(database: SqlDatabase, tx: Tx, rows: readon
     on conflict (track_id, user_id) do update set plays = user_tracks.plays + excluded.plays, ms = user_tracks.ms + excluded.ms`.execute(tx);
 }
 
+/** One listener's plays and time of one artist (folded name), added to its all-time totals. */
+export interface ArtistTotalsRow {
+  artist_key: string;
+  user_id: number;
+  plays: number;
+  ms: number;
+}
+
+/** Listeners' per-artist totals grow by these amounts (rows with the same artist and listener at most once). */
+export async function addArtistTotals(database: SqlDatabase, tx: Tx, rows: readonly ArtistTotalsRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (database.engine === 'sqlite') {
+    runChunked(
+      database.raw,
+      rows,
+      4,
+      (values) =>
+        `insert into user_artists (artist_key, user_id, plays, ms) values ${values} ` +
+        'on conflict (artist_key, user_id) do update set plays = plays + excluded.plays, ms = ms + excluded.ms',
+      (r, out) => {
+        out.push(r.artist_key, r.user_id, r.plays, r.ms);
+      },
+    );
+    return;
+  }
+  await sql`insert into user_artists (artist_key, user_id, plays, ms)
+    select * from unnest(${rows.map((r) => r.artist_key)}::text[], ${rows.map((r) => r.user_id)}::bigint[],
+      ${rows.map((r) => r.plays)}::integer[], ${rows.map((r) => r.ms)}::bigint[])
+    on conflict (artist_key, user_id) do update set plays = user_artists.plays + excluded.plays, ms = user_artists.ms + excluded.ms`.execute(tx);
+}
+
 /** The catalogue rows of these keys that exist. */
 export async function findTracks(database: SqlDatabase, tx: Tx, keys: readonly string[]): Promise<FoundTrack[]> {
   if (keys.length === 0) return [];
