@@ -213,7 +213,7 @@ class SqlHistoryStore implements HistoryStore {
     // Look up first, then add only the new ones (a re-import finds all of them).
     for (const row of await findTracks(this.database, tx, missing)) known(row);
     const fresh = missing.filter((key) => !ids.has(key));
-    await insertTracks(
+    const added = await insertTracks(
       this.database,
       tx,
       fresh.map((key) => {
@@ -232,7 +232,9 @@ class SqlHistoryStore implements HistoryStore {
         };
       }),
     );
-    for (const row of await findTracks(this.database, tx, fresh)) known(row);
+    for (const row of added) known(row);
+    // Added by another writer between the lookup and the insert.
+    for (const row of await findTracks(this.database, tx, fresh.filter((key) => !ids.has(key)))) known(row);
     for (const { id, play, cached, key } of enrich) {
       if (!cached.hasImage && play.imageId !== null) {
         await tx.updateTable('tracks').set({ image_id: play.imageId }).where('id', '=', id).where('image_id', 'is', null).execute();

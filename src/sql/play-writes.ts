@@ -178,19 +178,28 @@ export async function findTracks(database: SqlDatabase, tx: Tx, keys: readonly s
   return rows;
 }
 
-/** Adds these catalogue rows (a key another writer added meanwhile is left as it is); the caller looks ids up after. */
-export async function insertTracks(database: SqlDatabase, tx: Tx, rows: readonly TrackRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Adds these catalogue rows and returns the ones added (a key another writer added meanwhile is left out: look it up). */
+export async function insertTracks(database: SqlDatabase, tx: Tx, rows: readonly TrackRow[]): Promise<FoundTrack[]> {
+  if (rows.length === 0) return [];
   if (database.engine === 'sqlite') {
-    runChunked(database.raw, rows, 9, (values) => `insert into tracks ${TRACK_COLUMNS} values ${values} on conflict (key) do nothing`, (r, out) => {
-      out.push(r.key, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key, r.spotify_id, r.image_id);
-    });
-    return;
+    const s = statements(database.raw);
+    const added: FoundTrack[] = [];
+    for (let i = 0; i < rows.length; i += SQLITE_CHUNK) {
+      const part = rows.slice(i, i + SQLITE_CHUNK);
+      const statement = s.get(
+        `insert into tracks ${TRACK_COLUMNS} values ${placeholders(9, part.length)} on conflict (key) do nothing returning id, key, image_id, spotify_id`,
+      );
+      const values: unknown[] = [];
+      for (const r of part) values.push(r.key, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key, r.spotify_id, r.image_id);
+      for (const row of statement.all(values)) added.push(row as FoundTrack);
+    }
+    return added;
   }
   const column = (pick: (r: TrackRow) => string | null): Array<string | null> => rows.map(pick);
-  await sql`insert into tracks ${sql.raw(TRACK_COLUMNS)}
+  const { rows: added } = await sql<FoundTrack>`insert into tracks ${sql.raw(TRACK_COLUMNS)}
     select * from unnest(${column((r) => r.key)}::text[], ${column((r) => r.title)}::text[], ${column((r) => r.title_key)}::text[],
       ${column((r) => r.artist)}::text[], ${column((r) => r.artist_key)}::text[], ${column((r) => r.album)}::text[],
       ${column((r) => r.album_key)}::text[], ${column((r) => r.spotify_id)}::text[], ${column((r) => r.image_id)}::text[])
-    on conflict (key) do nothing`.execute(tx);
+    on conflict (key) do nothing returning id, key, image_id, spotify_id`.execute(tx);
+  return added;
 }
