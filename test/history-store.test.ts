@@ -309,6 +309,31 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     expect(await s.listeners([OTHER], 'artist', 'dua lipa')).toEqual([]);
   });
 
+  it('a store that still remembers an erased listener and their tracks writes nothing for them, then recovers', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else' })]);
+    // Another process (a shard, the import script) erases the member: this store's remembered ids are now stale.
+    const other = await engine.open();
+    try {
+      await other.store.erase(MEMBER);
+    } finally {
+      await other.store.close();
+      await other.database.close();
+    }
+    await expect(s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else', startedAt: T0 + 3_600_000 })])).rejects.toThrow();
+    const db = kyselyFor<HistoryTables>(open!.database);
+    const orphans = await db
+      .selectFrom('plays')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('user_id', 'not in', db.selectFrom('history_users').select('id')), eb('track_id', 'not in', db.selectFrom('tracks').select('id'))]))
+      .executeTakeFirstOrThrow();
+    expect(Number(orphans.n)).toBe(0);
+    // The next batch looks the ids up again.
+    expect(await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else', startedAt: T0 + 3_600_000 })])).toEqual({ added: 1, duplicates: 0 });
+    expect(await s.listeners([MEMBER], 'artist', 'nobody else')).toEqual([{ user: MEMBER, plays: 1, ms: 200_000 }]);
+  });
+
   it('prunes plays older than the retention', async (t) => {
     if (!enabled) return t.skip();
     const s = await store();

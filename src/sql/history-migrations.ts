@@ -111,6 +111,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           from user_tracks join tracks on tracks.id = user_tracks.track_id group by tracks.artist_key, user_tracks.user_id`.execute(db);
       },
     },
+    '0004-plays-checked-per-batch': {
+      // PostgreSQL checks a foreign key with a query per inserted row: measured here, 12,000 plays took 600–690 ms
+      // with the two keys and 150–200 ms without. The store checks per batch instead: a listener's row is created and
+      // erased under that listener's lock, and plays are inserted joined to their listener and tracks FOR KEY SHARE (a
+      // vanished one fails the batch) while erase and prune lock the catalogue before deleting from it. SQLite's checks
+      // are cheap index probes and stay.
+      async up(db: Kysely<unknown>): Promise<void> {
+        if (dialect !== 'postgres') return;
+        await sql`alter table plays drop constraint if exists plays_user_id_fkey, drop constraint if exists plays_track_id_fkey`.execute(db);
+      },
+    },
   };
 }
 

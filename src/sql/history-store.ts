@@ -28,6 +28,7 @@ import {
   findTracks,
   insertPlayRows,
   insertTracks,
+  lockCatalogue,
   type ArtistTotalsRow,
   type FoundTrack,
   type PlayRow,
@@ -322,7 +323,14 @@ class SqlHistoryStore implements HistoryStore {
           source: SOURCE_CODES[play.source],
         });
       }
-      await insertPlayRows(this.database, tx, rows);
+      try {
+        await insertPlayRows(this.database, tx, rows);
+      } catch (error) {
+        // Remembered ids may be stale (VanishedRowError; SQLite: its foreign keys): look them up again next time.
+        this.tracks.clear();
+        this.userIds.clear();
+        throw error;
+      }
       await this.addToTotals(tx, userId, rows, rowArtists);
       return { added: rows.length, duplicates };
     });
@@ -701,6 +709,7 @@ class SqlHistoryStore implements HistoryStore {
 
   async erase(user: HistoryUser): Promise<ErasedHistory> {
     return this.write(user, async (tx) => {
+      await lockCatalogue(this.database, tx);
       const userId = await this.existingUserId(tx, user);
       this.userIds.delete(user);
       if (userId === null) return { plays: 0, imports: 0, user: false };
@@ -734,6 +743,7 @@ class SqlHistoryStore implements HistoryStore {
 
   async prune(before: number): Promise<number> {
     return this.write(null, async (tx) => {
+      await lockCatalogue(this.database, tx);
       // What leaves each listener's per-track totals, before the plays go.
       const leaving = await tx
         .selectFrom('plays')

@@ -4,6 +4,7 @@
 // statement; Kysely would compile and prepare every batch anew). PostgreSQL: each step is one statement over arrays
 // (unnest), one round trip and no parameter limit.
 import { sql, type Kysely } from 'kysely';
+import { HistoryStoreError } from '../history/store.js';
 import type { SqlDatabase, SqliteHandle, SqliteStatement } from './engines.js';
 import type { HistoryTables } from './history-schema.js';
 
@@ -102,10 +103,32 @@ export async function insertPlayRows(database: SqlDatabase, tx: Tx, rows: readon
     return;
   }
   const column = <T>(pick: (r: PlayRow) => T): T[] => rows.map(pick);
-  await sql`insert into plays ${sql.raw(PLAY_COLUMNS)}
-    select * from unnest(${column((r) => r.user_id)}::bigint[], ${column((r) => r.track_id)}::bigint[],
+  // Joined to the listener and the catalogue FOR KEY SHARE: the per-batch stand-in for a foreign key (see migration
+  // 0004); in the batch's order, so row ids still follow time.
+  const result = await sql`insert into plays ${sql.raw(PLAY_COLUMNS)}
+    select p.user_id, p.track_id, p.started_at, p.ended_at, p.ms_played, p.duration_ms, p.source from unnest(${column((r) => r.user_id)}::bigint[], ${column((r) => r.track_id)}::bigint[],
       ${column((r) => r.started_at)}::bigint[], ${column((r) => r.ended_at)}::bigint[], ${column((r) => r.ms_played)}::integer[],
-      ${column((r) => r.duration_ms)}::integer[], ${column((r) => r.source)}::integer[])`.execute(tx);
+      ${column((r) => r.duration_ms)}::integer[], ${column((r) => r.source)}::integer[])
+      with ordinality as p (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source, n)
+    join tracks on tracks.id = p.track_id join history_users on history_users.id = p.user_id
+    order by p.n for key share of tracks, history_users`.execute(tx);
+  if (Number(result.numAffectedRows ?? 0) !== rows.length) throw new VanishedRowError();
+}
+
+/**
+ * A listener or track a batch refers to was deleted meanwhile (another process erased or pruned it, and this one
+ * still remembered its id): the batch is rolled back, like a foreign key would.
+ */
+export class VanishedRowError extends HistoryStoreError {
+  override name = 'VanishedRowError';
+  constructor() {
+    super('a listener or track was deleted while plays of it were being written; try again');
+  }
+}
+
+/** PostgreSQL: erase and prune delete tracks no play refers to; this waits for batches in flight and holds new ones off. */
+export async function lockCatalogue(database: SqlDatabase, tx: Tx): Promise<void> {
+  if (database.engine === 'postgres') await sql`lock table tracks in exclusive mode`.execute(tx);
 }
 
 /** Listeners' per-track totals grow by these amounts (rows with the same track and listener at most once). */
