@@ -312,7 +312,8 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
   it('a store that still remembers an erased listener and their tracks writes nothing for them, then recovers', async (t) => {
     if (!enabled) return t.skip();
     const s = await store();
-    await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else' })]);
+    await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else' }), play({ title: 'Shared', startedAt: T0 + 600_000 })]);
+    await s.addPlays(OTHER, [play({ title: 'Shared' })]);
     // Another process (a shard, the import script) erases the member: this store's remembered ids are now stale.
     const other = await engine.open();
     try {
@@ -321,7 +322,8 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
       await other.store.close();
       await other.database.close();
     }
-    await expect(s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else', startedAt: T0 + 3_600_000 })])).rejects.toThrow();
+    // A track that is still there (the listener is not).
+    await expect(s.addPlays(MEMBER, [play({ title: 'Shared', startedAt: T0 + 3_600_000 })])).rejects.toThrow();
     const db = kyselyFor<HistoryTables>(open!.database);
     const orphans = await db
       .selectFrom('plays')
