@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
 import type { HistoryStore } from '../src/history/store.js';
-import { openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
+import { kyselyFor, openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
+import type { HistoryTables } from '../src/sql/history-schema.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
+import { importEntries } from '../src/history/import/importer.js';
+import { extendedFiles, extendedHistory } from '../emulators/spotify-export.js';
 import { silentLogger } from '../src/logger.js';
 import { createTestDatabase, databaseText, requirePostgres, type TestDatabase } from './support/postgres.js';
 
@@ -238,6 +241,99 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     expect((await s.listeners(everyone, 'artist', 'dua lipa'))[0]).toEqual({ user: MEMBER, plays: 2, ms: 300_000 });
     await s.erase(OTHER);
     expect(await s.listeners(everyone, 'track', 'dua lipa\u001fhoudini')).toEqual([{ user: MEMBER, plays: 1, ms: 100_000 }]);
+  });
+
+  it("kept totals (per track, per artist) equal the plays themselves after adds, an import, prune and erase", async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const artists = ['Dua Lipa', 'dua  LIPA', 'Sabrina Carpenter', '宇多田ヒカル', 'عمرو دياب', 'Zoë'];
+    const generated = (n: number, seed: number, source: PlayInput['source']): PlayInput[] =>
+      Array.from({ length: n }, (_, i) => {
+        const k = (i * 7 + seed) % 23;
+        return play({
+          artist: artists[k % artists.length]!,
+          title: `Song ${k % 9}`,
+          startedAt: T0 - 500 * 86_400_000 + (i + seed) * 3_600_000,
+          msPlayed: 30_000 + ((i * 13 + seed) % 200) * 1_000,
+          source,
+        });
+      });
+    // Batches larger than a prepared chunk (100 rows), with a remainder, some plays seen twice.
+    const member = generated(263, 1, 'spotify-recent');
+    await s.addPlays(MEMBER, member.slice(0, 150));
+    await s.addPlays(MEMBER, member.slice(120));
+    await s.addPlays(OTHER, generated(41, 200, 'discord-status'));
+    // An import: the real importer, reading an export file, writing through the same store.
+    const history = extendedHistory({ rows: 700, seed: 3, start: '2025-06-01T00:00:00Z', artists: 4 });
+    const [[name, bytes]] = Object.entries(extendedFiles(history)) as [[string, Uint8Array]];
+    const summary = await importEntries([{ name, size: bytes.length, load: () => bytes }], {
+      addPlays: (plays) => s.addPlays(OTHER, plays),
+      recordImport: (record) => s.recordImport(OTHER, record),
+    }, { now: () => T0 });
+    expect(summary.added).toBeGreaterThan(300);
+    const everyone = [MEMBER, OTHER];
+    const allTime = { from: 0, to: T0 + 365 * 86_400_000 };
+    const items: Array<{ kind: 'artist' | 'track'; key: string }> = [];
+    for (const kind of ['artist', 'track'] as const) {
+      for (const item of await s.topItems(everyone, kind, allTime, 100)) items.push({ kind, key: item.key });
+    }
+    expect(items.length).toBeGreaterThan(20);
+    // Kept totals (no period) against a count of the plays (a period covering them all), for every item stored at first.
+    const check = async (label: string): Promise<number> => {
+      let listed = 0;
+      for (const { kind, key } of items) {
+        const kept = await s.listeners(everyone, kind, key);
+        expect(kept, `${label}: ${kind} ${key}`).toEqual(await s.listeners(everyone, kind, key, allTime));
+        listed += kept.length;
+      }
+      return listed;
+    };
+    const before = await check('after adds and an import');
+    // The cut falls inside the member's plays: some of each go.
+    expect(await s.prune(T0 - 495 * 86_400_000)).toBeGreaterThan(50);
+    const pruned = await check('after prune');
+    expect(pruned).toBeGreaterThan(0);
+    expect(pruned).toBeLessThan(before);
+    await s.erase(OTHER);
+    expect(await check('after erase')).toBeGreaterThan(0);
+    // Nothing keyed by the erased listener's row id stays behind (SQLite may hand that id to the next listener).
+    const db = kyselyFor<HistoryTables>(open!.database);
+    for (const table of ['plays', 'user_tracks', 'user_artists', 'imports'] as const) {
+      const left = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', 'not in', db.selectFrom('history_users').select('id'))
+        .executeTakeFirstOrThrow();
+      expect(Number(left.n), table).toBe(0);
+    }
+    expect(await s.listeners([OTHER], 'artist', 'dua lipa')).toEqual([]);
+  });
+
+  it('a store that still remembers an erased listener and their tracks writes nothing for them, then recovers', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else' }), play({ title: 'Shared', startedAt: T0 + 600_000 })]);
+    await s.addPlays(OTHER, [play({ title: 'Shared' })]);
+    // Another process (a shard, the import script) erases the member: this store's remembered ids are now stale.
+    const other = await engine.open();
+    try {
+      await other.store.erase(MEMBER);
+    } finally {
+      await other.store.close();
+      await other.database.close();
+    }
+    // A track that is still there (the listener is not).
+    await expect(s.addPlays(MEMBER, [play({ title: 'Shared', startedAt: T0 + 3_600_000 })])).rejects.toThrow();
+    const db = kyselyFor<HistoryTables>(open!.database);
+    const orphans = await db
+      .selectFrom('plays')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.or([eb('user_id', 'not in', db.selectFrom('history_users').select('id')), eb('track_id', 'not in', db.selectFrom('tracks').select('id'))]))
+      .executeTakeFirstOrThrow();
+    expect(Number(orphans.n)).toBe(0);
+    // The next batch looks the ids up again.
+    expect(await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else', startedAt: T0 + 3_600_000 })])).toEqual({ added: 1, duplicates: 0 });
+    expect(await s.listeners([MEMBER], 'artist', 'nobody else')).toEqual([{ user: MEMBER, plays: 1, ms: 200_000 }]);
   });
 
   it('prunes plays older than the retention', async (t) => {

@@ -23,6 +23,7 @@ export interface SqliteHandle {
 export interface SqliteStatement {
   readonly reader: boolean;
   all(parameters: ReadonlyArray<unknown>): unknown[];
+  get(parameters: ReadonlyArray<unknown>): unknown;
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint };
   iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown>;
 }

@@ -92,6 +92,36 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           select track_id, user_id, count(*), sum(coalesce(ms_played, duration_ms, 0)) from plays group by track_id, user_id`.execute(db);
       },
     },
+    '0003-user-artists': {
+      // Each listener's all-time plays per artist, kept with every write: an artist's listeners in a server read one
+      // row per listener instead of a row per track and listener (measured at 1M plays on PostgreSQL: ~8,500
+      // user_tracks rows on as many heap pages for a popular artist, 60 ms).
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('user_artists')
+          .addColumn('artist_key', 'text', (c) => c.notNull())
+          .addColumn('user_id', id, (c) => c.notNull())
+          .addColumn('plays', 'integer', (c) => c.notNull())
+          .addColumn('ms', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_artists_pk', ['artist_key', 'user_id'])
+          .execute();
+        await db.schema.createIndex('user_artists_user').on('user_artists').column('user_id').execute();
+        await sql`insert into user_artists (artist_key, user_id, plays, ms)
+          select tracks.artist_key, user_tracks.user_id, sum(user_tracks.plays), sum(user_tracks.ms)
+          from user_tracks join tracks on tracks.id = user_tracks.track_id group by tracks.artist_key, user_tracks.user_id`.execute(db);
+      },
+    },
+    '0004-plays-checked-per-batch': {
+      // PostgreSQL checks a foreign key with a query per inserted row: measured here, 12,000 plays took 600–690 ms
+      // with the two keys and 150–200 ms without. The store checks per batch instead: a listener's row is created and
+      // erased under that listener's lock, and plays are inserted joined to their listener and tracks FOR KEY SHARE (a
+      // vanished one fails the batch) while erase and prune lock the catalogue before deleting from it. SQLite's checks
+      // are cheap index probes and stay.
+      async up(db: Kysely<unknown>): Promise<void> {
+        if (dialect !== 'postgres') return;
+        await sql`alter table plays drop constraint if exists plays_user_id_fkey, drop constraint if exists plays_track_id_fkey`.execute(db);
+      },
+    },
   };
 }
 

@@ -49,6 +49,13 @@ export interface HistoryTables {
     plays: number;
     ms: number;
   };
+  /** Each listener's all-time plays and time per artist (folded name), kept like user_tracks. */
+  user_artists: {
+    artist_key: string;
+    user_id: number;
+    plays: number;
+    ms: number;
+  };
   /** One row per imported file, for /history status and to tell a re-import. */
   imports: {
     id: Generated<number>;
