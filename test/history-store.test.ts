@@ -8,6 +8,7 @@ import type { HistoryUser, PlayInput } from '../src/history/play.js';
 import type { HistoryStore } from '../src/history/store.js';
 import { openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
+import { openHistoryInWorker } from '../src/sql/history-thread.js';
 import { silentLogger } from '../src/logger.js';
 import { createTestDatabase, databaseText, requirePostgres, type TestDatabase } from './support/postgres.js';
 
@@ -34,13 +35,14 @@ function play(over: Partial<PlayInput> = {}): PlayInput {
 
 interface Engine {
   name: 'sqlite' | 'postgres';
-  open(): Promise<{ database: SqlDatabase; store: HistoryStore }>;
+  open(): Promise<{ database: Pick<SqlDatabase, 'close'>; store: HistoryStore }>;
   /** Every stored text value, to prove an id is gone. */
   scan(): Promise<string>;
   cleanup(): Promise<void>;
 }
 
-function sqliteEngine(): Engine {
+/** SQLite in this thread, or behind the worker thread the bot runs it in (the store closes its own database there). */
+function sqliteEngine(inWorker = false): Engine {
   let dir = '';
   let file = '';
   return {
@@ -48,6 +50,7 @@ function sqliteEngine(): Engine {
     async open() {
       dir ||= mkdtempSync(join(tmpdir(), 'npb-history-'));
       file = join(dir, 'history.sqlite');
+      if (inWorker) return { database: { close: async () => {} }, store: await openHistoryInWorker(`sqlite://${file}`, { logger: silentLogger }) };
       const database = await openSqlite(file);
       return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
     },
@@ -82,14 +85,15 @@ function postgresEngine(): Engine {
 }
 
 const engines: Array<[string, () => Engine, () => Promise<boolean>]> = [
-  ['sqlite', sqliteEngine, async () => true],
+  ['sqlite', () => sqliteEngine(), async () => true],
+  ['sqlite (worker thread)', () => sqliteEngine(true), async () => true],
   ['postgres', postgresEngine, requirePostgres],
 ];
 
 describe.each(engines)('history store on %s', (_name, makeEngine, available) => {
   let enabled = false;
   const engine = makeEngine();
-  let open: { database: SqlDatabase; store: HistoryStore } | null = null;
+  let open: { database: Pick<SqlDatabase, 'close'>; store: HistoryStore } | null = null;
   const store = async (): Promise<HistoryStore> => {
     open ??= await engine.open();
     return open.store;

@@ -1,6 +1,6 @@
-// The two SQL engines the bot runs on, opened once per process and shared by the key-value store and listening
-// history: an embedded SQLite file (libsql: N-API, prebuilt, synchronous — one SQLite engine in the process) or a
-// PostgreSQL server (pg). Both are driven through Kysely, so queries are typed and the same on either.
+// The two SQL engines the bot runs on, for the key-value store and listening history: an embedded SQLite file
+// (libsql: N-API, prebuilt, synchronous — one SQLite engine in the process; history's connection lives in a worker
+// thread, history-thread.ts) or a PostgreSQL server (pg). Both are driven through Kysely, so queries are typed and the same on either.
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger.js';
@@ -116,7 +116,7 @@ export async function openPostgres(url: string, logger: Logger): Promise<SqlData
 
 /**
  * Kysely over an open database, typed for the tables a caller uses. Every caller shares the database's one Kysely
- * instance: on SQLite its driver holds the single connection, so a key-value write waits for a history transaction
+ * instance: on SQLite its driver holds the single connection, so one caller's write waits for another's transaction
  * instead of landing inside it.
  */
 export function kyselyFor<T>(database: SqlDatabase): Kysely<T> {

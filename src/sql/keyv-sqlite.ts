@@ -1,5 +1,5 @@
-// keyv's store on the bot's SQLite database, through the same connection as listening history (one SQLite engine
-// in the process: @keyv/sqlite would bring a second one, sqlite3). The table is the one @keyv/sqlite made —
+// keyv's store on the bot's SQLite database, through libsql like listening history (one SQLite engine in the
+// process: @keyv/sqlite would bring a second one, sqlite3), on its own connection of the main thread. The table is the one @keyv/sqlite made —
 // `keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)`, keys prefixed `<namespace>:` by keyv itself — so a file written
 // by an older version of the bot reads on unchanged.
 import { EventEmitter } from 'node:events';
@@ -57,7 +57,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     return (await this.db.selectFrom('keyv').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
   }
 
-  /** The database belongs to whoever opened it (history shares it): nothing to close here. */
+  /** The database belongs to whoever opened it (src/storage.ts closes it): nothing to close here. */
   async disconnect(): Promise<void> {
     await this.ready.catch(() => {});
   }
