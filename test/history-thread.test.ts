@@ -8,7 +8,7 @@ import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
 import { HistoryStoreError, type HistoryStore } from '../src/history/store.js';
-import { silentLogger } from '../src/logger.js';
+import { createLogger, silentLogger } from '../src/logger.js';
 import { SqlOpenError } from '../src/sql/engines.js';
 import { openHistoryInWorker } from '../src/sql/history-thread.js';
 
@@ -82,13 +82,31 @@ describe('SQLite history in a worker thread', () => {
     expect((newer as Error).message).toContain("can't prepare the listening-history tables");
   });
 
+  it('stops its thread when idle and starts it again on the next call', async () => {
+    const lines: string[] = [];
+    let stopped = (): void => {};
+    const idle = new Promise<void>((resolve) => (stopped = resolve));
+    const logger = createLogger({
+      level: 'debug',
+      sink: (line) => {
+        lines.push(line);
+        if (line.includes('SQLite worker stopped, idle')) stopped();
+      },
+    });
+    store = await openHistoryInWorker(fileUrl(), { logger, idleMs: 20 });
+    expect(await store.addPlays(MEMBER, [PLAY])).toEqual({ added: 1, duplicates: 0 });
+    await idle;
+    expect((await store.status(MEMBER)).plays).toBe(1);
+    expect(lines.filter((l) => l.includes('starting the SQLite worker'))).toHaveLength(2);
+  });
+
   it('a method the worker does not have is a rejected call, and calls after close are refused', async () => {
     store = await openHistoryInWorker(fileUrl(), { logger: silentLogger });
     expect(store.engine).toBe('sqlite');
     const unknown = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>).noSuchMethod!;
     await expect(unknown()).rejects.toThrow('the history store has no method noSuchMethod');
     await store.close();
-    await expect(store.status(MEMBER)).rejects.toThrow('the history worker has stopped');
+    await expect(store.status(MEMBER)).rejects.toThrow('the history store is closed');
     store = null;
   });
 });

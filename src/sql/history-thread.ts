@@ -2,16 +2,19 @@
 // server view never blocks the main thread's event loop; here each method only posts a call and awaits its answer.
 // The proxy is derived from the HistoryStore type, like the sharding RPC from Services: a method added to the
 // interface works through the worker with no edit here. PostgreSQL needs none of this (pg is asynchronous).
+// A worker costs ~14 MB (its own V8 heap and copies of Kysely and the store's code), so it runs only while history is
+// used: it starts at open (migrations and a bad path show at start), stops after a while without calls and starts
+// again on the next one.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { HistoryStore } from '../history/store.js';
-import {
-  reviveStoreError,
-  type FromWorker,
-  type HistoryWorkerData,
-  type StoreMethod,
-  type ToWorker,
-} from './history-thread-protocol.js';
+import { reviveStoreError, type FromWorker, type HistoryWorkerData, type StoreMethod, type ToWorker } from './history-thread-protocol.js';
+
+export interface HistoryWorkerOptions {
+  logger: Logger;
+  /** Stop the worker after this long without a call (the next call starts it again). Default 10 s. */
+  idleMs?: number;
+}
 
 /**
  * The worker's entry beside this module: history-worker.js from dist/; under tsx or vitest (sources, .ts) a bootstrap
@@ -24,9 +27,16 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }
 
-/** Open the SQLite history at `url` (sqlite://…) in its own thread; rejects with the store's typed errors. */
-export async function openHistoryInWorker(url: string, options: { logger: Logger }): Promise<HistoryStore> {
-  const { logger } = options;
+/** One started worker with the store open in it. */
+interface RunningWorker {
+  engine: HistoryStore['engine'];
+  call(method: StoreMethod, args: unknown[]): Promise<unknown>;
+  readonly pending: number;
+  /** Close the store there and wait for the thread to end. */
+  stop(): Promise<void>;
+}
+
+async function startWorker(url: string, logger: Logger, onExit: (worker: RunningWorker) => void): Promise<RunningWorker> {
   const worker = new Worker(workerEntry(), {
     workerData: { url } satisfies HistoryWorkerData,
     // Its own small young generation, as the main thread's --max-semi-space-size=1: results are short-lived.
@@ -34,8 +44,15 @@ export async function openHistoryInWorker(url: string, options: { logger: Logger
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
-  /** Why the worker can no longer answer (it exited or failed); every later call is rejected with it. */
+  /** Why this worker can no longer answer (it exited or failed). */
   let gone: Error | null = null;
+  // While a call waits, the thread keeps the process alive; idle, it doesn't (a forgotten close can't hang an exit).
+  const settle = (id: number): { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined => {
+    const call = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    return call;
+  };
 
   const opened = new Promise<HistoryStore['engine']>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
@@ -52,26 +69,24 @@ export async function openHistoryInWorker(url: string, options: { logger: Logger
           return;
         }
         case 'result': {
-          const call = pending.get(message.id);
-          if (call === undefined) return;
-          pending.delete(message.id);
-          if (message.ok) call.resolve(message.value);
-          else call.reject(reviveStoreError(message.error));
+          const call = settle(message.id);
+          if (message.ok) call?.resolve(message.value);
+          else call?.reject(reviveStoreError(message.error));
           return;
         }
       }
     });
-    const end = (error: Error): void => {
+    worker.on('error', (error) => {
+      logger.error('history: the SQLite worker failed', { error: error.message });
       gone ??= error;
+    });
+    worker.on('exit', (code) => {
+      gone ??= new Error(`the history worker has stopped (exit code ${code})`);
       reject(gone);
       for (const call of pending.values()) call.reject(gone);
       pending.clear();
-    };
-    worker.on('error', (error) => {
-      logger.error('history: the SQLite worker failed', { error: error.message });
-      end(error);
+      onExit(running);
     });
-    worker.on('exit', (code) => end(new Error(`the history worker has stopped (exit code ${code})`)));
   });
 
   const call = (method: StoreMethod, args: unknown[]): Promise<unknown> => {
@@ -79,37 +94,107 @@ export async function openHistoryInWorker(url: string, options: { logger: Logger
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ kind: 'call', id, method, args } satisfies ToWorker);
     });
   };
-
-  let engine: HistoryStore['engine'];
+  let stopping: Promise<void> | null = null;
+  const running: RunningWorker = {
+    engine: 'sqlite',
+    call,
+    get pending() {
+      return pending.size;
+    },
+    stop() {
+      // The worker closes the database and then ends by itself; its exit means the file is closed.
+      stopping ??= new Promise<void>((resolve) => {
+        if (gone !== null) return resolve();
+        worker.once('exit', () => resolve());
+        call('close', []).catch((error: unknown) => {
+          if (gone !== null) return;
+          logger.warn('history: closing the SQLite store failed', { error: (error as Error).message });
+          void worker.terminate();
+        });
+      });
+      return stopping;
+    },
+  };
   try {
-    engine = await opened;
+    running.engine = await opened;
   } catch (error) {
     await worker.terminate();
     throw error;
   }
+  if (pending.size === 0) worker.unref();
+  return running;
+}
 
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
-    // The worker closes the database and then ends by itself; waiting for its exit means the file is closed.
-    closing ??= new Promise<void>((resolve) => {
-      if (gone !== null) return resolve();
-      worker.once('exit', () => resolve());
-      call('close', []).catch((error: unknown) => {
-        logger.warn('history: closing the SQLite store failed', { error: (error as Error).message });
-        void worker.terminate();
-      });
+/** Open the SQLite history at `url` (sqlite://…) in its own thread; rejects with the store's typed errors. */
+export async function openHistoryInWorker(url: string, options: HistoryWorkerOptions): Promise<HistoryStore> {
+  const { logger } = options;
+  const idleMs = options.idleMs ?? 10_000;
+  let current: Promise<RunningWorker> | null = null;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let closed: Promise<void> | null = null;
+
+  const forget = (worker: RunningWorker): void => {
+    // An exit we did not ask for (a crash): the next call starts a new worker.
+    void current?.then((c) => {
+      if (c === worker) current = null;
+    }, () => {});
+  };
+  const start = (): Promise<RunningWorker> => {
+    logger.debug('history: starting the SQLite worker');
+    const starting = startWorker(url, logger, forget);
+    // A failed start is not kept: the next call tries again.
+    starting.catch(() => {
+      if (current === starting) current = null;
     });
-    return closing;
+    return starting;
+  };
+  const idleCheck = (worker: RunningWorker): void => {
+    clearTimeout(idleTimer);
+    if (worker.pending > 0 || closed !== null) return;
+    idleTimer = setTimeout(() => {
+      if (worker.pending > 0) return;
+      void current?.then((c) => {
+        if (c !== worker) return;
+        current = null;
+        void worker.stop().then(() => logger.debug('history: SQLite worker stopped, idle', { idleMs }));
+      });
+    }, idleMs);
+    idleTimer.unref();
+  };
+
+  current = start();
+  const first = await current;
+  idleCheck(first);
+
+  const call = async (method: StoreMethod, args: unknown[]): Promise<unknown> => {
+    if (closed !== null) throw new Error('the history store is closed');
+    clearTimeout(idleTimer);
+    const worker = await (current ??= start());
+    try {
+      return await worker.call(method, args);
+    } finally {
+      idleCheck(worker);
+    }
+  };
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      clearTimeout(idleTimer);
+      const worker = await current?.catch(() => null);
+      current = null;
+      await worker?.stop();
+    })();
+    return closed;
   };
 
   return new Proxy({} as HistoryStore, {
     get: (_target, name) => {
       // Not a method name (symbols; `then`, so the store is never mistaken for a promise).
       if (typeof name !== 'string' || name === 'then') return undefined;
-      if (name === 'engine') return engine;
+      if (name === 'engine') return first.engine;
       if (name === 'close') return close;
       return (...args: unknown[]) => call(name as StoreMethod, args);
     },
