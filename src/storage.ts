@@ -112,7 +112,8 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
       // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
       const { openSqlite } = await import('./sql/engines.js');
       try {
-        const opened = await openSqlite(file);
+        // Its writes wait for another connection's lock asynchronously (keyv-sqlite.ts), never inside SQLite.
+        const opened = await openSqlite(file, { lockWaitMs: 0 });
         ownSqlite = opened;
         return opened;
       } catch (error) {

@@ -31,17 +31,26 @@ export class SqlOpenError extends Error {
   override name = 'SqlOpenError';
 }
 
+export interface OpenSqliteOptions {
+  /**
+   * How long a write waits, inside SQLite, for another connection's write lock (the import script, or history's
+   * worker thread). That wait is a synchronous sleep: a connection of the main thread passes 0 and retries on its own
+   * (see keyv-sqlite.ts), so the event loop never stops for a lock. Default 5 s.
+   */
+  lockWaitMs?: number;
+}
+
 /** Open (creating if needed) an SQLite file with the settings a long-running bot wants. The caller makes it private. */
-export async function openSqlite(file: string): Promise<SqlDatabase & { engine: 'sqlite' }> {
+export async function openSqlite(file: string, options: OpenSqliteOptions = {}): Promise<SqlDatabase & { engine: 'sqlite' }> {
   const { default: Database } = await import('libsql');
+  const lockWaitMs = options.lockWaitMs ?? 5_000;
   let raw: SqliteHandle;
   try {
-    // timeout: how long a write waits for another process's lock (the import script while the bot runs).
-    raw = new Database(file, { timeout: 5_000 }) as unknown as SqliteHandle;
+    raw = new Database(file, { timeout: lockWaitMs }) as unknown as SqliteHandle;
     // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes, which is what matters.
     // secure_delete: a deleted row's bytes are overwritten, so "delete my history" leaves nothing in free pages.
     raw.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ' +
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${lockWaitMs}; ` +
         'PRAGMA secure_delete = ON',
     );
   } catch (error) {
