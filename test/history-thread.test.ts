@@ -1,9 +1,11 @@
 // The SQLite history store behind its worker thread (src/sql/history-thread.ts): the main thread keeps running while
 // a store call is stuck in SQLite, errors come back as their own classes, and close ends the thread. The store's
 // behaviour itself is covered on every engine (the worker included) by history-store.test.ts.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
@@ -98,6 +100,22 @@ describe('SQLite history in a worker thread', () => {
     await idle;
     expect((await store.status(MEMBER)).plays).toBe(1);
     expect(lines.filter((l) => l.includes('starting the SQLite worker'))).toHaveLength(2);
+  });
+
+  it('a process with nothing else to do runs its calls and close to the end (an idle worker holds no process open)', async () => {
+    // Here nothing but the store keeps the event loop alive, as in a script: each call and the close must.
+    const script = `
+      import { openHistoryInWorker } from './src/sql/history-thread.ts';
+      import { silentLogger } from './src/logger.ts';
+      const store = await openHistoryInWorker(${JSON.stringify(fileUrl())}, { logger: silentLogger });
+      const added = await store.addPlays('owner', [${JSON.stringify(PLAY)}]);
+      await store.close();
+      console.log(JSON.stringify({ added, closed: true }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ added: { added: 1, duplicates: 0 }, closed: true });
   });
 
   it('a method the worker does not have is a rejected call, and calls after close are refused', async () => {

@@ -46,11 +46,13 @@ async function startWorker(url: string, logger: Logger, onExit: (worker: Running
   let nextId = 1;
   /** Why this worker can no longer answer (it exited or failed). */
   let gone: Error | null = null;
-  // While a call waits, the thread keeps the process alive; idle, it doesn't (a forgotten close can't hang an exit).
+  let stopping: Promise<void> | null = null;
+  // While a call waits or the thread is stopping, it keeps the process alive; idle, it doesn't (a forgotten close
+  // can't hang an exit).
   const settle = (id: number): { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined => {
     const call = pending.get(id);
     pending.delete(id);
-    if (pending.size === 0) worker.unref();
+    if (pending.size === 0 && stopping === null) worker.unref();
     return call;
   };
 
@@ -98,7 +100,6 @@ async function startWorker(url: string, logger: Logger, onExit: (worker: Running
       worker.postMessage({ kind: 'call', id, method, args } satisfies ToWorker);
     });
   };
-  let stopping: Promise<void> | null = null;
   const running: RunningWorker = {
     engine: 'sqlite',
     call,
@@ -109,6 +110,7 @@ async function startWorker(url: string, logger: Logger, onExit: (worker: Running
       // The worker closes the database and then ends by itself; its exit means the file is closed.
       stopping ??= new Promise<void>((resolve) => {
         if (gone !== null) return resolve();
+        worker.ref();
         worker.once('exit', () => resolve());
         call('close', []).catch((error: unknown) => {
           if (gone !== null) return;
