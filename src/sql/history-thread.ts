@@ -139,31 +139,37 @@ export async function openHistoryInWorker(url: string, options: HistoryWorkerOpt
   let idleTimer: NodeJS.Timeout | undefined;
   let closed: Promise<void> | null = null;
 
+  /** The started worker that calls go to (null while none is, or while one is starting). */
+  let active: RunningWorker | null = null;
+
   const forget = (worker: RunningWorker): void => {
     // An exit we did not ask for (a crash): the next call starts a new worker.
-    void current?.then((c) => {
-      if (c === worker) current = null;
-    }, () => {});
+    if (active !== worker) return;
+    active = null;
+    current = null;
   };
   const start = (): Promise<RunningWorker> => {
     logger.debug('history: starting the SQLite worker');
     const starting = startWorker(url, logger, forget);
-    // A failed start is not kept: the next call tries again.
-    starting.catch(() => {
-      if (current === starting) current = null;
-    });
+    starting.then(
+      (worker) => {
+        if (current === starting) active = worker;
+      },
+      // A failed start is not kept: the next call tries again.
+      () => {
+        if (current === starting) current = null;
+      },
+    );
     return starting;
   };
   const idleCheck = (worker: RunningWorker): void => {
+    if (worker !== active || worker.pending > 0 || closed !== null) return;
     clearTimeout(idleTimer);
-    if (worker.pending > 0 || closed !== null) return;
     idleTimer = setTimeout(() => {
-      if (worker.pending > 0) return;
-      void current?.then((c) => {
-        if (c !== worker) return;
-        current = null;
-        void worker.stop().then(() => logger.debug('history: SQLite worker stopped, idle', { idleMs }));
-      });
+      if (worker !== active || worker.pending > 0) return;
+      active = null;
+      current = null;
+      void worker.stop().then(() => logger.debug('history: SQLite worker stopped, idle', { idleMs }));
     }, idleMs);
     idleTimer.unref();
   };
@@ -186,6 +192,7 @@ export async function openHistoryInWorker(url: string, options: HistoryWorkerOpt
     closed ??= (async () => {
       clearTimeout(idleTimer);
       const worker = await current?.catch(() => null);
+      active = null;
       current = null;
       await worker?.stop();
     })();
