@@ -13,7 +13,9 @@ import type { HistoryUser } from '../src/history/play.js';
 import { importEntries } from '../src/history/import/importer.js';
 import { collectPaths } from '../src/history/import/sources.js';
 import { silentLogger } from '../src/logger.js';
+import type { HistoryStore } from '../src/history/store.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
+import { openHistoryInWorker } from '../src/sql/history-thread.js';
 import { openHistoryDatabase } from '../src/sql/open.js';
 import { rssKb } from './lib/bot-process.js';
 import { sleep } from './lib/stats.js';
@@ -33,8 +35,9 @@ async function settle(): Promise<void> {
 async function main(): Promise<void> {
   const [job, url, ...rest] = process.argv.slice(2);
   if (!url || (job !== 'import' && job !== 'idle')) throw new Error('usage: history-probe.ts import URL FILE | idle URL USER FROM TO');
-  const database = await openHistoryDatabase(url, silentLogger);
-  const store = await openHistoryStore(database, { logger: silentLogger });
+  // As the bot opens it: SQLite in its worker thread, PostgreSQL on this one.
+  const database = url.startsWith('sqlite://') ? null : await openHistoryDatabase(url, silentLogger);
+  const store: HistoryStore = database ? await openHistoryStore(database, { logger: silentLogger }) : await openHistoryInWorker(url, { logger: silentLogger });
   try {
     if (job === 'idle') {
       const [user, from, to] = rest as [HistoryUser, string, string];
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ idleMb, peakMb, afterMb: rss(), ms, added: summary.added, duplicates: summary.duplicates })}\n`);
   } finally {
     await store.close();
-    await database.close();
+    await database?.close();
   }
 }
 

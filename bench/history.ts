@@ -6,8 +6,9 @@
 // "not measured: no PostgreSQL".
 //
 //  1. Import of the extended format: a generated Streaming_History_Audio file (emulators/spotify-export.ts, 15,000
-//     rows ≈ 13 MB) through the real path (collectPaths + importEntries + openHistoryDatabase/openHistoryStore) into
-//     an empty store, then again from a fresh store instance (a second run of the script: every play a duplicate).
+//     rows ≈ 13 MB) through the real path (collectPaths + importEntries + the store as the bot opens it: SQLite in its
+//     worker thread, src/sql/history-thread.ts) into an empty store, then again from a fresh store instance (a second
+//     run of the script: every play a duplicate).
 //     Next to it the floor measured in the same run: the same file JSON.parse'd and its plays inserted in one
 //     transaction into a table shaped like `plays` with its two indexes — on SQLite one prepared statement run per
 //     row (libsql directly); on PostgreSQL one prepared INSERT … SELECT FROM unnest(7 array parameters) (a multi-row
@@ -45,8 +46,8 @@ import type { RawActivity } from '../src/listeners/discord-status.js';
 import { silentLogger } from '../src/logger.js';
 import { LEAN_NODE_FLAGS, MALLOC_ENV } from '../src/node-flags.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
+import { openHistoryInWorker } from '../src/sql/history-thread.js';
 import { openHistoryDatabase } from '../src/sql/open.js';
-import type { SqlDatabase } from '../src/sql/engines.js';
 import { DAY_MS, makeCatalogue, makeMembers, memberPlays, rng, type Catalogue, type Member } from './history-data.js';
 import { rowsTable, runWhenMain, type BenchRow } from './lib/report.js';
 import { fmt, percentile } from './lib/stats.js';
@@ -132,11 +133,15 @@ async function postgresEngine(): Promise<(Engine & { url: string; drop(): Promis
   };
 }
 
-async function openStore(url: string): Promise<{ database: SqlDatabase; store: HistoryStore; close(): Promise<void> }> {
+/** The store as the bot opens it: SQLite in its worker thread (src/sql/history-thread.ts), PostgreSQL on this one. */
+async function openStore(url: string): Promise<{ store: HistoryStore; close(): Promise<void> }> {
+  if (url.startsWith('sqlite://')) {
+    const store = await openHistoryInWorker(url, { logger: silentLogger });
+    return { store, close: () => store.close() };
+  }
   const database = await openHistoryDatabase(url, silentLogger);
   const store = await openHistoryStore(database, { logger: silentLogger });
   return {
-    database,
     store,
     async close() {
       await store.close();

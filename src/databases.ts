@@ -1,6 +1,7 @@
 // The bot's stores, opened together at start: the key-value store (STORAGE_URL) and listening history (SQL). When
-// STORAGE_URL is an SQLite file, both live in it, on one connection (one file to back up, one SQLite engine); with
-// PostgreSQL both live on that server; with Redis (or memory) history goes to HISTORY_URL.
+// STORAGE_URL is an SQLite file, both live in it (one file to back up, one SQLite engine: libsql): the key-value
+// store on a connection of this thread, history on one of its worker thread (WAL: neither waits for the other's
+// reads); with PostgreSQL both live on that server; with Redis (or memory) history goes to HISTORY_URL.
 import type { Config } from './config.js';
 import type { HistoryStore } from './history/store.js';
 import type { Logger } from './logger.js';
@@ -20,33 +21,28 @@ export class DatabaseOpenError extends Error {
 }
 
 export async function openDatabases(config: Pick<Config, 'storageUrl' | 'history'>, logger: Logger): Promise<Databases> {
-  const storageLogger = logger.child('storage');
   let sql: SqlDatabase | null = null;
   let storage: Storage | null = null;
+  let history: HistoryStore | null = null;
   try {
-    const shared = config.history.enabled && config.history.url === config.storageUrl && config.storageUrl.startsWith('sqlite://');
-    if (shared) {
+    // The key-value store keeps its own connection on this thread (primary-key reads and writes, microseconds).
+    storage = await openStorage(config.storageUrl, { logger: logger.child('storage') });
+    if (config.history.enabled && config.history.url.startsWith('sqlite://')) {
+      // libsql is synchronous: SQLite history runs in a worker thread, so its queries never block this one.
+      const { openHistoryInWorker } = await import('./sql/history-thread.js');
+      history = await openHistoryInWorker(config.history.url, { logger: logger.child('history') });
+    } else if (config.history.enabled) {
       const { openHistoryDatabase } = await import('./sql/open.js');
-      sql = await openHistoryDatabase(config.history.url, storageLogger);
-      storage = await openStorage(config.storageUrl, { logger: storageLogger, sqlite: sql as SqlDatabase & { engine: 'sqlite' } });
-    } else {
-      storage = await openStorage(config.storageUrl, { logger: storageLogger });
-      if (config.history.enabled) {
-        const { openHistoryDatabase } = await import('./sql/open.js');
-        sql = await openHistoryDatabase(config.history.url, logger.child('history'));
-      }
-    }
-    let history: HistoryStore | null = null;
-    if (sql !== null) {
+      sql = await openHistoryDatabase(config.history.url, logger.child('history'));
       const { openHistoryStore } = await import('./sql/history-store.js');
       history = await openHistoryStore(sql, { logger: logger.child('history') });
     }
-    const opened = { storage, sql };
+    const opened = { storage, sql, history };
     return {
       storage,
       history,
       async close() {
-        await history?.close().catch(() => {});
+        await opened.history?.close().catch(() => {});
         await opened.storage.close();
         await opened.sql?.close().catch(() => {});
       },

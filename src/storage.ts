@@ -42,11 +42,6 @@ export interface OpenStorageOptions {
   /** Per-operation limit, so a stalled Redis can't hold a Discord reply past its deadline. */
   operationTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /**
-   * The SQLite database to keep the store in (the bot's one SQLite connection, shared with listening history). Without
-   * it an sqlite:// store opens its own, closed with the store.
-   */
-  sqlite?: SqlDatabase & { engine: 'sqlite' };
 }
 
 const DEFAULT_NAMESPACE = 'nowplaying';
@@ -107,7 +102,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
 
   let kind: Storage['kind'];
   let keyv: Keyv;
-  /** An SQLite database this store opened itself (closed with it). */
+  /** The SQLite database this store opened (closed with it). */
   let ownSqlite = null as SqlDatabase | null;
   if (url.startsWith('sqlite://')) {
     kind = 'sqlite';
@@ -117,14 +112,15 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
       // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
       const { openSqlite } = await import('./sql/engines.js');
       try {
-        const opened = await openSqlite(file);
+        // Its writes wait for another connection's lock asynchronously (keyv-sqlite.ts), never inside SQLite.
+        const opened = await openSqlite(file, { lockWaitMs: 0 });
         ownSqlite = opened;
         return opened;
       } catch (error) {
         throw new StorageError(`can't open storage ${description}: ${(error as Error).message} — ${SQLITE_FIX}`);
       }
     };
-    const database = options.sqlite ?? (await openOwn());
+    const database = await openOwn();
     const { SqliteKeyvStore } = await import('./sql/keyv-sqlite.js');
     keyv = new Keyv({ store: new SqliteKeyvStore(database), namespace });
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {

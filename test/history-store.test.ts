@@ -11,6 +11,7 @@ import type { HistoryTables } from '../src/sql/history-schema.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
 import { importEntries } from '../src/history/import/importer.js';
 import { extendedFiles, extendedHistory } from '../emulators/spotify-export.js';
+import { openHistoryInWorker } from '../src/sql/history-thread.js';
 import { silentLogger } from '../src/logger.js';
 import { createTestDatabase, databaseText, requirePostgres, type TestDatabase } from './support/postgres.js';
 
@@ -37,13 +38,16 @@ function play(over: Partial<PlayInput> = {}): PlayInput {
 
 interface Engine {
   name: 'sqlite' | 'postgres';
-  open(): Promise<{ database: SqlDatabase; store: HistoryStore }>;
+  open(): Promise<{ database: Pick<SqlDatabase, 'close'>; store: HistoryStore }>;
   /** Every stored text value, to prove an id is gone. */
   scan(): Promise<string>;
+  /** A connection of its own to the same database, to look at rows the store doesn't show. */
+  inspect(): Promise<SqlDatabase>;
   cleanup(): Promise<void>;
 }
 
-function sqliteEngine(): Engine {
+/** SQLite in this thread, or behind the worker thread the bot runs it in (the store closes its own database there). */
+function sqliteEngine(inWorker = false): Engine {
   let dir = '';
   let file = '';
   return {
@@ -51,9 +55,11 @@ function sqliteEngine(): Engine {
     async open() {
       dir ||= mkdtempSync(join(tmpdir(), 'npb-history-'));
       file = join(dir, 'history.sqlite');
+      if (inWorker) return { database: { close: async () => {} }, store: await openHistoryInWorker(`sqlite://${file}`, { logger: silentLogger }) };
       const database = await openSqlite(file);
       return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
     },
+    inspect: () => openSqlite(file),
     // The raw bytes of the database and its companions: deleted rows must not linger in free pages or the WAL.
     async scan() {
       return readdirSync(dir)
@@ -77,6 +83,7 @@ function postgresEngine(): Engine {
       return { database, store: await openHistoryStore(database, { logger: silentLogger }) };
     },
     scan: () => databaseText(db!.url),
+    inspect: () => openPostgres(db!.url, silentLogger),
     async cleanup() {
       await db?.drop();
       db = null;
@@ -85,14 +92,15 @@ function postgresEngine(): Engine {
 }
 
 const engines: Array<[string, () => Engine, () => Promise<boolean>]> = [
-  ['sqlite', sqliteEngine, async () => true],
+  ['sqlite', () => sqliteEngine(), async () => true],
+  ['sqlite (worker thread)', () => sqliteEngine(true), async () => true],
   ['postgres', postgresEngine, requirePostgres],
 ];
 
 describe.each(engines)('history store on %s', (_name, makeEngine, available) => {
   let enabled = false;
   const engine = makeEngine();
-  let open: { database: SqlDatabase; store: HistoryStore } | null = null;
+  let open: { database: Pick<SqlDatabase, 'close'>; store: HistoryStore } | null = null;
   const store = async (): Promise<HistoryStore> => {
     open ??= await engine.open();
     return open.store;
@@ -297,14 +305,19 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     await s.erase(OTHER);
     expect(await check('after erase')).toBeGreaterThan(0);
     // Nothing keyed by the erased listener's row id stays behind (SQLite may hand that id to the next listener).
-    const db = kyselyFor<HistoryTables>(open!.database);
-    for (const table of ['plays', 'user_tracks', 'user_artists', 'imports'] as const) {
-      const left = await db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', 'not in', db.selectFrom('history_users').select('id'))
-        .executeTakeFirstOrThrow();
-      expect(Number(left.n), table).toBe(0);
+    const inspector = await engine.inspect();
+    try {
+      const db = kyselyFor<HistoryTables>(inspector);
+      for (const table of ['plays', 'user_tracks', 'user_artists', 'imports'] as const) {
+        const left = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', 'not in', db.selectFrom('history_users').select('id'))
+          .executeTakeFirstOrThrow();
+        expect(Number(left.n), table).toBe(0);
+      }
+    } finally {
+      await inspector.close();
     }
     expect(await s.listeners([OTHER], 'artist', 'dua lipa')).toEqual([]);
   });
@@ -324,13 +337,18 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     }
     // A track that is still there (the listener is not).
     await expect(s.addPlays(MEMBER, [play({ title: 'Shared', startedAt: T0 + 3_600_000 })])).rejects.toThrow();
-    const db = kyselyFor<HistoryTables>(open!.database);
-    const orphans = await db
-      .selectFrom('plays')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.or([eb('user_id', 'not in', db.selectFrom('history_users').select('id')), eb('track_id', 'not in', db.selectFrom('tracks').select('id'))]))
-      .executeTakeFirstOrThrow();
-    expect(Number(orphans.n)).toBe(0);
+    const inspector = await engine.inspect();
+    try {
+      const db = kyselyFor<HistoryTables>(inspector);
+      const orphans = await db
+        .selectFrom('plays')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => eb.or([eb('user_id', 'not in', db.selectFrom('history_users').select('id')), eb('track_id', 'not in', db.selectFrom('tracks').select('id'))]))
+        .executeTakeFirstOrThrow();
+      expect(Number(orphans.n)).toBe(0);
+    } finally {
+      await inspector.close();
+    }
     // The next batch looks the ids up again.
     expect(await s.addPlays(MEMBER, [play({ title: 'Only Mine', artist: 'Nobody Else', startedAt: T0 + 3_600_000 })])).toEqual({ added: 1, duplicates: 0 });
     expect(await s.listeners([MEMBER], 'artist', 'nobody else')).toEqual([{ user: MEMBER, plays: 1, ms: 200_000 }]);

@@ -54,6 +54,27 @@ describe('storage: SQLite file', () => {
     ]);
   });
 
+  it("a write meeting another connection's lock (history's worker, the import script) waits without stopping the event loop", async () => {
+    const dir = tmp();
+    const file = join(dir, 'bot.sqlite');
+    const storage = await openStorage(`sqlite://${file}`);
+    const { default: Database } = await import('libsql');
+    const holder = new Database(file);
+    holder.exec('begin immediate');
+    // Waiting inside SQLite (its busy handler) would be a synchronous sleep: the timers below would not fire until the
+    // write gave up. Waiting outside it, they fire, and one of them releases the lock.
+    let settled = false;
+    const written = storage.set('grant:owner', { n: 1 }).finally(() => (settled = true));
+    for (let ticks = 0; ticks < 20; ticks++) await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    holder.exec('commit');
+    holder.close();
+    expect(await written).toBe(true);
+    expect(await storage.get('grant:owner')).toEqual({ n: 1 });
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('expires values with a ttl', async () => {
     const storage = await openStorage(`sqlite://${join(tmp(), 'ttl.sqlite')}`);
     await storage.set('short', 'v', 1);

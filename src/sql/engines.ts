@@ -1,6 +1,6 @@
-// The two SQL engines the bot runs on, opened once per process and shared by the key-value store and listening
-// history: an embedded SQLite file (libsql: N-API, prebuilt, synchronous — one SQLite engine in the process) or a
-// PostgreSQL server (pg). Both are driven through Kysely, so queries are typed and the same on either.
+// The two SQL engines the bot runs on, for the key-value store and listening history: an embedded SQLite file
+// (libsql: N-API, prebuilt, synchronous — one SQLite engine in the process; history's connection lives in a worker
+// thread, history-thread.ts) or a PostgreSQL server (pg). Both are driven through Kysely, so queries are typed and the same on either.
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger.js';
@@ -32,17 +32,26 @@ export class SqlOpenError extends Error {
   override name = 'SqlOpenError';
 }
 
+export interface OpenSqliteOptions {
+  /**
+   * How long a write waits, inside SQLite, for another connection's write lock (the import script, or history's
+   * worker thread). That wait is a synchronous sleep: a connection of the main thread passes 0 and retries on its own
+   * (see keyv-sqlite.ts), so the event loop never stops for a lock. Default 5 s.
+   */
+  lockWaitMs?: number;
+}
+
 /** Open (creating if needed) an SQLite file with the settings a long-running bot wants. The caller makes it private. */
-export async function openSqlite(file: string): Promise<SqlDatabase & { engine: 'sqlite' }> {
+export async function openSqlite(file: string, options: OpenSqliteOptions = {}): Promise<SqlDatabase & { engine: 'sqlite' }> {
   const { default: Database } = await import('libsql');
+  const lockWaitMs = options.lockWaitMs ?? 5_000;
   let raw: SqliteHandle;
   try {
-    // timeout: how long a write waits for another process's lock (the import script while the bot runs).
-    raw = new Database(file, { timeout: 5_000 }) as unknown as SqliteHandle;
+    raw = new Database(file, { timeout: lockWaitMs }) as unknown as SqliteHandle;
     // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes, which is what matters.
     // secure_delete: a deleted row's bytes are overwritten, so "delete my history" leaves nothing in free pages.
     raw.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; ' +
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${lockWaitMs}; ` +
         'PRAGMA secure_delete = ON',
     );
   } catch (error) {
@@ -117,7 +126,7 @@ export async function openPostgres(url: string, logger: Logger): Promise<SqlData
 
 /**
  * Kysely over an open database, typed for the tables a caller uses. Every caller shares the database's one Kysely
- * instance: on SQLite its driver holds the single connection, so a key-value write waits for a history transaction
+ * instance: on SQLite its driver holds the single connection, so one caller's write waits for another's transaction
  * instead of landing inside it.
  */
 export function kyselyFor<T>(database: SqlDatabase): Kysely<T> {
