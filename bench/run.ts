@@ -15,6 +15,8 @@
 //                  measured" when nothing answers): import speed vs a floor, import memory, Discord-status
 //                  recording at 20,000 PRESENCE_UPDATE/s, and 1,000,000 stored plays (write time, idle RSS, views).
 //  · ../history-views.ts — /stats, /whoknows, /serverstats and autocomplete through the bot at 1,000,000 plays.
+//  · ../wrapped.ts — the /wrapped numbers and picture for a year of ~15,000 plays, warm.
+//  · ../recap.ts  — the weekly recap for 1,000 servers against the emulator's rate limits (posts per second, 429s).
 // A new row: write a section (`(ctx: BenchContext) => Promise<void>`, see bench/lib/context.ts) and list it below.
 //
 // Prints a markdown table (metric | result | target | ✓/✗), the command line and machine facts; --json adds the raw
@@ -33,6 +35,8 @@ import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
 import { historySection } from './history.js';
 import { historyViewsSection } from './history-views.js';
+import { recapRows } from './recap.js';
+import { wrappedRows } from './wrapped.js';
 import { membersSection } from './members.js';
 import { picturesRows } from './pictures.js';
 import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
@@ -47,6 +51,8 @@ const SECTIONS: readonly Section[] = [
   picturesSection,
   historySection,
   historyViewsSection,
+  wrappedSection,
+  recapSection,
 ];
 
 /** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */
@@ -55,6 +61,18 @@ async function serverViewSection(ctx: BenchContext): Promise<void> {
   const guilds = ctx.options.guilds.filter((g) => g >= 1_000);
   const rows = [...presenceUpdateRows(), ...(await listeningRows()), ...(guilds.length > 0 ? await presenceMemoryRows(guilds) : [])];
   for (const r of rows) ctx.report.row(r.metric, r.result, r.target, r.ok);
+}
+
+/** /wrapped: a year's numbers and its tall picture, warm. */
+async function wrappedSection(ctx: BenchContext): Promise<void> {
+  ctx.progress('/wrapped: a year of ~15,000 plays, numbers and picture, warm…');
+  for (const r of await wrappedRows()) ctx.report.row(r.metric, r.result, r.target, r.ok);
+}
+
+/** /recap: 1,000 servers' weekly posts within Discord's rate limits. */
+async function recapSection(ctx: BenchContext): Promise<void> {
+  ctx.progress('/recap: 1,000 servers posted against the emulator\'s rate limits…');
+  for (const r of await recapRows()) ctx.report.row(r.metric, r.result, r.target, r.ok);
 }
 
 /** #12: the now-playing card and the cover chart (render times, covers fetched once, sizes, RSS after many renders). */
