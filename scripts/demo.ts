@@ -511,7 +511,8 @@ async function main(): Promise<void> {
     });
     clockOffsetMs = 0;
     const run = await running.recap!.check();
-    out(`(today: the recap check posts the week owed: ${run.posted.length} server)`);
+    const firing = run.slot === null ? 'never' : new Date(run.slot).toUTCString().replace(/:00 GMT$/, ' UTC');
+    out(`(today: RECAP_CRON last fired ${firing}, after the recap was set: the bot's check posts that week, the last 7 days, to ${run.posted.length} server)`);
     const recapPost = discord.channelMessages(weekly).at(-1);
     out('#weekly:');
     out(indent(recapPost ? render(recapPost.body) : '(nothing posted)'));
