@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
+import { PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { startImageCdn } from '../emulators/image-cdn.js';
 import { commands } from '../commands/index.js';
 import { createApp } from '../src/app.js';
@@ -150,7 +150,8 @@ async function main(): Promise<void> {
     spotify.addRefreshToken(TEST_REFRESH_TOKEN);
     const discord = await DiscordEmulator.start({ token: TEST_DISCORD_TOKEN, botUsername: BOT_NAME });
     cleanup.unshift(() => discord.close());
-    discord.addUser({ id: OWNER_ID, username: 'jordan', globalName: 'Jordan' }); // the owner: replies name whose listening
+    // The owner, a member of the server: replies name whose listening.
+    discord.addMember(discord.guildIds[0]!, { id: OWNER_ID, username: 'jordan', globalName: 'Jordan' });
     userNames.set(OWNER_ID, 'Jordan');
     // Cover art from the image CDN emulator (SPOTIFY_IMAGES_URL); every card and chart shown is saved as a file.
     const images = await startImageCdn();
@@ -158,18 +159,19 @@ async function main(): Promise<void> {
     const picturesDir = mkdtempSync(join(tmpdir(), 'nowplaying-demo-pictures-'));
     let pictureCount = 0;
     /** Saves the pictures a reply carries as the bot uploaded them (plus a PNG copy for PNG-only viewers); prints where. */
+    const savePicture = async (file: { filename: string; data: Buffer | Uint8Array }, label: string): Promise<void> => {
+      pictureCount += 1;
+      const base = join(picturesDir, pictureName(pictureCount, label));
+      writeFileSync(`${base}${extname(file.filename)}`, file.data);
+      const { createCanvas, loadImage } = await import('@napi-rs/canvas');
+      const image = await loadImage(Buffer.from(file.data));
+      const copy = createCanvas(image.width, image.height);
+      copy.getContext('2d').drawImage(image, 0, 0);
+      writeFileSync(`${base}.png`, await copy.encode('png'));
+      out(`${INDENT}🖼 ${file.filename} (${image.width}×${image.height}, ${Math.round(file.data.length / 1024)} KiB) saved as ${base}${extname(file.filename)} (+ .png)`);
+    };
     const savePictures = async (handle: InteractionHandle, label: string): Promise<void> => {
-      for (const file of handle.originalAttachments) {
-        pictureCount += 1;
-        const base = join(picturesDir, pictureName(pictureCount, label));
-        writeFileSync(`${base}${extname(file.filename)}`, file.data);
-        const { createCanvas, loadImage } = await import('@napi-rs/canvas');
-        const image = await loadImage(file.data);
-        const copy = createCanvas(image.width, image.height);
-        copy.getContext('2d').drawImage(image, 0, 0);
-        writeFileSync(`${base}.png`, await copy.encode('png'));
-        out(`${INDENT}🖼 ${file.filename} (${image.width}×${image.height}, ${Math.round(file.size / 1024)} KiB) saved as ${base}${extname(file.filename)} (+ .png)`);
-      }
+      for (const file of handle.originalAttachments) await savePicture(file, label);
     };
     const dataDir = mkdtempSync(join(tmpdir(), 'nowplaying-demo-data-'));
     cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -188,7 +190,10 @@ async function main(): Promise<void> {
     const databases = await openDatabases(config, logger);
     cleanup.unshift(() => databases.close());
     // Every step reads Spotify afresh (in production one answer serves everything within 2 s).
-    const app = createApp(config, logger, databases.storage, { listeningFreshnessMs: 0 }, undefined, databases.history);
+    // The bot's clock: the real one, except where the story says "a week ago" (the weekly recap).
+    let clockOffsetMs = 0;
+    const now = (): number => Date.now() + clockOffsetMs;
+    const app = createApp(config, logger, databases.storage, { listeningFreshnessMs: 0, now }, undefined, databases.history);
     const player = new Player(spotify);
 
     section('The bot starts');
@@ -409,6 +414,109 @@ async function main(): Promise<void> {
     out(indent(render(finished.body)));
     out('ana> /history status');
     out(indent(render(await discord.slashCommand({ name: 'history', subcommand: 'status', userId: anaId }).finalMessage())));
+    await beat(2_000);
+
+    section('What history shows: /stats, /whoknows, /taste, /wrapped, server charts and the weekly recap');
+    // Jordan (the owner), sam and kim bring the last 30 days of their listening (Spotify data exports, generated: the
+    // same catalogue of Latin, Japanese/Chinese and Arabic names), next to ana's.
+    const samId = listenerIds.get('sam')!;
+    const kimId = listenerIds.get('kim')!;
+    type Options = Array<{ name: string; type: number; value: string | number | boolean }>;
+    /** A member types a command; prints the reply as they see it and saves its pictures. */
+    const as = async (who: string, userId: string, label: string, name: string, extra: { subcommand?: string; options?: Options; memberPermissions?: string } = {}) => {
+      player.sync();
+      out(`${who}> ${label}`);
+      const handle = discord.slashCommand({ name, userId, ...extra });
+      const message = await handle.finalMessage();
+      out(indent(render(message)));
+      await savePictures(handle, `${who} ${label}`);
+      return message;
+    };
+    const DAY_MS = 86_400_000;
+    const monthAgo = Date.now() - 29.5 * DAY_MS;
+    const exports = [
+      { who: 'jordan', id: OWNER_ID, rows: 700, seed: 11 },
+      { who: 'sam', id: samId, rows: 900, seed: 7 },
+      { who: 'kim', id: kimId, rows: 500, seed: 9 },
+    ];
+    const artistPlays = new Map<string, number>();
+    const ownerTracks: Track[] = [];
+    for (const { who, id, rows, seed } of exports) {
+      if (id !== OWNER_ID) await as(who, id, '/history on', 'history', { subcommand: 'on' });
+      const generated = extendedHistory({ rows, seed, start: monthAgo, end: Date.now() - 2 * 3_600_000 });
+      const catalogue = new Map<string, Track>();
+      for (const row of generated.rows) {
+        const artist = row.master_metadata_album_artist_name;
+        if (!artist || !row.spotify_track_uri || row.ms_played < 30_000) continue;
+        artistPlays.set(artist, (artistPlays.get(artist) ?? 0) + 1);
+        const track = makeTrack({ name: row.master_metadata_track_name!, artistName: artist, albumName: row.master_metadata_album_album_name! });
+        catalogue.set(track.uri, track);
+        if (id === OWNER_ID) ownerTracks.push(track);
+      }
+      // Spotify knows these tracks: the charts look up an imported album's cover once (GET /tracks/{id}).
+      spotify.addTracks(...catalogue.values());
+      const file = discord.addAttachment({ filename: 'my_spotify_data.zip', bytes: exportZip(extendedFiles(generated)) });
+      out(`${who}> /history import file:my_spotify_data.zip (the last 30 days: ${rows} rows)`);
+      const handle = discord.slashCommand({ name: 'history', subcommand: 'import', userId: id, options: [{ name: 'file', type: 11, value: file.id }] });
+      const done = await discord.waitFor<{ interactionId: string; body: MessagePayload }>(
+        'interactionEdit',
+        (e) => e.interactionId === handle.id && JSON.stringify(e.body.embeds ?? []).includes('Import finished'),
+        30_000,
+      );
+      out(indent(render(done.body).split('\n').slice(0, 3).join('\n')));
+    }
+    await beat(1_500);
+
+    await as('sam', samId, '/stats (their last 30 days)', 'stats');
+    await slash('/serverstats', 'serverstats');
+    await beat(1_500);
+
+    // The artist most played in the server (the generated exports favour the same few, as people do).
+    const [topArtist] = [...artistPlays.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    const typed = topArtist.slice(0, 3);
+    out(`kim> /whoknows artist name:${typed}… (Discord asks the bot for suggestions while kim types)`);
+    const suggestions = await discord
+      .autocomplete({ name: 'whoknows', subcommand: 'artist', userId: kimId, options: [{ name: 'name', type: 3, value: typed, focused: true }] })
+      .choices();
+    out(indent(`suggestions: ${suggestions.map((c) => c.name).join(' · ')}`));
+    await as('kim', kimId, `/whoknows artist name:${topArtist}`, 'whoknows', {
+      subcommand: 'artist',
+      options: [{ name: 'name', type: 3, value: topArtist }],
+    });
+    await beat(1_500);
+
+    // The owner plays a song of theirs by that artist again.
+    const again = ownerTracks.find((t) => t.artists[0]?.name === topArtist)!;
+    player.play(again, 30_000);
+    out(`Owner ▶ ${again.name} — ${topArtist} again`);
+    await slash('/nowplaying (with the history line)', 'nowplaying', [{ name: 'style', type: 3, value: 'text' }]);
+    await beat(1_500);
+
+    await as('sam', samId, '/taste user:@kim', 'taste', { options: [{ name: 'user', type: 6, value: kimId }] });
+    await as('sam', samId, '/chart period:month', 'chart', { options: [{ name: 'period', type: 3, value: 'month' }] });
+    await as('sam', samId, '/wrapped', 'wrapped');
+    await slash('/serverchart kind:Artists', 'serverchart', [{ name: 'kind', type: 3, value: 'artists' }]);
+    await beat(1_500);
+
+    // The weekly recap: turned on "a week ago" (the bot's clock moved back for that command), then the hourly check
+    // finds this week's recap owed (RECAP_CRON: Mondays 10:00) and posts the last 7 days.
+    const weekly = discord.addChannel(guildId, { name: 'weekly' });
+    channelNames.set(weekly, 'weekly');
+    await once(running.client, 'channelCreate');
+    clockOffsetMs = -8 * DAY_MS;
+    out('(a week ago)');
+    await as('jordan', OWNER_ID, '/recap channel:#weekly', 'recap', {
+      options: [{ name: 'channel', type: 7, value: weekly }],
+      memberPermissions: String(PermissionFlagsBits.ManageGuild),
+    });
+    clockOffsetMs = 0;
+    const run = await running.recap!.check();
+    const firing = run.slot === null ? 'never' : new Date(run.slot).toUTCString().replace(/:00 GMT$/, ' UTC');
+    out(`(today: RECAP_CRON last fired ${firing}, after the recap was set: the bot's check posts that week, the last 7 days, to ${run.posted.length} server)`);
+    const recapPost = discord.channelMessages(weekly).at(-1);
+    out('#weekly:');
+    out(indent(recapPost ? render(recapPost.body) : '(nothing posted)'));
+    for (const file of recapPost?.attachments ?? []) await savePicture(file, 'weekly recap');
     await beat(2_000);
 
     section('Pictures: now-playing cards in any script, and cover charts (/chart)');

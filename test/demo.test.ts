@@ -71,6 +71,42 @@ describe('npm run demo', () => {
     expect(saved.some((name) => name.endsWith('-chart-kind-Artists-range-Last-year-size-4x4'))).toBe(true);
     expect(stdout).toMatch(/#music:\n\s+│ 🎵 Now playing\n\s+│ Heat Waves\n\s+│ by Glass Animals/);
     expect(stdout).toMatch(/Discord presence updates sent: 4/);
+    // What history shows: the owner, sam and kim import the last 30 days (generated exports, fixed seeds), ana has
+    // her 2024 export and one play from her status. Every number below follows from those rows.
+    expect(stdout).toMatch(/jordan> \/history import .*\n\s+│ Import finished\n\s+│ 571 plays added/);
+    expect(stdout).toMatch(/sam> \/history import .*\n\s+│ Import finished\n\s+│ 720 plays added/);
+    expect(stdout).toMatch(/kim> \/history import .*\n\s+│ Import finished\n\s+│ 416 plays added/);
+    expect(stdout).toContain("sam> /stats (their last 30 days)\n    │ 📊 sam's listening · Last 30 days\n    │ 720 plays · 42 h 7 min listened\n    │ 456 tracks · 100 artists · 250 albums");
+    expect(stdout).toContain('│ 1. The Midnight Owls · 46 plays');
+    expect(stdout).toContain('> /serverstats\n    │ 📊 Emulated Guild 1 · Last 30 days\n    │ 5 recorded members together\n    │ 1,711 plays · 98 h 30 min listened');
+    expect(stdout).toContain('│ Top listeners by plays\n    │ 1. @sam · 720 plays\n    │ 2. @Jordan · 574 plays\n    │ 3. @kim · 416 plays\n    │ 4. @ana · 1 play\n');
+    expect(stdout).toMatch(/suggestions: (.+ · )?The Midnight Owls( · .+)?\n/);
+    expect(stdout).toMatch(/suggestions: The[^\n]*\n/);
+    expect(stdout).not.toMatch(/suggestions: [^\n]*· (?!The)[^\n]*\n/); // every suggestion starts with what was typed
+    expect(stdout).toContain(
+      'kim> /whoknows artist name:The Midnight Owls\n    │ Emulated Guild 1 · Who knows this artist\n    │ The Midnight Owls\n' +
+        '    │ 👑 @ana · 49 plays\n    │ 2. @sam · 46 plays\n    │ 3. @Jordan · 27 plays\n    │ 4. @kim · 15 plays\n    │ All time · 4 listeners · 137 plays',
+    );
+    expect(stdout).toMatch(/> \/nowplaying \(with the history line\)\n(\s+│ .*\n){4}\s+│ 2nd play · 28 plays of The Midnight Owls · 4 listeners here\n/);
+    expect(stdout).toContain('sam> /taste user:@kim\n    │ 🎧 sam & kim · All time\n    │ 76% taste match\n    │ sam: 720 plays · kim: 416 plays · 88 artists in common');
+    expect(stdout).toContain("sam> /chart period:month\n    │ Sam's top albums · Last 30 days\n    │ 1. Satellite (Deluxe Edition) — The Midnight Owls · 27 plays");
+    // /wrapped is this year's: the 30 days imported are all in it except in January.
+    const year = new Date().getFullYear();
+    if (new Date(Date.now() - 31 * 86_400_000).getFullYear() === year) {
+      expect(stdout).toContain(`sam> /wrapped\n    │ 🎁 sam's ${year} Wrapped\n    │ 2,527 minutes listened · 720 plays\n    │ 456 tracks · 100 artists\n    │ Top artist: The Midnight Owls · 46 plays`);
+    } else {
+      expect(stdout).toMatch(/sam> \/wrapped\n\s+│ 🎁 sam's \d{4} Wrapped\n\s+│ [\d,]+ minutes listened · [\d,]+ plays/);
+    }
+    expect(stdout).toContain("> /serverchart kind:Artists\n    │ Emulated Guild 1's top artists · Last 30 days\n    │ 5 recorded members together\n    │ 1. The Midnight Owls · 88 plays");
+    // The weekly recap: set "a week ago", posted by the bot's check with its chart.
+    expect(stdout).toContain('is posted to #weekly');
+    expect(stdout).toContain('to 1 server)\n#weekly:\n    │ 🗓️ Weekly recap · Emulated Guild 1\n    │ 414 plays · 24 h 3 min listened by 4 recorded members');
+    expect(stdout).toContain('│ Top listeners\n    │ 1. @sam · 182 plays · 10 h 41 min\n    │ 2. @Jordan · 134 plays · 7 h 36 min\n    │ 3. @kim · 97 plays · 5 h 42 min\n    │ 4. @ana · 1 play · 3 min');
+    expect(stdout).toContain('│ New artists this week: 2\n    │ The Weeknd · 3 plays\n    │ Dua Lipa · 1 play');
+    for (const picture of ['sam-stats-their-last-30-days', 'serverstats', 'sam-chart-period-month', 'sam-wrapped', 'serverchart-kind-Artists', 'weekly-recap']) {
+      expect(saved.some((name) => name.endsWith(`-${picture}`)), picture).toBe(true);
+    }
+    expect(stdout).toMatch(/wrapped\.jpg \(1080×1920, \d+ KiB\) saved as \S+-sam-wrapped\.jpg/);
     expect(stdout).toContain('Stopped the bot and both emulators.');
     // The bot's own log lines stay out of the user's view.
     expect(stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (debug|info)/);
