@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
-import type { HistoryStore } from '../src/history/store.js';
+import { SLICE_MS, type HistoryStore, type TopItem } from '../src/history/store.js';
 import { kyselyFor, openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
 import type { HistoryTables } from '../src/sql/history-schema.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
@@ -320,6 +320,54 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
       await inspector.close();
     }
     expect(await s.listeners([OTHER], 'artist', 'dua lipa')).toEqual([]);
+  });
+
+  it("a period's summary in one call equals the separate queries: totals, top items, slices, listeners, the period before", async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const artists = ['Dua Lipa', 'dua  LIPA', 'Sabrina Carpenter', '宇多田ヒカル', 'عمرو دياب', 'Zoë'];
+    const generated = (n: number, seed: number): PlayInput[] =>
+      Array.from({ length: n }, (_, i) => {
+        const k = (i * 7 + seed) % 23;
+        return play({
+          artist: artists[k % artists.length]!,
+          title: `Song ${k % 9}`,
+          album: k % 4 === 0 ? null : `Album ${k % 3}`,
+          startedAt: T0 - 40 * 86_400_000 + (i + seed) * 3_700_000 + (i % 5) * 60_000,
+          msPlayed: i % 11 === 0 ? null : 30_000 + ((i * 13 + seed) % 200) * 1_000,
+          source: 'import-extended',
+        });
+      });
+    await s.addPlays(MEMBER, generated(900, 1));
+    await s.addPlays(OTHER, generated(500, 7));
+    const everyone = [MEMBER, OTHER];
+    const period = { from: T0 - 20 * 86_400_000, to: T0 };
+    const before = { from: T0 - 40 * 86_400_000, to: T0 - 20 * 86_400_000 };
+    const summary = await s.periodSummary(everyone, { period, before, limit: 5, listeners: true });
+    expect(summary.totals).toEqual(await s.totals(everyone, period));
+    expect(summary.totals.plays).toBeGreaterThan(100);
+    const previous = await s.totals(everyone, before);
+    expect(summary.previous).toEqual({ plays: previous.plays, ms: previous.ms });
+    // The same items with the same numbers; ties are ordered by key here (the separate query leaves them open).
+    const bySize = (a: TopItem, b: TopItem): number => b.plays - a.plays || b.ms - a.ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    for (const [kind, got] of [['artist', summary.topArtists], ['track', summary.topTracks], ['album', summary.topAlbums]] as const) {
+      const all = (await s.topItems(everyone, kind, period, 1000)).sort(bySize);
+      expect(got, kind).toEqual(all.slice(0, 5));
+    }
+    const moments = await s.moments(everyone, period);
+    const slices = new Map<number, { plays: number; ms: number }>();
+    for (const m of moments) {
+      const start = m.startedAt - (m.startedAt % SLICE_MS);
+      const slice = slices.get(start) ?? { plays: 0, ms: 0 };
+      slice.plays += 1;
+      slice.ms += m.ms;
+      slices.set(start, slice);
+    }
+    expect(summary.slices).toEqual([...slices.entries()].sort((a, b) => a[0] - b[0]).map(([start, v]) => ({ start, ...v })));
+    const byUser = (a: { user: string }, b: { user: string }): number => (a.user < b.user ? -1 : 1);
+    expect([...(summary.listeners ?? [])].sort(byUser)).toEqual((await s.listenerTotals(everyone, period)).sort(byUser));
+    const none = await s.periodSummary(['nobody' as HistoryUser], { period, before: null, limit: 5, listeners: false });
+    expect(none).toEqual({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 }, previous: null, topArtists: [], topTracks: [], topAlbums: [], slices: [], listeners: null });
   });
 
   it('a store that still remembers an erased listener and their tracks writes nothing for them, then recovers', async (t) => {

@@ -188,6 +188,8 @@ export interface HistoryStore {
   listenerTotals(users: readonly HistoryUser[], period: Period): Promise<ListenerCount[]>;
   /** When each play started and how long it lasted, for charts by day and hour. */
   moments(users: readonly HistoryUser[], period: Period): Promise<PlayMoment[]>;
+  /** A period's totals, top items, quarter-hour slices and (asked) listeners and the period before's totals, at once. */
+  periodSummary(users: readonly HistoryUser[], query: PeriodSummaryQuery): Promise<PeriodSummary>;
   /** Stored names starting with `prefix` (folded), for autocomplete, in name order (one index range, no counting). */
   searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]>;
   /** Where the covers of these items (keys of `kind`, as top items give them) come from. */
@@ -213,4 +215,39 @@ export interface HistoryStore {
 
 export class HistoryStoreError extends Error {
   override name = 'HistoryStoreError';
+}
+
+/** Plays and time in one slice of a period (see `PeriodSummary.slices`). */
+export interface PlaySlice {
+  /** The slice's start: a multiple of `SLICE_MS` since the epoch. */
+  start: number;
+  plays: number;
+  ms: number;
+}
+
+/**
+ * Listening time is summed per quarter hour: every time zone's offset and daylight-saving change falls on one, so
+ * each slice lies in a single local day and hour wherever the bot runs.
+ */
+export const SLICE_MS = 15 * 60_000;
+
+/** Everything /stats and /serverstats show of a period, read in one call (src/sql/stats-queries.ts). */
+export interface PeriodSummary {
+  totals: Totals;
+  /** Plays and time of `before`, when asked. */
+  previous: { plays: number; ms: number } | null;
+  topArtists: TopItem[];
+  topTracks: TopItem[];
+  topAlbums: TopItem[];
+  /** Plays and time per quarter hour with any, oldest first. */
+  slices: PlaySlice[];
+  /** Each listener's plays and time, when asked (`listeners: true`). */
+  listeners: ListenerCount[] | null;
+}
+
+export interface PeriodSummaryQuery {
+  period: Period;
+  before: Period | null;
+  limit: number;
+  listeners: boolean;
 }

@@ -24,6 +24,8 @@ import {
   type StoredPlay,
   type CoverSource,
   type TrackTotal,
+  type PeriodSummary,
+  type PeriodSummaryQuery,
 } from '../history/store.js';
 import { kyselyFor, type SqlDatabase } from './engines.js';
 import { migrationProvider } from './history-migrations.js';
@@ -32,6 +34,7 @@ import { newArtists } from './recap-queries.js';
 import * as whoKnows from './whoknows-queries.js';
 import type { HistoryTables } from './history-schema.js';
 import { trackTotals } from './wrapped-queries.js';
+import { periodSummary } from './stats-queries.js';
 import {
   addArtistTotals,
   addTrackTotals,
@@ -683,6 +686,10 @@ class SqlHistoryStore implements HistoryStore {
       .where('plays.started_at', '<', period.to)
       .execute();
     return rows.map((r) => ({ startedAt: Number(r.startedAt), ms: Number(r.ms) }));
+  }
+
+  async periodSummary(users: readonly HistoryUser[], query: PeriodSummaryQuery): Promise<PeriodSummary> {
+    return periodSummary(this.db, await this.idsOf(users), query);
   }
 
   async searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]> {

@@ -86,8 +86,11 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** Plays at one moment (a quarter hour's: see the store's slices); one play when not given. */
+type Moments = ReadonlyArray<PlayMoment & { plays?: number }>;
+
 /** Every local day from the one holding `from` to the one holding `to - 1`, with its plays' time. */
-export function daySeries(moments: readonly PlayMoment[], from: number, to: number): DayTotal[] {
+export function daySeries(moments: Moments, from: number, to: number): DayTotal[] {
   const byDay = new Map<string, DayTotal>();
   const start = new Date(from);
   // Stepping by calendar day (not 24 h) keeps days right across daylight-saving changes.
@@ -99,12 +102,12 @@ export function daySeries(moments: readonly PlayMoment[], from: number, to: numb
     const entry = byDay.get(localDay(m.startedAt));
     if (!entry) continue;
     entry.ms += m.ms;
-    entry.plays += 1;
+    entry.plays += m.plays ?? 1;
   }
   return [...byDay.values()];
 }
 
-export function hourSeries(moments: readonly PlayMoment[]): number[] {
+export function hourSeries(moments: Moments): number[] {
   const hours = Array.from({ length: 24 }, () => 0);
   for (const m of moments) hours[new Date(m.startedAt).getHours()]! += m.ms;
   return hours;
@@ -179,16 +182,15 @@ export class StatsFeature {
 
   /** One member's stats (their own, or someone's the caller may show). */
   async user(userId: string, period: StatsPeriod): Promise<Stats> {
-    return this.compute([this.deps.history.userFor(userId)], period);
+    return (await this.compute([this.deps.history.userFor(userId)], period, false)).stats;
   }
 
   /** The stats of these members together (the caller's current members of a server); consent checked again here. */
   async server(userIds: string[], period: StatsPeriod): Promise<ServerStats> {
     const ids = await this.counted([...new Set(userIds)]);
     const users = ids.map((id) => this.deps.history.userFor(id));
-    const stats = await this.compute(users, period);
+    const { stats, listeners } = await this.compute(users, period, true);
     if (users.length === 0) return { ...stats, members: 0, topByPlays: [], topByTime: [] };
-    const listeners = await this.need().listenerTotals(users, { from: stats.from, to: stats.to });
     const named = (l: ListenerCount): ServerListener => ({ userId: this.idOf(l.user) ?? String(l.user), plays: l.plays, ms: l.ms });
     const byPlays = [...listeners].sort((a, b) => b.plays - a.plays || b.ms - a.ms);
     const byTime = [...listeners].sort((a, b) => b.ms - a.ms || b.plays - a.plays);
@@ -200,40 +202,39 @@ export class StatsFeature {
     };
   }
 
-  private async compute(users: HistoryUser[], period: StatsPeriod): Promise<Stats> {
+  /** The period's stats, and each listener's plays and time when asked. */
+  private async compute(users: HistoryUser[], period: StatsPeriod, listeners: boolean): Promise<{ stats: Stats; listeners: ListenerCount[] }> {
     const store = this.need();
     const now = this.deps.now();
     const range = periodRange(period, now);
     const timeZone = botTimeZone();
     const empty: Totals = { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 };
     if (users.length === 0) {
-      return { period, ...range, totals: empty, previous: null, topArtists: [], topTracks: [], topAlbums: [], days: [], hours: hourSeries([]), timeZone };
+      const stats: Stats = { period, ...range, totals: empty, previous: null, topArtists: [], topTracks: [], topAlbums: [], days: [], hours: hourSeries([]), timeZone };
+      return { stats, listeners: [] };
     }
     const days = PERIOD_DAYS[period];
     const before: Period | null = days === null ? null : { from: range.from - days * DAY_MS, to: range.from };
-    const [totals, previous, artists, tracks, albums, moments] = await Promise.all([
-      store.totals(users, range),
-      before ? store.totals(users, before) : Promise.resolve(null),
-      store.topItems(users, 'artist', range, TOP_SIZE),
-      store.topItems(users, 'track', range, TOP_SIZE),
-      store.topItems(users, 'album', range, TOP_SIZE),
-      store.moments(users, range),
-    ]);
+    // One store call: every statement runs where the store is (SQLite's worker) without a round trip each.
+    const summary = await store.periodSummary(users, { period: range, before, limit: TOP_SIZE, listeners });
+    const { totals, previous } = summary;
+    const moments = summary.slices.map((s) => ({ startedAt: s.start, ms: s.ms, plays: s.plays }));
     // `all` starts at the first play, not at 1970.
     const first = moments.reduce((min, m) => Math.min(min, m.startedAt), Infinity);
     const from = period === 'all' ? (Number.isFinite(first) ? first : now) : range.from;
-    return {
+    const stats: Stats = {
       period,
       from: range.from,
       to: range.to,
       totals,
       previous: previous ? { plays: previous.plays, ms: previous.ms } : null,
-      topArtists: top(artists),
-      topTracks: top(tracks),
-      topAlbums: top(albums),
+      topArtists: top(summary.topArtists),
+      topTracks: top(summary.topTracks),
+      topAlbums: top(summary.topAlbums),
       days: totals.plays === 0 && period === 'all' ? [] : daySeries(moments, from, range.to),
       hours: hourSeries(moments),
       timeZone,
     };
+    return { stats, listeners: summary.listeners ?? [] };
   }
 }
