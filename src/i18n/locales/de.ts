@@ -1,0 +1,49 @@
+// Deutsch. Keys and placeholders as in en.ts (the source); plurals: one, other.
+import type { Translation } from '../types.js';
+
+export const messages: Translation<'one' | 'other'> = {
+  'common.previous': '◀ Zurück',
+  'common.next': 'Weiter ▶',
+  'common.span': '{{from}}–{{to}} von {{total}}',
+  'common.pageSpan': 'Seite {{page}}/{{pages}} · {{span}}',
+  'common.untitledTrack': 'Titel ohne Namen',
+  'common.unknownArtist': 'Unbekannte Künstler:in',
+  'common.localFile': 'lokale Datei',
+
+  'time.justNow': 'gerade eben',
+  'time.minutesAgo_one': 'vor {{count}} Min.',
+  'time.minutesAgo_other': 'vor {{count}} Min.',
+  'time.hoursAgo_one': 'vor {{count}} Std.',
+  'time.hoursAgo_other': 'vor {{count}} Std.',
+  'time.yesterday': 'gestern',
+  'time.daysAgo_one': 'vor {{count}} Tag',
+  'time.daysAgo_other': 'vor {{count}} Tagen',
+  'time.aMoment': 'einen Moment',
+  'time.inAMoment': 'gleich noch einmal',
+  'time.inWait': 'in {{wait}} noch einmal',
+  'time.seconds': '{{n, number}} s',
+  'time.aboutMinutes': 'etwa {{n, number}} Min.',
+  'time.aboutHours': 'etwa {{n, number}} Std.',
+
+  'range.short_term': 'Letzte 4 Wochen',
+  'range.medium_term': 'Letzte 6 Monate',
+  'range.long_term': 'Letztes Jahr',
+
+  'errors.generic': 'Da ist etwas schiefgelaufen. Der Bot-Betreiber kann im Log nachsehen.',
+  'errors.invalidClient':
+    'Spotify hat die App-Zugangsdaten des Bots abgelehnt – der Bot-Betreiber muss Client-ID und Secret prüfen.',
+  'errors.reauthorize': 'Der Bot-Betreiber muss Spotify neu autorisieren (`npm run authorize`).',
+  'errors.quota': 'Der Bot hat sein Spotify-Anfragekontingent vorerst aufgebraucht – versuch es {{when}}.',
+  'errors.rateLimited': 'Spotify bremst den Bot gerade aus – versuch es {{when}}.',
+  'errors.unavailable': 'Spotify antwortet gerade nicht – versuch es gleich noch einmal.',
+  'errors.forbidden':
+    'Spotify hat die Anfrage für das Konto des Betreibers abgelehnt. Ist die Spotify-App im Entwicklungsmodus, muss das Konto auf ihrer Zulassungsliste stehen (User Management im Spotify-Dashboard), und manche Funktionen brauchen Premium.',
+
+  'recent.title': 'Zuletzt gehört',
+  'recent.nothing': 'In letzter Zeit nichts gehört – oder alles in einer privaten Sitzung.',
+
+  'top.tracks': 'Top-Titel',
+  'top.artists': 'Top-Künstler:innen',
+  'top.noTracks': 'Für diesen Zeitraum gibt es noch keine Top-Titel – Spotify braucht etwas mehr Hörverlauf.',
+  'top.noArtists': 'Für diesen Zeitraum gibt es noch keine Top-Künstler:innen – Spotify braucht etwas mehr Hörverlauf.',
+};

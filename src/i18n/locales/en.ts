@@ -1,0 +1,49 @@
+// English: the source language. Every other language file is typed from this one (src/i18n/types.ts): a key
+// missing there, or a parameter used with the wrong name, is a compile error. Keys are flat ("area.what");
+// a plural is `<key>_<category>` with the categories of Intl.PluralRules for the language ("one", "other", …).
+// Placeholders: {{name}}; {{n, number}} is formatted with Intl.NumberFormat for the language.
+export const messages = {
+  'common.previous': '◀ Previous',
+  'common.next': 'Next ▶',
+  'common.span': '{{from}}–{{to}} of {{total}}',
+  'common.pageSpan': 'Page {{page}}/{{pages}} · {{span}}',
+  'common.untitledTrack': 'Untitled track',
+  'common.unknownArtist': 'Unknown artist',
+  'common.localFile': 'local file',
+
+  'time.justNow': 'just now',
+  'time.minutesAgo_one': '{{count}} min ago',
+  'time.minutesAgo_other': '{{count}} min ago',
+  'time.hoursAgo_one': '{{count}} h ago',
+  'time.hoursAgo_other': '{{count}} h ago',
+  'time.yesterday': 'yesterday',
+  'time.daysAgo_one': '{{count}} day ago',
+  'time.daysAgo_other': '{{count}} days ago',
+  'time.aMoment': 'a moment',
+  'time.inAMoment': 'in a moment',
+  'time.inWait': 'in {{wait}}',
+  'time.seconds': '{{n, number}} s',
+  'time.aboutMinutes': 'about {{n, number}} min',
+  'time.aboutHours': 'about {{n, number}} h',
+
+  'range.short_term': 'Last 4 weeks',
+  'range.medium_term': 'Last 6 months',
+  'range.long_term': 'Last year',
+
+  'errors.generic': "Something went wrong. The owner can check the bot's log.",
+  'errors.invalidClient': "Spotify rejected the bot's app credentials — the bot owner needs to check the Spotify client ID and secret.",
+  'errors.reauthorize': 'The bot owner needs to re-authorize Spotify (`npm run authorize`).',
+  'errors.quota': 'The bot has used up its Spotify request quota for now — try again {{when}}.',
+  'errors.rateLimited': 'Spotify is rate-limiting the bot — try again {{when}}.',
+  'errors.unavailable': "Spotify isn't answering right now — try again in a moment.",
+  'errors.forbidden':
+    "Spotify refused the request for the owner's account. If the Spotify app is in development mode, the owner's account must be on its allow-list (User Management in the Spotify dashboard), and some features need Premium.",
+
+  'recent.title': 'Recently played',
+  'recent.nothing': 'Nothing played recently — or it was all in a private session.',
+
+  'top.tracks': 'Top tracks',
+  'top.artists': 'Top artists',
+  'top.noTracks': 'No top tracks yet for this period — Spotify needs a bit more listening history.',
+  'top.noArtists': 'No top artists yet for this period — Spotify needs a bit more listening history.',
+} as const satisfies Record<string, string>;
