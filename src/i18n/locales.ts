@@ -1,20 +1,22 @@
 // The shipped languages, and which of them answers a Discord locale. Adding a language: a file in ./locales/
 // (copy en.ts, type it `Translation<…its plural categories>`), and one line in LOADERS below.
+import type { CommandsFile } from './command-texts.js';
 import type { Translation, PluralCategory } from './types.js';
 
 // Which plural forms a file has is checked by its own type (and a test against Intl.PluralRules).
 export type LanguageFile = { messages: Translation<PluralCategory> | Translation<'other'> | Translation<'one' | 'other'> | Translation<'one' | 'many' | 'other'> };
 
-// Each loads on first use; the English source is always there.
+// Each loads on first use; the English source is always there. A language has two files: its replies, and its
+// command names (read only when commands are synced, so a start doesn't load every language's replies).
 const LOADERS = {
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-  'es-ES': () => import('./locales/es-ES.js'),
-  'pt-BR': () => import('./locales/pt-BR.js'),
-  ja: () => import('./locales/ja.js'),
-  ko: () => import('./locales/ko.js'),
-  'zh-CN': () => import('./locales/zh-CN.js'),
-} satisfies Record<string, () => Promise<LanguageFile>>;
+  de: { messages: () => import('./locales/de.js'), commands: () => import('./commands/de.js') },
+  fr: { messages: () => import('./locales/fr.js'), commands: () => import('./commands/fr.js') },
+  'es-ES': { messages: () => import('./locales/es-ES.js'), commands: () => import('./commands/es-ES.js') },
+  'pt-BR': { messages: () => import('./locales/pt-BR.js'), commands: () => import('./commands/pt-BR.js') },
+  ja: { messages: () => import('./locales/ja.js'), commands: () => import('./commands/ja.js') },
+  ko: { messages: () => import('./locales/ko.js'), commands: () => import('./commands/ko.js') },
+  'zh-CN': { messages: () => import('./locales/zh-CN.js'), commands: () => import('./commands/zh-CN.js') },
+} satisfies Record<string, { messages: () => Promise<LanguageFile>; commands: () => Promise<CommandsFile> }>;
 
 export const SOURCE_LANGUAGE = 'en-US';
 export type Language = typeof SOURCE_LANGUAGE | keyof typeof LOADERS;
@@ -42,5 +44,16 @@ export function isKnownLocale(locale: string): boolean {
 }
 
 export async function loadLanguage(language: Exclude<Language, typeof SOURCE_LANGUAGE>): Promise<LanguageFile> {
-  return LOADERS[language]();
+  return LOADERS[language].messages();
+}
+
+/** Every shipped language's command texts, by each Discord locale it answers (es-ES also for es-419). */
+export async function loadCommandTexts(): Promise<Map<string, CommandsFile>> {
+  const out = new Map<string, CommandsFile>();
+  for (const language of Object.keys(LOADERS) as (keyof typeof LOADERS)[]) {
+    const file = await LOADERS[language].commands();
+    out.set(language, file);
+    for (const [alias, target] of Object.entries(ALIASES)) if (target === language) out.set(alias, file);
+  }
+  return out;
 }

@@ -36,9 +36,9 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'errors.invalidClient':
     "Spotify a refusé les identifiants de l'application du bot : le propriétaire doit vérifier l'ID client et le secret Spotify.",
   'errors.reauthorize': 'Le propriétaire du bot doit autoriser Spotify à nouveau (`npm run authorize`).',
-  'errors.quota': 'Le bot a épuisé son quota de requêtes Spotify pour le moment : réessaie {{when}}.',
-  'errors.rateLimited': 'Spotify limite les requêtes du bot : réessaie {{when}}.',
-  'errors.unavailable': 'Spotify ne répond pas pour le moment : réessaie dans un instant.',
+  'errors.quota': 'Le bot a épuisé son quota de requêtes Spotify pour le moment : réessayez {{when}}.',
+  'errors.rateLimited': 'Spotify limite les requêtes du bot : réessayez {{when}}.',
+  'errors.unavailable': 'Spotify ne répond pas pour le moment : réessayez dans un instant.',
   'errors.forbidden':
     "Spotify a refusé la requête pour le compte du propriétaire. Si l'application Spotify est en mode développement, ce compte doit figurer sur sa liste d'accès (User Management dans le tableau de bord Spotify), et certaines fonctions exigent Premium.",
 
