@@ -100,7 +100,12 @@ export async function translatorFor(locale: string | null | undefined): Promise<
     load.catch(() => loading.delete(language));
     loading.set(language, load);
   }
-  await load;
+  try {
+    await load;
+  } catch {
+    // A language file that fails to load must not cost the member their answer.
+    return ENGLISH;
+  }
   return translatorOf(language);
 }
 
