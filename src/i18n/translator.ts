@@ -54,7 +54,11 @@ function memo<F>(cache: Map<string, F>, key: string, make: () => F): F {
 
 class I18nextTranslator implements Translator {
   private readonly fixed: TFunction;
-  constructor(readonly language: string) {
+  /** `intlLocale`: what Intl formats in, when it is not the language itself (the tests' pseudo-locale). */
+  constructor(
+    readonly language: string,
+    private readonly intlLocale: string = language,
+  ) {
     this.fixed = i18nEngine().getFixedT(language);
   }
   t<K extends MessageKey>(key: K, ...args: ArgsOf<K>): string {
@@ -62,17 +66,17 @@ class I18nextTranslator implements Translator {
     return (this.fixed as unknown as (k: string, p?: Record<string, unknown>) => string)(key, params);
   }
   number(value: number): string {
-    return memo(numberFormats, this.language, () => new Intl.NumberFormat(this.language)).format(value);
+    return memo(numberFormats, this.intlLocale, () => new Intl.NumberFormat(this.intlLocale)).format(value);
   }
   date(value: Date | number, options: { time?: boolean; timeZone?: string } = {}): string {
-    return new Intl.DateTimeFormat(this.language, {
+    return new Intl.DateTimeFormat(this.intlLocale, {
       dateStyle: 'medium',
       ...(options.time ? { timeStyle: 'short' } : {}),
       timeZone: options.timeZone ?? 'UTC',
     }).format(value);
   }
   relative(value: number, unit: Intl.RelativeTimeFormatUnit): string {
-    return memo(relativeFormats, this.language, () => new Intl.RelativeTimeFormat(this.language, { numeric: 'auto', style: 'short' })).format(value, unit);
+    return memo(relativeFormats, this.intlLocale, () => new Intl.RelativeTimeFormat(this.intlLocale, { numeric: 'auto', style: 'short' })).format(value, unit);
   }
 }
 
@@ -109,9 +113,8 @@ export async function translatorFor(locale: string | null | undefined): Promise<
   return translatorOf(language);
 }
 
-/** A translator over messages given here (tests: the pseudo-locale). */
-export function translatorFromMessages(language: string, messages: Readonly<Record<string, string>>): Translator {
+/** A translator over messages given here, Intl formatting in `intlLocale` (tests: the pseudo-locale). */
+export function translatorFromMessages(language: string, messages: Readonly<Record<string, string>>, intlLocale: string): Translator {
   i18nEngine().addResourceBundle(language, 'translation', messages, true, true);
-  translators.delete(language);
-  return translatorOf(language);
+  return new I18nextTranslator(language, intlLocale);
 }

@@ -1,0 +1,76 @@
+// Every localized reply, rendered in a pseudo-locale (English with accented letters), holds no plain English word:
+// one would be a string literal that never went through the language files. Adding a localized reply: add a case
+// to CASES (data in non-ASCII, so only code can leave ASCII words behind).
+import { describe, expect, it } from 'vitest';
+import { renderPayload } from '../emulators/render-text.js';
+import { errorReply } from '../src/discord/error-replies.js';
+import type { ReplyPayload } from '../src/discord/text.js';
+import { recentReply } from '../src/features/recent/replies.js';
+import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
+import type { Translator } from '../src/i18n/translator.js';
+import { authErrorFor, SpotifyForbiddenError, SpotifyRateLimitError, SpotifyUnavailableError } from '../src/spotify/errors.js';
+import { englishLeft, pseudoTranslator } from './support/pseudo-locale.js';
+
+const NOW = 1_700_000_000_000;
+const plays = (n: number) => ({
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({
+    title: i === 3 ? '' : `Песня ${i + 1}`,
+    url: i % 4 === 1 ? null : `https://open.spotify.com/track/t${i}`,
+    artists: [{ name: `Артист ${i + 1}`, url: null }],
+    album: 'Альбом',
+    imageUrl: null,
+    isLocal: i % 4 === 1,
+    playedAt: NOW - [30_000, 3 * 60_000, 5 * 3_600_000, 86_400_000, 4 * 86_400_000][i % 5]!,
+  })),
+});
+const tracks = (n: number) => ({
+  range: 'medium_term' as const,
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({
+    title: i === 0 ? '' : `Песня ${i}`,
+    url: `https://open.spotify.com/track/t${i}`,
+    artists: [{ name: `Артист ${i}`, url: null }],
+    album: 'Альбом',
+    imageUrl: null,
+  })),
+});
+const artists = (n: number) => ({
+  range: 'long_term' as const,
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({ name: i === 0 ? '' : `Артист ${i}`, url: null, imageUrl: null })),
+});
+
+/** Every localized reply: [what, render with a translator]. */
+export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
+  ['/recent, two pages', (tr) => recentReply(plays(15), { limit: 15, page: 2, now: NOW }, tr)],
+  ['/recent, one page of every age', (tr) => recentReply(plays(5), { limit: 5, page: 1, now: NOW }, tr)],
+  ['/recent, nothing', (tr) => recentReply(plays(0), { limit: 10, page: 1, now: NOW }, tr)],
+  ['/toptracks, pages', (tr) => topTracksReply(tracks(25), { limit: 25, page: 2 }, tr)],
+  ['/toptracks, untitled first', (tr) => topTracksReply(tracks(3), { limit: 10, page: 1 }, tr)],
+  ['/toptracks, none', (tr) => topTracksReply(tracks(0), { limit: 10, page: 1 }, tr)],
+  ['/topartists, pages', (tr) => topArtistsReply(artists(12), { limit: 12, page: 1 }, tr)],
+  ['/topartists, none', (tr) => topArtistsReply(artists(0), { limit: 10, page: 1 }, tr)],
+  ['error: re-authorize', (tr) => errorReply(authErrorFor('invalid_grant'), tr)],
+  ['error: app credentials', (tr) => errorReply(authErrorFor('invalid_client'), tr)],
+  ['error: rate limited', (tr) => errorReply(new SpotifyRateLimitError(42, false), tr)],
+  ['error: quota, hours', (tr) => errorReply(new SpotifyRateLimitError(3 * 3600, true), tr)],
+  ['error: rate limited, no wait', (tr) => errorReply(new SpotifyRateLimitError(0, false), tr)],
+  ['error: forbidden', (tr) => errorReply(new SpotifyForbiddenError('x'), tr)],
+  ['error: unavailable', (tr) => errorReply(new SpotifyUnavailableError('x'), tr)],
+  ['error: anything else', (tr) => errorReply(new Error('internal detail'), tr)],
+];
+
+/** Button labels are not in renderPayload's text; check them too. */
+function labels(payload: ReplyPayload): string {
+  return JSON.stringify(payload.components ?? []).match(/"label":"[^"]*"/g)?.join(' ') ?? '';
+}
+
+describe('no untranslated English in a localized reply (pseudo-locale)', () => {
+  const tr = pseudoTranslator();
+  it.each(CASES)('%s', (_what, render) => {
+    const payload = render(tr);
+    const text = `${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`;
+    expect(englishLeft(text), text).toEqual([]);
+  });
+});
