@@ -1,0 +1,122 @@
+// Members speaking German, Japanese and Polish (not shipped: English) run the localized commands through the
+// emulators and get their own language, with Intl's relative times, numbers and plural forms; the commands are
+// registered with every shipped language's names; English answers stay as they were.
+import { describe, expect, it } from 'vitest';
+import { makeArtists, makePlayHistory, makeTrack, makeTracks } from '../emulators/spotify-fixtures.js';
+import { embedText, harnessPerTest } from './support/bot-harness.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const NOW = Date.parse('2026-11-28T12:00:00Z');
+
+type Message = { embeds?: Array<{ title?: string; description?: string; footer?: { text?: string } }>; components?: Array<{ components?: Array<Record<string, unknown>> }> };
+const labels = (m: Message): string[] => (m.components ?? []).flatMap((r) => r.components ?? []).map((b) => String(b.label));
+
+/** What each member should see. */
+const MEMBERS = [
+  {
+    locale: 'de',
+    title: 'Zuletzt gehört',
+    lines: ['· vor 3 Min.$', '· gestern$', '· vorgestern$', '· vor 3 Tagen$'],
+    footer: 'Seite 1/2 · 1–10 von 12',
+    buttons: ['◀ Zurück', 'Weiter ▶'],
+    top: 'Top-Titel · Letzte 4 Wochen',
+    topArtists: 'Top-Künstler:innen · Letztes Jahr',
+    nothing: 'Für diesen Zeitraum gibt es noch keine Top-Titel – Spotify braucht etwas mehr Hörverlauf.',
+    rateLimited: 'Spotify bremst den Bot gerade aus – versuch es in 42 s noch einmal.',
+  },
+  {
+    locale: 'ja',
+    title: '最近再生した曲',
+    lines: ['· 3 分前$', '· 昨日$', '· 一昨日$', '· 3 日前$'],
+    footer: '1/2ページ · 12件中 1～10件目',
+    buttons: ['◀ 前へ', '次へ ▶'],
+    top: 'トップトラック · 過去4週間',
+    topArtists: 'トップアーティスト · 過去1年',
+    nothing: 'この期間のトップトラックはまだありません。Spotify にはもう少し再生履歴が必要です。',
+    rateLimited: 'Spotify がボットのリクエストを制限しています。42秒後にもう一度お試しください。',
+  },
+  {
+    locale: 'pl',
+    title: 'Recently played',
+    lines: ['· 3 min ago$', '· yesterday$', '· 2 days ago$', '· 3 days ago$'],
+    footer: 'Page 1/2 · 1–10 of 12',
+    buttons: ['◀ Previous', 'Next ▶'],
+    top: 'Top tracks · Last 4 weeks',
+    topArtists: 'Top artists · Last year',
+    nothing: 'No top tracks yet for this period — Spotify needs a bit more listening history.',
+    rateLimited: 'Spotify is rate-limiting the bot — try again in 42 s.',
+  },
+] as const;
+
+/** 12 plays: 3 min, 1 day and 2 days ago first, then one every hour further back. */
+function plays() {
+  const tracks = Array.from({ length: 12 }, (_, i) => makeTrack({ name: `Song ${i + 1}`, artistName: `Artist ${i + 1}` }));
+  const history = makePlayHistory(tracks, { endAt: NOW - 3 * MINUTE, gapMs: 60 * MINUTE });
+  const ago = [3 * MINUTE, DAY + 60 * MINUTE, 2 * DAY + 60 * MINUTE];
+  return history.map((p, i) => (i < 3 ? { ...p, played_at: new Date(NOW - ago[i]!).toISOString() } : { ...p, played_at: new Date(NOW - 3 * DAY - i * MINUTE).toISOString() }));
+}
+
+describe('each member in their own language', () => {
+  const start = harnessPerTest();
+
+  it('registers every command with its localized names; a second start with the same definitions writes nothing', async () => {
+    const h = await start();
+    type Registered = { name: string; name_localizations?: Record<string, string>; options?: Array<Registered & { choices?: Array<{ value: string; name_localizations?: Record<string, string> }> }> };
+    const registered = h.discord.commands() as Registered[];
+    const recent = registered.find((c) => c.name === 'recent')!;
+    expect(recent.name_localizations).toMatchObject({ de: 'zuletzt-gehört', ja: '最近の再生', ko: '최근-재생', 'zh-CN': '最近播放', 'es-419': 'recientes' });
+    expect(recent.name_localizations).not.toHaveProperty('pl');
+    const range = registered.find((c) => c.name === 'toptracks')!.options!.find((o) => o.name === 'range')!;
+    expect(range.choices!.find((c) => c.value === 'long_term')!.name_localizations).toMatchObject({ de: 'Letztes Jahr', ja: '過去1年' });
+    const writes = (): number => h.discord.restLog.filter((r) => (r.method === 'PUT' || r.method === 'POST' || r.method === 'PATCH') && r.path.includes('/commands')).length;
+    expect(writes()).toBe(1);
+
+    await h.bot.stop();
+    const { startAppBot } = await import('../src/bot.js');
+    const { commands } = await import('../commands/index.js');
+    h.bot = await startAppBot(h.app, { commands });
+    await h.bot.ready;
+    expect(writes()).toBe(1);
+  });
+
+  it.each(MEMBERS)('$locale: /recent, /toptracks, /topartists, an error and an empty list', async (member) => {
+    const h = await start({ tuning: { now: () => NOW } });
+    h.spotify.setRecentlyPlayed(plays());
+    const recent = (await h.discord.slashCommand({ name: 'recent', locale: member.locale, options: [{ name: 'limit', type: 4, value: 12 }] }).finalMessage()) as Message;
+    const embed = recent.embeds![0]!;
+    expect(embed.title).toBe(member.title);
+    const lines = embed.description!.split('\n');
+    expect(lines).toHaveLength(10);
+    member.lines.forEach((ending, i) => expect(lines[i]).toMatch(new RegExp(`^${i + 1}\\. \\[Song ${i + 1}\\]\\(.+\\) — Artist ${i + 1} ${ending}`)));
+    expect(embed.footer?.text).toBe(member.footer);
+    expect(labels(recent)).toEqual(member.buttons);
+
+    h.spotify.setTop('tracks', makeTracks(12));
+    const top = (await h.discord.slashCommand({ name: 'toptracks', locale: member.locale, options: [{ name: 'limit', type: 4, value: 12 }] }).finalMessage()) as Message;
+    expect(top.embeds![0]!.title).toBe(member.top);
+    expect(top.embeds![0]!.description!.split('\n')).toHaveLength(10);
+    expect(labels(top)).toEqual(member.buttons);
+
+    h.spotify.setTop('artists', makeArtists(3), 'long_term');
+    const artists = (await h.discord
+      .slashCommand({ name: 'topartists', locale: member.locale, options: [{ name: 'range', type: 3, value: 'long_term' }] })
+      .finalMessage()) as Message;
+    expect(artists.embeds![0]!.title).toBe(member.topArtists);
+    expect(artists.embeds![0]!.description!.split('\n')).toHaveLength(3);
+
+    h.spotify.setTop('tracks', [], 'medium_term');
+    const none = (await h.discord
+      .slashCommand({ name: 'toptracks', locale: member.locale, options: [{ name: 'range', type: 3, value: 'medium_term' }] })
+      .finalMessage()) as Message;
+    expect(none.embeds![0]!.description).toBe(member.nothing);
+
+    // Last: a 429 holds every Spotify request back for its Retry-After.
+    h.spotify.fail('top', { status: 429, headers: { 'retry-after': '42' } });
+    // A period not asked yet (each list is kept for a while once fetched).
+    const limited = (await h.discord
+      .slashCommand({ name: 'toptracks', locale: member.locale, options: [{ name: 'range', type: 3, value: 'long_term' }] })
+      .response()).data!;
+    expect(embedText(limited)).toContain(member.rateLimited);
+  });
+});
