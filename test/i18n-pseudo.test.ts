@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { renderPayload } from '../emulators/render-text.js';
 import { errorReply } from '../src/discord/error-replies.js';
 import type { ReplyPayload } from '../src/discord/text.js';
+import { historyOffReply, historyStatusReply, recordingChangedReply } from '../src/features/history/replies.js';
+import type { HistoryView } from '../src/features/history/service.js';
 import { recentReply } from '../src/features/recent/replies.js';
 import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
 import type { Translator } from '../src/i18n/translator.js';
@@ -41,6 +43,19 @@ const artists = (n: number) => ({
   items: Array.from({ length: n }, (_, i) => ({ name: i === 0 ? '' : `Артист ${i}`, url: null, imageUrl: null })),
 });
 
+const view = (over: Partial<HistoryView>): HistoryView => ({
+  enabled: true,
+  kind: 'linked',
+  recording: true,
+  plays: 1234,
+  firstAt: NOW - 400 * 86_400_000,
+  lastAt: NOW,
+  bySource: { 'spotify-recent': 1, 'discord-status': 2, 'import-extended': 1000, 'import-account': 231 },
+  imports: [{ fileName: 'мои_данные/Стриминг_1', importedAt: NOW, added: 1000, duplicates: 3, skipped: 0, firstAt: NOW, lastAt: NOW }],
+  choice: { recording: true, onlyMe: true },
+  ...over,
+});
+
 /** Every localized reply: [what, render with a translator]. */
 export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/recent, two pages', (tr) => recentReply(plays(15), { limit: 15, page: 2, now: NOW }, tr)],
@@ -51,6 +66,14 @@ export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/toptracks, none', (tr) => topTracksReply(tracks(0), { limit: 10, page: 1 }, tr)],
   ['/topartists, pages', (tr) => topArtistsReply(artists(12), { limit: 12, page: 1 }, tr)],
   ['/topartists, none', (tr) => topArtistsReply(artists(0), { limit: 10, page: 1 }, tr)],
+  ['/history status, everything', (tr) => historyStatusReply(view({}), tr)],
+  ['/history status, status member, not recording, none', (tr) => historyStatusReply(view({ kind: 'status', recording: false, plays: 0, firstAt: null, bySource: {}, imports: [], choice: { recording: false, onlyMe: false } }), tr)],
+  ['/history status, not recording, one play', (tr) => historyStatusReply(view({ recording: false, plays: 1, bySource: { 'spotify-recent': 1 }, imports: [] }), tr)],
+  ['/history on (Spotify)', (tr) => recordingChangedReply(view({}), tr)],
+  ['/history on (status)', (tr) => recordingChangedReply(view({ kind: 'status' }), tr)],
+  ['/history off, plays kept', (tr) => recordingChangedReply(view({ recording: false }), tr)],
+  ['/history off, nothing kept', (tr) => recordingChangedReply(view({ recording: false, plays: 0 }), tr)],
+  ['history turned off', (tr) => historyOffReply(tr)],
   ['error: re-authorize', (tr) => errorReply(authErrorFor('invalid_grant'), tr)],
   ['error: app credentials', (tr) => errorReply(authErrorFor('invalid_client'), tr)],
   ['error: rate limited', (tr) => errorReply(new SpotifyRateLimitError(42, false), tr)],

@@ -24,6 +24,8 @@ const MEMBERS = [
     topArtists: 'Top-Künstler:innen · Letztes Jahr',
     nothing: 'Für diesen Zeitraum gibt es noch keine Top-Titel – Spotify braucht etwas mehr Hörverlauf.',
     rateLimited: 'Spotify bremst den Bot gerade aus – versuch es in 42 s noch einmal.',
+    history: ['**1 Wiedergabe** gespeichert, seit dem 01.11.2026.', '**2 Wiedergaben** gespeichert, seit dem 01.11.2026.', '• importiert (erweiterter Streaming-Verlauf): 2 Wiedergaben'],
+    historyOff: 'Die Aufzeichnung ist **aus**: Es wird nichts Neues gespeichert. Deine 2 Wiedergaben bleiben gespeichert, bis du `/history delete` ausführst.',
   },
   {
     locale: 'ja',
@@ -35,6 +37,8 @@ const MEMBERS = [
     topArtists: 'トップアーティスト · 過去1年',
     nothing: 'この期間のトップトラックはまだありません。Spotify にはもう少し再生履歴が必要です。',
     rateLimited: 'Spotify がボットのリクエストを制限しています。42秒後にもう一度お試しください。',
+    history: ['2026/11/01以降、**1回の再生**を保存しています。', '2026/11/01以降、**2回の再生**を保存しています。', '• インポート（詳細なストリーミング履歴）: 2回の再生'],
+    historyOff: '記録を**オフ**にしました。新しい再生は保存されません。保存済みの2回の再生は `/history delete` を実行するまで残ります。',
   },
   {
     locale: 'pl',
@@ -46,6 +50,8 @@ const MEMBERS = [
     topArtists: 'Top artists · Last year',
     nothing: 'No top tracks yet for this period — Spotify needs a bit more listening history.',
     rateLimited: 'Spotify is rate-limiting the bot — try again in 42 s.',
+    history: ['**1 play** stored, since 2026-11-01.', '**2 plays** stored, since 2026-11-01.', '• imported (extended streaming history): 2 plays'],
+    historyOff: 'Recording is **off**: nothing new is kept. Your 2 plays stay stored until you run `/history delete`.',
   },
 ] as const;
 
@@ -118,5 +124,32 @@ describe('each member in their own language', () => {
       .slashCommand({ name: 'toptracks', locale: member.locale, options: [{ name: 'range', type: 3, value: 'long_term' }] })
       .response()).data!;
     expect(embedText(limited)).toContain(member.rateLimited);
+  });
+
+  it.each(MEMBERS)('$locale: /history status counts 1 play, then 2 plays, in their words; /history off keeps them', async (member) => {
+    const h = await start({ env: { HISTORY: 'on' } });
+    const userId = '400000000000000123';
+    const play = (i: number) => ({
+      title: `Song ${i}`,
+      artist: `Artist ${i}`,
+      album: null,
+      trackId: null,
+      imageId: null,
+      startedAt: Date.parse('2026-11-01T10:00:00Z') + i * 3_600_000,
+      endedAt: Date.parse('2026-11-01T10:03:00Z') + i * 3_600_000,
+      msPlayed: 180_000,
+      durationMs: 180_000,
+      source: 'import-extended' as const,
+    });
+    const status = async () =>
+      embedText(await h.discord.slashCommand({ name: 'history', subcommand: 'status', userId, locale: member.locale }).finalMessage(10_000));
+    await h.app.history!.addPlays(userId, [play(1)]);
+    expect(await status()).toContain(member.history[0]);
+    await h.app.history!.addPlays(userId, [play(2)]);
+    const two = await status();
+    expect(two).toContain(member.history[1]);
+    expect(two).toContain(member.history[2]);
+    const off = await h.discord.slashCommand({ name: 'history', subcommand: 'off', userId, locale: member.locale }).finalMessage(10_000);
+    expect(embedText(off)).toContain(member.historyOff);
   });
 });

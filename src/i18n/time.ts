@@ -39,3 +39,8 @@ export function inWait(tr: Translator, seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) return tr.t('time.inAMoment');
   return tr.t('time.inWait', { wait: formatWait(tr, seconds) });
 }
+
+/** A day: ISO "2024-05-06" in English (the bot's English style), the language's own date style elsewhere (UTC). */
+export function dayText(tr: Translator, ms: number): string {
+  return tr.language === SOURCE_LANGUAGE ? new Date(ms).toISOString().slice(0, 10) : tr.date(ms);
+}
