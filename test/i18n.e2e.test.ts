@@ -3,7 +3,8 @@
 // registered with every shipped language's names; English answers stay as they were.
 import { describe, expect, it } from 'vitest';
 import { makeArtists, makePlayHistory, makeTrack, makeTracks } from '../emulators/spotify-fixtures.js';
-import { embedText, harnessPerTest } from './support/bot-harness.js';
+import { memberLocales } from '../src/i18n/member-locales.js';
+import { embedText, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -151,5 +152,49 @@ describe('each member in their own language', () => {
     expect(two).toContain(member.history[2]);
     const off = await h.discord.slashCommand({ name: 'history', subcommand: 'off', userId, locale: member.locale }).finalMessage(10_000);
     expect(embedText(off)).toContain(member.historyOff);
+  });
+
+  describe('DMs: in the language of the last interaction, else BOT_LOCALE', () => {
+    /** A harness whose owner's grant expires in 13 days once `expire()` moves the clock. */
+    async function expiring(env: Record<string, string>) {
+      let now = Date.now();
+      const grantedAt = new Date(now);
+      grantedAt.setUTCMonth(grantedAt.getUTCMonth() - 6);
+      const granted = new Date(grantedAt.getTime() + 20 * DAY);
+      const h = await start({ env: { SPOTIFY_REFRESH_TOKEN_GRANTED_AT: granted.toISOString(), ...env }, tuning: { now: () => now } });
+      const expiry = new Date(granted);
+      expiry.setUTCMonth(expiry.getUTCMonth() + 6);
+      return { h, expire: () => (now = expiry.getTime() - 13 * DAY) };
+    }
+
+    it('BOT_LOCALE=de, no interaction yet: the expiry DM is German, with its plural', async () => {
+      memberLocales.forget(OWNER_ID);
+      const { h, expire } = await expiring({ BOT_LOCALE: 'de' });
+      expire();
+      await h.app.health.check();
+      expect(h.discord.directMessages).toHaveLength(1);
+      expect(h.discord.directMessages[0]!.body.content).toMatch(/^⚠️ Die Verknüpfung des Bots mit deinem Spotify-Konto läuft am \*\*\d\d\.\d\d\.\d{4}\*\* ab \(noch 13 Tage;/);
+    });
+
+    it('the owner last spoke Japanese: the DM is Japanese whatever BOT_LOCALE says', async () => {
+      memberLocales.forget(OWNER_ID);
+      const { h, expire } = await expiring({ BOT_LOCALE: 'de' });
+      h.spotify.setRecentlyPlayed([]);
+      await h.discord.slashCommand({ name: 'recent', userId: OWNER_ID, locale: 'ja' }).finalMessage();
+      expire();
+      await h.app.health.check();
+      expect(h.discord.directMessages).toHaveLength(1);
+      expect(h.discord.directMessages[0]!.body.content).toMatch(/^⚠️ ボットと Spotify アカウントの連携は \*\*\d{4}\/\d\d\/\d\d\*\* に期限切れになります（残り13日。/);
+    });
+
+    it('a Polish owner (not shipped) gets English', async () => {
+      memberLocales.forget(OWNER_ID);
+      const { h, expire } = await expiring({});
+      h.spotify.setRecentlyPlayed([]);
+      await h.discord.slashCommand({ name: 'recent', userId: OWNER_ID, locale: 'pl' }).finalMessage();
+      expire();
+      await h.app.health.check();
+      expect(h.discord.directMessages[0]!.body.content).toMatch(/expires on \*\*\d{4}-\d\d-\d\d\*\* \(13 days left;/);
+    });
   });
 });

@@ -8,12 +8,24 @@ import { messages as english } from '../src/i18n/locales/en.js';
 import { languageFor, LANGUAGES, loadCommandTexts, loadLanguage, SOURCE_LANGUAGE } from '../src/i18n/locales.js';
 import { ENGLISH, translatorFor } from '../src/i18n/translator.js';
 import { MemberLocales } from '../src/i18n/member-locales.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { validEnv } from '../emulators/env.js';
 import { relativeTime } from '../src/i18n/time.js';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const placeholders = (text: string): string[] => [...text.matchAll(/\{\{\s*([^,}\s]+)[^}]*\}\}/g)].map((m) => m[1]!).sort();
 const baseKeys = (messages: Record<string, string>): string[] => [...new Set(Object.keys(messages).map((k) => k.replace(PLURAL, '')))].sort();
 const others = LANGUAGES.filter((l) => l !== SOURCE_LANGUAGE) as Array<Exclude<(typeof LANGUAGES)[number], 'en-US'>>;
+
+describe('BOT_LOCALE', () => {
+  it('defaults to en-US, takes a shipped Discord locale, and refuses anything else with the list', () => {
+    expect(loadConfig(validEnv()).botLocale).toBe('en-US');
+    expect(loadConfig(validEnv({ BOT_LOCALE: 'ja' })).botLocale).toBe('ja');
+    expect(loadConfig(validEnv({ BOT_LOCALE: 'en-GB' })).botLocale).toBe('en-GB');
+    expect(() => loadConfig(validEnv({ BOT_LOCALE: 'pl' }))).toThrow(ConfigError);
+    expect(() => loadConfig(validEnv({ BOT_LOCALE: 'german' }))).toThrow(/BOT_LOCALE must be one of en-US, de, fr, es-ES, pt-BR, ja, ko, zh-CN/);
+  });
+});
 
 describe('language files', () => {
   it.each(others)('%s has every key of the source, and no other', async (language) => {

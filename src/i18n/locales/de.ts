@@ -71,4 +71,13 @@ export const messages: Translation<'one' | 'other'> = {
   'history.onSpotify': 'Die Aufzeichnung ist **an**: Deine Spotify-Wiedergaben werden ab jetzt gespeichert. `/history off` beendet sie; `/history delete` löscht alles.',
   'history.offNow': 'Die Aufzeichnung ist **aus**: Es wird nichts Neues gespeichert.',
   'history.offKept': 'Die Aufzeichnung ist **aus**: Es wird nichts Neues gespeichert. Deine {{plays}} bleiben gespeichert, bis du `/history delete` ausführst.',
+  'dm.daysLeft_one': 'noch {{count}} Tag',
+  'dm.daysLeft_other': 'noch {{count}} Tage',
+  'dm.ownerExpiry':
+    '⚠️ Die Verknüpfung des Bots mit deinem Spotify-Konto läuft am **{{date}}** ab ({{daysLeft}}; Spotify beendet jede Autorisierung 6 Monate nach der Zustimmung).\nErneuere sie vorher: Führe hier `/spotify login` aus oder `npm run authorize` auf dem Rechner des Bots und starte ihn neu.',
+  'dm.memberExpiry':
+    '⚠️ Deine Spotify-Verknüpfung mit diesem Bot läuft am **{{date}}** ab ({{daysLeft}}; Spotify beendet jede Autorisierung 6 Monate nach der Zustimmung). Führe vorher `/spotify link` aus, um sie zu erneuern.',
+  'dm.ownerDead':
+    '❌ Spotify akzeptiert die Autorisierung des Bots nicht mehr (sie wurde widerrufen, das Passwort wurde geändert oder die 6 Monate sind abgelaufen). Der Bot fragt Spotify nicht mehr an, sein Status ist geleert.\nSo behebst du es: Führe hier `/spotify login` aus (geht von überall) oder `npm run authorize` auf dem Rechner des Bots. Der Bot übernimmt die neue Autorisierung ohne Neustart.',
+  'dm.spotifySaid': '(Spotify meldete: {{description}})',
 };

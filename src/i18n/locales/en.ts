@@ -71,4 +71,13 @@ export const messages = {
   'history.onSpotify': 'Recording is **on**: your Spotify plays are kept from now on. `/history off` stops it; `/history delete` erases everything.',
   'history.offNow': 'Recording is **off**: nothing new is kept.',
   'history.offKept': 'Recording is **off**: nothing new is kept. Your {{plays}} stay stored until you run `/history delete`.',
+  'dm.daysLeft_one': '{{count}} day left',
+  'dm.daysLeft_other': '{{count}} days left',
+  'dm.ownerExpiry':
+    "⚠️ The bot's link to your Spotify account expires on **{{date}}** ({{daysLeft}}; Spotify ends every authorization 6 months after consent).\nRenew it before then: run `/spotify login` here, or `npm run authorize` on the bot's machine and restart it.",
+  'dm.memberExpiry':
+    '⚠️ Your Spotify link with this bot expires on **{{date}}** ({{daysLeft}}; Spotify ends every authorization 6 months after consent). Run `/spotify link` before then to renew it.',
+  'dm.ownerDead':
+    "❌ Spotify no longer accepts the bot's authorization (it was revoked, the password changed, or the 6-month lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\nTo fix it: run `/spotify login` here (works from anywhere), or `npm run authorize` on the bot's machine. The bot picks the new authorization up without a restart.",
+  'dm.spotifySaid': '(Spotify said: {{description}})',
 } as const satisfies Record<string, string>;

@@ -75,4 +75,14 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.onSpotify': 'La grabación está **activada**: tus reproducciones de Spotify se guardan a partir de ahora. `/history off` la detiene; `/history delete` lo borra todo.',
   'history.offNow': 'La grabación está **desactivada**: no se guarda nada nuevo.',
   'history.offKept': 'La grabación está **desactivada**: no se guarda nada nuevo. Tus {{plays}} siguen guardadas hasta que uses `/history delete`.',
+  'dm.daysLeft_one': 'queda {{count}} día',
+  'dm.daysLeft_many': 'quedan {{count}} de días',
+  'dm.daysLeft_other': 'quedan {{count}} días',
+  'dm.ownerExpiry':
+    '⚠️ El vínculo del bot con tu cuenta de Spotify caduca el **{{date}}** ({{daysLeft}}; Spotify termina cada autorización 6 meses después del consentimiento).\nRenuévalo antes: ejecuta `/spotify login` aquí, o `npm run authorize` en la máquina del bot y reinícialo.',
+  'dm.memberExpiry':
+    '⚠️ Tu vínculo de Spotify con este bot caduca el **{{date}}** ({{daysLeft}}; Spotify termina cada autorización 6 meses después del consentimiento). Ejecuta `/spotify link` antes para renovarlo.',
+  'dm.ownerDead':
+    '❌ Spotify ya no acepta la autorización del bot (se revocó, se cambió la contraseña o pasaron los 6 meses). El bot ha dejado de consultar a Spotify y su estado se ha borrado.\nPara arreglarlo: ejecuta `/spotify login` aquí (funciona desde cualquier sitio), o `npm run authorize` en la máquina del bot. El bot toma la nueva autorización sin reiniciarse.',
+  'dm.spotifySaid': '(Spotify dijo: {{description}})',
 };

@@ -75,4 +75,14 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.onSpotify': "L'enregistrement est **activé** : vos écoutes Spotify sont conservées à partir de maintenant. `/history off` l'arrête ; `/history delete` efface tout.",
   'history.offNow': "L'enregistrement est **désactivé** : plus rien de nouveau n'est conservé.",
   'history.offKept': "L'enregistrement est **désactivé** : plus rien de nouveau n'est conservé. Vos {{plays}} restent conservées jusqu'à `/history delete`.",
+  'dm.daysLeft_one': 'encore {{count}} jour',
+  'dm.daysLeft_many': 'encore {{count}} de jours',
+  'dm.daysLeft_other': 'encore {{count}} jours',
+  'dm.ownerExpiry':
+    "⚠️ Le lien du bot avec votre compte Spotify expire le **{{date}}** ({{daysLeft}} ; Spotify met fin à toute autorisation 6 mois après le consentement).\nRenouvelez-le avant : lancez `/spotify login` ici, ou `npm run authorize` sur la machine du bot puis redémarrez-le.",
+  'dm.memberExpiry':
+    '⚠️ Votre lien Spotify avec ce bot expire le **{{date}}** ({{daysLeft}} ; Spotify met fin à toute autorisation 6 mois après le consentement). Lancez `/spotify link` avant cette date pour le renouveler.',
+  'dm.ownerDead':
+    "❌ Spotify n'accepte plus l'autorisation du bot (elle a été révoquée, le mot de passe a changé ou les 6 mois sont écoulés). Le bot n'interroge plus Spotify et son statut est effacé.\nPour corriger : lancez `/spotify login` ici (fonctionne de partout), ou `npm run authorize` sur la machine du bot. Le bot prend la nouvelle autorisation sans redémarrage.",
+  'dm.spotifySaid': '(Réponse de Spotify : {{description}})',
 };

@@ -67,4 +67,12 @@ export const messages: Translation<'other'> = {
   'history.onSpotify': '記録を**オン**にしました。これから Spotify の再生を保存します。`/history off` で停止、`/history delete` ですべて削除します。',
   'history.offNow': '記録を**オフ**にしました。新しい再生は保存されません。',
   'history.offKept': '記録を**オフ**にしました。新しい再生は保存されません。保存済みの{{plays}}は `/history delete` を実行するまで残ります。',
+  'dm.daysLeft_other': '残り{{count}}日',
+  'dm.ownerExpiry':
+    '⚠️ ボットと Spotify アカウントの連携は **{{date}}** に期限切れになります（{{daysLeft}}。Spotify は同意から6か月ですべての認可を終了します）。\nそれまでに更新してください：ここで `/spotify login` を実行するか、ボットのマシンで `npm run authorize` を実行して再起動します。',
+  'dm.memberExpiry':
+    '⚠️ このボットとの Spotify 連携は **{{date}}** に期限切れになります（{{daysLeft}}。Spotify は同意から6か月ですべての認可を終了します）。それまでに `/spotify link` を実行して更新してください。',
+  'dm.ownerDead':
+    '❌ Spotify がボットの認可を受け付けなくなりました（取り消された、パスワードが変更された、または6か月の期限が切れました）。ボットは Spotify への問い合わせを止め、ステータスを消去しました。\n直すには：ここで `/spotify login` を実行する（どこからでも可）か、ボットのマシンで `npm run authorize` を実行します。新しい認可は再起動なしで反映されます。',
+  'dm.spotifySaid': '（Spotify からの応答：{{description}}）',
 };

@@ -67,4 +67,12 @@ export const messages: Translation<'other'> = {
   'history.onSpotify': '기록이 **켜졌습니다**. 이제부터 Spotify 재생을 저장합니다. `/history off`로 멈추고, `/history delete`로 모두 삭제합니다.',
   'history.offNow': '기록이 **꺼졌습니다**. 새로운 재생은 저장하지 않습니다.',
   'history.offKept': '기록이 **꺼졌습니다**. 새로운 재생은 저장하지 않습니다. 저장된 기록({{plays}})은 `/history delete`를 실행할 때까지 남아 있습니다.',
+  'dm.daysLeft_other': '{{count}}일 남음',
+  'dm.ownerExpiry':
+    '⚠️ 봇과 내 Spotify 계정의 연결이 **{{date}}**에 만료됩니다({{daysLeft}}. Spotify는 동의 후 6개월이 지나면 모든 인증을 끝냅니다).\n그 전에 갱신하세요: 여기서 `/spotify login`을 실행하거나, 봇이 실행되는 컴퓨터에서 `npm run authorize`를 실행하고 봇을 다시 시작하세요.',
+  'dm.memberExpiry':
+    '⚠️ 이 봇과의 Spotify 연결이 **{{date}}**에 만료됩니다({{daysLeft}}. Spotify는 동의 후 6개월이 지나면 모든 인증을 끝냅니다). 그 전에 `/spotify link`를 실행해 갱신하세요.',
+  'dm.ownerDead':
+    '❌ Spotify가 더 이상 봇의 인증을 받아들이지 않습니다(인증이 취소되었거나, 비밀번호가 바뀌었거나, 6개월 기한이 지났습니다). 봇은 Spotify 요청을 멈추고 상태를 지웠습니다.\n해결 방법: 여기서 `/spotify login`을 실행하거나(어디서나 가능), 봇이 실행되는 컴퓨터에서 `npm run authorize`를 실행하세요. 봇은 다시 시작하지 않아도 새 인증을 사용합니다.',
+  'dm.spotifySaid': '(Spotify 응답: {{description}})',
 };

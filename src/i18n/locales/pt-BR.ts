@@ -75,4 +75,14 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.onSpotify': 'A gravação está **ativada**: suas reproduções do Spotify são salvas a partir de agora. `/history off` para a gravação; `/history delete` apaga tudo.',
   'history.offNow': 'A gravação está **desativada**: nada novo é salvo.',
   'history.offKept': 'A gravação está **desativada**: nada novo é salvo. Suas {{plays}} continuam salvas até você usar `/history delete`.',
+  'dm.daysLeft_one': 'falta {{count}} dia',
+  'dm.daysLeft_many': 'faltam {{count}} de dias',
+  'dm.daysLeft_other': 'faltam {{count}} dias',
+  'dm.ownerExpiry':
+    '⚠️ O vínculo do bot com sua conta do Spotify expira em **{{date}}** ({{daysLeft}}; o Spotify encerra toda autorização 6 meses após o consentimento).\nRenove antes disso: use `/spotify login` aqui, ou `npm run authorize` na máquina do bot e reinicie-o.',
+  'dm.memberExpiry':
+    '⚠️ Seu vínculo do Spotify com este bot expira em **{{date}}** ({{daysLeft}}; o Spotify encerra toda autorização 6 meses após o consentimento). Use `/spotify link` antes disso para renovar.',
+  'dm.ownerDead':
+    '❌ O Spotify não aceita mais a autorização do bot (ela foi revogada, a senha mudou ou os 6 meses acabaram). O bot parou de consultar o Spotify e o status dele foi limpo.\nPara resolver: use `/spotify login` aqui (funciona de qualquer lugar), ou `npm run authorize` na máquina do bot. O bot usa a nova autorização sem precisar reiniciar.',
+  'dm.spotifySaid': '(O Spotify disse: {{description}})',
 };

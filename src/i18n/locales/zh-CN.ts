@@ -66,4 +66,12 @@ export const messages: Translation<'other'> = {
   'history.onSpotify': '记录已**开启**：从现在起会保存你的 Spotify 播放。`/history off` 可停止；`/history delete` 可全部删除。',
   'history.offNow': '记录已**关闭**：不再保存新的播放。',
   'history.offKept': '记录已**关闭**：不再保存新的播放。已保存的 {{plays}} 会保留到你运行 `/history delete` 为止。',
+  'dm.daysLeft_other': '还剩 {{count}} 天',
+  'dm.ownerExpiry':
+    '⚠️ 机器人与你的 Spotify 账号的关联将于 **{{date}}** 到期（{{daysLeft}}；Spotify 会在同意授权 6 个月后终止每一次授权）。\n请在此之前续期：在这里运行 `/spotify login`，或在机器人所在的机器上运行 `npm run authorize` 并重启机器人。',
+  'dm.memberExpiry':
+    '⚠️ 你与此机器人的 Spotify 关联将于 **{{date}}** 到期（{{daysLeft}}；Spotify 会在同意授权 6 个月后终止每一次授权）。请在此之前运行 `/spotify link` 续期。',
+  'dm.ownerDead':
+    '❌ Spotify 不再接受机器人的授权（授权已被撤销、密码已更改，或 6 个月期限已到）。机器人已停止请求 Spotify，并清除了状态。\n修复方法：在这里运行 `/spotify login`（任何地方都可以），或在机器人所在的机器上运行 `npm run authorize`。机器人无需重启即可使用新的授权。',
+  'dm.spotifySaid': '（Spotify 的说明：{{description}}）',
 };
