@@ -93,6 +93,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     ownerId: config.discord.ownerId,
     logger: context.logger.child('announce'),
     now: context.now,
+    botLocale: config.botLocale,
   });
   presence.follow((outcome) => announcer.onOutcome(outcome));
 

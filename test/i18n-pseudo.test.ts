@@ -5,6 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { renderPayload } from '../emulators/render-text.js';
 import { errorReply } from '../src/discord/error-replies.js';
 import type { ReplyPayload } from '../src/discord/text.js';
+import {
+  announceBothReply,
+  announceCantPostReply,
+  announceNotTextReply,
+  announceOffReply,
+  announcePost,
+  announceSetReply,
+  announceStatusReply,
+  announceStoppedNotice,
+} from '../src/features/announce/replies.js';
 import { historyOffReply, historyStatusReply, recordingChangedReply } from '../src/features/history/replies.js';
 import type { HistoryView } from '../src/features/history/service.js';
 import { recentReply } from '../src/features/recent/replies.js';
@@ -74,6 +84,17 @@ export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/history off, plays kept', (tr) => recordingChangedReply(view({ recording: false }), tr)],
   ['/history off, nothing kept', (tr) => recordingChangedReply(view({ recording: false, plays: 0 }), tr)],
   ['history turned off', (tr) => historyOffReply(tr)],
+  ['/announce post, a track', (tr) => announcePost({ kind: 'track', isPlaying: true, progressMs: 0, durationMs: 1, observedAt: NOW, title: 'Песня', url: 'https://open.spotify.com/track/x', uri: 'spotify:track:x', artists: [{ name: 'Артист', url: null }], album: { name: 'Альбом', url: null }, imageUrl: null, isLocal: false, explicit: false } as never, tr)],
+  ['/announce post, untitled', (tr) => announcePost({ kind: 'track', isPlaying: true, progressMs: 0, durationMs: 1, observedAt: NOW, title: '', url: null, uri: 'spotify:track:x', artists: [{ name: 'Артист', url: null }], album: { name: '', url: null }, imageUrl: null, isLocal: true, explicit: false } as never, tr)],
+  ['/announce status off', (tr) => announceStatusReply(null, tr)],
+  ['/announce status on', (tr) => announceStatusReply({ guildId: '1', channelId: '123456789012345678', setBy: '123456789012345679', setAt: NOW }, tr)],
+  ['/announce set', (tr) => announceSetReply('123456789012345678', tr)],
+  ['/announce off', (tr) => announceOffReply(true, tr)],
+  ['/announce already off', (tr) => announceOffReply(false, tr)],
+  ['/announce not text', (tr) => announceNotTextReply(tr)],
+  ['/announce both', (tr) => announceBothReply(tr)],
+  ['/announce stopped (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'deleted', tr), embeds: [], components: [] })],
+  ['/announce stopped, forbidden (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'forbidden', tr), embeds: [], components: [] })],
   ['error: re-authorize', (tr) => errorReply(authErrorFor('invalid_grant'), tr)],
   ['error: app credentials', (tr) => errorReply(authErrorFor('invalid_client'), tr)],
   ['error: rate limited', (tr) => errorReply(new SpotifyRateLimitError(42, false), tr)],

@@ -2,7 +2,9 @@
 // emulators and get their own language, with Intl's relative times, numbers and plural forms; the commands are
 // registered with every shipped language's names; English answers stay as they were.
 import { describe, expect, it } from 'vitest';
-import { makeArtists, makePlayHistory, makeTrack, makeTracks } from '../emulators/spotify-fixtures.js';
+import { once } from 'node:events';
+import { PermissionFlagsBits } from 'discord.js';
+import { makeArtists, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import { memberLocales } from '../src/i18n/member-locales.js';
 import { embedText, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 
@@ -196,5 +198,50 @@ describe('each member in their own language', () => {
       await h.app.health.check();
       expect(h.discord.directMessages[0]!.body.content).toMatch(/expires on \*\*\d{4}-\d\d-\d\d\*\* \(13 days left;/);
     });
+  });
+
+  it("/announce answers each asker in their language; posts follow each server's preferred locale", async () => {
+    const h = await start({ tuning: { listeningFreshnessMs: 0 }, discord: { guildIds: ['300000000000000001', '300000000000000002'] } });
+    const [german, polish] = h.discord.guildIds as [string, string];
+    const updated = once(h.bot.client, 'guildUpdate');
+    h.discord.setGuildLocale(german, 'de');
+    await updated;
+    h.discord.setGuildLocale(polish, 'pl');
+    const channelIn = async (guildId: string): Promise<string> => {
+      const created = once(h.bot.client, 'channelCreate');
+      const id = h.discord.addChannel(guildId, { name: 'musik' });
+      await created;
+      return id;
+    };
+    const announce = (guildId: string, channel: string, locale: string) =>
+      h.discord
+        .slashCommand({
+          name: 'announce',
+          guildId,
+          userId: '1170000000000000201',
+          locale,
+          memberPermissions: String(PermissionFlagsBits.ManageGuild),
+          options: [{ name: 'channel', type: 7, value: channel }],
+        })
+        .finalMessage();
+    const inGerman = await channelIn(german);
+    const inPolish = await channelIn(polish);
+    // A Japanese member sets up the German server: the reply is theirs (Japanese), the posts the server's (German).
+    expect(embedText(await announce(german, inGerman, 'ja'))).toContain(`オーナーの次の曲から、新しい曲を <#${inGerman}> に投稿します。`);
+    expect(embedText(await announce(polish, inPolish, 'pl'))).toContain(`each new track is posted to <#${inPolish}>`);
+
+    const play = async (name: string) => {
+      h.spotify.setCurrentlyPlaying(playing(makeTrack({ name, artistName: 'Band' })));
+      await h.bot.presence.tick();
+      await h.bot.announcer.idle();
+    };
+    await play('Song A'); // the baseline
+    await play('Song B');
+    const post = (channel: string) => h.discord.channelMessages(channel)[0]!.body as { embeds: Array<{ author: { name: string }; description: string }>; components: unknown };
+    expect(post(inGerman).embeds[0]!.author.name).toBe('🎵 Läuft gerade');
+    expect(post(inGerman).embeds[0]!.description).toMatch(/^von \[Band\]/);
+    expect(JSON.stringify(post(inGerman).components)).toContain('In Spotify öffnen');
+    expect(post(inPolish).embeds[0]!.author.name).toBe('🎵 Now playing');
+    expect(post(inPolish).embeds[0]!.description).toMatch(/^by \[Band\]/);
   });
 });

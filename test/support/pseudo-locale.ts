@@ -32,6 +32,7 @@ export function englishLeft(text: string): string[] {
   const cleaned = text
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/<[@#][!&]?\d+>/g, ' ')
+    .replace(/<t:\d+:[tTdDfFR]>/g, ' ')
     .replace(/\bid=\S+/g, ' ')
     // The text renderer's own mark for a disabled button.
     .replace(/ \(disabled\) \]/g, ' ]');

@@ -80,4 +80,25 @@ export const messages: Translation<'one' | 'other'> = {
   'dm.ownerDead':
     '❌ Spotify akzeptiert die Autorisierung des Bots nicht mehr (sie wurde widerrufen, das Passwort wurde geändert oder die 6 Monate sind abgelaufen). Der Bot fragt Spotify nicht mehr an, sein Status ist geleert.\nSo behebst du es: Führe hier `/spotify login` aus (geht von überall) oder `npm run authorize` auf dem Rechner des Bots. Der Bot übernimmt die neue Autorisierung ohne Neustart.',
   'dm.spotifySaid': '(Spotify meldete: {{description}})',
+  'announce.openInSpotify': 'In Spotify öffnen',
+  'announce.nowPlaying': '🎵 Läuft gerade',
+  'announce.nowPlayingEpisode': '🎙️ Läuft gerade · Podcast-Folge',
+  'announce.by': 'von {{artists}}',
+  'announce.on': 'auf {{album}}',
+  'announce.from': 'aus {{show}}',
+  'announce.untitled': 'Ohne Titel',
+  'announce.statusOff': '📣 Ankündigungen sind auf diesem Server aus. `/announce channel:#kanal` postet dort die neuen Titel des Betreibers.',
+  'announce.statusOn': '📣 Die neuen Titel des Betreibers werden in {{channel}} gepostet (eingestellt von {{setBy}}, {{when}}). `/announce off:True` beendet das.',
+  'announce.set':
+    '📣 Ab dem nächsten Titel des Betreibers wird jeder neue Titel in {{channel}} gepostet. Schnelles Überspringen bearbeitet den letzten Post, statt einen neuen anzulegen; Pausen posten nichts. `/announce off:True` beendet das.',
+  'announce.offNow': '📣 Ankündigungen sind aus: keine Posts mehr auf diesem Server.',
+  'announce.alreadyOff': '📣 Ankündigungen waren auf diesem Server schon aus.',
+  'announce.cantPost': '⚠️ Ich kann in {{channel}} nicht posten: Mir fehlt dort {{missing}}. Gib mir das, oder wähle einen anderen Kanal.',
+  'announce.notText': '⚠️ Das ist kein Textkanal dieses Servers, den ich sehen kann.',
+  'announce.both': '⚠️ Gib entweder einen Kanal oder `off:True` an, nicht beides.',
+  'announce.stopped':
+    '📣 Ich poste die Titel des Betreibers nicht mehr in {{channel}} auf **{{guild}}**: {{why}}. Ankündigungen sind dort jetzt aus; `/announce channel:#kanal` auf diesem Server schaltet sie wieder ein.',
+  'announce.whyDeleted': 'Der Kanal wurde gelöscht',
+  'announce.whyForbidden': 'Ich darf dort nicht mehr posten (Kanal ansehen / Nachrichten senden)',
+  'announce.notHere': '/announce funktioniert auf einem Server, auf dem der Bot ist.',
 };

@@ -80,4 +80,25 @@ export const messages = {
   'dm.ownerDead':
     "❌ Spotify no longer accepts the bot's authorization (it was revoked, the password changed, or the 6-month lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\nTo fix it: run `/spotify login` here (works from anywhere), or `npm run authorize` on the bot's machine. The bot picks the new authorization up without a restart.",
   'dm.spotifySaid': '(Spotify said: {{description}})',
+  'announce.openInSpotify': 'Open in Spotify',
+  'announce.nowPlaying': '🎵 Now playing',
+  'announce.nowPlayingEpisode': '🎙️ Now playing · Podcast episode',
+  'announce.by': 'by {{artists}}',
+  'announce.on': 'on {{album}}',
+  'announce.from': 'from {{show}}',
+  'announce.untitled': 'Untitled',
+  'announce.statusOff': "📣 Announce is off in this server. `/announce channel:#channel` posts the owner's new tracks there.",
+  'announce.statusOn': "📣 The owner's new tracks are posted to {{channel}} (set by {{setBy}}, {{when}}). `/announce off:True` stops it.",
+  'announce.set':
+    "📣 From the owner's next track on, each new track is posted to {{channel}}. Quick skips edit the last post instead of adding one; pauses post nothing. `/announce off:True` stops it.",
+  'announce.offNow': '📣 Announce is off: no more posts in this server.',
+  'announce.alreadyOff': '📣 Announce was already off in this server.',
+  'announce.cantPost': "⚠️ I can't post in {{channel}}: I'm missing {{missing}} there. Give me those, or pick another channel.",
+  'announce.notText': "⚠️ That isn't a text channel of this server I can see.",
+  'announce.both': '⚠️ Give either a channel or `off:True`, not both.',
+  'announce.stopped':
+    "📣 I stopped posting the owner's tracks to {{channel}} in **{{guild}}**: {{why}}. Announce is now off there; `/announce channel:#channel` in that server turns it on again.",
+  'announce.whyDeleted': 'the channel was deleted',
+  'announce.whyForbidden': "I'm no longer allowed to post there (View Channel / Send Messages)",
+  'announce.notHere': '/announce works in a server the bot is in.',
 } as const satisfies Record<string, string>;

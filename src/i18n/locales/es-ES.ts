@@ -85,4 +85,25 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'dm.ownerDead':
     '❌ Spotify ya no acepta la autorización del bot (se revocó, se cambió la contraseña o pasaron los 6 meses). El bot ha dejado de consultar a Spotify y su estado se ha borrado.\nPara arreglarlo: ejecuta `/spotify login` aquí (funciona desde cualquier sitio), o `npm run authorize` en la máquina del bot. El bot toma la nueva autorización sin reiniciarse.',
   'dm.spotifySaid': '(Spotify dijo: {{description}})',
+  'announce.openInSpotify': 'Abrir en Spotify',
+  'announce.nowPlaying': '🎵 Sonando ahora',
+  'announce.nowPlayingEpisode': '🎙️ Sonando ahora · Episodio de pódcast',
+  'announce.by': 'de {{artists}}',
+  'announce.on': 'en {{album}}',
+  'announce.from': 'de {{show}}',
+  'announce.untitled': 'Sin título',
+  'announce.statusOff': '📣 Los anuncios están desactivados en este servidor. `/announce channel:#canal` publica allí las canciones nuevas del dueño.',
+  'announce.statusOn': '📣 Las canciones nuevas del dueño se publican en {{channel}} (configurado por {{setBy}}, {{when}}). `/announce off:True` lo detiene.',
+  'announce.set':
+    '📣 A partir de la próxima canción del dueño, cada canción nueva se publica en {{channel}}. Si se salta rápido, se edita la última publicación en vez de añadir otra; las pausas no publican nada. `/announce off:True` lo detiene.',
+  'announce.offNow': '📣 Anuncios desactivados: no habrá más publicaciones en este servidor.',
+  'announce.alreadyOff': '📣 Los anuncios ya estaban desactivados en este servidor.',
+  'announce.cantPost': '⚠️ No puedo publicar en {{channel}}: me falta {{missing}} allí. Dámelos o elige otro canal.',
+  'announce.notText': '⚠️ Ese no es un canal de texto de este servidor que yo pueda ver.',
+  'announce.both': '⚠️ Indica un canal o `off:True`, no ambos.',
+  'announce.stopped':
+    '📣 He dejado de publicar las canciones del dueño en {{channel}} de **{{guild}}**: {{why}}. Los anuncios están desactivados allí; `/announce channel:#canal` en ese servidor los vuelve a activar.',
+  'announce.whyDeleted': 'se borró el canal',
+  'announce.whyForbidden': 'ya no tengo permiso para publicar allí (Ver canal / Enviar mensajes)',
+  'announce.notHere': '/announce funciona en un servidor en el que esté el bot.',
 };

@@ -85,4 +85,25 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'dm.ownerDead':
     "❌ Spotify n'accepte plus l'autorisation du bot (elle a été révoquée, le mot de passe a changé ou les 6 mois sont écoulés). Le bot n'interroge plus Spotify et son statut est effacé.\nPour corriger : lancez `/spotify login` ici (fonctionne de partout), ou `npm run authorize` sur la machine du bot. Le bot prend la nouvelle autorisation sans redémarrage.",
   'dm.spotifySaid': '(Réponse de Spotify : {{description}})',
+  'announce.openInSpotify': 'Ouvrir dans Spotify',
+  'announce.nowPlaying': '🎵 En écoute',
+  'announce.nowPlayingEpisode': '🎙️ En écoute · Épisode de podcast',
+  'announce.by': 'par {{artists}}',
+  'announce.on': 'sur {{album}}',
+  'announce.from': 'de {{show}}',
+  'announce.untitled': 'Sans titre',
+  'announce.statusOff': "📣 Les annonces sont désactivées sur ce serveur. `/announce channel:#salon` y publie les nouveaux titres du propriétaire.",
+  'announce.statusOn': '📣 Les nouveaux titres du propriétaire sont publiés dans {{channel}} (réglé par {{setBy}}, {{when}}). `/announce off:True` arrête les publications.',
+  'announce.set':
+    "📣 À partir du prochain titre du propriétaire, chaque nouveau titre est publié dans {{channel}}. Un titre vite passé modifie la dernière publication au lieu d'en ajouter une ; les pauses ne publient rien. `/announce off:True` arrête les publications.",
+  'announce.offNow': '📣 Les annonces sont désactivées : plus aucune publication sur ce serveur.',
+  'announce.alreadyOff': '📣 Les annonces étaient déjà désactivées sur ce serveur.',
+  'announce.cantPost': "⚠️ Je ne peux pas publier dans {{channel}} : il me manque {{missing}}. Accordez-les-moi, ou choisissez un autre salon.",
+  'announce.notText': "⚠️ Ce n'est pas un salon textuel de ce serveur que je peux voir.",
+  'announce.both': '⚠️ Indiquez soit un salon, soit `off:True`, pas les deux.',
+  'announce.stopped':
+    "📣 J'ai arrêté de publier les titres du propriétaire dans {{channel}} sur **{{guild}}** : {{why}}. Les annonces y sont désactivées ; `/announce channel:#salon` sur ce serveur les réactive.",
+  'announce.whyDeleted': 'le salon a été supprimé',
+  'announce.whyForbidden': "je n'ai plus le droit d'y publier (Voir le salon / Envoyer des messages)",
+  'announce.notHere': '/announce fonctionne sur un serveur où se trouve le bot.',
 };

@@ -75,4 +75,25 @@ export const messages: Translation<'other'> = {
   'dm.ownerDead':
     '❌ Spotify がボットの認可を受け付けなくなりました（取り消された、パスワードが変更された、または6か月の期限が切れました）。ボットは Spotify への問い合わせを止め、ステータスを消去しました。\n直すには：ここで `/spotify login` を実行する（どこからでも可）か、ボットのマシンで `npm run authorize` を実行します。新しい認可は再起動なしで反映されます。',
   'dm.spotifySaid': '（Spotify からの応答：{{description}}）',
+  'announce.openInSpotify': 'Spotify で開く',
+  'announce.nowPlaying': '🎵 再生中',
+  'announce.nowPlayingEpisode': '🎙️ 再生中 · ポッドキャストのエピソード',
+  'announce.by': 'アーティスト：{{artists}}',
+  'announce.on': 'アルバム：{{album}}',
+  'announce.from': '番組：{{show}}',
+  'announce.untitled': 'タイトルなし',
+  'announce.statusOff': '📣 このサーバーではお知らせはオフです。`/announce channel:#チャンネル` でオーナーの新しい曲をそこに投稿します。',
+  'announce.statusOn': '📣 オーナーの新しい曲を {{channel}} に投稿しています（{{setBy}} が{{when}}に設定）。`/announce off:True` で停止します。',
+  'announce.set':
+    '📣 オーナーの次の曲から、新しい曲を {{channel}} に投稿します。すぐにスキップした場合は新しく投稿せず直前の投稿を編集し、一時停止中は何も投稿しません。`/announce off:True` で停止します。',
+  'announce.offNow': '📣 お知らせをオフにしました。このサーバーにはもう投稿しません。',
+  'announce.alreadyOff': '📣 このサーバーではお知らせはすでにオフです。',
+  'announce.cantPost': '⚠️ {{channel}} に投稿できません：そこでの {{missing}} の権限がありません。権限を付与するか、別のチャンネルを選んでください。',
+  'announce.notText': '⚠️ それは、このサーバーで私が見られるテキストチャンネルではありません。',
+  'announce.both': '⚠️ チャンネルか `off:True` のどちらか一方を指定してください。',
+  'announce.stopped':
+    '📣 **{{guild}}** の {{channel}} へのオーナーの曲の投稿を停止しました：{{why}}。そのサーバーのお知らせはオフになりました。そのサーバーで `/announce channel:#チャンネル` を実行すると再開します。',
+  'announce.whyDeleted': 'チャンネルが削除されました',
+  'announce.whyForbidden': 'そこに投稿する権限がなくなりました（チャンネルを見る / メッセージを送信）',
+  'announce.notHere': '/announce はボットが参加しているサーバーで使えます。',
 };

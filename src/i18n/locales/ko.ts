@@ -75,4 +75,25 @@ export const messages: Translation<'other'> = {
   'dm.ownerDead':
     '❌ Spotify가 더 이상 봇의 인증을 받아들이지 않습니다(인증이 취소되었거나, 비밀번호가 바뀌었거나, 6개월 기한이 지났습니다). 봇은 Spotify 요청을 멈추고 상태를 지웠습니다.\n해결 방법: 여기서 `/spotify login`을 실행하거나(어디서나 가능), 봇이 실행되는 컴퓨터에서 `npm run authorize`를 실행하세요. 봇은 다시 시작하지 않아도 새 인증을 사용합니다.',
   'dm.spotifySaid': '(Spotify 응답: {{description}})',
+  'announce.openInSpotify': 'Spotify에서 열기',
+  'announce.nowPlaying': '🎵 지금 재생 중',
+  'announce.nowPlayingEpisode': '🎙️ 지금 재생 중 · 팟캐스트 에피소드',
+  'announce.by': '아티스트: {{artists}}',
+  'announce.on': '앨범: {{album}}',
+  'announce.from': '프로그램: {{show}}',
+  'announce.untitled': '제목 없음',
+  'announce.statusOff': '📣 이 서버에서는 알림이 꺼져 있습니다. `/announce channel:#채널`을 쓰면 소유자의 새 곡을 그곳에 게시합니다.',
+  'announce.statusOn': '📣 소유자의 새 곡을 {{channel}}에 게시하고 있습니다({{setBy}} 님이 {{when}} 설정). `/announce off:True`로 멈출 수 있습니다.',
+  'announce.set':
+    '📣 소유자의 다음 곡부터 새 곡마다 {{channel}}에 게시합니다. 빠르게 건너뛰면 새 게시물 대신 마지막 게시물을 수정하고, 일시 정지 중에는 게시하지 않습니다. `/announce off:True`로 멈출 수 있습니다.',
+  'announce.offNow': '📣 알림이 꺼졌습니다. 이 서버에 더 이상 게시하지 않습니다.',
+  'announce.alreadyOff': '📣 이 서버에서는 알림이 이미 꺼져 있습니다.',
+  'announce.cantPost': '⚠️ {{channel}}에 게시할 수 없습니다. 그곳에서 {{missing}} 권한이 없습니다. 권한을 주거나 다른 채널을 고르세요.',
+  'announce.notText': '⚠️ 제가 볼 수 있는 이 서버의 텍스트 채널이 아닙니다.',
+  'announce.both': '⚠️ 채널과 `off:True` 중 하나만 지정하세요.',
+  'announce.stopped':
+    '📣 **{{guild}}**의 {{channel}}에 소유자의 곡을 더 이상 게시하지 않습니다: {{why}}. 그 서버의 알림은 꺼졌습니다. 그 서버에서 `/announce channel:#채널`을 실행하면 다시 켜집니다.',
+  'announce.whyDeleted': '채널이 삭제되었습니다',
+  'announce.whyForbidden': '더 이상 그곳에 게시할 권한이 없습니다(채널 보기 / 메시지 보내기)',
+  'announce.notHere': '/announce는 봇이 있는 서버에서 사용할 수 있습니다.',
 };

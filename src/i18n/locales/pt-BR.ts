@@ -85,4 +85,25 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'dm.ownerDead':
     '❌ O Spotify não aceita mais a autorização do bot (ela foi revogada, a senha mudou ou os 6 meses acabaram). O bot parou de consultar o Spotify e o status dele foi limpo.\nPara resolver: use `/spotify login` aqui (funciona de qualquer lugar), ou `npm run authorize` na máquina do bot. O bot usa a nova autorização sem precisar reiniciar.',
   'dm.spotifySaid': '(O Spotify disse: {{description}})',
+  'announce.openInSpotify': 'Abrir no Spotify',
+  'announce.nowPlaying': '🎵 Tocando agora',
+  'announce.nowPlayingEpisode': '🎙️ Tocando agora · Episódio de podcast',
+  'announce.by': 'de {{artists}}',
+  'announce.on': 'em {{album}}',
+  'announce.from': 'de {{show}}',
+  'announce.untitled': 'Sem título',
+  'announce.statusOff': '📣 Os anúncios estão desativados neste servidor. `/announce channel:#canal` posta ali as novas faixas do dono.',
+  'announce.statusOn': '📣 As novas faixas do dono são postadas em {{channel}} (configurado por {{setBy}}, {{when}}). `/announce off:True` para os posts.',
+  'announce.set':
+    '📣 A partir da próxima faixa do dono, cada nova faixa é postada em {{channel}}. Pulos rápidos editam o último post em vez de criar outro; pausas não postam nada. `/announce off:True` para os posts.',
+  'announce.offNow': '📣 Anúncios desativados: nada mais será postado neste servidor.',
+  'announce.alreadyOff': '📣 Os anúncios já estavam desativados neste servidor.',
+  'announce.cantPost': '⚠️ Não consigo postar em {{channel}}: me falta {{missing}} ali. Me dê essas permissões ou escolha outro canal.',
+  'announce.notText': '⚠️ Esse não é um canal de texto deste servidor que eu consiga ver.',
+  'announce.both': '⚠️ Informe um canal ou `off:True`, não os dois.',
+  'announce.stopped':
+    '📣 Parei de postar as faixas do dono em {{channel}} em **{{guild}}**: {{why}}. Os anúncios foram desativados ali; `/announce channel:#canal` naquele servidor ativa de novo.',
+  'announce.whyDeleted': 'o canal foi apagado',
+  'announce.whyForbidden': 'não tenho mais permissão para postar ali (Ver canal / Enviar mensagens)',
+  'announce.notHere': '/announce funciona em um servidor em que o bot está.',
 };

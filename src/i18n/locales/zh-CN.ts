@@ -74,4 +74,25 @@ export const messages: Translation<'other'> = {
   'dm.ownerDead':
     '❌ Spotify 不再接受机器人的授权（授权已被撤销、密码已更改，或 6 个月期限已到）。机器人已停止请求 Spotify，并清除了状态。\n修复方法：在这里运行 `/spotify login`（任何地方都可以），或在机器人所在的机器上运行 `npm run authorize`。机器人无需重启即可使用新的授权。',
   'dm.spotifySaid': '（Spotify 的说明：{{description}}）',
+  'announce.openInSpotify': '在 Spotify 中打开',
+  'announce.nowPlaying': '🎵 正在播放',
+  'announce.nowPlayingEpisode': '🎙️ 正在播放 · 播客单集',
+  'announce.by': '艺人：{{artists}}',
+  'announce.on': '专辑：{{album}}',
+  'announce.from': '节目：{{show}}',
+  'announce.untitled': '无标题',
+  'announce.statusOff': '📣 此服务器的播报已关闭。使用 `/announce channel:#频道` 即可在该频道发布所有者的新歌。',
+  'announce.statusOn': '📣 所有者的新歌会发布到 {{channel}}（由 {{setBy}} 于{{when}}设置）。`/announce off:True` 可停止。',
+  'announce.set':
+    '📣 从所有者的下一首歌开始，每首新歌都会发布到 {{channel}}。快速切歌时会编辑上一条消息而不是新发一条；暂停时不发布。`/announce off:True` 可停止。',
+  'announce.offNow': '📣 播报已关闭：此服务器不再发布。',
+  'announce.alreadyOff': '📣 此服务器的播报本来就是关闭的。',
+  'announce.cantPost': '⚠️ 我无法在 {{channel}} 发布消息：我在那里缺少 {{missing}} 权限。请授予这些权限，或选择其他频道。',
+  'announce.notText': '⚠️ 这不是我能看到的此服务器的文字频道。',
+  'announce.both': '⚠️ 请只提供频道或 `off:True` 其中之一。',
+  'announce.stopped':
+    '📣 我已停止在 **{{guild}}** 的 {{channel}} 发布所有者的歌曲：{{why}}。该服务器的播报现已关闭；在该服务器运行 `/announce channel:#频道` 即可重新开启。',
+  'announce.whyDeleted': '频道已被删除',
+  'announce.whyForbidden': '我已无权在那里发布消息（查看频道 / 发送消息）',
+  'announce.notHere': '/announce 只能在机器人所在的服务器中使用。',
 };
