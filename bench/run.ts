@@ -14,6 +14,7 @@
 //  · ../history.ts — listening history on an SQLite file and on PostgreSQL (127.0.0.1:5432; its rows say "not
 //                  measured" when nothing answers): import speed vs a floor, import memory, Discord-status
 //                  recording at 20,000 PRESENCE_UPDATE/s, and 1,000,000 stored plays (write time, idle RSS, views).
+//  · ../i18n.ts  — RSS idle, after English replies, and with German and Japanese members (languages load on use).
 // A new row: write a section (`(ctx: BenchContext) => Promise<void>`, see bench/lib/context.ts) and list it below.
 //
 // Prints a markdown table (metric | result | target | ✓/✗), the command line and machine facts; --json adds the raw
@@ -31,6 +32,7 @@ import { latencySection } from './sections/latency.js';
 import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
 import { historySection } from './history.js';
+import { i18nSection } from './i18n.js';
 import { membersSection } from './members.js';
 import { picturesRows } from './pictures.js';
 import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
@@ -44,6 +46,7 @@ const SECTIONS: readonly Section[] = [
   serverViewSection,
   picturesSection,
   historySection,
+  i18nSection,
 ];
 
 /** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */
