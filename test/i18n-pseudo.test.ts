@@ -17,6 +17,7 @@ import {
 } from '../src/features/announce/replies.js';
 import { historyOffReply, historyStatusReply, recordingChangedReply } from '../src/features/history/replies.js';
 import type { HistoryView } from '../src/features/history/service.js';
+import { listeningReply } from '../src/features/listening-now/replies.js';
 import { recentReply } from '../src/features/recent/replies.js';
 import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
 import type { Translator } from '../src/i18n/translator.js';
@@ -66,6 +67,20 @@ const view = (over: Partial<HistoryView>): HistoryView => ({
   ...over,
 });
 
+type Entry = Parameters<typeof listeningReply>[0]['entries'][number];
+const entryOf = (i: number, userId: string | null, title: string, artists: string[]): Entry =>
+  ({ userId, title, url: `https://open.spotify.com/track/t${i}`, artists, startedAt: NOW - 60_000 - i, durationMs: 200_000, trackKey: `${artists[0] ?? ''}\u0000${title}` }) as unknown as Entry;
+const listeners = (): Entry[] => [
+  entryOf(1, null, 'Песня', ['Артист', 'Второй']),
+  entryOf(2, '123456789012345671', 'Хит', ['Звезда']),
+  entryOf(3, '123456789012345672', 'Хит', ['Звезда']),
+  entryOf(4, '123456789012345673', 'Другая', ['Группа']),
+  entryOf(5, '123456789012345674', 'Третья', ['Группа']),
+  entryOf(6, '123456789012345675', '', []),
+  ...Array.from({ length: 12 }, (_, i) => entryOf(10 + i, `1234567890123457${String(i).padStart(2, '0')}`, `Соло ${i}`, [`Исполнитель ${i}`])),
+];
+const crowd = (): Entry[] => Array.from({ length: 300 }, (_, i) => entryOf(i, String(1_170_000_000_000_000_000n + BigInt(i)), 'Хит', ['Звезда']));
+
 /** Every localized reply: [what, render with a translator]. */
 export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/recent, two pages', (tr) => recentReply(plays(15), { limit: 15, page: 2, now: NOW }, tr)],
@@ -95,6 +110,9 @@ export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/announce both', (tr) => announceBothReply(tr)],
   ['/announce stopped (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'deleted', tr), embeds: [], components: [] })],
   ['/announce stopped, forbidden (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'forbidden', tr), embeds: [], components: [] })],
+  ['/listening, nobody, presences off', (tr) => listeningReply({ entries: [], presencesEnabled: false, at: NOW }, 1, tr)],
+  ['/listening, blocks of one, a track and an artist, pages', (tr) => listeningReply({ entries: listeners(), presencesEnabled: false, at: NOW }, 1, tr)],
+  ['/listening, 300 on one track (cut short)', (tr) => listeningReply({ entries: crowd(), presencesEnabled: true, at: NOW }, 1, tr)],
   ['error: re-authorize', (tr) => errorReply(authErrorFor('invalid_grant'), tr)],
   ['error: app credentials', (tr) => errorReply(authErrorFor('invalid_client'), tr)],
   ['error: rate limited', (tr) => errorReply(new SpotifyRateLimitError(42, false), tr)],

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { PermissionFlagsBits } from 'discord.js';
+import { spotifyActivity } from '../emulators/discord.js';
 import { makeArtists, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import { memberLocales } from '../src/i18n/member-locales.js';
 import { embedText, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
@@ -243,5 +244,33 @@ describe('each member in their own language', () => {
     expect(JSON.stringify(post(inGerman).components)).toContain('In Spotify öffnen');
     expect(post(inPolish).embeds[0]!.author.name).toBe('🎵 Now playing');
     expect(post(inPolish).embeds[0]!.description).toMatch(/^by \[Band\]/);
+  });
+
+  it.each([
+    ['de', '2 hören zu', /^\*\*2 hören \[Hit\]\(.+\)\*\* von Star\n└ /, '1 hört zu'],
+    ['ja', '2人が再生中', /^\*\*2人が \[Hit\]\(.+\) を再生中\*\*（Star）\n└ /, '1人が再生中'],
+    ['pl', '2 listening', /^\*\*2 listening to \[Hit\]\(.+\)\*\* by Star\n└ /, '1 listening'],
+  ] as const)('%s: /listening counts its listeners with the right plural form', async (locale, two, head, one) => {
+    const h = await start({ env: { DISCORD_PRESENCES: 'on' } });
+    const guildId = h.discord.guildIds[0]!;
+    // The owner isn't playing; two members' Discord status shows the same track.
+    h.spotify.setCurrentlyPlaying(null);
+    const members = ['1170000000000000301', '1170000000000000302'];
+    const startMs = Date.now() - 62_000;
+    const hit = spotifyActivity({ trackId: 'Hit1', title: 'Hit', artists: ['Star'], album: 'A', imageId: 'ab67616d0000b273hit1000000000000000000000', startMs, endMs: startMs + 200_000 });
+    for (const [i, id] of members.entries()) {
+      h.discord.addMember(guildId, { id, username: `m${i}` });
+      const handled = once(h.bot.client.ws, 'PRESENCE_UPDATE');
+      expect(h.discord.setPresence(guildId, id, { status: 'online', activities: [hit] })).toBe(true);
+      await handled;
+    }
+    const both = (await h.discord.slashCommand({ name: 'listening', locale, userId: members[0] }).finalMessage(10_000)) as Message;
+    expect(both.embeds![0]!.footer?.text).toBe(two);
+    expect(both.embeds![0]!.description).toMatch(head);
+    const gone = once(h.bot.client.ws, 'PRESENCE_UPDATE');
+    h.discord.setPresence(guildId, members[1]!, { status: 'online', activities: [] });
+    await gone;
+    const single = (await h.discord.slashCommand({ name: 'listening', locale, userId: members[0] }).finalMessage(10_000)) as Message;
+    expect(single.embeds![0]!.footer?.text).toBe(one);
   });
 });
