@@ -15,6 +15,7 @@
 //                  measured" when nothing answers): import speed vs a floor, import memory, Discord-status
 //                  recording at 20,000 PRESENCE_UPDATE/s, and 1,000,000 stored plays (write time, idle RSS, views).
 //  · ../history-views.ts — /stats, /whoknows, /serverstats and autocomplete through the bot at 1,000,000 plays.
+//  · ../i18n.ts  — RSS idle, after English replies, and with German and Japanese members (languages load on use).
 // A new row: write a section (`(ctx: BenchContext) => Promise<void>`, see bench/lib/context.ts) and list it below.
 //
 // Prints a markdown table (metric | result | target | ✓/✗), the command line and machine facts; --json adds the raw
@@ -33,6 +34,7 @@ import { memorySection } from './sections/memory.js';
 import { presenceSection } from './sections/presence.js';
 import { historySection } from './history.js';
 import { historyViewsSection } from './history-views.js';
+import { i18nSection } from './i18n.js';
 import { membersSection } from './members.js';
 import { picturesRows } from './pictures.js';
 import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
@@ -47,6 +49,7 @@ const SECTIONS: readonly Section[] = [
   picturesSection,
   historySection,
   historyViewsSection,
+  i18nSection,
 ];
 
 /** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */
