@@ -17,6 +17,10 @@ export interface Translator {
   date(value: Date | number, options?: { time?: boolean; timeZone?: string }): string;
   /** "vor 3 Min." — `seconds` before now is negative. */
   relative(value: number, unit: Intl.RelativeTimeFormatUnit): string;
+  /** A date with Intl options of the caller's (month names, weekdays), in the language. */
+  dateWith(value: Date | number, options: Intl.DateTimeFormatOptions): string;
+  /** A number with Intl options of the caller's ("62 %": style percent), in the language. */
+  numberWith(value: number, options: Intl.NumberFormatOptions): string;
 }
 
 let engine: i18n | null = null;
@@ -77,6 +81,12 @@ class I18nextTranslator implements Translator {
   }
   relative(value: number, unit: Intl.RelativeTimeFormatUnit): string {
     return memo(relativeFormats, this.intlLocale, () => new Intl.RelativeTimeFormat(this.intlLocale, { numeric: 'auto', style: 'short' })).format(value, unit);
+  }
+  dateWith(value: Date | number, options: Intl.DateTimeFormatOptions): string {
+    return new Intl.DateTimeFormat(this.intlLocale, options).format(value);
+  }
+  numberWith(value: number, options: Intl.NumberFormatOptions): string {
+    return new Intl.NumberFormat(this.intlLocale, options).format(value);
   }
 }
 
