@@ -108,6 +108,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
         cron: config.recapCron,
         ownerId: config.discord.ownerId,
         logger: context.logger.child('recap'),
+        botLocale: config.botLocale,
         now: context.now,
       })
     : null;
