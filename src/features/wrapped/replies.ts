@@ -60,7 +60,7 @@ export function wrappedReply(w: Wrapped, name: string, tr: Translator = ENGLISH)
   if (w.totals.plays === 0) return emptyReply(w, name, tr);
   const t = w.totals;
   const lines = [
-    tr.t('wrapped.minutes', { count: wholeMinutes(t.ms), minutes: minutesText(t.ms, tr), plays: playsText(t.plays, tr) }),
+    tr.t('wrapped.minutes', { count: wholeMinutes(t.ms), plays: playsText(t.plays, tr) }),
     `${tr.t('wrapped.tracks', { count: t.tracks })} · ${tr.t('wrapped.artists', { count: t.artists })}`,
   ];
   const topArtist = w.topArtists[0];
@@ -107,7 +107,7 @@ export function wrappedPictureInput(
     // The name isolated (FSI…PDI), so a right-to-left name keeps the words around it in their place.
     subtitle: tr.t('wrapped.picture.subtitle', { name: `\u2068${name}\u2069` }),
     minutes: minutesText(w.totals.ms, tr),
-    minutesLabel: tr.t('wrapped.picture.minutes', { count: wholeMinutes(w.totals.ms), plays: playsText(w.totals.plays, tr) }),
+    minutesLabel: tr.t('wrapped.picture.minutes', { plays: playsText(w.totals.plays, tr) }),
     topArtist: top ? { name: top.name, detail: `${playsText(top.plays, tr)} · ${listenedText(top.ms, tr)}`, imageUrl } : null,
     topTracks: w.topTracks.map(row),
     topArtists: w.topArtists.map(row),
@@ -118,9 +118,8 @@ export function wrappedPictureInput(
 /** Alt text for the picture: what it shows, in words. */
 export function wrappedAltText(w: Wrapped, name: string, tr: Translator = ENGLISH): string {
   const top = w.topArtists[0];
-  const minutes = { count: wholeMinutes(w.totals.ms), minutes: minutesText(w.totals.ms, tr) };
   return (
-    tr.t('wrapped.alt', { ...minutes, name, year: String(w.year), plays: playsText(w.totals.plays, tr) }) +
+    tr.t('wrapped.alt', { count: wholeMinutes(w.totals.ms), name, year: String(w.year), plays: playsText(w.totals.plays, tr) }) +
     (top ? tr.t('wrapped.altTop', { name: top.name }) : '') +
     (w.busiestMonth ? tr.t('wrapped.altMonth', { month: monthText(w.busiestMonth, tr) }) : '')
   );

@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: 'aus', description: 'Nicht mehr posten' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: 'wer-kennt',
+    description: 'Wer auf diesem Server es am meisten gehört hat (gesamter Zeitraum, aus dem gespeicherten Verlauf)',
+    options: {
+      artist: { name: 'künstler', description: 'Wer auf diesem Server eine:n Künstler:in am meisten gehört hat', options: { name: { name: 'name', description: 'Welche:r (Standard: was du gerade hörst)' } } },
+      track: { name: 'titel', description: 'Wer auf diesem Server einen Titel am meisten gehört hat', options: { name: { name: 'name', description: 'Welcher (Standard: was du gerade hörst)' } } },
+      album: { name: 'album', description: 'Wer auf diesem Server ein Album am meisten gehört hat', options: { name: { name: 'name', description: 'Welches (Standard: was du gerade hörst)' } } },
+    },
+  },
+  taste: {
+    name: 'geschmack',
+    description: 'Wie sehr sich dein Hören mit dem eines Mitglieds deckt: Wert, gemeinsame Künstler:innen, Tipps',
+    options: {
+      user: { name: 'mitglied', description: 'Mit wessen Hören du deins vergleichst' },
+      period: { ...period, description: 'Welcher Zeitraum (Standard: gesamter Zeitraum)' },
+    },
+  },
+  wrapped: {
+    name: 'jahresrückblick',
+    description: 'Ein Hörjahr aus dem gespeicherten Verlauf als hohes Bild: Minuten, Top-Künstler:in, Songs, Spitzen',
+    options: {
+      year: { name: 'jahr', description: 'Welches Jahr (Standard: dieses Jahr)' },
+      user: { name: 'mitglied', description: 'Wessen Jahr (Standard: deins)' },
+    },
+  },
+  recap: {
+    name: 'wochenrückblick',
+    description: 'Den wöchentlichen Hör-Rückblick dieses Servers in einem Kanal posten',
+    options: {
+      channel: { name: 'kanal', description: 'Wo der Rückblick jede Woche gepostet wird' },
+      off: { name: 'aus', description: 'Den Rückblick nicht mehr posten' },
+    },
+  },
 };

@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: 'desactivar', description: 'Dejar de publicar' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: 'quien-conoce',
+    description: 'Quién de este servidor lo ha escuchado más (desde siempre, según el historial guardado)',
+    options: {
+      artist: { name: 'artista', description: 'Quién de este servidor ha escuchado más a un artista', options: { name: { name: 'nombre', description: 'Cuál (por defecto: lo que estás escuchando ahora)' } } },
+      track: { name: 'cancion', description: 'Quién de este servidor ha escuchado más una canción', options: { name: { name: 'nombre', description: 'Cuál (por defecto: lo que estás escuchando ahora)' } } },
+      album: { name: 'album', description: 'Quién de este servidor ha escuchado más un álbum', options: { name: { name: 'nombre', description: 'Cuál (por defecto: lo que estás escuchando ahora)' } } },
+    },
+  },
+  taste: {
+    name: 'afinidad',
+    description: 'Cuánto coincide lo que escuchas con lo de otro miembro: puntuación, artistas comunes y sugerencias',
+    options: {
+      user: { name: 'miembro', description: 'Con quién comparar lo que escuchas' },
+      period: { ...period, description: 'Qué periodo (por defecto: desde siempre)' },
+    },
+  },
+  wrapped: {
+    name: 'resumen-anual',
+    description: 'Un año de escucha del historial guardado en una imagen alta: minutos, artista, canciones, picos',
+    options: {
+      year: { name: 'año', description: 'Qué año (por defecto: este año)' },
+      user: { name: 'miembro', description: 'El año de quién (por defecto: el tuyo)' },
+    },
+  },
+  recap: {
+    name: 'resumen-semanal',
+    description: 'Publicar en un canal el resumen semanal de lo que se escucha en este servidor',
+    options: {
+      channel: { name: 'canal', description: 'Dónde publicar el resumen cada semana' },
+      off: { name: 'desactivar', description: 'Dejar de publicar el resumen' },
+    },
+  },
 };

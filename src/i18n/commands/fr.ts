@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: 'désactiver', description: 'Arrêter les publications' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: 'qui-connait',
+    description: 'Qui sur ce serveur l’a le plus écouté (depuis toujours, d’après l’historique enregistré)',
+    options: {
+      artist: { name: 'artiste', description: 'Qui sur ce serveur a le plus écouté un artiste', options: { name: { name: 'nom', description: 'Lequel (par défaut : ce que tu écoutes en ce moment)' } } },
+      track: { name: 'titre', description: 'Qui sur ce serveur a le plus écouté un titre', options: { name: { name: 'nom', description: 'Lequel (par défaut : ce que tu écoutes en ce moment)' } } },
+      album: { name: 'album', description: 'Qui sur ce serveur a le plus écouté un album', options: { name: { name: 'nom', description: 'Lequel (par défaut : ce que tu écoutes en ce moment)' } } },
+    },
+  },
+  taste: {
+    name: 'gouts',
+    description: 'À quel point tes écoutes recoupent celles d’un membre : score, artistes communs, suggestions',
+    options: {
+      user: { name: 'membre', description: 'Avec qui comparer tes écoutes' },
+      period: { ...period, description: 'Quelle période (par défaut : depuis toujours)' },
+    },
+  },
+  wrapped: {
+    name: 'retrospective',
+    description: 'Une année d’écoute, d’après l’historique enregistré, en une grande image : minutes, artiste, titres',
+    options: {
+      year: { name: 'annee', description: 'Quelle année (par défaut : cette année)' },
+      user: { name: 'membre', description: 'L’année de qui (par défaut : la tienne)' },
+    },
+  },
+  recap: {
+    name: 'recap',
+    description: 'Publier le récap hebdomadaire des écoutes de ce serveur dans un salon',
+    options: {
+      channel: { name: 'salon', description: 'Où publier le récap chaque semaine' },
+      off: { name: 'desactiver', description: 'Arrêter de publier le récap' },
+    },
+  },
 };

@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: 'オフ', description: '投稿をやめます' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: '誰が聴いてる',
+    description: 'このサーバーで一番聴いているのは誰か（全期間、保存された履歴から）',
+    options: {
+      artist: { name: 'アーティスト', description: 'このサーバーでそのアーティストを一番聴いているのは誰か', options: { name: { name: '名前', description: 'どれにするか（既定: 今再生中のもの）' } } },
+      track: { name: '曲', description: 'このサーバーでその曲を一番聴いているのは誰か', options: { name: { name: '名前', description: 'どれにするか（既定: 今再生中のもの）' } } },
+      album: { name: 'アルバム', description: 'このサーバーでそのアルバムを一番聴いているのは誰か', options: { name: { name: '名前', description: 'どれにするか（既定: 今再生中のもの）' } } },
+    },
+  },
+  taste: {
+    name: '好みの一致',
+    description: 'あなたとメンバーの再生がどれだけ重なるか: スコア、共通のアーティスト、おすすめ',
+    options: {
+      user: { name: 'メンバー', description: 'あなたと比べる相手' },
+      period: { ...period, description: 'どの期間か（既定: 全期間）' },
+    },
+  },
+  wrapped: {
+    name: '年間まとめ',
+    description: '保存された履歴から1年分の再生を縦長の画像に: 再生時間、トップアーティスト、曲、ピーク',
+    options: {
+      year: { name: '年', description: 'どの年か（既定: 今年）' },
+      user: { name: 'メンバー', description: '誰の1年か（既定: あなた）' },
+    },
+  },
+  recap: {
+    name: '週間まとめ',
+    description: 'このサーバーの週間再生まとめをチャンネルに投稿します',
+    options: {
+      channel: { name: 'チャンネル', description: '毎週まとめを投稿する場所' },
+      off: { name: 'オフ', description: 'まとめの投稿をやめる' },
+    },
+  },
 };

@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: '끄기', description: '게시를 멈춥니다' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: '누가-들었나',
+    description: '이 서버에서 가장 많이 들은 사람(전체 기간, 저장된 기록 기준)',
+    options: {
+      artist: { name: '아티스트', description: '이 서버에서 아티스트를 가장 많이 들은 사람', options: { name: { name: '이름', description: '어떤 것인지(기본값: 지금 듣고 있는 것)' } } },
+      track: { name: '곡', description: '이 서버에서 곡을 가장 많이 들은 사람', options: { name: { name: '이름', description: '어떤 것인지(기본값: 지금 듣고 있는 것)' } } },
+      album: { name: '앨범', description: '이 서버에서 앨범을 가장 많이 들은 사람', options: { name: { name: '이름', description: '어떤 것인지(기본값: 지금 듣고 있는 것)' } } },
+    },
+  },
+  taste: {
+    name: '취향-비교',
+    description: '내 감상이 멤버와 얼마나 겹치는지: 점수, 공통 아티스트, 추천',
+    options: {
+      user: { name: '멤버', description: '내 감상과 비교할 멤버' },
+      period: { ...period, description: '어느 기간인지(기본값: 전체 기간)' },
+    },
+  },
+  wrapped: {
+    name: '연말결산',
+    description: '저장된 기록으로 만든 1년의 감상을 세로로 긴 이미지 한 장에: 시간, 인기 아티스트, 곡, 최고 기록',
+    options: {
+      year: { name: '연도', description: '어느 해인지(기본값: 올해)' },
+      user: { name: '멤버', description: '누구의 1년인지(기본값: 나)' },
+    },
+  },
+  recap: {
+    name: '주간-요약',
+    description: '이 서버의 주간 감상 요약을 채널에 올려요',
+    options: {
+      channel: { name: '채널', description: '매주 요약을 올릴 곳' },
+      off: { name: '끄기', description: '요약 올리기를 멈춰요' },
+    },
+  },
 };

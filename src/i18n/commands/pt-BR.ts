@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: 'desativar', description: 'Parar de postar' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: 'quem-conhece',
+    description: 'Quem neste servidor mais ouviu (todo o período, a partir do histórico salvo)',
+    options: {
+      artist: { name: 'artista', description: 'Quem neste servidor mais ouviu um artista', options: { name: { name: 'nome', description: 'Qual (padrão: o que você está ouvindo agora)' } } },
+      track: { name: 'faixa', description: 'Quem neste servidor mais ouviu uma faixa', options: { name: { name: 'nome', description: 'Qual (padrão: o que você está ouvindo agora)' } } },
+      album: { name: 'album', description: 'Quem neste servidor mais ouviu um álbum', options: { name: { name: 'nome', description: 'Qual (padrão: o que você está ouvindo agora)' } } },
+    },
+  },
+  taste: {
+    name: 'afinidade',
+    description: 'O quanto o que você ouve combina com o de um membro: pontuação, artistas em comum e sugestões',
+    options: {
+      user: { name: 'membro', description: 'Com quem comparar o que você ouve' },
+      period: { ...period, description: 'Qual período (padrão: todo o período)' },
+    },
+  },
+  wrapped: {
+    name: 'retrospectiva',
+    description: 'Um ano de audição do histórico salvo em uma imagem alta: minutos, artista, músicas, picos',
+    options: {
+      year: { name: 'ano', description: 'Qual ano (padrão: este ano)' },
+      user: { name: 'membro', description: 'O ano de quem (padrão: o seu)' },
+    },
+  },
+  recap: {
+    name: 'resumo-semanal',
+    description: 'Publicar em um canal o resumo semanal do que se ouve neste servidor',
+    options: {
+      channel: { name: 'canal', description: 'Onde publicar o resumo toda semana' },
+      off: { name: 'desativar', description: 'Parar de publicar o resumo' },
+    },
+  },
 };

@@ -119,4 +119,38 @@ export const commands: CommandsFile['commands'] = {
       off: { name: '关闭', description: '停止发布' },
     },
   },
+  // ── whoknows, taste, wrapped, recap ──
+  whoknows: {
+    name: '谁最常听',
+    description: '本服务器中谁听得最多（全部时间，来自保存的历史）',
+    options: {
+      artist: { name: '艺人', description: '本服务器中谁最常听某位艺人', options: { name: { name: '名称', description: '哪一个（默认：你正在播放的）' } } },
+      track: { name: '歌曲', description: '本服务器中谁最常听某首歌', options: { name: { name: '名称', description: '哪一个（默认：你正在播放的）' } } },
+      album: { name: '专辑', description: '本服务器中谁最常听某张专辑', options: { name: { name: '名称', description: '哪一个（默认：你正在播放的）' } } },
+    },
+  },
+  taste: {
+    name: '品味契合',
+    description: '你和某位成员的收听有多少重合：分数、共同艺人和推荐',
+    options: {
+      user: { name: '成员', description: '和谁的收听比较' },
+      period: { ...period, description: '哪个时间段（默认：全部时间）' },
+    },
+  },
+  wrapped: {
+    name: '年度回顾',
+    description: '用保存的历史把一年的收听做成一张长图：分钟数、最常听的艺人、歌曲、高峰',
+    options: {
+      year: { name: '年份', description: '哪一年（默认：今年）' },
+      user: { name: '成员', description: '谁的一年（默认：你的）' },
+    },
+  },
+  recap: {
+    name: '每周回顾',
+    description: '把本服务器的每周收听回顾发布到一个频道',
+    options: {
+      channel: { name: '频道', description: '每周发布回顾的地方' },
+      off: { name: '关闭', description: '停止发布回顾' },
+    },
+  },
 };
