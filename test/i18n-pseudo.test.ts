@@ -23,6 +23,24 @@ import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js'
 import type { Translator } from '../src/i18n/translator.js';
 import { authErrorFor, SpotifyForbiddenError, SpotifyRateLimitError, SpotifyUnavailableError } from '../src/spotify/errors.js';
 import { englishLeft, pseudoTranslator } from './support/pseudo-locale.js';
+import { notInServerReply, nothingPlayingReply, notStoredReply, playLineText, whoKnowsReply } from '../src/features/whoknows/replies.js';
+import { tasteNotRecordingReply, tasteReply, tasteYourselfReply } from '../src/features/taste/replies.js';
+import type { Taste } from '../src/features/taste/service.js';
+import { withoutWrappedPicture, wrappedAltText, wrappedPictureInput, wrappedReply } from '../src/features/wrapped/replies.js';
+import type { Wrapped } from '../src/features/wrapped/service.js';
+import type { WrappedPictureInput } from '../src/render/wrapped.js';
+import {
+  recapBothReply,
+  recapCantPostReply,
+  recapNotHereReply,
+  recapNotTextReply,
+  recapOffReply,
+  recapPost,
+  recapSetReply,
+  recapStatusReply,
+  recapStoppedNotice,
+} from '../src/features/recap/replies.js';
+import type { RecapWeek } from '../src/features/recap/service.js';
 
 const NOW = 1_700_000_000_000;
 const plays = (n: number) => ({
@@ -134,5 +152,99 @@ describe('no untranslated English in a localized reply (pseudo-locale)', () => {
     const payload = render(tr);
     const text = `${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`;
     expect(englishLeft(text), text).toEqual([]);
+  });
+});
+
+// ── whoknows, taste, wrapped, recap ──
+describe('no untranslated English in /whoknows, /taste, /wrapped, /recap (pseudo-locale)', () => {
+  const tr = pseudoTranslator();
+  const known = (kind: 'artist' | 'track' | 'album') => ({ kind, id: 1, key: 'к', name: 'Песня', artist: kind === 'artist' ? null : 'Артист' });
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ userId: String(1_170_000_000_000_000_100n + BigInt(i)), plays: 40 - i }));
+  const asker = '1170000000000000999';
+  const taste = (over: Partial<Taste> = {}): Taste => ({
+    period: 'all',
+    score: 0.62,
+    yourPlays: 1234,
+    theirPlays: 1,
+    sharedCount: 1,
+    shared: [{ name: 'Артист', key: 'а', yours: 12, theirs: 1 } as Taste['shared'][number]],
+    forYou: { name: 'Звезда', plays: 3 },
+    forThem: { name: 'Группа', plays: 1 },
+    ...over,
+  });
+  const top = (n: number, artist: boolean) => Array.from({ length: n }, (_, i) => ({ name: `Песня ${i}`, artist: artist ? null : 'Артист', plays: 10 - i, ms: 3_600_000 }));
+  const wrapped = (over: Partial<Wrapped> = {}): Wrapped => ({
+    userId: asker,
+    year: 2026,
+    timeZone: 'Европа',
+    totals: { plays: 1234, ms: 75 * 60_000, tracks: 1, artists: 2, albums: 3 },
+    topArtists: top(5, true),
+    topTracks: top(5, false),
+    topArtistImageId: null,
+    months: Array(12).fill(0),
+    busiestMonth: { when: '2026-03', ms: 3_700_000, plays: 12 },
+    busiestDay: { when: '2026-03-14', ms: 59 * 60_000, plays: 3 },
+    fan: { userId: '1170000000000000101', plays: 1 },
+    stored: { firstAt: Date.parse('2024-05-06T00:00:00Z'), lastAt: Date.parse('2026-05-06T00:00:00Z') },
+    ...over,
+  });
+  const week = (over: Partial<RecapWeek> = {}): RecapWeek => ({
+    from: NOW - 7 * 86_400_000,
+    to: NOW,
+    members: 1,
+    totals: { plays: 1234, ms: 7_380_000, tracks: 1, artists: 21, albums: 2 },
+    topArtists: [{ name: 'Артист', artist: null, plays: 12 } as RecapWeek['topArtists'][number]],
+    topTracks: [{ name: 'Песня', artist: 'Артист', plays: 1 } as RecapWeek['topTracks'][number]],
+    topListeners: [{ userId: '1170000000000000101', plays: 1, ms: 120_000 } as RecapWeek['topListeners'][number]],
+    newArtists: { count: 7, top: [{ name: 'Новый', plays: 2 }] },
+    ...over,
+  });
+  const text = (content: string | null): ReplyPayload => ({ content: content ?? '', embeds: [], components: [] });
+  const picture = (input: WrappedPictureInput): ReplyPayload =>
+    text([input.subtitle, input.minutesLabel, input.topArtist?.detail ?? '', ...input.topTracks.map((r) => r.plays), ...input.tiles.flatMap((t) => [t.label, t.value, t.detail])].join('\n'));
+  const MINE: Array<[string, (tr: Translator) => ReplyPayload]> = [
+    ['/whoknows, crowned, asker below the cut', (tr) => whoKnowsReply({ rows: [...rows(12), { userId: asker, plays: 1 }], askerCounted: true, item: known('artist'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, nobody, asker not counted', (tr) => whoKnowsReply({ rows: [], askerCounted: false, item: known('track'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, asker without plays', (tr) => whoKnowsReply({ rows: rows(1), askerCounted: true, item: known('album'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, not stored (named)', (tr) => notStoredReply('album', 'Альбом', tr)],
+    ['/whoknows, not stored (that one)', (tr) => notStoredReply('artist', null, tr)],
+    ['/whoknows, nothing playing', (tr) => nothingPlayingReply('track', tr)],
+    ['/whoknows, not in a server', (tr) => notInServerReply(tr)],
+    ['/nowplaying history line', (tr) => text(playLineText({ track: 11, artist: 139, listeners: 9 } as never, 'Артист', true, tr))],
+    ['/taste', (tr) => tasteReply(taste(), 'Мия', 'Лео', tr)],
+    ['/taste, nothing in common', (tr) => tasteReply(taste({ period: 'week', sharedCount: 0, shared: [], forYou: null, forThem: null }), 'Мия', 'Лео', tr)],
+    ['/taste, nothing stored for either', (tr) => tasteReply(taste({ period: 'month', yourPlays: 0, theirPlays: 0 }), 'Мия', 'Лео', tr)],
+    ['/taste, nothing stored for them', (tr) => tasteReply(taste({ period: 'year', theirPlays: 0 }), 'Мия', 'Лео', tr)],
+    ['/taste yourself', (tr) => tasteYourselfReply(tr)],
+    ['/taste, not recording', (tr) => tasteNotRecordingReply('Лео', tr)],
+    ['/wrapped', (tr) => wrappedReply(wrapped(), 'Мия', tr)],
+    ['/wrapped, one minute, one play', (tr) => wrappedReply(wrapped({ totals: { plays: 1, ms: 61_000, tracks: 1, artists: 1, albums: 1 }, fan: null, busiestDay: null }), 'Мия', tr)],
+    ['/wrapped, empty year with history', (tr) => wrappedReply(wrapped({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 } }), 'Мия', tr)],
+    ['/wrapped, nothing stored', (tr) => wrappedReply(wrapped({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 }, stored: null }), 'Мия', tr)],
+    ['/wrapped, no picture', (tr) => withoutWrappedPicture(wrappedReply(wrapped(), 'Мия', tr), tr)],
+    ['/wrapped alt text', (tr) => text(wrappedAltText(wrapped(), 'Мия', tr))],
+    ['/wrapped picture words (a fan)', (tr) => picture(wrappedPictureInput(wrapped(), 'Мия', { name: 'Фан' }, true, null, tr))],
+    ['/wrapped picture words (no one counted)', (tr) => picture(wrappedPictureInput(wrapped({ fan: null }), 'Мия', null, true, null, tr))],
+    ['/wrapped picture words (outside a server)', (tr) => picture(wrappedPictureInput(wrapped({ fan: null }), 'Мия', null, false, null, tr))],
+    ['/recap post', (tr) => recapPost(week(), 'Сервер', tr)],
+    ['/recap post, no new artists, many members', (tr) => recapPost(week({ members: 3, newArtists: { count: 0, top: [] } }), '', tr)],
+    ['/recap status off', (tr) => recapStatusReply(null, tr)],
+    ['/recap status on', (tr) => recapStatusReply({ guildId: '1', channelId: '123456789012345678', setBy: '123456789012345679', setAt: NOW, postedSlot: null } as never, tr)],
+    ['/recap set', (tr) => recapSetReply('123456789012345678', tr)],
+    ['/recap off', (tr) => recapOffReply(true, tr)],
+    ['/recap already off', (tr) => recapOffReply(false, tr)],
+    ['/recap cannot post', (tr) => recapCantPostReply('123456789012345678', ['view', 'send', 'embed', 'attach'], tr)],
+    ['/recap not text', (tr) => recapNotTextReply(tr)],
+    ['/recap both', (tr) => recapBothReply(tr)],
+    ['/recap not here', (tr) => recapNotHereReply(tr)],
+    ['/recap stopped (DM)', (tr) => text(recapStoppedNotice('Сервер', '123456789012345678', 'deleted', tr))],
+    ['/recap stopped, forbidden (DM)', (tr) => text(recapStoppedNotice('Сервер', '123456789012345678', 'forbidden', tr))],
+  ];
+  it.each(MINE)('%s', (what, render) => {
+    const payload = render(tr);
+    const shown = `${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`;
+    // A subcommand's name in a command to type is syntax, the same in every language.
+    const syntax = what === '/whoknows, nothing playing' ? ['track'] : [];
+    expect(englishLeft(shown).filter((word) => !syntax.includes(word)), shown).toEqual([]);
   });
 });
