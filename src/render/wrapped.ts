@@ -59,7 +59,8 @@ export const WRAPPED_LAYOUT = {
 const TEXT = '#f5f5f7';
 const MUTED = '#b3b0c2';
 const GREEN = '#1ed760';
-const PLAYS_COLUMN = 190;
+// Wide enough for "12,345 plays" in the longer languages ("812 Wiedergaben").
+const PLAYS_COLUMN = 260;
 
 function background(ctx: Context): void {
   const bg = ctx.createLinearGradient(0, 0, 0, WRAPPED_HEIGHT);

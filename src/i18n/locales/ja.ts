@@ -179,7 +179,7 @@ export const messages: Translation<'other'> = {
   'wrapped.picture.topArtist': 'トップアーティスト',
   'wrapped.picture.topMonth': '一番聴いた月',
   'wrapped.picture.topDay': '一番聴いた日',
-  'wrapped.picture.fan': 'このサーバーの一番のファン',
+  'wrapped.picture.fan': '一番のファン',
   'wrapped.picture.noOne': '該当者なし',
   'wrapped.picture.askInServer': 'サーバーで実行してください',
   'recap.members_other': '記録中のメンバー{{count, number}}人',
