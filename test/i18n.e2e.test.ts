@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { PermissionFlagsBits } from 'discord.js';
 import { spotifyActivity } from '../emulators/discord.js';
 import { makeArtists, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
+import type { HistoryUser } from '../src/history/play.js';
 import { memberLocales } from '../src/i18n/member-locales.js';
 import { embedText, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 
@@ -272,5 +273,118 @@ describe('each member in their own language', () => {
     await gone;
     const single = (await h.discord.slashCommand({ name: 'listening', locale, userId: members[0] }).finalMessage(10_000)) as Message;
     expect(single.embeds![0]!.footer?.text).toBe(one);
+  });
+});
+
+// ── whoknows, taste, wrapped, recap ──
+describe("/whoknows, /taste, /wrapped, /recap in each member's language", () => {
+  const start = harnessPerTest();
+  const ASKER = { id: '1170000000000000501', username: 'asker', globalName: 'Asker' };
+  const OTHER = { id: '1170000000000000502', username: 'other', globalName: 'Other' };
+  /** `n` plays of one track by Band, a day apart, ending the day before `end`; 200 s each. */
+  const bandPlays = (n: number, end: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const startedAt = end - (i + 1) * DAY;
+      return { title: 'Song X', artist: 'Band', album: 'Album X', trackId: null, imageId: null, startedAt, endedAt: startedAt + 200_000, msPlayed: 200_000, durationMs: null, source: 'import-extended' as const };
+    });
+  const text = (m: unknown): string => embedText(m as Parameters<typeof embedText>[0]);
+
+  const EXPECTED = {
+    de: {
+      ranking: [`1. <@${ASKER.id}> · 2 Wiedergaben`, `2. <@${OTHER.id}> · 1 Wiedergabe`],
+      rankingFooter: 'Gesamter Zeitraum · 2 Hörer:innen · 3 Wiedergaben · Mitglieder hier, die ihr Hören aufzeichnen',
+      heading: 'Wer kennt diese:n Künstler:in?',
+      match: '**100\u00a0%** Übereinstimmung im Musikgeschmack', // Intl's percent: a no-break space
+      inCommon: 'Asker: 2 Wiedergaben · Other: 1 Wiedergabe · 1 gemeinsame:r Künstler:in',
+      wrapped: ['🎁 2026 Wrapped von Asker', '**6 Minuten** gehört · 2 Wiedergaben', '1 Titel · 1 Künstler:in', 'Meistgehörter Monat: **November** (6 Min.)'],
+      recapStatus: '🗓️ Der Wochenrückblick ist auf diesem Server aus.',
+    },
+    ja: {
+      ranking: [`1. <@${ASKER.id}> · 2回の再生`, `2. <@${OTHER.id}> · 1回の再生`],
+      rankingFooter: '全期間 · リスナー2人 · 3回の再生 · 再生を記録しているこのサーバーのメンバー',
+      heading: 'このアーティストを一番聴いているのは？',
+      match: '音楽の好みの一致度 **100%**',
+      inCommon: 'Asker: 2回の再生 · Other: 1回の再生 · 共通のアーティスト1組',
+      wrapped: ['🎁 Asker の 2026 Wrapped', '再生時間 **6分** · 2回の再生', '1曲 · アーティスト1組', '一番聴いた月: **11月**（6分）'],
+      recapStatus: '🗓️ このサーバーでは週間まとめはオフです。',
+    },
+    pl: {
+      ranking: [`1. <@${ASKER.id}> · 2 plays`, `2. <@${OTHER.id}> · 1 play`],
+      rankingFooter: 'All time · 2 listeners · 3 plays · members here who record their listening',
+      heading: 'Who knows this artist',
+      match: '**100%** taste match',
+      inCommon: 'Asker: 2 plays · Other: 1 play · 1 artist in common',
+      wrapped: ["🎁 Asker's 2026 Wrapped", '**6 minutes** listened · 2 plays', '1 track · 1 artist', 'Month listened most: **November** (6 min)'],
+      recapStatus: "🗓️ The weekly recap is off in this server.",
+    },
+  } as const;
+
+  it.each(['de', 'ja', 'pl'] as const)('%s: the ranking, the taste match, the year and /recap count plays with the right plural form', async (locale) => {
+    const want = EXPECTED[locale];
+    const h = await start({ env: { HISTORY: 'on' }, tuning: { now: () => NOW } });
+    const guildId = h.discord.guildIds[0]!;
+    for (const member of [ASKER, OTHER]) {
+      h.discord.addMember(guildId, member);
+      await h.discord.slashCommand({ name: 'history', subcommand: 'on', userId: member.id, guildId }).finalMessage(10_000);
+    }
+    await h.app.history!.addPlays(ASKER.id as HistoryUser, bandPlays(2, NOW));
+    await h.app.history!.addPlays(OTHER.id as HistoryUser, bandPlays(1, NOW));
+
+    const ranking = (await h.discord
+      .slashCommand({ name: 'whoknows', subcommand: 'artist', userId: ASKER.id, guildId, locale, options: [{ name: 'name', type: 3, value: 'Band' }] })
+      .finalMessage(10_000)) as Message & { embeds: Array<{ author?: { name?: string } }> };
+    const embed = ranking.embeds![0]!;
+    expect(embed.description!.split('\n')).toEqual([`**${want.ranking[0]}**`, want.ranking[1]]);
+    expect(embed.footer?.text).toBe(want.rankingFooter);
+    expect(ranking.embeds[0]!.author?.name).toContain(want.heading);
+
+    const taste = text(await h.discord.slashCommand({ name: 'taste', userId: ASKER.id, guildId, locale, options: [{ name: 'user', type: 6, value: OTHER.id }] }).finalMessage(10_000));
+    expect(taste).toContain(want.match);
+    expect(taste).toContain(want.inCommon);
+
+    const year = text(await h.discord.slashCommand({ name: 'wrapped', userId: ASKER.id, guildId, locale, options: [{ name: 'year', type: 4, value: 2026 }] }).finalMessage(15_000));
+    for (const line of want.wrapped) expect(year).toContain(line);
+
+    const status = text(
+      await h.discord.slashCommand({ name: 'recap', userId: ASKER.id, guildId, locale, memberPermissions: String(PermissionFlagsBits.ManageGuild) }).finalMessage(10_000),
+    );
+    expect(status).toContain(want.recapStatus);
+  });
+
+  it("a recap is posted in the server's preferred locale (German), whatever the language of who set it up", async () => {
+    const MONDAY = Date.UTC(2026, 11, 7, 10, 0, 0);
+    let now = MONDAY - DAY;
+    const h = await start({ env: { HISTORY: 'on', TZ: 'UTC' }, tuning: { now: () => now } });
+    const guildId = h.discord.guildIds[0]!;
+    const updated = once(h.bot.client, 'guildUpdate');
+    h.discord.setGuildLocale(guildId, 'de');
+    await updated;
+    const created = once(h.bot.client, 'channelCreate');
+    const channel = h.discord.addChannel(guildId, { name: 'rückblick' });
+    await created;
+    for (const member of [ASKER, OTHER]) {
+      h.discord.addMember(guildId, member);
+      await h.discord.slashCommand({ name: 'history', subcommand: 'on', userId: member.id, guildId }).finalMessage(10_000);
+    }
+    await h.app.history!.addPlays(ASKER.id as HistoryUser, bandPlays(2, now));
+    await h.app.history!.addPlays(OTHER.id as HistoryUser, bandPlays(1, now));
+    // Set up by a Japanese member: the reply is theirs.
+    const set = text(
+      await h.discord
+        .slashCommand({ name: 'recap', userId: ASKER.id, guildId, locale: 'ja', memberPermissions: String(PermissionFlagsBits.ManageGuild), options: [{ name: 'channel', type: 7, value: channel }] })
+        .finalMessage(10_000),
+    );
+    expect(set).toContain(`毎週、このサーバーの再生のまとめを <#${channel}> に投稿します`);
+    now = MONDAY + 30_000;
+    expect((await h.bot.recap!.check()).posted).toEqual([guildId]);
+    const post = text(h.discord.channelMessages(channel)[0]!.body);
+    expect(post).toContain('🗓️ Wochenrückblick · ');
+    expect(post).toContain('**3 Wiedergaben** · **10 Min.** gehört von 2 aufzeichnenden Mitgliedern');
+    expect(post).toContain('1 Titel · 1 Künstler:in');
+    expect(post).toContain('Band · 3 Wiedergaben');
+    expect(post).toContain(`1. <@${ASKER.id}> · 2 Wiedergaben · 6 Min.`);
+    expect(post).toContain(`2. <@${OTHER.id}> · 1 Wiedergabe · 3 Min.`);
+    expect(post).toContain('Neue Künstler:innen diese Woche: 1');
+    expect(post).toMatch(/30\.11\.2026 – 07\.12\.2026 · Mitglieder hier, mit Aufzeichnung, nicht „nur ich“/);
   });
 });
