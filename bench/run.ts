@@ -17,6 +17,7 @@
 //  · ../history-views.ts — /stats, /whoknows, /serverstats and autocomplete through the bot at 1,000,000 plays.
 //  · ../wrapped.ts — the /wrapped numbers and picture for a year of ~15,000 plays, warm.
 //  · ../recap.ts  — the weekly recap for 1,000 servers against the emulator's rate limits (posts per second, 429s).
+//  · ../i18n.ts  — RSS idle, after English replies, and with German and Japanese members (languages load on use).
 // A new row: write a section (`(ctx: BenchContext) => Promise<void>`, see bench/lib/context.ts) and list it below.
 //
 // Prints a markdown table (metric | result | target | ✓/✗), the command line and machine facts; --json adds the raw
@@ -37,6 +38,7 @@ import { historySection } from './history.js';
 import { historyViewsSection } from './history-views.js';
 import { recapRows } from './recap.js';
 import { wrappedRows } from './wrapped.js';
+import { i18nSection } from './i18n.js';
 import { membersSection } from './members.js';
 import { picturesRows } from './pictures.js';
 import { listeningRows, presenceMemoryRows, presenceUpdateRows } from './server-view.js';
@@ -53,6 +55,7 @@ const SECTIONS: readonly Section[] = [
   historyViewsSection,
   wrappedSection,
   recapSection,
+  i18nSection,
 ];
 
 /** #11: members' Discord status (store cost per PRESENCE_UPDATE, /listening from memory, RSS with the intent on). */

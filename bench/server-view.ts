@@ -10,6 +10,7 @@
 //     against an emulator with N guilds × 50 online members, 5 of them listening, reads VmRSS after ready, after
 //     streaming 20 PRESENCE_UPDATEs per guild and a settle. Both runs pay tsx's overhead alike: the DIFFERENCE is
 //     the figure (target ≤ 25 MB at 1,000 guilds).
+import { ENGLISH } from '../src/i18n/translator.js';
 import { spawnBotFromSource } from './lib/bot-process.js';
 import { rowsTable, runWhenMain, type BenchRow } from './lib/report.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -215,7 +216,7 @@ export async function listeningRows(options: { iterations?: number } = {}): Prom
     const built: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      clampPayload(listeningReply(await listeningNow(ctx, guildId), 1));
+      clampPayload(listeningReply(await listeningNow(ctx, guildId), 1, ENGLISH));
       if (i >= 20) built.push(performance.now() - t0);
     }
     rows.push({

@@ -19,6 +19,8 @@ import {
   announceSetReply,
   announceStatusReply,
 } from '../src/features/announce/replies.js';
+import { interactionTranslator } from '../src/discord/locale.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -40,7 +42,7 @@ const NEEDED: ReadonlyArray<[bigint, string]> = [
   [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
 ];
 
-const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/announce works in a server the bot is in.' });
+const notHere = (tr: Translator) => embedPayload({ color: COLORS.neutral, description: tr.t('announce.notHere') });
 
 function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
   const channel = interaction.client.channels.cache.get(channelId);
@@ -56,8 +58,9 @@ function missingPermissions(interaction: ChatInputCommandInteraction, channel: G
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = interaction.guildId;
+  const tr = await interactionTranslator(interaction);
   if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
-    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...notHere(tr), flags: MessageFlags.Ephemeral });
     return;
   }
   const { channel: channelId, off } = definition.parse(interaction);
@@ -65,15 +68,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   await respondWithReply(
     interaction,
     async () => {
-      if (channelId !== null && off === true) return announceBothReply();
-      if (off === true) return announceOffReply((await ctx.services.announce.off(guildId, null)) !== null);
-      if (channelId === null) return announceStatusReply(await ctx.services.announce.get(guildId));
+      if (channelId !== null && off === true) return announceBothReply(tr);
+      if (off === true) return announceOffReply((await ctx.services.announce.off(guildId, null)) !== null, tr);
+      if (channelId === null) return announceStatusReply(await ctx.services.announce.get(guildId), tr);
       const channel = textChannelOf(interaction, guildId, channelId);
-      if (!channel) return announceNotTextReply();
+      if (!channel) return announceNotTextReply(tr);
       const missing = missingPermissions(interaction, channel);
-      if (missing.length > 0) return announceCantPostReply(channelId, missing);
+      if (missing.length > 0) return announceCantPostReply(channelId, missing, tr);
       await ctx.services.announce.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
-      return announceSetReply(channelId);
+      return announceSetReply(channelId, tr);
     },
     options,
   );

@@ -30,6 +30,8 @@ import { importEntries } from '../src/history/import/importer.js';
 import { exportEntries, MAX_EXPORT_BYTES } from '../src/history/import/sources.js';
 import type { PlayInput } from '../src/history/play.js';
 import { zipOne } from '../src/history/zip-writer.js';
+import { interactionTranslator } from '../src/discord/locale.js';
+import { ENGLISH, type Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -63,17 +65,17 @@ const options = (ctx: CommandContext, what: string) => ({
 });
 
 /** The friendly answer for failures this command expects; anything else goes to the generic error reply. */
-function expectedFailure(error: unknown): ReplyPayload | null {
-  if (error instanceof HistoryDisabledError) return historyOffReply();
+function expectedFailure(error: unknown, tr: Translator): ReplyPayload | null {
+  if (error instanceof HistoryDisabledError) return historyOffReply(tr);
   if (error instanceof ImportFileError || error instanceof AttachmentError) return importFailedReply(error.message);
   return null;
 }
 
-async function orExpected(work: () => Promise<ReplyPayload>): Promise<ReplyPayload> {
+async function orExpected(work: () => Promise<ReplyPayload>, tr: Translator = ENGLISH): Promise<ReplyPayload> {
   try {
     return await work();
   } catch (error) {
-    const reply = expectedFailure(error);
+    const reply = expectedFailure(error, tr);
     if (reply) return reply;
     throw error;
   }
@@ -123,9 +125,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const args = definition.parse(interaction);
   const userId = interaction.user.id;
   const history = ctx.services.history;
+  const tr = await interactionTranslator(interaction);
   switch (args.subcommand) {
     case 'status':
-      await respondWithReply(interaction, () => orExpected(async () => historyStatusReply(await history.view(userId))), options(ctx, '/history status'));
+      await respondWithReply(interaction, () => orExpected(async () => historyStatusReply(await history.view(userId), tr), tr), options(ctx, '/history status'));
       return;
     case 'on':
     case 'off': {
@@ -138,8 +141,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
             // This process follows the change at once; other shards learn within a minute.
             if (on) await ctx.statusPlays?.refresh();
             else ctx.statusPlays?.forget(userId);
-            return recordingChangedReply(view);
-          }),
+            return recordingChangedReply(view, tr);
+          }, tr),
         options(ctx, `/history ${args.subcommand}`),
       );
       return;

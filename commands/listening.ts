@@ -4,7 +4,9 @@
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { errorReply } from '../src/discord/error-replies.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply, respondWithUpdate } from '../src/discord/respond.js';
+import type { Translator } from '../src/i18n/translator.js';
 import { embedPayload, COLORS } from '../src/discord/text.js';
 import { decodeListeningPageId, LISTENING_ID_PREFIX, listeningReply } from '../src/features/listening-now/replies.js';
 import { listeningNow } from '../src/features/listening-now/service.js';
@@ -18,7 +20,7 @@ const definition = defineCommand({
 export const { data } = definition;
 export const customIdPrefix = LISTENING_ID_PREFIX;
 
-const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/listening works in a server the bot is in.' });
+const notHere = (tr: Translator) => embedPayload({ color: COLORS.neutral, description: tr.t('listening.notHere') });
 
 function guildOf(interaction: ChatInputCommandInteraction | ButtonInteraction): string | null {
   // Only a guild this client holds: its members' status is in this process, and nowhere else.
@@ -28,11 +30,12 @@ function guildOf(interaction: ChatInputCommandInteraction | ButtonInteraction): 
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = guildOf(interaction);
+  const tr = await interactionTranslator(interaction);
   if (!guildId) {
-    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...notHere(tr), flags: MessageFlags.Ephemeral });
     return;
   }
-  await respondWithReply(interaction, async () => listeningReply(await listeningNow(ctx, guildId), 1), {
+  await respondWithReply(interaction, async () => listeningReply(await listeningNow(ctx, guildId), 1, tr), {
     logger: ctx.logger.child('command'),
     what: '/listening',
     deferAfterMs: ctx.deferAfterMs,
@@ -42,11 +45,12 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
   const page = decodeListeningPageId(interaction.customId);
   const guildId = guildOf(interaction);
+  const tr = await interactionTranslator(interaction);
   if (page === null || !guildId) {
-    await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...errorReply(new Error('stale button'), tr), flags: MessageFlags.Ephemeral });
     return;
   }
-  await respondWithUpdate(interaction, async () => listeningReply(await listeningNow(ctx, guildId), page), {
+  await respondWithUpdate(interaction, async () => listeningReply(await listeningNow(ctx, guildId), page, tr), {
     logger: ctx.logger.child('command'),
     what: `/listening page ${page}`,
     deferAfterMs: ctx.deferAfterMs,

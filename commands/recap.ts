@@ -9,16 +9,18 @@ import {
   type GuildBasedChannel,
 } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
-import { COLORS, embedPayload } from '../src/discord/text.js';
 import { historyOffReply } from '../src/features/history/replies.js';
 import {
   recapBothReply,
   recapCantPostReply,
+  recapNotHereReply,
   recapNotTextReply,
   recapOffReply,
   recapSetReply,
   recapStatusReply,
+  type RecapPermission,
 } from '../src/features/recap/replies.js';
 import type { CommandContext } from '../src/service-types.js';
 
@@ -34,15 +36,13 @@ const definition = defineCommand({
 });
 export const { data } = definition;
 
-/** What the bot needs in the channel to post a recap (with its chart), with the names people see in Discord. */
-const NEEDED: ReadonlyArray<[bigint, string]> = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
+/** What the bot needs in the channel to post a recap (with its chart); the replies name them as Discord shows them. */
+const NEEDED: ReadonlyArray<[bigint, RecapPermission]> = [
+  [PermissionFlagsBits.ViewChannel, 'view'],
+  [PermissionFlagsBits.SendMessages, 'send'],
+  [PermissionFlagsBits.EmbedLinks, 'embed'],
+  [PermissionFlagsBits.AttachFiles, 'attach'],
 ];
-
-const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/recap works in a server the bot is in.' });
 
 function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
   const channel = interaction.client.channels.cache.get(channelId);
@@ -50,15 +50,16 @@ function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string
   return channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement ? channel : null;
 }
 
-function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): string[] {
+function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): RecapPermission[] {
   const permissions = channel.permissionsFor(interaction.client.user);
   return NEEDED.filter(([bit]) => !permissions?.has(bit)).map(([, name]) => name);
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = interaction.guildId;
+  const tr = await interactionTranslator(interaction);
   if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
-    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...recapNotHereReply(tr), flags: MessageFlags.Ephemeral });
     return;
   }
   const { channel: channelId, off } = definition.parse(interaction);
@@ -66,17 +67,17 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   await respondWithReply(
     interaction,
     async () => {
-      if (channelId !== null && off === true) return recapBothReply();
-      if (off === true) return recapOffReply((await ctx.services.recap.off(guildId, null)) !== null);
-      if (channelId === null) return recapStatusReply(await ctx.services.recap.get(guildId));
+      if (channelId !== null && off === true) return recapBothReply(tr);
+      if (off === true) return recapOffReply((await ctx.services.recap.off(guildId, null)) !== null, tr);
+      if (channelId === null) return recapStatusReply(await ctx.services.recap.get(guildId), tr);
       // A recap is made of stored history: nothing to post with HISTORY=off.
-      if (!ctx.config.history.enabled) return historyOffReply();
+      if (!ctx.config.history.enabled) return historyOffReply(tr);
       const channel = textChannelOf(interaction, guildId, channelId);
-      if (!channel) return recapNotTextReply();
+      if (!channel) return recapNotTextReply(tr);
       const missing = missingPermissions(interaction, channel);
-      if (missing.length > 0) return recapCantPostReply(channelId, missing);
+      if (missing.length > 0) return recapCantPostReply(channelId, missing, tr);
       await ctx.services.recap.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
-      return recapSetReply(channelId);
+      return recapSetReply(channelId, tr);
     },
     options,
   );

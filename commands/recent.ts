@@ -3,6 +3,7 @@
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { errorReply } from '../src/discord/error-replies.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply, respondWithUpdate } from '../src/discord/respond.js';
 import { whoseFor, type SpotifyWhose } from '../src/features/account/whose.js';
 import {
@@ -12,6 +13,7 @@ import {
   recentReply,
   type RecentPageState,
 } from '../src/features/recent/replies.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 import { SPOTIFY_MAX_LIMIT } from '../src/spotify/types.js';
 
@@ -32,10 +34,10 @@ const definition = defineCommand({
 export const { data } = definition;
 export const customIdPrefix = RECENT_ID_PREFIX;
 
-function render(ctx: CommandContext, state: RecentPageState, whose: SpotifyWhose) {
+function render(ctx: CommandContext, state: RecentPageState, whose: SpotifyWhose, tr: Translator) {
   return whose.answer(async () => {
     const userId = whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {};
-    return whose.named(recentReply(await ctx.services.recent.plays(whose.listener), { ...state, ...userId, now: ctx.now() }));
+    return whose.named(recentReply(await ctx.services.recent.plays(whose.listener), { ...state, ...userId, now: ctx.now() }, tr));
   });
 }
 
@@ -47,14 +49,15 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     await whose.refuse(options);
     return;
   }
-  await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }, whose), options);
+  const tr = await interactionTranslator(interaction);
+  await respondWithReply(interaction, () => render(ctx, { limit: limit ?? RECENT_DEFAULT_LIMIT, page: 1 }, whose, tr), options);
   await whose.followUp();
 }
 
 export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
   const state = decodeRecentPageId(interaction.customId);
   if (!state) {
-    await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...errorReply(new Error('stale button'), await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
     return;
   }
   const options = { logger: ctx.logger.child('command'), what: `/recent page ${state.page}`, deferAfterMs: ctx.deferAfterMs };
@@ -64,5 +67,6 @@ export async function handleButton(interaction: ButtonInteraction, ctx: CommandC
     await whose.refuse(options);
     return;
   }
-  await respondWithUpdate(interaction, () => render(ctx, state, whose), options);
+  const tr = await interactionTranslator(interaction);
+  await respondWithUpdate(interaction, () => render(ctx, state, whose, tr), options);
 }

@@ -4,6 +4,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { refusal } from './stats.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import type { ReplyPayload } from '../src/discord/text.js';
 import { nameOf, sharedGuildOf } from '../src/features/account/whose.js';
@@ -12,6 +13,7 @@ import { HistoryDisabledError } from '../src/features/history/service.js';
 import { PERIOD_CHOICES } from '../src/features/stats/replies.js';
 import { tasteNotRecordingReply, tasteReply, tasteYourselfReply } from '../src/features/taste/replies.js';
 import { DEFAULT_TASTE_PERIOD } from '../src/features/taste/service.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -26,6 +28,7 @@ export const { data } = definition;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
+  const tr = await interactionTranslator(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/taste', deferAfterMs: ctx.deferAfterMs };
   const askerId = interaction.user.id;
   const otherId = args.user;
@@ -33,14 +36,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (otherId === askerId) {
-    await respondWithReply(interaction, async () => tasteYourselfReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => tasteYourselfReply(tr), { ...options, ephemeral: true });
     return;
   }
-  const refused = (await refusal(interaction, ctx, otherId)) ?? (await notRecording(interaction, ctx, otherId));
+  const refused = (await refusal(interaction, ctx, otherId)) ?? (await notRecording(interaction, ctx, otherId, tr));
   if (refused) {
     await respondWithReply(interaction, async () => refused, { ...options, ephemeral: true });
     return;
@@ -54,9 +57,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
           nameOf(interaction, askerId, ctx),
           nameOf(interaction, otherId, ctx),
         ]);
-        return tasteReply(taste, you, them);
+        return tasteReply(taste, you, them, tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },
@@ -65,7 +68,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 }
 
 /** Someone who stopped recording (or never started) is not compared, even with what is still stored. */
-async function notRecording(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string): Promise<ReplyPayload | null> {
+async function notRecording(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string, tr: Translator): Promise<ReplyPayload | null> {
   const view = await ctx.services.history.view(userId);
-  return view.recording ? null : tasteNotRecordingReply(await nameOf(interaction, userId, ctx));
+  return view.recording ? null : tasteNotRecordingReply(await nameOf(interaction, userId, ctx), tr);
 }

@@ -4,15 +4,17 @@
 // owner's). Counted: members in the server now (the membership module, batched), recording, and not "only me".
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import type { ReplyPayload } from '../src/discord/text.js';
 import { historyOffReply } from '../src/features/history/replies.js';
 import { HistoryDisabledError } from '../src/features/history/service.js';
-import { NOT_IN_SERVER, notStoredReply, nothingPlayingReply, whoKnowsReply } from '../src/features/whoknows/replies.js';
+import { notInServerReply, notStoredReply, nothingPlayingReply, whoKnowsReply } from '../src/features/whoknows/replies.js';
 import { choiceId } from '../src/features/whoknows/service.js';
 import type { ItemKind, ItemQuery } from '../src/history/store.js';
 import { atTime } from '../src/listening-state.js';
 import { resolveListener } from '../src/listeners/resolve.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const nameOption = { type: 'string', name: 'name', description: 'Which one (default: what you are playing now)', autocomplete: true } as const;
@@ -52,11 +54,12 @@ async function answer(
   guildId: string,
   kind: ItemKind,
   name: string | null,
+  tr: Translator,
 ): Promise<ReplyPayload> {
   const id = name === null ? null : choiceId(name);
   const query: ItemQuery | null =
     name === null ? await playingNow(interaction, ctx, guildId) : id !== null ? { by: 'id', id } : { by: 'name', name };
-  if (query === null) return nothingPlayingReply(kind);
+  if (query === null) return nothingPlayingReply(kind, tr);
   const { membership } = ctx.members;
   const [item, members] = await Promise.all([
     ctx.services.whoknows.find(kind, query),
@@ -65,23 +68,24 @@ async function answer(
   if (item === null) {
     const { track } = query.by === 'playing' ? query : { track: null };
     const typed = track ? (kind === 'artist' ? track.artist : kind === 'track' ? track.title : track.album) : query.by === 'name' ? query.name : null;
-    return notStoredReply(kind, typed);
+    return notStoredReply(kind, typed, tr);
   }
   const ranking = await ctx.services.whoknows.rank(kind, item.key, [...members], interaction.user.id);
-  return whoKnowsReply({ ...ranking, item, serverName: interaction.guild?.name ?? 'This server', askerId: interaction.user.id });
+  return whoKnowsReply({ ...ranking, item, serverName: interaction.guild?.name ?? tr.t('whoknows.thisServer'), askerId: interaction.user.id }, tr);
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
+  const tr = await interactionTranslator(interaction);
   // Only a server this process holds: its membership answers are asked through this process's gateway.
   const guildId = interaction.guildId;
   if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
-    await interaction.reply({ ...NOT_IN_SERVER, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...notInServerReply(tr), flags: MessageFlags.Ephemeral });
     return;
   }
   const options = { logger: ctx.logger.child('command'), what: '/whoknows', deferAfterMs: ctx.deferAfterMs };
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   ctx.members.membership.observe(guildId, interaction.user.id, true);
@@ -89,9 +93,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     interaction,
     async () => {
       try {
-        return await answer(interaction, ctx, guildId, args.subcommand, args.name);
+        return await answer(interaction, ctx, guildId, args.subcommand, args.name, tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -5,6 +5,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { refusal } from './stats.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { nameOf, sharedGuildOf } from '../src/features/account/whose.js';
 import { historyOffReply } from '../src/features/history/replies.js';
@@ -34,6 +35,7 @@ async function serverMembers(interaction: ChatInputCommandInteraction, ctx: Comm
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
+  const tr = await interactionTranslator(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/wrapped', deferAfterMs: ctx.deferAfterMs };
   const askerId = interaction.user.id;
   const userId = args.user ?? askerId;
@@ -41,7 +43,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (userId !== askerId) {
@@ -58,9 +60,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         const members = await serverMembers(interaction, ctx);
         const [wrapped, name] = await Promise.all([ctx.services.wrapped.year(userId, year, members), nameOf(interaction, userId, ctx)]);
         const fan = wrapped.fan ? { name: await nameOf(interaction, wrapped.fan.userId, ctx) } : null;
-        return await withWrappedPicture(ctx, wrappedReply(wrapped, name), wrapped, name, fan, members !== null);
+        return await withWrappedPicture(ctx, wrappedReply(wrapped, name, tr), wrapped, name, fan, members !== null, tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -14,6 +14,7 @@ import { createMemberSources, type MemberSources } from './listeners/resolve.js'
 import type { Logger } from './logger.js';
 import { Pictures, type PicturesOptions } from './render/pictures.js';
 import { createOwnerNotifier, type OwnerNotifier } from './owner-notifier.js';
+import type { NoticeText } from './i18n/notice.js';
 import type { CommandContext } from './service-types.js';
 import { createServices, type LocalServices } from './services.js';
 import type { SpotifyClient } from './spotify/client.js';
@@ -83,7 +84,7 @@ export function createApp(
   logger: Logger,
   storage: Storage,
   tuning: AppTuning = {},
-  notifyOwner: OwnerNotifier = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') }),
+  notifyOwner: OwnerNotifier = createOwnerNotifier({ ...config.discord, logger: logger.child('discord'), locale: config.botLocale }),
   history: HistoryStore | null = null,
 ): App {
   const now = tuning.now ?? Date.now;
@@ -103,7 +104,7 @@ export function createApp(
   });
   // One gate for every account: Spotify's rate limit and quota are the app's (src/spotify/rate-gate.ts).
   const gate = new RateGate({ now, ...(tuning.memberRequestBudget !== undefined ? { memberBudget: tuning.memberRequestBudget } : {}) });
-  const notifyMember = createMemberNotifier({ apiUrl: config.discord.apiUrl, token: config.discord.token, logger: logger.child('discord') });
+  const notifyMember = createMemberNotifier({ apiUrl: config.discord.apiUrl, token: config.discord.token, logger: logger.child('discord'), locale: config.botLocale });
   const listeners = new ListenerRegistry({
     tokens,
     spotify: { ...common, apiUrl: config.spotify.apiUrl, gate },
@@ -121,7 +122,7 @@ export function createApp(
     tokens,
     listeners,
     // The owner through the owner notifier; a linked member by DM (false when their DMs are closed to the bot).
-    notify: (listener: Listener, text: string) =>
+    notify: (listener: Listener, text: NoticeText) =>
       listener.kind === 'owner'
         ? app.notifyOwner(text)
         : listener.kind === 'linked'

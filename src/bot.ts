@@ -96,6 +96,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
     ownerId: config.discord.ownerId,
     logger: context.logger.child('announce'),
     now: context.now,
+    botLocale: config.botLocale,
   });
   presence.follow((outcome) => announcer.onOutcome(outcome));
   const recap = config.history.enabled
@@ -107,6 +108,7 @@ export async function startBot(context: CommandContext, options: StartBotOptions
         cron: config.recapCron,
         ownerId: config.discord.ownerId,
         logger: context.logger.child('recap'),
+        botLocale: config.botLocale,
         now: context.now,
       })
     : null;

@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { parse as parseDotenv } from 'dotenv';
 import { validate as validateCron } from 'node-cron';
 import { shortestCronIntervalMs } from './cron-schedule.js';
+import { isKnownLocale, LANGUAGES } from './i18n/locales.js';
 import { LOG_LEVELS, type LogFields, type LogLevel } from './logger.js';
 import { checkRedirectUri } from './spotify/authorization.js';
 
@@ -60,6 +61,8 @@ export interface Config {
   history: HistorySettings;
   /** DISCORD_CDN_URL (tests and demo only): fetch attachments from this origin instead of Discord's CDN. */
   discordCdnUrl: string | null;
+  /** BOT_LOCALE: the language of DMs to someone whose language the bot hasn't seen (a Discord locale; default en-US). */
+  botLocale: string;
 }
 
 /** Listening history: where it is kept, whether it is on, how long plays are kept. */
@@ -116,6 +119,7 @@ export const DEFAULTS = {
   STORAGE_URL: 'sqlite://data/bot.sqlite',
   HISTORY_URL: 'sqlite://data/history.sqlite',
   LOG_LEVEL: 'info',
+  BOT_LOCALE: 'en-US',
 } as const;
 
 const SETTINGS_HINT = 'Set these in .env (see .env.example and the README) or in the environment.';
@@ -439,6 +443,11 @@ export function loadConfig(env: Env): Config {
     problems.push(`DISCORD_PRESENCES must be "on" or "off" (got "${presencesRaw}") — leave it empty for off`);
   }
 
+  const botLocale = value('BOT_LOCALE') ?? DEFAULTS.BOT_LOCALE;
+  if (!isKnownLocale(botLocale)) {
+    problems.push(`BOT_LOCALE must be one of ${LANGUAGES.join(', ')} (Discord's locale codes; got "${botLocale}") — leave it empty for en-US`);
+  }
+
   const levelRaw = (value('LOG_LEVEL') ?? DEFAULTS.LOG_LEVEL).toLowerCase();
   const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${levelRaw}")`);
@@ -466,6 +475,7 @@ export function loadConfig(env: Env): Config {
     discordPresences: presencesRaw === 'on',
     history: history.settings,
     discordCdnUrl: value('DISCORD_CDN_URL') === undefined ? null : url('DISCORD_CDN_URL', 'none'),
+    botLocale,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,6 @@
 // What the feature services are built from (once, in createApp). A leaf: it names no feature, so every feature
 // service can take it without importing the module that assembles them (src/services.ts).
+import type { NoticeText } from './i18n/notice.js';
 import type { Config } from './config.js';
 import type { HistoryStore } from './history/store.js';
 import type { Listener } from './listeners/listener.js';
@@ -18,6 +19,6 @@ export interface FeatureDeps {
   tokens: TokenManager;
   listeners: ListenerRegistry;
   /** Tell a listener something about their Spotify link (a DM); resolves false when nothing was sent. */
-  notify: (listener: Listener, text: string) => Promise<boolean>;
+  notify: (listener: Listener, text: NoticeText) => Promise<boolean>;
   tuning: { listeningFreshnessMs?: number; topTtlMs?: number };
 }

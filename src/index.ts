@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const { storage } = databases;
   logger.info('storage ready', { storage: storage.description, history: config.history.enabled ? databases.history?.engine : 'off' });
 
-  const notifyOwner = createOwnerNotifier({ ...config.discord, logger: logger.child('discord') });
+  const notifyOwner = createOwnerNotifier({ ...config.discord, logger: logger.child('discord'), locale: config.botLocale });
   const app = createApp(config, logger, storage, {}, notifyOwner, databases.history);
   // SPOTIFY_REDIRECT_URI=https://…: serve Spotify's redirect (members link without pasting); the paste flow stays.
   await app.callbackServer?.start().catch((error: unknown) =>

@@ -134,6 +134,38 @@ const badCommands: BadCase[] = [
   { name: 'an upper-case name', body: command({ name: 'NowPlaying' }), path: [0, 'name'], code: 'APPLICATION_COMMAND_INVALID_NAME' },
   { name: 'an option of unknown type 12', body: command({ options: [{ type: 12, name: 'x', description: 'x' }] }), path: [0, 'options', 0, 'type'], code: 'UNION_TYPE_CHOICES' },
   { name: 'a description over 100', body: command({ description: 'd'.repeat(101) }), path: [0, 'description'], code: 'BASE_TYPE_MAX_LENGTH' },
+  // Localizations follow the same rules, per locale.
+  { name: 'an upper-case localized name', body: command({ name_localizations: { de: 'LäuftGerade' } }), path: [0, 'name_localizations', 'de'], code: 'APPLICATION_COMMAND_INVALID_NAME' },
+  { name: 'a localized name with a space', body: command({ name_localizations: { fr: 'en écoute' } }), path: [0, 'name_localizations', 'fr'], code: 'APPLICATION_COMMAND_INVALID_NAME' },
+  { name: 'a localized name over 32', body: command({ name_localizations: { ja: 'あ'.repeat(33) } }), path: [0, 'name_localizations', 'ja'], code: 'APPLICATION_COMMAND_INVALID_NAME' },
+  { name: 'a locale Discord does not have', body: command({ name_localizations: { 'de-DE': 'zeigen' } }), path: [0, 'name_localizations', 'de-DE'], code: 'BASE_TYPE_CHOICES' },
+  { name: 'a localized description over 100', body: command({ description_localizations: { ko: '가'.repeat(101) } }), path: [0, 'description_localizations', 'ko'], code: 'BASE_TYPE_BAD_LENGTH' },
+  { name: 'an empty localized description', body: command({ description_localizations: { 'zh-CN': '' } }), path: [0, 'description_localizations', 'zh-CN'], code: 'BASE_TYPE_BAD_LENGTH' },
+  {
+    name: 'an upper-case localized option name',
+    body: command({ options: [{ type: 3, name: 'range', description: 'Range', name_localizations: { de: 'Zeitraum' } }] }),
+    path: [0, 'options', 0, 'name_localizations', 'de'],
+    code: 'APPLICATION_COMMAND_INVALID_NAME',
+  },
+  {
+    name: 'two options with one localized name',
+    body: command({
+      options: [
+        { type: 3, name: 'range', description: 'Range', name_localizations: { de: 'zeitraum' } },
+        { type: 3, name: 'period', description: 'Period', name_localizations: { de: 'zeitraum' } },
+      ],
+    }),
+    path: [0, 'options', 1, 'name_localizations', 'de'],
+    code: 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
+  },
+  {
+    name: 'a localized choice name over 100',
+    body: command({
+      options: [{ type: 3, name: 'range', description: 'Range', choices: [{ name: 'Week', value: 'w', name_localizations: { fr: 'x'.repeat(101) } }] }],
+    }),
+    path: [0, 'options', 0, 'choices', 0, 'name_localizations', 'fr'],
+    code: 'BASE_TYPE_BAD_LENGTH',
+  },
 ];
 
 describe('the Discord emulator refuses what Discord refuses', () => {

@@ -1,5 +1,6 @@
 // The pure parts of #11: the Discord status store, listener resolution, /listening grouping and pages, and the
 // announce settings in storage. (Through Discord and Spotify: test/listening.e2e.test.ts, test/announce.e2e.test.ts.)
+import { ENGLISH } from '../src/i18n/translator.js';
 import { DiscordAPIError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { stopReason } from '../src/features/announce/announcer.js';
@@ -190,12 +191,12 @@ describe('/listening grouping and pages', () => {
   it('stays within Discord limits with 300 members on one track and a page per ten blocks', () => {
     const many = Array.from({ length: 300 }, (_, i) => entry(String(1_170_000_000_000_000_000n + BigInt(i)), 'hit', 'Star', 10_000 - i));
     const solos = Array.from({ length: 25 }, (_, i) => entry(`12${String(i).padStart(16, '0')}`, `s${i}`, `Artist ${i}`, 20_000 - i));
-    const reply = listeningReply({ entries: [...solos, ...many], presencesEnabled: true, at: 30_000 }, 3);
+    const reply = listeningReply({ entries: [...solos, ...many], presencesEnabled: true, at: 30_000 }, 3, ENGLISH);
     const embed = reply.embeds[0]!;
     expect(embed.footer?.text).toBe('325 listening · page 3/3');
     expect(embed.description!.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
     expect(embed.description).toMatch(/\*\*300 listening to .*\n└ .* and \d+ more$/s);
-    const page1 = listeningReply({ entries: [...solos, ...many], presencesEnabled: false, at: 30_000 }, 1).embeds[0]!;
+    const page1 = listeningReply({ entries: [...solos, ...many], presencesEnabled: false, at: 30_000 }, 1, ENGLISH).embeds[0]!;
     expect(page1.description!.length).toBeLessThanOrEqual(EMBED_LIMITS.description);
     expect(page1.description).toContain('DISCORD_PRESENCES=on');
   });

@@ -22,6 +22,7 @@ import { NOTHING_PLAYING, nowPlayingReply, progressBar } from '../src/features/n
 import { decodeTopPageId, encodeTopPageId } from '../src/features/top/page-id.js';
 import type { TopPageState } from '../src/features/top/page-id.js';
 import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
+import { ENGLISH } from '../src/i18n/translator.js';
 import { renderPayload } from '../emulators/render-text.js';
 import type { EpisodeState, Link, ListeningState, TrackState } from '../src/listening-state.js';
 import type { TopArtist, TopList, TopTrack } from '../src/features/top/service.js';
@@ -435,7 +436,7 @@ describe('top page custom ids', () => {
 
 describe('top lists', () => {
   it('shows a middle page with numbering, footer and working Previous/Next buttons', () => {
-    const payload = topTracksReply(topTracks(50), { limit: 50, page: 2 });
+    const payload = topTracksReply(topTracks(50), { limit: 50, page: 2 }, ENGLISH);
     const embed = embedOf(payload);
     expect(embed.title).toBe('Top tracks · Last 4 weeks');
     expect(embed.footer?.text).toBe('Page 2/5 · 11–20 of 50');
@@ -456,9 +457,9 @@ describe('top lists', () => {
   });
 
   it('disables Previous on the first page and Next on the last, with distinct ids', () => {
-    const first = buttons(topTracksReply(topTracks(25), { limit: 25, page: 1 }));
+    const first = buttons(topTracksReply(topTracks(25), { limit: 25, page: 1 }, ENGLISH));
     expect(first.map((b) => b.disabled)).toEqual([true, false]);
-    const last = topTracksReply(topTracks(25), { limit: 25, page: 3 });
+    const last = topTracksReply(topTracks(25), { limit: 25, page: 3 }, ENGLISH);
     expect(buttons(last).map((b) => b.disabled)).toEqual([false, true]);
     expect(embedOf(last).footer?.text).toBe('Page 3/3 · 21–25 of 25');
     expect(renderPayload(last)).toContain('[ ◀ Previous ] [ Next ▶ (disabled) ]');
@@ -470,17 +471,17 @@ describe('top lists', () => {
   });
 
   it('has no buttons when everything fits on one page', () => {
-    const payload = topTracksReply(topTracks(7), { limit: 10, page: 1 });
+    const payload = topTracksReply(topTracks(7), { limit: 10, page: 1 }, ENGLISH);
     expect(payload.components).toEqual([]);
     expect((embedOf(payload).description ?? '').split('\n')).toHaveLength(7);
     expect(embedOf(payload).footer?.text).toMatch(/1–7 of 7/);
   });
 
   it('respects the limit, clamps the page and keeps the requested limit in the ids', () => {
-    const payload = topTracksReply(topTracks(50), { limit: 15, page: 9 });
+    const payload = topTracksReply(topTracks(50), { limit: 15, page: 9 }, ENGLISH);
     expect(embedOf(payload).footer?.text).toBe('Page 2/2 · 11–15 of 15');
     expect((embedOf(payload).description ?? '').split('\n')).toHaveLength(5);
-    const fewer = topTracksReply(topTracks(12, 'medium_term'), { limit: 50, page: 2 });
+    const fewer = topTracksReply(topTracks(12, 'medium_term'), { limit: 50, page: 2 }, ENGLISH);
     const previous = buttons(fewer)[0]!;
     expect('custom_id' in previous && decodeTopPageId(previous.custom_id)).toEqual({
       kind: 'tracks',
@@ -491,16 +492,16 @@ describe('top lists', () => {
   });
 
   it('says so when the list is empty', () => {
-    const payload = topTracksReply(topTracks(0), { limit: 10, page: 1 });
+    const payload = topTracksReply(topTracks(0), { limit: 10, page: 1 }, ENGLISH);
     expect(embedOf(payload).description).toContain('No top tracks yet for this period');
     expect(payload.components).toEqual([]);
-    expect(embedOf(topArtistsReply(topArtists(0), { limit: 10, page: 1 })).description).toContain(
+    expect(embedOf(topArtistsReply(topArtists(0), { limit: 10, page: 1 }, ENGLISH)).description).toContain(
       'No top artists yet for this period',
     );
   });
 
   it('lists top artists', () => {
-    const payload = topArtistsReply(topArtists(30), { limit: 30, page: 3 });
+    const payload = topArtistsReply(topArtists(30), { limit: 30, page: 3 }, ENGLISH);
     const embed = embedOf(payload);
     expect(embed.title).toBe('Top artists · Last year');
     expect(embed.footer?.text).toBe('Page 3/3 · 21–30 of 30');
@@ -523,7 +524,7 @@ describe('top lists', () => {
         },
       ],
     };
-    const description = embedOf(topTracksReply(list, { limit: 1, page: 1 })).description;
+    const description = embedOf(topTracksReply(list, { limit: 1, page: 1 }, ENGLISH)).description;
     expect(description).toBe(
       '1. [Song \\[Live\\] (feat. \\*Someone\\*)](https://open.spotify.com/track/x) — A\\_B\\|C',
     );
@@ -641,8 +642,8 @@ describe('limits under adversarial data', () => {
     };
     for (let page = 1; page <= 5; page++) {
       for (const payload of [
-        topTracksReply(tracks, { limit: 50, page }),
-        topArtistsReply(artists, { limit: 50, page }),
+        topTracksReply(tracks, { limit: 50, page }, ENGLISH),
+        topArtistsReply(artists, { limit: 50, page }, ENGLISH),
       ]) {
         expectWithinLimits(payload);
         const embed = embedOf(payload);

@@ -7,6 +7,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startImageCdn, type ImageCdn } from '../emulators/image-cdn.js';
 import { wrappedPictureInput } from '../src/features/wrapped/replies.js';
+import { translatorFor } from '../src/i18n/translator.js';
 import type { Wrapped, WrappedTop } from '../src/features/wrapped/service.js';
 import { CoverArt } from '../src/render/cover-art.js';
 import { renderWrapped, WRAPPED_HEIGHT, WRAPPED_LAYOUT, WRAPPED_WIDTH } from '../src/render/wrapped.js';
@@ -151,5 +152,28 @@ describe('the /wrapped picture', () => {
     const { ctx } = await decode(rendered.data);
     const { x, y, size } = WRAPPED_LAYOUT.cover;
     expect(distinctColours(ctx, x + 40, y + 40, size - 80)).toBeLessThan(40);
+  });
+});
+
+describe("the /wrapped picture in the asker's language", () => {
+  it.each([
+    ['de', 'Top-Monat', 'März', 'Minuten gehört · 15.000 Wiedergaben', /^Sa\., 14\. März$/],
+    ['ja', '一番聴いた月', '3月', '分間再生 · 15,000回の再生', /^3月14日\(土\)$/],
+  ] as const)('%s: its words, month and weekday names from Intl, drawn in any script', async (locale, label, month, minutes, day) => {
+    const tr = await translatorFor(locale);
+    const w = wrapped({ topArtists: [top('Dua Lipa', null, 812), top('宇多田ヒカル', null, 500)], topTracks: [top('Levitating', 'Dua Lipa', 1), top('夜に駆ける', 'YOASOBI', 2)] });
+    const input = wrappedPictureInput(w, locale === 'de' ? 'Jörg' : 'さくら', { name: '美咲' }, true, cdn.spotifyUrl(w.topArtistImageId!), tr);
+    expect(input.tiles[0]).toMatchObject({ label, value: month });
+    expect(input.tiles[1]!.value).toMatch(day);
+    expect(input.minutesLabel).toBe(minutes);
+    expect(input.topTracks[0]!.plays).toBe(locale === 'de' ? '1 Wiedergabe' : '1回の再生');
+    const rendered = await renderWrapped(input, { covers }, tr);
+    const { image, canvas } = await decode(rendered.data);
+    expect([image.width, image.height]).toEqual([WRAPPED_WIDTH, WRAPPED_HEIGHT]);
+    const dir = process.env.WRAPPED_PICTURES_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `i18n-wrapped-${locale}.png`), await canvas.encode('png'));
+    }
   });
 });

@@ -385,6 +385,14 @@ export class DiscordEmulator extends EventEmitter {
     return id;
   }
 
+  /** Sets a guild's preferred locale: GUILD_UPDATE goes to the guild's shard; interactions carry it as guild_locale. */
+  setGuildLocale(guildId: string, locale: string): void {
+    if (!this.world.guildIds.includes(guildId)) throw new Error(`DiscordEmulator.setGuildLocale: unknown guild ${guildId}`);
+    this.world.guildLocales.set(guildId, locale);
+    const session = this.gateway.guildSession(guildId);
+    if (session) this.gateway.sendDispatch(session, 'GUILD_UPDATE', this.world.guildObject(guildId));
+  }
+
   /** Deletes a guild channel: later posts there answer 404 / 10003; CHANNEL_DELETE goes to the guild's shard. */
   deleteChannel(channelId: string): void {
     const state = this.world.channels.get(channelId);

@@ -233,8 +233,9 @@ export class Interactions {
     };
     if (guildId) {
       payload.guild_id = guildId;
-      payload.guild_locale = 'en-US';
-      payload.guild = { id: guildId, locale: 'en-US', features: [] };
+      const guildLocale = this.world.guildLocales.get(guildId) ?? 'en-US';
+      payload.guild_locale = guildLocale;
+      payload.guild = { id: guildId, locale: guildLocale, features: [] };
       payload.member = {
         user,
         nick: member?.nick ?? null,

@@ -205,14 +205,75 @@ function checkModal(data: Record<string, unknown>, base: Path, errors: FormError
 
 const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const ALL_PERMISSIONS = (1n << 54n) - 1n;
+// The locales Discord accepts as keys of name_localizations / description_localizations.
+const LOCALES = [
+  'id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl', 'no', 'pl', 'pt-BR', 'ro',
+  'fi', 'sv-SE', 'vi', 'tr', 'cs', 'el', 'bg', 'ru', 'uk', 'hi', 'th', 'zh-CN', 'ja', 'zh-TW', 'ko',
+];
+
+/**
+ * name_localizations / description_localizations as Discord checks them: known locales only; a command's or
+ * option's localized name follows the name rules (lowercase for chat commands), a choice's is 1–100 characters;
+ * a description 1–100.
+ */
+function checkLocalizations(target: Record<string, unknown>, base: Path, errors: FormErrors, kind: 'name' | 'choice'): void {
+  for (const field of ['name_localizations', 'description_localizations'] as const) {
+    const value = target[field];
+    if (value === undefined || value === null) continue;
+    if (!isRecord(value)) {
+      errors.add([...base, field], 'DICT_TYPE_CONVERT', 'Only dictionaries may be used in a DictType');
+      continue;
+    }
+    for (const [locale, text] of Object.entries(value)) {
+      const at = [...base, field, locale];
+      if (!LOCALES.includes(locale)) {
+        errors.add(at, 'BASE_TYPE_CHOICES', `Value must be one of {${LOCALES.map((l) => `'${l}'`).join(', ')}}.`);
+        continue;
+      }
+      if (typeof text !== 'string') {
+        errors.add(at, 'BASE_TYPE_BAD_TYPE', 'Must be a string.');
+        continue;
+      }
+      if (field === 'name_localizations' && kind === 'name') {
+        if (!COMMAND_NAME.test(text) || text !== text.toLowerCase()) errors.add(at, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+      } else {
+        const len = strLen(text);
+        if (len < 1 || len > 100) errors.add(at, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+      }
+    }
+  }
+}
+
+/** Two options of one level may not share a name in any locale (a localized name, or the default one). */
+function checkLocalizedNamesUnique(options: unknown[], base: Path, errors: FormErrors): void {
+  for (const locale of LOCALES) {
+    const seen = new Set<string>();
+    options.forEach((opt, i) => {
+      if (!isRecord(opt) || typeof opt.name !== 'string') return;
+      const localized = isRecord(opt.name_localizations) ? opt.name_localizations[locale] : undefined;
+      const name = typeof localized === 'string' ? localized : opt.name;
+      if (seen.has(name)) {
+        errors.add([...base, i, 'name_localizations', locale], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option name already exists');
+      }
+      seen.add(name);
+    });
+  }
+}
 
 function checkOptions(options: unknown, base: Path, errors: FormErrors): void {
   if (!Array.isArray(options)) return;
+  checkLocalizedNamesUnique(options, base, errors);
   let optionalSeen = false;
   const names = new Set<string>();
   options.forEach((opt: unknown, i) => {
     if (!isRecord(opt)) return;
     const at = [...base, i];
+    checkLocalizations(opt, at, errors, 'name');
+    if (Array.isArray(opt.choices)) {
+      opt.choices.forEach((choice: unknown, c) => {
+        if (isRecord(choice)) checkLocalizations(choice, [...at, 'choices', c], errors, 'choice');
+      });
+    }
     if (typeof opt.name !== 'string' || !COMMAND_NAME.test(opt.name) || opt.name !== opt.name.toLowerCase()) {
       errors.add([...at, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     } else {
@@ -255,6 +316,7 @@ function checkCommand(cmd: unknown, base: Path, errors: FormErrors, partial: boo
       errors.add([...base, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     }
   }
+  checkLocalizations(cmd, base, errors, type === 1 ? 'name' : 'choice');
   if (type === 1 && (!partial || cmd.description !== undefined)) {
     const len = strLen(cmd.description);
     if (len < 1 || len > 100) errors.add([...base, 'description'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');

@@ -44,6 +44,8 @@ export interface WorldConfig {
 }
 
 export class World {
+  /** A guild's preferred locale (Community servers set it); en-US unless a test set another. */
+  readonly guildLocales = new Map<string, string>();
   readonly applicationId: string;
   readonly botUserId: string;
   readonly botUsername: string;
@@ -250,7 +252,7 @@ export class World {
       premium_tier: 0,
       premium_subscription_count: 0,
       premium_progress_bar_enabled: false,
-      preferred_locale: 'en-US',
+      preferred_locale: this.guildLocales.get(guildId) ?? 'en-US',
       system_channel_id: null,
       system_channel_flags: 0,
       rules_channel_id: null,

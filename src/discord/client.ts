@@ -9,6 +9,8 @@ import { botClientOptions } from './client-options.js';
 import type { SlashCommand } from './command.js';
 import { withoutLibraryEnv } from './library-env.js';
 import { errorReply } from './error-replies.js';
+import { memberLocales } from '../i18n/member-locales.js';
+import { interactionTranslator } from './locale.js';
 
 /** One client; `shard`: the shards of this process under the ShardingManager (one process: shard 0 of 1). */
 export function createDiscordClient(apiUrl: string, options: { shard?: ShardAssignment; presences?: boolean } = {}): Client {
@@ -26,7 +28,7 @@ export function createDiscordClient(apiUrl: string, options: { shard?: ShardAssi
 }
 
 async function replyWithError(interaction: RepliableInteraction, error: unknown): Promise<void> {
-  const payload = errorReply(error);
+  const payload = errorReply(error, await interactionTranslator(interaction));
   if (interaction.deferred || interaction.replied) await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
   else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
 }
@@ -44,6 +46,9 @@ export async function dispatchInteraction(
   const logger = ctx.logger.child('discord');
   let what = `interaction type ${interaction.type}`;
   try {
+    // The member's language: remembered for their DMs, and loaded now so the reply has it at hand.
+    memberLocales.remember(interaction.user.id, interaction.locale);
+    await interactionTranslator(interaction);
     if (interaction.isChatInputCommand()) {
       what = `/${interaction.commandName}`;
       const command = commands.find((c) => c.data.name === interaction.commandName);

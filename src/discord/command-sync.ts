@@ -1,6 +1,8 @@
 // Keep the commands registered with Discord equal to the definitions: GET the registered set, compare, and PUT
 // only when they differ (bulk PUT replaces the set; Discord allows 200 command creates per day per guild).
 import { REST, Routes } from 'discord.js';
+import { localizeCommand } from '../i18n/command-texts.js';
+import { loadCommandTexts } from '../i18n/locales.js';
 import type { CommandDefinition } from './command.js';
 
 export type CommandScope = { kind: 'guild'; guildId: string } | { kind: 'global' };
@@ -72,13 +74,26 @@ function routeFor(applicationId: string, scope: CommandScope): `/${string}` {
     : Routes.applicationCommands(applicationId);
 }
 
+/**
+ * The definitions as Discord should hold them: with every shipped language's names and descriptions
+ * (name_localizations / description_localizations), taken from the language files by English name.
+ */
+export async function localizedDefinitions(definitions: readonly CommandDefinition[]): Promise<CommandDefinition[]> {
+  const texts = await loadCommandTexts();
+  return definitions.map((d) => {
+    const body = localizeCommand(d.toJSON(), texts);
+    return { name: d.name, toJSON: () => body };
+  });
+}
+
 export async function syncCommands(options: SyncOptions): Promise<SyncResult> {
   const route = routeFor(options.applicationId, options.scope);
+  const definitions = await localizedDefinitions(options.definitions);
   const registered = (await options.rest.get(route)) as unknown[];
-  if (!options.force && sameCommands(registered, options.definitions)) {
+  if (!options.force && sameCommands(registered, definitions)) {
     return { scope: options.scope, changed: false, count: registered.length };
   }
-  await options.rest.put(route, { body: options.definitions.map((d) => d.toJSON()) });
+  await options.rest.put(route, { body: definitions.map((d) => d.toJSON()) });
   return { scope: options.scope, changed: true, count: options.definitions.length };
 }
 

@@ -1,5 +1,8 @@
 // What a user sees when something fails. Expected failures are typed errors (instanceof), each with its own text;
-// anything else is one generic line. Never includes internals (messages of unknown errors, tokens, stacks). Pure.
+// anything else is one generic line. Never includes internals (messages of unknown errors, tokens, stacks). Pure:
+// the words come from the asker's translator (English when none is given).
+import { ENGLISH, type Translator } from '../i18n/translator.js';
+import { inWait } from '../i18n/time.js';
 import {
   SpotifyAuthError,
   SpotifyError,
@@ -7,9 +10,9 @@ import {
   SpotifyRateLimitError,
   SpotifyUnavailableError,
 } from '../spotify/errors.js';
-import { COLORS, embedPayload, formatWait, type ReplyPayload } from './text.js';
+import { COLORS, embedPayload, type ReplyPayload } from './text.js';
 
-export const GENERIC_ERROR = "Something went wrong. The owner can check the bot's log.";
+export const GENERIC_ERROR = ENGLISH.t('errors.generic');
 
 /** True for failures the bot expects (Spotify's conditions): a warning in the log, not a bug. */
 export function isExpectedFailure(error: unknown): boolean {
@@ -17,31 +20,19 @@ export function isExpectedFailure(error: unknown): boolean {
 }
 
 /** The message a user sees for a failure. */
-export function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown, tr: Translator = ENGLISH): string {
   if (error instanceof SpotifyAuthError) {
-    return error.reason === 'invalid_client'
-      ? "Spotify rejected the bot's app credentials — the bot owner needs to check the Spotify client ID and secret."
-      : 'The bot owner needs to re-authorize Spotify (`npm run authorize`).';
+    return error.reason === 'invalid_client' ? tr.t('errors.invalidClient') : tr.t('errors.reauthorize');
   }
   if (error instanceof SpotifyRateLimitError) {
-    const wait = formatWait(error.retryAfterSeconds);
-    const when = wait === 'a moment' ? 'in a moment' : `in ${wait}`;
-    return error.quotaExceeded
-      ? `The bot has used up its Spotify request quota for now — try again ${when}.`
-      : `Spotify is rate-limiting the bot — try again ${when}.`;
+    const when = inWait(tr, error.retryAfterSeconds);
+    return error.quotaExceeded ? tr.t('errors.quota', { when }) : tr.t('errors.rateLimited', { when });
   }
-  if (error instanceof SpotifyUnavailableError) {
-    return "Spotify isn't answering right now — try again in a moment.";
-  }
-  if (error instanceof SpotifyForbiddenError) {
-    return (
-      "Spotify refused the request for the owner's account. If the Spotify app is in development mode, the owner's " +
-      'account must be on its allow-list (User Management in the Spotify dashboard), and some features need Premium.'
-    );
-  }
-  return GENERIC_ERROR;
+  if (error instanceof SpotifyUnavailableError) return tr.t('errors.unavailable');
+  if (error instanceof SpotifyForbiddenError) return tr.t('errors.forbidden');
+  return tr.t('errors.generic');
 }
 
-export function errorReply(error: unknown): ReplyPayload {
-  return embedPayload({ color: COLORS.error, description: `⚠️ ${errorMessage(error)}` });
+export function errorReply(error: unknown, tr: Translator = ENGLISH): ReplyPayload {
+  return embedPayload({ color: COLORS.error, description: `⚠️ ${errorMessage(error, tr)}` });
 }

@@ -11,6 +11,7 @@ import {
 } from 'discord.js';
 import type { Logger } from '../logger.js';
 import { errorReply, isExpectedFailure } from './error-replies.js';
+import { interactionTranslator } from './locale.js';
 import { clampPayload, truncate, type ReplyPayload } from './text.js';
 
 /** Discord's limit for an attachment's description (alt text). */
@@ -106,14 +107,14 @@ export async function respondWithReply(
       await interaction.reply({ ...toMessage(early.payload), ...(flags ? { flags } : {}) });
     } else {
       logFailure(options.logger, options.what, early.error);
-      await interaction.reply({ ...errorReply(early.error), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...errorReply(early.error, await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
     }
     return;
   }
   await interaction.deferReply(flags ? { flags } : {});
   const outcome = await later;
   if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
-  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error)));
+  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error, await interactionTranslator(interaction))));
 }
 
 /** Update the message a button belongs to (type 7), or defer the update (type 6) when the data is slow. */
@@ -128,7 +129,7 @@ export async function respondWithUpdate(
     else {
       logFailure(options.logger, options.what, early.error);
       // Leave the message as it was; tell only the presser what went wrong.
-      await interaction.reply({ ...errorReply(early.error), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ ...errorReply(early.error, await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
     }
     return;
   }
@@ -137,7 +138,7 @@ export async function respondWithUpdate(
   if (outcome.ok) await interaction.editReply(toEdit(outcome.payload));
   else {
     logFailure(options.logger, options.what, outcome.error);
-    await interaction.followUp({ ...errorReply(outcome.error), flags: MessageFlags.Ephemeral });
+    await interaction.followUp({ ...errorReply(outcome.error, await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
   }
 }
 
@@ -170,5 +171,5 @@ export async function respondWithProgress(
   done = true;
   await editing;
   if (!outcome.ok) logFailure(options.logger, options.what, outcome.error);
-  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error)));
+  await interaction.editReply(toEdit(outcome.ok ? outcome.payload : errorReply(outcome.error, await interactionTranslator(interaction))));
 }

@@ -12,12 +12,13 @@ import { CoverArt, type CoverArtOptions } from './cover-art.js';
 import type { RenderDeps, RenderedImage } from './draw-kit.js';
 import type { StatsPictureInput } from './stats.js';
 import type { WrappedPictureInput } from './wrapped.js';
+import type { Translator } from '../i18n/translator.js';
 
 export interface Drawers {
   card(input: CardInput, deps: RenderDeps): Promise<RenderedImage>;
   chart(input: ChartInput, deps: RenderDeps): Promise<RenderedImage>;
   stats(input: StatsPictureInput, deps: RenderDeps): Promise<RenderedImage>;
-  wrapped(input: WrappedPictureInput, deps: RenderDeps): Promise<RenderedImage>;
+  wrapped(input: WrappedPictureInput, deps: RenderDeps, tr?: Translator): Promise<RenderedImage>;
 }
 
 export interface PicturesOptions {
@@ -43,7 +44,7 @@ const defaultDrawers: Drawers = {
   card: async (input, deps) => (await import('./card.js')).renderNowPlayingCard(input, deps),
   chart: async (input, deps) => (await import('./chart.js')).renderChart(input, deps),
   stats: async (input) => (await import('./stats.js')).renderStats(input),
-  wrapped: async (input, deps) => (await import('./wrapped.js')).renderWrapped(input, deps),
+  wrapped: async (input, deps, tr) => (await import('./wrapped.js')).renderWrapped(input, deps, tr),
 };
 
 class DeadlineError extends Error {
@@ -84,8 +85,8 @@ export class Pictures {
   }
 
   /** The /wrapped picture (a year, tall), or null (logged once per cause): send the text reply. */
-  wrapped(input: WrappedPictureInput): Promise<RenderedImage | null> {
-    return this.draw('wrapped', (deps) => this.drawers.wrapped(input, deps));
+  wrapped(input: WrappedPictureInput, tr?: Translator): Promise<RenderedImage | null> {
+    return this.draw('wrapped', (deps) => this.drawers.wrapped(input, deps, tr));
   }
 
   private async draw(kind: PictureKind, run: (deps: RenderDeps) => Promise<RenderedImage>): Promise<RenderedImage | null> {

@@ -3,6 +3,7 @@
 // the month and the day listened most, and the server's biggest fan of the top artist. Sizes are for a phone: the
 // picture is shown ~380 px wide there, so no text is under 26 px here (≈ 9 pt on the phone). Any script.
 
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import { loadCanvas } from './canvas.js';
 import type { CanvasModule, Context } from './canvas.js';
 import type { CoverFailure } from './cover-art.js';
@@ -58,7 +59,8 @@ export const WRAPPED_LAYOUT = {
 const TEXT = '#f5f5f7';
 const MUTED = '#b3b0c2';
 const GREEN = '#1ed760';
-const PLAYS_COLUMN = 190;
+// Wide enough for "12,345 plays" in the longer languages ("812 Wiedergaben").
+const PLAYS_COLUMN = 260;
 
 function background(ctx: Context): void {
   const bg = ctx.createLinearGradient(0, 0, 0, WRAPPED_HEIGHT);
@@ -105,7 +107,8 @@ function tiles(canvas: CanvasModule, ctx: Context, items: readonly WrappedTile[]
   });
 }
 
-export async function renderWrapped(input: WrappedPictureInput, deps: RenderDeps): Promise<RenderedImage> {
+/** `tr`: the words the picture itself writes (its heading and labels); the input's texts come already in the language. */
+export async function renderWrapped(input: WrappedPictureInput, deps: RenderDeps, tr: Translator = ENGLISH): Promise<RenderedImage> {
   const canvas = await loadCanvas();
   const width = WRAPPED_WIDTH;
   const height = WRAPPED_HEIGHT;
@@ -125,7 +128,7 @@ export async function renderWrapped(input: WrappedPictureInput, deps: RenderDeps
     data = await withSurface(canvas, width, height, (out) => {
       const ctx = out.getContext('2d');
       background(ctx);
-      drawLine(canvas, ctx, `${input.year} Wrapped`, { x: MARGIN, y: 100, maxWidth: INNER, size: 68, weight: 700, color: GREEN });
+      drawLine(canvas, ctx, tr.t('wrapped.picture.heading', { year: input.year }), { x: MARGIN, y: 100, maxWidth: INNER, size: 68, weight: 700, color: GREEN });
       drawLine(canvas, ctx, input.subtitle, { x: MARGIN, y: 160, maxWidth: INNER, size: 38, color: TEXT, align: 'start' });
 
       const artistName = input.topArtist?.name ?? '—';
@@ -133,15 +136,15 @@ export async function renderWrapped(input: WrappedPictureInput, deps: RenderDeps
       else drawPlaceholder(ctx, L.cover.x, L.cover.y, L.cover.size, L.cover.radius, 'person', hueOf(artistName));
       const below = L.cover.y + L.cover.size;
       const center = width / 2;
-      drawLine(canvas, ctx, 'Top artist', { x: center, y: below + 56, maxWidth: INNER, size: 30, color: MUTED, align: 'center' });
+      drawLine(canvas, ctx, tr.t('wrapped.picture.topArtist'), { x: center, y: below + 56, maxWidth: INNER, size: 30, color: MUTED, align: 'center' });
       drawLine(canvas, ctx, artistName, { x: center, y: below + 122, maxWidth: INNER, size: 60, weight: 700, color: TEXT, align: 'center' });
       if (input.topArtist) drawLine(canvas, ctx, input.topArtist.detail, { x: center, y: below + 172, maxWidth: INNER, size: 32, color: MUTED, align: 'center' });
 
       drawLine(canvas, ctx, input.minutes, { x: center, y: below + 292, maxWidth: INNER, size: 110, weight: 700, color: GREEN, align: 'center' });
       drawLine(canvas, ctx, input.minutesLabel, { x: center, y: below + 344, maxWidth: INNER, size: 36, color: TEXT, align: 'center' });
 
-      list(canvas, ctx, 'Top songs', input.topTracks, L.lists.tracksY);
-      list(canvas, ctx, 'Top artists', input.topArtists, L.lists.artistsY);
+      list(canvas, ctx, tr.t('wrapped.topSongs'), input.topTracks, L.lists.tracksY);
+      list(canvas, ctx, tr.t('wrapped.topArtists'), input.topArtists, L.lists.artistsY);
       tiles(canvas, ctx, input.tiles);
       return out.encode('jpeg', JPEG_QUALITY);
     });

@@ -6,6 +6,9 @@
 // DMs already sent are remembered in storage, so restarts don't repeat them. Those markers are keyed by the token
 // (no account in the key), so each account also lists the markers written for it: erasing the account (unlink)
 // deletes those of every grant it had, not only the current one.
+import type { NoticeText } from '../../i18n/notice.js';
+import { dayText } from '../../i18n/time.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { refreshTokenExpiry } from '../../spotify/authorization.js';
 import type { SpotifyAuthError } from '../../spotify/errors.js';
@@ -62,20 +65,16 @@ export interface GrantHealthOptions {
   storage: Storage;
   logger: Logger;
   account: string;
-  /** Tells the account's person (a DM); resolves false when nothing was sent. */
-  notify: (text: string) => Promise<boolean>;
+  /** Tells the account's person (a DM, in their language); resolves false when nothing was sent. */
+  notify: (text: NoticeText) => Promise<boolean>;
   now?: () => number;
   /** Whose grant: the owner's (renews with /spotify login or the script) or a linked member's (/spotify link). */
   audience?: 'owner' | 'member';
 }
 
 /** The reminder a linked member gets (in a reply, and by DM when Discord lets the bot DM them). */
-export function memberExpiryText(expiresAt: number, daysLeft: number): string {
-  return (
-    `⚠️ Your Spotify link with this bot expires on **${isoDate(expiresAt)}** ` +
-    `(${daysLeft} day${daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent). ` +
-    'Run `/spotify link` before then to renew it.'
-  );
+export function memberExpiryText(expiresAt: number, daysLeft: number, tr: Translator = ENGLISH): string {
+  return tr.t('dm.memberExpiry', { date: dayText(tr, expiresAt), daysLeft: tr.t('dm.daysLeft', { count: daysLeft }) });
 }
 
 export function grantTimeline(grant: StoredGrant, now: number): Omit<GrantHealthStatus, 'dead' | 'grant'> {
@@ -146,10 +145,8 @@ export class GrantHealth {
     );
     const key = expiryNoticeKey(status.grant.refreshToken);
     if (!(await this.options.storage.get<boolean>(key))) {
-      const sent = await this.options.notify(
-        `⚠️ The bot's link to your Spotify account expires on **${isoDate(status.expiresAt)}** ` +
-          `(${status.daysLeft} day${status.daysLeft === 1 ? '' : 's'} left; Spotify ends every authorization 6 months after consent).\n` +
-          'Renew it before then: run `/spotify login` here, or `npm run authorize` on the bot\'s machine and restart it.',
+      const sent = await this.options.notify((tr) =>
+        tr.t('dm.ownerExpiry', { date: dayText(tr, status.expiresAt), daysLeft: tr.t('dm.daysLeft', { count: status.daysLeft }) }),
       );
       if (sent) await this.mark(key);
     }
@@ -160,7 +157,7 @@ export class GrantHealth {
   private async remindMember(status: GrantHealthStatus): Promise<GrantHealthStatus> {
     const key = expiryNoticeKey(status.grant.refreshToken);
     if (!(await this.options.storage.get<boolean>(key))) {
-      const sent = await this.options.notify(memberExpiryText(status.expiresAt, status.daysLeft));
+      const sent = await this.options.notify((tr) => memberExpiryText(status.expiresAt, status.daysLeft, tr));
       if (sent) await this.mark(key);
     }
     return status;
@@ -180,10 +177,7 @@ export class GrantHealth {
     // Mark first, so concurrent failures can't send two.
     await this.mark(key);
     const sent = await this.options.notify(
-      '❌ Spotify no longer accepts the bot\'s authorization (it was revoked, the password changed, or the 6-month ' +
-        'lifetime ran out). The bot has stopped asking Spotify and its status is cleared.\n' +
-        'To fix it: run `/spotify login` here (works from anywhere), or `npm run authorize` on the bot\'s machine. ' +
-        `The bot picks the new authorization up without a restart.${error.description ? `\n(Spotify said: ${error.description})` : ''}`,
+      (tr) => tr.t('dm.ownerDead') + (error.description ? `\n${tr.t('dm.spotifySaid', { description: error.description })}` : ''),
     );
     if (!sent) await this.options.storage.delete(key);
   }

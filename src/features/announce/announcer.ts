@@ -10,6 +10,10 @@
 // - A channel the bot can't post to any more (deleted: 404/10003; no access: 403/50001/50013) turns announce off for
 //   that server: logged once, and whoever set it (or the owner) gets one DM. Other failures are logged and the next
 //   change tries again; nothing is retried in a loop.
+import type { ReplyPayload } from '../../discord/text.js';
+import { languageFor } from '../../i18n/locales.js';
+import { noticeFor } from '../../i18n/notice.js';
+import { translatorFor } from '../../i18n/translator.js';
 import { DiscordAPIError, Routes, type Client } from 'discord.js';
 import type { ListeningState } from '../../listening-state.js';
 import type { Logger } from '../../logger.js';
@@ -29,6 +33,8 @@ export interface AnnouncerOptions {
   logger: Logger;
   now: () => number;
   editWithinMs?: number;
+  /** BOT_LOCALE: the language of the "stopped" DM to someone whose language the bot hasn't seen. */
+  botLocale?: string;
 }
 
 interface LastPost {
@@ -120,9 +126,19 @@ export class Announcer {
     }
     const guilds = this.options.client.guilds.cache;
     const mine = settings.filter((s) => guilds.has(s.guildId) && !this.isStopped(s));
-    const payload = announcePost(item);
+    // Each server's post in its preferred locale (Discord's, kept current by GUILD_UPDATE); one payload per language.
+    const payloads = new Map<string, Promise<ReplyPayload>>();
+    const payloadFor = (guildId: string): Promise<ReplyPayload> => {
+      const locale = languageFor(guilds.get(guildId)?.preferredLocale);
+      let payload = payloads.get(locale);
+      if (!payload) {
+        payload = translatorFor(locale).then((tr) => announcePost(item, tr));
+        payloads.set(locale, payload);
+      }
+      return payload;
+    };
     for (let i = 0; i < mine.length; i += CONCURRENCY) {
-      await Promise.all(mine.slice(i, i + CONCURRENCY).map((setting) => this.postTo(setting, payload)));
+      await Promise.all(mine.slice(i, i + CONCURRENCY).map(async (setting) => this.postTo(setting, await payloadFor(setting.guildId))));
     }
   }
 
@@ -131,7 +147,7 @@ export class Announcer {
     return at !== undefined && setting.setAt <= at;
   }
 
-  private async postTo(setting: AnnounceSetting, payload: ReturnType<typeof announcePost>): Promise<void> {
+  private async postTo(setting: AnnounceSetting, payload: ReplyPayload): Promise<void> {
     const { rest } = this.options.client;
     const { guildId, channelId } = setting;
     const now = this.options.now();
@@ -178,7 +194,7 @@ export class Announcer {
     const tell = removed.setBy || this.options.ownerId;
     if (!tell) return;
     const guildName = this.options.client.guilds.cache.get(guildId)?.name ?? 'a server';
-    await this.dm(tell, announceStoppedNotice(guildName, channelId, reason));
+    await this.dm(tell, await noticeFor((tr) => announceStoppedNotice(guildName, channelId, reason, tr), tell, this.options.botLocale ?? 'en-US'));
   }
 
   private async dm(userId: string, content: string): Promise<void> {

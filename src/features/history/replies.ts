@@ -4,24 +4,21 @@ import { clampEmbeds, COLORS, embedPayload, escapeAndTruncate, type ReplyPayload
 import type { PlaySource } from '../../history/play.js';
 import type { ImportProgress, ImportSummary } from '../../history/import/importer.js';
 import { SKIP_REASONS, type SkipReason } from '../../history/import/readers.js';
+import { dayText as localDay } from '../../i18n/time.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { HistoryView } from './service.js';
 
 export const HISTORY_ID_PREFIX = 'history:';
 export const DELETE_CONFIRM_ID = 'history:delete:confirm';
 export const DELETE_CANCEL_ID = 'history:delete:cancel';
 
-const SOURCE_LABELS: Record<PlaySource, string> = {
-  'spotify-recent': 'Spotify (recently played)',
-  'discord-status': 'Discord status',
-  'import-extended': 'imported (extended streaming history)',
-  'import-account': 'imported (account data)',
-};
+const SOURCES: readonly PlaySource[] = ['spotify-recent', 'discord-status', 'import-extended', 'import-account'];
 
 const count = new Intl.NumberFormat('en-US');
 
-/** "1 play", "4,657 plays". */
-export function playsText(n: number): string {
-  return `${count.format(n)} ${n === 1 ? 'play' : 'plays'}`;
+/** "1 play", "4,657 plays", "1.234 Wiedergaben". */
+export function playsText(n: number, tr: Translator = ENGLISH): string {
+  return tr.t('history.plays', { count: n });
 }
 
 /** A day in UTC, as Discord users read dates everywhere: "2024-05-06". */
@@ -29,60 +26,50 @@ export function dayText(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-export function historyOffReply(): ReplyPayload {
-  return embedPayload({
-    color: COLORS.error,
-    description: 'Listening history is turned off on this bot (the owner set `HISTORY=off`): nothing is recorded or stored.',
-  });
+export function historyOffReply(tr: Translator = ENGLISH): ReplyPayload {
+  return embedPayload({ color: COLORS.error, description: tr.t('history.off') });
 }
 
-function recordingLine(view: HistoryView): string {
-  if (view.recording) {
-    return view.kind === 'status'
-      ? '🔴 **Recording** your plays from your Discord status. `/history off` stops it.'
-      : '🔴 **Recording** your plays from Spotify. `/history off` stops it.';
-  }
-  return view.kind === 'status'
-    ? '⏸️ **Not recording.** `/history on` records your plays from your Discord status (Spotify shown as your status).'
-    : '⏸️ **Not recording.** `/history on` records your Spotify plays again.';
+function recordingLine(view: HistoryView, tr: Translator): string {
+  if (view.recording) return tr.t(view.kind === 'status' ? 'history.recordingStatus' : 'history.recordingSpotify');
+  return tr.t(view.kind === 'status' ? 'history.notRecordingStatus' : 'history.notRecordingSpotify');
 }
 
-export function historyStatusReply(view: HistoryView): ReplyPayload {
-  const lines = [recordingLine(view), ''];
+export function historyStatusReply(view: HistoryView, tr: Translator): ReplyPayload {
+  const lines = [recordingLine(view, tr), ''];
   if (view.plays === 0) {
-    lines.push('No plays stored yet.');
+    lines.push(tr.t('history.none'));
   } else {
-    lines.push(`**${playsText(view.plays)}** stored, since ${dayText(view.firstAt!)}.`);
-    for (const source of Object.keys(SOURCE_LABELS) as PlaySource[]) {
+    lines.push(tr.t('history.stored', { plays: playsText(view.plays, tr), day: localDay(tr, view.firstAt!) }));
+    for (const source of SOURCES) {
       const n = view.bySource[source];
-      if (n) lines.push(`• ${SOURCE_LABELS[source]}: ${playsText(n)}`);
+      if (n) lines.push(`• ${tr.t(`history.source.${source}`)}: ${playsText(n, tr)}`);
     }
   }
   if (view.imports.length > 0) {
-    lines.push('', '**Imports**');
+    lines.push('', `**${tr.t('history.imports')}**`);
     for (const record of view.imports.slice(0, 5)) {
       lines.push(
         // A zip entry's own name (`my_spotify_data.zip/Spotify Extended Streaming History/…`) is the telling part.
-        `• ${escapeAndTruncate(record.fileName.split('/').at(-1) ?? record.fileName, 80)} — ${dayText(record.importedAt)}: ${playsText(record.added)} added` +
-          (record.duplicates > 0 ? `, ${count.format(record.duplicates)} already there` : ''),
+        `• ${tr.t('history.importLine', {
+          file: escapeAndTruncate(record.fileName.split('/').at(-1) ?? record.fileName, 80),
+          day: localDay(tr, record.importedAt),
+          plays: playsText(record.added, tr),
+        })}` + (record.duplicates > 0 ? tr.t('history.importDuplicates', { n: record.duplicates }) : ''),
       );
     }
   }
-  if (view.choice.onlyMe) lines.push('', 'Privacy: **only me** — you are left out of server views.');
-  lines.push(
-    '',
-    '`/history import` adds your Spotify data export · `/history export` downloads everything · `/history delete` erases it.',
-  );
-  return { embeds: clampEmbeds([{ color: COLORS.playing, title: 'Your listening history', description: lines.join('\n') }]), components: [] };
+  if (view.choice.onlyMe) lines.push('', tr.t('history.onlyMe'));
+  lines.push('', tr.t('history.hint'));
+  return { embeds: clampEmbeds([{ color: COLORS.playing, title: tr.t('history.title'), description: lines.join('\n') }]), components: [] };
 }
 
-export function recordingChangedReply(view: HistoryView): ReplyPayload {
-  const kept = view.plays > 0 ? ` Your ${playsText(view.plays)} stay stored until you run \`/history delete\`.` : '';
+export function recordingChangedReply(view: HistoryView, tr: Translator): ReplyPayload {
   const text = view.recording
-    ? view.kind === 'status'
-      ? 'Recording is **on**: from now on, each track your Discord status shows (Spotify as your status) is kept as a play once you listened to half of it or 4 minutes. `/history off` stops it; `/history delete` erases everything.'
-      : 'Recording is **on**: your Spotify plays are kept from now on. `/history off` stops it; `/history delete` erases everything.'
-    : `Recording is **off**: nothing new is kept.${kept}`;
+    ? tr.t(view.kind === 'status' ? 'history.onStatus' : 'history.onSpotify')
+    : view.plays > 0
+      ? tr.t('history.offKept', { plays: playsText(view.plays, tr) })
+      : tr.t('history.offNow');
   return embedPayload({ color: COLORS.playing, description: text });
 }
 

@@ -14,6 +14,7 @@ import {
   type ButtonRow,
   type ReplyPayload,
 } from '../../discord/text.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ListeningNowResult, NowListening } from './service.js';
 
 export const LISTENING_ID_PREFIX = 'listening:';
@@ -26,12 +27,10 @@ const TITLE_MAX = 80;
 const ARTIST_MAX = 60;
 const URL_MAX = 120;
 
-export const LISTENING_TITLE = '🎧 Listening now in this server';
-export const NOBODY_LISTENING = 'Nobody here is listening to Spotify right now.';
-export const PRESENCES_OFF_HINT =
-  "Only linked Spotify accounts (the bot owner's included) are shown: the bot doesn't read members' Discord status. " +
-  'To list everyone whose status shows Spotify, the bot owner sets DISCORD_PRESENCES=on and switches on ' +
-  'Developer Portal → Bot → Presence Intent.';
+/** The English texts (tests compare against them). */
+export const LISTENING_TITLE = ENGLISH.t('listening.title');
+export const NOBODY_LISTENING = ENGLISH.t('listening.nobody');
+export const PRESENCES_OFF_HINT = ENGLISH.t('listening.presencesOff');
 
 export function encodeListeningPageId(page: number): string {
   if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new RangeError(`invalid /listening page ${page}`);
@@ -90,58 +89,58 @@ export function groupListening(entries: readonly NowListening[]): Block[] {
   return blocks.sort((a, b) => b.at - a.at).map((b) => b.block);
 }
 
-function who(entry: NowListening): string {
-  return entry.userId === null ? 'the bot owner' : `<@${entry.userId}>`;
+function who(entry: NowListening, tr: Translator): string {
+  return entry.userId === null ? tr.t('listening.owner') : `<@${entry.userId}>`;
 }
 
-function howFar(entry: NowListening, now: number): string {
+function howFar(entry: NowListening, now: number, tr: Translator): string {
   const progress = Math.min(entry.durationMs, Math.max(0, now - entry.startedAt));
-  return `${formatDuration(progress)} in`;
+  return tr.t('listening.progress', { time: formatDuration(progress) });
 }
 
-function trackLink(entry: NowListening): string {
-  return mdLink(escapeAndTruncate(entry.title, TITLE_MAX) || 'Untitled', entry.url, URL_MAX);
+function trackLink(entry: NowListening, tr: Translator): string {
+  return mdLink(escapeAndTruncate(entry.title, TITLE_MAX) || tr.t('listening.untitled'), entry.url, URL_MAX);
 }
 
-function artistsText(entry: NowListening): string {
+function artistsText(entry: NowListening, tr: Translator): string {
   const named = entry.artists.filter((a) => oneLine(a) !== '');
-  if (named.length === 0) return 'Unknown artist';
+  if (named.length === 0) return tr.t('common.unknownArtist');
   const first = escapeAndTruncate(named[0]!, ARTIST_MAX);
-  return named.length > 1 ? `${first} and ${named.length - 1} more` : first;
+  return named.length > 1 ? tr.t('listening.andMore', { first, count: named.length - 1 }) : first;
 }
 
 /** "a · b · c and 4 more" within `budget` characters. */
-function joinWithin(parts: readonly string[], budget: number): string {
+function joinWithin(parts: readonly string[], budget: number, tr: Translator): string {
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const next = i === 0 ? parts[i]! : `${out} · ${parts[i]!}`;
     const rest = parts.length - i - 1;
-    const tail = rest > 0 ? ` and ${rest} more` : '';
+    const tail = rest > 0 ? tr.t('listening.andMore', { first: '', count: rest }) : '';
     if (next.length + tail.length > budget) {
       const left = parts.length - i;
-      return i === 0 ? `${left} listeners` : `${out} and ${left} more`;
+      return i === 0 ? tr.t('listening.listeners', { count: left }) : tr.t('listening.andMore', { first: out, count: left });
     }
     out = next;
   }
   return out;
 }
 
-function blockText(block: Block, now: number): string {
+function blockText(block: Block, now: number, tr: Translator): string {
   switch (block.kind) {
     case 'one': {
       const e = block.entry;
-      return `${who(e)} — ${trackLink(e)} by ${artistsText(e)} · ${howFar(e, now)}`;
+      return tr.t('listening.one', { who: who(e, tr), track: trackLink(e, tr), artists: artistsText(e, tr), progress: howFar(e, now, tr) });
     }
     case 'track': {
       const first = block.entries[0]!;
-      const head = `**${block.entries.length} listening to ${trackLink(first)}** by ${artistsText(first)}`;
-      const members = block.entries.map((e) => `${who(e)} ${howFar(e, now)}`);
-      return `${head}\n└ ${joinWithin(members, BLOCK_MAX - head.length - 3)}`;
+      const head = tr.t('listening.trackHead', { count: block.entries.length, track: trackLink(first, tr), artists: artistsText(first, tr) });
+      const members = block.entries.map((e) => `${who(e, tr)} ${howFar(e, now, tr)}`);
+      return `${head}\n└ ${joinWithin(members, BLOCK_MAX - head.length - 3, tr)}`;
     }
     case 'artist': {
-      const head = `**${block.entries.length} listening to ${escapeAndTruncate(block.artist, ARTIST_MAX)}**`;
-      const members = block.entries.map((e) => `${who(e)} ${trackLink(e)} ${howFar(e, now)}`);
-      return `${head}\n└ ${joinWithin(members, BLOCK_MAX - head.length - 3)}`;
+      const head = tr.t('listening.artistHead', { count: block.entries.length, artist: escapeAndTruncate(block.artist, ARTIST_MAX) });
+      const members = block.entries.map((e) => `${who(e, tr)} ${trackLink(e, tr)} ${howFar(e, now, tr)}`);
+      return `${head}\n└ ${joinWithin(members, BLOCK_MAX - head.length - 3, tr)}`;
     }
     default: {
       const unknown: never = block;
@@ -150,7 +149,7 @@ function blockText(block: Block, now: number): string {
   }
 }
 
-function pageButtons(page: number, pages: number): ButtonRow[] {
+function pageButtons(page: number, pages: number, tr: Translator): ButtonRow[] {
   if (pages <= 1) return [];
   const button = (label: string, target: number, disabled: boolean): APIButtonComponentWithCustomId => ({
     type: ComponentType.Button,
@@ -163,34 +162,35 @@ function pageButtons(page: number, pages: number): ButtonRow[] {
   return [
     {
       type: ComponentType.ActionRow,
-      components: [button('◀ Previous', page > 1 ? page - 1 : page, page <= 1), button('Next ▶', page < pages ? page + 1 : page, page >= pages)],
+      components: [
+        button(tr.t('common.previous'), page > 1 ? page - 1 : page, page <= 1),
+        button(tr.t('common.next'), page < pages ? page + 1 : page, page >= pages),
+      ],
     },
   ];
 }
 
-export function listeningReply(result: ListeningNowResult, requestedPage: number): ReplyPayload {
+export function listeningReply(result: ListeningNowResult, requestedPage: number, tr: Translator): ReplyPayload {
   const blocks = groupListening(result.entries);
-  const hint = result.presencesEnabled ? undefined : PRESENCES_OFF_HINT;
+  const hint = result.presencesEnabled ? undefined : tr.t('listening.presencesOff');
+  const title = tr.t('listening.title');
+  const nobody = tr.t('listening.nobody');
   if (blocks.length === 0) {
-    return embedPayload({
-      color: COLORS.neutral,
-      title: LISTENING_TITLE,
-      description: hint ? `${NOBODY_LISTENING}\n\n${hint}` : NOBODY_LISTENING,
-    });
+    return embedPayload({ color: COLORS.neutral, title, description: hint ? `${nobody}\n\n${hint}` : nobody });
   }
   const pages = Math.min(MAX_PAGE, Math.ceil(blocks.length / LISTENING_PAGE_SIZE));
   const page = Math.min(pages, Math.max(1, Math.floor(requestedPage) || 1));
   const start = (page - 1) * LISTENING_PAGE_SIZE;
-  const lines = blocks.slice(start, start + LISTENING_PAGE_SIZE).map((b) => blockText(b, result.at));
+  const lines = blocks.slice(start, start + LISTENING_PAGE_SIZE).map((b) => blockText(b, result.at, tr));
   const count = result.entries.length;
-  const footer = `${count} listening${pages > 1 ? ` · page ${page}/${pages}` : ''}`;
+  const footer = tr.t('listening.footer', { count }) + (pages > 1 ? ` · ${tr.t('listening.page', { page, pages })}` : '');
   return embedPayload(
     {
       color: COLORS.playing,
-      title: LISTENING_TITLE,
+      title,
       description: hint ? `${lines.join('\n')}\n\n-# ${hint}` : lines.join('\n'),
       footer: { text: footer },
     },
-    pageButtons(page, pages),
+    pageButtons(page, pages, tr),
   );
 }

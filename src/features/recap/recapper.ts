@@ -12,7 +12,9 @@
 // - A channel the bot can't post to any more (404/10003, 403/50001/50013) turns the recap off for that server: one
 //   log line, and one DM to whoever set it (or the owner), as /announce does.
 import { DiscordAPIError, Routes, type Client, type RawFile } from 'discord.js';
+import { guildTranslator } from '../../discord/locale.js';
 import type { ReplyPayload } from '../../discord/text.js';
+import { noticeFor } from '../../i18n/notice.js';
 import type { Logger } from '../../logger.js';
 import type { Pictures } from '../../render/pictures.js';
 import { withPicture } from '../nowplaying/card.js';
@@ -52,6 +54,8 @@ export interface RecapperOptions {
   now: () => number;
   postsPerSecond?: number;
   lookupsPerMinute?: number;
+  /** BOT_LOCALE: the stopped-recap DM's language for someone whose language the bot doesn't know. */
+  botLocale?: string;
 }
 
 /** What one check did (for tests, the benchmark and the log). */
@@ -218,8 +222,11 @@ export class Recapper {
         result.empty.push(guildId);
         return;
       }
-      const name = client.guilds.cache.get(guildId)?.name ?? 'This server';
-      const text = recapPost(week, name);
+      // A post in the server's channel: the server's preferred locale, whoever set it up.
+      const guild = client.guilds.cache.get(guildId);
+      const tr = await guildTranslator(guild);
+      const name = guild?.name ?? tr.t('recap.thisServer');
+      const text = recapPost(week, name, tr);
       // The same week as the numbers (the last 7 days up to now), as /serverchart draws it.
       const chart = await serverChart({ services, pictures: this.options.pictures }, [...members], 'week', 'albums', RECAP_CHART_SIZE, name);
       const payload = chart.image && chart.alt ? withPicture(text, chart.image, chart.alt) : text;
@@ -255,11 +262,13 @@ export class Recapper {
     });
     const tell = removed.setBy || this.options.ownerId;
     if (!tell) return;
-    const guildName = this.options.client.guilds.cache.get(guildId)?.name ?? 'a server';
+    const guildName = this.options.client.guilds.cache.get(guildId)?.name ?? null;
     const { rest } = this.options.client;
     try {
       const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: tell } })) as { id: string };
-      await rest.post(Routes.channelMessages(dm.id), { body: { content: recapStoppedNotice(guildName, channelId, reason) } });
+      await rest.post(Routes.channelMessages(dm.id), {
+        body: { content: await noticeFor((tr) => recapStoppedNotice(guildName ?? tr.t('recap.aServer'), channelId, reason, tr), tell, this.options.botLocale ?? 'en-US') },
+      });
     } catch (error) {
       this.options.logger.warn('could not tell anyone that the recap stopped', { user: tell, error });
     }

@@ -1,5 +1,5 @@
 // /recent as a Discord payload: the last plays, newest first, ten per page with Previous/Next, each with when it
-// was played ("3 min ago") and links (none for local files). Pure, within every limit (see discord/text).
+// was played ("3 min ago", "vor 3 Min.") and links (none for local files). Pure, within every limit (see discord/text).
 // The buttons carry their whole state in the custom id — `recent:<limit>:<page>` (the owner's) or
 // `recent:<limit>:<page>:<discord id>` (a linked member's) — so they work after a restart and on any shard; anything
 // else is refused by decodeRecentPageId.
@@ -16,6 +16,8 @@ import {
   type ReplyPayload,
 } from '../../discord/text.js';
 import { SNOWFLAKE } from '../../config.js';
+import { relativeTime } from '../../i18n/time.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { SPOTIFY_MAX_LIMIT } from '../../spotify/types.js';
 import type { RecentPlay, RecentPlays } from './service.js';
 
@@ -66,34 +68,20 @@ export function decodeRecentPageId(customId: string): RecentPageState | null {
   return isValidState(state) ? state : null;
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** "just now", "3 min ago", "2 h ago", "yesterday", "4 days ago" — from `then` as seen at `now` (epoch ms). */
-export function relativeTime(then: number, now: number): string {
-  const ago = Math.max(0, now - then);
-  if (ago < MINUTE) return 'just now';
-  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min ago`;
-  if (ago < DAY) return `${Math.floor(ago / HOUR)} h ago`;
-  const days = Math.floor(ago / DAY);
-  return days === 1 ? 'yesterday' : `${days} days ago`;
-}
-
 /** Per-line budgets keep ten lines under the 4096-character description whatever the names. */
 const LINE_URL_MAX = 160;
 const LINE_TITLE_MAX = 80;
 const LINE_ARTISTS_MAX = 100;
 
-function playLine(index: number, play: RecentPlay, now: number): string {
-  const title = escapeAndTruncate(play.title, LINE_TITLE_MAX) || 'Untitled track';
+function playLine(index: number, play: RecentPlay, now: number, tr: Translator): string {
+  const title = escapeAndTruncate(play.title, LINE_TITLE_MAX) || tr.t('common.untitledTrack');
   const linked = play.isLocal ? title : mdLink(title, play.url, LINE_URL_MAX);
   const artists = formatArtists(play.artists, LINE_ARTISTS_MAX, { linked: false, maxName: 60 });
-  const local = play.isLocal ? ' · local file' : '';
-  return `${index}. ${linked} — ${artists} · ${relativeTime(play.playedAt, now)}${local}`;
+  const local = play.isLocal ? ` · ${tr.t('common.localFile')}` : '';
+  return `${index}. ${linked} — ${artists} · ${relativeTime(tr, play.playedAt, now)}${local}`;
 }
 
-function pageButtons(limit: number, page: number, pages: number, userId: string | undefined): ButtonRow[] {
+function pageButtons(limit: number, page: number, pages: number, userId: string | undefined, tr: Translator): ButtonRow[] {
   if (pages <= 1) return [];
   // A disabled button still needs a valid, distinct custom id: it points at the current page.
   const button = (label: string, target: number, disabled: boolean): APIButtonComponentWithCustomId => ({
@@ -107,8 +95,8 @@ function pageButtons(limit: number, page: number, pages: number, userId: string 
     {
       type: ComponentType.ActionRow,
       components: [
-        button('◀ Previous', page > 1 ? page - 1 : page, page <= 1),
-        button('Next ▶', page < pages ? page + 1 : page, page >= pages),
+        button(tr.t('common.previous'), page > 1 ? page - 1 : page, page <= 1),
+        button(tr.t('common.next'), page < pages ? page + 1 : page, page >= pages),
       ],
     },
   ];
@@ -119,24 +107,26 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
-export const RECENT_TITLE = 'Recently played';
-export const NOTHING_RECENT = 'Nothing played recently — or it was all in a private session.';
+/** The English texts (tests compare against them). */
+export const RECENT_TITLE = ENGLISH.t('recent.title');
+export const NOTHING_RECENT = ENGLISH.t('recent.nothing');
 
-export function recentReply(plays: RecentPlays, opts: RecentPageState & { now: number }): ReplyPayload {
+export function recentReply(plays: RecentPlays, opts: RecentPageState & { now: number }, tr: Translator): ReplyPayload {
   const limit = clampInt(opts.limit, 1, SPOTIFY_MAX_LIMIT);
   const items = plays.items.slice(0, limit);
-  if (items.length === 0) return embedPayload({ color: COLORS.neutral, title: RECENT_TITLE, description: NOTHING_RECENT });
+  const title = tr.t('recent.title');
+  if (items.length === 0) return embedPayload({ color: COLORS.neutral, title, description: tr.t('recent.nothing') });
   const pages = recentPageCount(items.length);
   const page = clampInt(opts.page, 1, pages);
   const start = (page - 1) * RECENT_PAGE_SIZE;
   const pageItems = items.slice(start, start + RECENT_PAGE_SIZE);
-  const span = `${start + 1}–${start + pageItems.length} of ${items.length}`;
+  const span = tr.t('common.span', { from: start + 1, to: start + pageItems.length, total: items.length });
   const embed: APIEmbed = {
     color: COLORS.top,
-    title: RECENT_TITLE,
-    description: pageItems.map((play, i) => playLine(start + i + 1, play, opts.now)).join('\n'),
-    footer: { text: pages > 1 ? `Page ${page}/${pages} · ${span}` : span },
+    title,
+    description: pageItems.map((play, i) => playLine(start + i + 1, play, opts.now, tr)).join('\n'),
+    footer: { text: pages > 1 ? tr.t('common.pageSpan', { page, pages, span }) : span },
     ...thumbnail(pageItems[0]?.imageUrl ?? null),
   };
-  return embedPayload(embed, pageButtons(limit, page, pages, opts.userId));
+  return embedPayload(embed, pageButtons(limit, page, pages, opts.userId, tr));
 }

@@ -5,7 +5,9 @@
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand, type SlashCommand } from '../../discord/command.js';
 import { errorReply } from '../../discord/error-replies.js';
+import { interactionTranslator } from '../../discord/locale.js';
 import { respondWithReply, respondWithUpdate } from '../../discord/respond.js';
+import type { Translator } from '../../i18n/translator.js';
 import type { ReplyPayload } from '../../discord/text.js';
 import type { CommandContext } from '../../service-types.js';
 import { SPOTIFY_MAX_LIMIT, TIME_RANGES, type TimeRange } from '../../spotify/types.js';
@@ -37,13 +39,13 @@ function topDefinition(name: string, description: string) {
   });
 }
 
-function render(ctx: CommandContext, state: TopPageState, whose: SpotifyWhose): Promise<ReplyPayload> {
+function render(ctx: CommandContext, state: TopPageState, whose: SpotifyWhose, tr: Translator): Promise<ReplyPayload> {
   const options = { limit: state.limit, page: state.page, ...(whose.listener.kind === 'linked' ? { userId: whose.listener.userId } : {}) };
   return whose.answer(async () => {
     const payload =
       state.kind === 'tracks'
-        ? topTracksReply(await ctx.services.top.tracks(whose.listener, state.range), options)
-        : topArtistsReply(await ctx.services.top.artists(whose.listener, state.range), options);
+        ? topTracksReply(await ctx.services.top.tracks(whose.listener, state.range), options, tr)
+        : topArtistsReply(await ctx.services.top.artists(whose.listener, state.range), options, tr);
     return whose.named(payload);
   });
 }
@@ -62,13 +64,14 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
         await whose.refuse(options);
         return;
       }
-      await respondWithReply(interaction, () => render(ctx, state, whose), options);
+      const tr = await interactionTranslator(interaction);
+      await respondWithReply(interaction, () => render(ctx, state, whose, tr), options);
       await whose.followUp();
     },
     async handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
       const state = decodeTopPageId(interaction.customId);
       if (!state || state.kind !== kind) {
-        await interaction.reply({ ...errorReply(new Error('stale button')), flags: MessageFlags.Ephemeral });
+        await interaction.reply({ ...errorReply(new Error('stale button'), await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
         return;
       }
       const options = { logger: ctx.logger.child('command'), what: `/${name} page ${state.page}`, deferAfterMs: ctx.deferAfterMs };
@@ -78,7 +81,8 @@ export function createTopCommand(kind: TopKind, name: string, description: strin
         await whose.refuse(options);
         return;
       }
-      await respondWithUpdate(interaction, () => render(ctx, state, whose), options);
+      const tr = await interactionTranslator(interaction);
+      await respondWithUpdate(interaction, () => render(ctx, state, whose, tr), options);
     },
   };
 }

@@ -12,7 +12,7 @@ import {
   type ButtonRow,
   type ReplyPayload,
 } from '../../discord/text.js';
-import { RANGE_LABELS } from './service.js';
+import type { Translator } from '../../i18n/translator.js';
 import type { TopArtist, TopKind, TopList, TopTrack } from './service.js';
 import { TOP_MAX_LIMIT, TOP_PAGE_SIZE, encodeTopPageId, topPageCount, type TopPageState } from './page-id.js';
 
@@ -25,7 +25,6 @@ export interface TopReplyOptions {
   userId?: string;
 }
 
-const KIND_LABEL: Record<TopKind, string> = { tracks: 'Top tracks', artists: 'Top artists' };
 /** Per-line budgets keep 10 lines under the 4096-character description whatever the names. */
 const LIST_URL_MAX = 200;
 const LIST_TITLE_MAX = 80;
@@ -36,30 +35,30 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
-function trackLine(rank: number, track: TopTrack): string {
-  const title = mdLink(escapeAndTruncate(track.title, LIST_TITLE_MAX) || 'Untitled track', track.url, LIST_URL_MAX);
+function trackLine(rank: number, track: TopTrack, tr: Translator): string {
+  const title = mdLink(escapeAndTruncate(track.title, LIST_TITLE_MAX) || tr.t('common.untitledTrack'), track.url, LIST_URL_MAX);
   return `${rank}. ${title} — ${formatArtists(track.artists, LIST_ARTISTS_MAX, { linked: false, maxName: 60 })}`;
 }
 
-function artistLine(rank: number, artist: TopArtist): string {
-  const name = escapeAndTruncate(artist.name, LIST_TITLE_MAX + LIST_ARTISTS_MAX) || 'Unknown artist';
+function artistLine(rank: number, artist: TopArtist, tr: Translator): string {
+  const name = escapeAndTruncate(artist.name, LIST_TITLE_MAX + LIST_ARTISTS_MAX) || tr.t('common.unknownArtist');
   return `${rank}. ${mdLink(name, artist.url, LIST_URL_MAX)}`;
 }
 
-function pageButtons(state: Omit<TopPageState, 'page'>, page: number, pages: number): ButtonRow[] {
+function pageButtons(state: Omit<TopPageState, 'page'>, page: number, pages: number, tr: Translator): ButtonRow[] {
   if (pages <= 1) return [];
   // A disabled button still needs a valid, distinct custom id: it points at the current page.
   const previous: APIButtonComponentWithCustomId = {
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
-    label: '◀ Previous',
+    label: tr.t('common.previous'),
     custom_id: encodeTopPageId({ ...state, page: page > 1 ? page - 1 : page }),
     disabled: page <= 1,
   };
   const next: APIButtonComponentWithCustomId = {
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
-    label: 'Next ▶',
+    label: tr.t('common.next'),
     custom_id: encodeTopPageId({ ...state, page: page < pages ? page + 1 : page }),
     disabled: page >= pages,
   };
@@ -70,17 +69,18 @@ function topReply<T>(
   kind: TopKind,
   list: TopList<T>,
   opts: TopReplyOptions,
-  line: (rank: number, item: T) => string,
+  line: (rank: number, item: T, tr: Translator) => string,
   imageOf: (item: T) => string | null,
+  tr: Translator,
 ): ReplyPayload {
   const limit = clampInt(opts.limit, 1, TOP_MAX_LIMIT);
-  const title = `${KIND_LABEL[kind]} · ${RANGE_LABELS[list.range]}`;
+  const title = `${tr.t(kind === 'tracks' ? 'top.tracks' : 'top.artists')} · ${tr.t(`range.${list.range}`)}`;
   const items = list.items.slice(0, limit);
   if (items.length === 0) {
     return embedPayload({
       color: COLORS.neutral,
       title,
-      description: `No top ${kind} yet for this period — Spotify needs a bit more listening history.`,
+      description: tr.t(kind === 'tracks' ? 'top.noTracks' : 'top.noArtists'),
     });
   }
   const pages = topPageCount(items.length);
@@ -89,21 +89,21 @@ function topReply<T>(
   const pageItems = items.slice(start, start + TOP_PAGE_SIZE);
   const end = start + pageItems.length;
   const first = pageItems[0];
-  const span = `${start + 1}–${end} of ${items.length}`;
+  const span = tr.t('common.span', { from: start + 1, to: end, total: items.length });
   const embed: APIEmbed = {
     color: COLORS.top,
     title,
-    description: pageItems.map((item, i) => line(start + i + 1, item)).join('\n'),
-    footer: { text: pages > 1 ? `Page ${page}/${pages} · ${span}` : span },
+    description: pageItems.map((item, i) => line(start + i + 1, item, tr)).join('\n'),
+    footer: { text: pages > 1 ? tr.t('common.pageSpan', { page, pages, span }) : span },
     ...(first === undefined ? {} : thumbnail(imageOf(first))),
   };
-  return embedPayload(embed, pageButtons({ kind, range: list.range, limit, ...(opts.userId === undefined ? {} : { userId: opts.userId }) }, page, pages));
+  return embedPayload(embed, pageButtons({ kind, range: list.range, limit, ...(opts.userId === undefined ? {} : { userId: opts.userId }) }, page, pages, tr));
 }
 
-export function topTracksReply(list: TopList<TopTrack>, opts: TopReplyOptions): ReplyPayload {
-  return topReply('tracks', list, opts, trackLine, (t) => t.imageUrl);
+export function topTracksReply(list: TopList<TopTrack>, opts: TopReplyOptions, tr: Translator): ReplyPayload {
+  return topReply('tracks', list, opts, trackLine, (t) => t.imageUrl, tr);
 }
 
-export function topArtistsReply(list: TopList<TopArtist>, opts: TopReplyOptions): ReplyPayload {
-  return topReply('artists', list, opts, artistLine, (a) => a.imageUrl);
+export function topArtistsReply(list: TopList<TopArtist>, opts: TopReplyOptions, tr: Translator): ReplyPayload {
+  return topReply('artists', list, opts, artistLine, (a) => a.imageUrl, tr);
 }

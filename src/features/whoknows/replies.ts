@@ -3,6 +3,8 @@
 // more, and the asker's own row always there.
 import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
 import type { ItemKind, KnownItem, PlayCounts } from '../../history/store.js';
+import { SOURCE_LANGUAGE } from '../../i18n/locales.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { playsText } from '../history/replies.js';
 import type { WhoKnows } from './service.js';
 
@@ -12,7 +14,6 @@ export const CROWN_PLAYS = 30;
 export const LIST_SIZE = 10;
 
 const NAME_MAX = 100;
-const KIND_WORD: Record<ItemKind, string> = { artist: 'artist', track: 'track', album: 'album' };
 const count = new Intl.NumberFormat('en-US');
 
 /** "Levitating — Dua Lipa", escaped, within `max`. */
@@ -28,50 +29,52 @@ export interface WhoKnowsView extends WhoKnows {
 }
 
 /** The ranking: "👑 <@id> · 42 plays", then "2. <@id> · 12 plays" …; the asker's row bold, added when below the cut. */
-export function whoKnowsReply(view: WhoKnowsView): ReplyPayload {
+export function whoKnowsReply(view: WhoKnowsView, tr: Translator = ENGLISH): ReplyPayload {
   const { item, rows, askerId } = view;
   const line = (i: number): string => {
     const row = rows[i]!;
     const crowned = i === 0 && row.plays >= CROWN_PLAYS;
-    const text = `${crowned ? '👑' : `${i + 1}.`} <@${row.userId}> · ${playsText(row.plays)}`;
+    const text = `${crowned ? '👑' : `${i + 1}.`} <@${row.userId}> · ${playsText(row.plays, tr)}`;
     return row.userId === askerId ? `**${text}**` : text;
   };
   const lines = rows.slice(0, LIST_SIZE).map((_, i) => line(i));
   const askerAt = rows.findIndex((r) => r.userId === askerId);
   if (!view.askerCounted) {
-    lines.push('', `<@${askerId}> · not counted here (your listening is "only me" or not recorded — see \`/history\`)`);
+    lines.push('', `<@${askerId}> · ${tr.t('whoknows.notCounted')}`);
   } else if (askerAt >= LIST_SIZE) {
     lines.push('…', line(askerAt));
   } else if (askerAt === -1) {
-    lines.push(...(rows.length > 0 ? [''] : []), `**<@${askerId}> · ${playsText(0)}**`);
+    lines.push(...(rows.length > 0 ? [''] : []), `**<@${askerId}> · ${playsText(0, tr)}**`);
   }
   const total = rows.reduce((sum, r) => sum + r.plays, 0);
-  const listeners = `${count.format(rows.length)} ${rows.length === 1 ? 'listener' : 'listeners'}`;
-  const description = rows.length === 0 ? [`Nobody here has played this ${KIND_WORD[item.kind]} yet.`, '', ...lines] : lines;
+  const listeners = tr.t('whoknows.listeners', { count: rows.length });
+  const description = rows.length === 0 ? [tr.t(`whoknows.nobody.${item.kind}`), '', ...lines] : lines;
   return embedPayload({
     color: COLORS.playing,
-    author: { name: `${escapeAndTruncate(view.serverName, 100)} · Who knows this ${KIND_WORD[item.kind]}` },
+    author: { name: tr.t(`whoknows.heading.${item.kind}`, { server: escapeAndTruncate(view.serverName, 100) }) },
     title: itemText(item, 200),
     description: description.join('\n'),
-    footer: { text: `All time · ${listeners} · ${playsText(total)} · members here who record their listening` },
+    footer: { text: tr.t('whoknows.footer', { listeners, plays: playsText(total, tr) }) },
   });
 }
 
 /** Nothing stored under that name (null: a suggestion no longer stored). */
-export function notStoredReply(kind: ItemKind, name: string | null): ReplyPayload {
-  const what = name === null || name.trim() === '' ? `that ${KIND_WORD[kind]}` : `the ${KIND_WORD[kind]} **${escapeAndTruncate(name, NAME_MAX)}**`;
-  return embedPayload({ color: COLORS.neutral, description: `🔍 No stored plays of ${what} yet — try one of the suggestions as you type.` });
+export function notStoredReply(kind: ItemKind, name: string | null, tr: Translator = ENGLISH): ReplyPayload {
+  const description =
+    name === null || name.trim() === ''
+      ? tr.t(`whoknows.notStored.${kind}`)
+      : tr.t(`whoknows.notStoredNamed.${kind}`, { name: escapeAndTruncate(name, NAME_MAX) });
+  return embedPayload({ color: COLORS.neutral, description });
 }
 
 /** No name given and nothing of this kind playing for the asker. */
-export function nothingPlayingReply(kind: ItemKind): ReplyPayload {
-  return embedPayload({
-    color: COLORS.neutral,
-    description: `🔇 You're not playing anything the bot can see right now. Give a name: \`/whoknows ${kind} name:\`.`,
-  });
+export function nothingPlayingReply(kind: ItemKind, tr: Translator = ENGLISH): ReplyPayload {
+  return embedPayload({ color: COLORS.neutral, description: tr.t('whoknows.nothingPlaying', { kind }) });
 }
 
-export const NOT_IN_SERVER = embedPayload({ color: COLORS.neutral, description: '/whoknows works in a server the bot is in: it ranks that server\'s members.' });
+export function notInServerReply(tr: Translator = ENGLISH): ReplyPayload {
+  return embedPayload({ color: COLORS.neutral, description: tr.t('whoknows.notHere') });
+}
 
 const ordinal = new Intl.PluralRules('en-US', { type: 'ordinal' });
 const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
@@ -86,9 +89,11 @@ export function ordinalText(n: number): string {
  * not stored until it ends, so it counts in the first two; `listeners` only in a server (null elsewhere). Null when
  * nothing is stored.
  */
-export function playLineText(counts: PlayCounts, artist: string, inServer: boolean): string | null {
+export function playLineText(counts: PlayCounts, artist: string, inServer: boolean, tr: Translator = ENGLISH): string | null {
   if (counts.track === 0 && counts.artist === 0 && counts.listeners === 0) return null;
-  const parts = [`${ordinalText(counts.track + 1)} play`, `${playsText(counts.artist + 1)} of ${escapeAndTruncate(artist, 80)}`];
-  if (inServer && counts.listeners > 0) parts.push(`${count.format(counts.listeners)} ${counts.listeners === 1 ? 'listener' : 'listeners'} here`);
+  // English writes its ordinal suffixes ("12th"); the other languages put the number in their own sentence.
+  const nth = tr.language === SOURCE_LANGUAGE ? ordinalText(counts.track + 1) : tr.number(counts.track + 1);
+  const parts = [tr.t('whoknows.nthPlay', { nth }), tr.t('whoknows.playsOf', { plays: playsText(counts.artist + 1, tr), artist: escapeAndTruncate(artist, 80) })];
+  if (inServer && counts.listeners > 0) parts.push(tr.t('whoknows.listenersHere', { count: counts.listeners }));
   return parts.join(' · ');
 }

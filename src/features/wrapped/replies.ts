@@ -2,97 +2,113 @@
 // day listened most, the server's biggest fan of the top artist, the top 5 songs and artists — the same numbers the
 // picture shows — and what the picture needs, in words.
 import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
+import { dayText } from '../../i18n/time.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { WrappedPictureInput, WrappedRow, WrappedTile } from '../../render/wrapped.js';
-import { dayText, playsText } from '../history/replies.js';
-import { listeningTimeText } from '../stats/replies.js';
+import { playsText } from '../history/replies.js';
 import type { Wrapped, WrappedPeak, WrappedTop } from './service.js';
 
 const NAME_MAX = 80;
-const count = new Intl.NumberFormat('en-US');
 const bold = (name: string): string => `**${escapeAndTruncate(name, NAME_MAX)}**`;
-const counted = (n: number, what: string): string => `${count.format(n)} ${what}${n === 1 ? '' : 's'}`;
 
-/** Whole minutes listened, "12,345". */
-export const minutesText = (ms: number): string => count.format(Math.floor(Math.max(0, ms) / 60_000));
+const wholeMinutes = (ms: number): number => Math.floor(Math.max(0, ms) / 60_000);
+
+/** Whole minutes listened, "12,345" ("12.345"). */
+export const minutesText = (ms: number, tr: Translator = ENGLISH): string => tr.number(wholeMinutes(ms));
+
+/** "41 h 12 min", "35 min" ("41 Std. 12 Min.", "41時間12分"): listening time in hours and minutes. */
+export function listenedText(ms: number, tr: Translator = ENGLISH): string {
+  const minutes = wholeMinutes(ms);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? tr.t('wrapped.hoursMinutes', { h, m }) : tr.t('wrapped.onlyMinutes', { m });
+}
 
 // Labels of a local month or day, formatted as that calendar date (in UTC, so no zone shifts it a day).
-const monthName = new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' });
-const longDay = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
-const shortDay = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dateOf = (when: string): Date => new Date(`${when.length === 7 ? `${when}-01` : when}T12:00:00Z`);
 
-/** "March" for "2026-03". */
-export const monthText = (peak: WrappedPeak): string => monthName.format(dateOf(peak.when));
+/** "March" for "2026-03" ("März", "3月"). */
+export const monthText = (peak: WrappedPeak, tr: Translator = ENGLISH): string => tr.dateWith(dateOf(peak.when), { month: 'long', timeZone: 'UTC' });
 /** "Saturday, March 14" for "2026-03-14". */
-export const dayLongText = (peak: WrappedPeak): string => longDay.format(dateOf(peak.when));
+export const dayLongText = (peak: WrappedPeak, tr: Translator = ENGLISH): string =>
+  tr.dateWith(dateOf(peak.when), { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
+const dayShortText = (peak: WrappedPeak, tr: Translator): string =>
+  tr.dateWith(dateOf(peak.when), { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 const trackName = (t: WrappedTop): string => (t.artist ? `${t.name} — ${t.artist}` : t.name);
 
-function topLines(items: readonly WrappedTop[]): string {
-  return items.map((t, i) => `${i + 1}. ${escapeAndTruncate(t.name, 70)}${t.artist ? ` — ${escapeAndTruncate(t.artist, 60)}` : ''} · ${playsText(t.plays)}`).join('\n');
+function topLines(items: readonly WrappedTop[], tr: Translator): string {
+  return items.map((t, i) => `${i + 1}. ${escapeAndTruncate(t.name, 70)}${t.artist ? ` — ${escapeAndTruncate(t.artist, 60)}` : ''} · ${playsText(t.plays, tr)}`).join('\n');
 }
 
-const title = (name: string, year: number): string => `🎁 ${escapeAndTruncate(name, NAME_MAX)}'s ${year} Wrapped`;
+// Years are names here, not amounts: never "2,026".
+const title = (name: string, year: number, tr: Translator): string => tr.t('wrapped.title', { name: escapeAndTruncate(name, NAME_MAX), year: String(year) });
 
-function emptyReply(w: Wrapped, name: string): ReplyPayload {
-  const lines = [`${bold(name)} has no plays stored in ${w.year}.`];
+function emptyReply(w: Wrapped, name: string, tr: Translator): ReplyPayload {
+  const lines = [tr.t('wrapped.noPlays', { name: bold(name), year: String(w.year) })];
   if (w.stored) {
     const first = new Date(w.stored.firstAt).getFullYear();
     const last = new Date(w.stored.lastAt).getFullYear();
-    lines.push(`Their stored history covers ${first === last ? first : `${first}–${last}`} (from ${dayText(w.stored.firstAt)}): try \`/wrapped year:${last}\`.`);
+    lines.push(tr.t('wrapped.covers', { years: first === last ? String(first) : `${first}–${last}`, day: dayText(tr, w.stored.firstAt), last: String(last) }));
   } else {
-    lines.push('Nothing is stored yet: `/history import` adds a Spotify data export, going back years.');
+    lines.push(tr.t('wrapped.nothingStored'));
   }
-  return embedPayload({ color: COLORS.neutral, title: title(name, w.year), description: lines.join('\n') });
+  return embedPayload({ color: COLORS.neutral, title: title(name, w.year, tr), description: lines.join('\n') });
 }
 
-export function wrappedReply(w: Wrapped, name: string): ReplyPayload {
-  if (w.totals.plays === 0) return emptyReply(w, name);
+export function wrappedReply(w: Wrapped, name: string, tr: Translator = ENGLISH): ReplyPayload {
+  if (w.totals.plays === 0) return emptyReply(w, name, tr);
   const t = w.totals;
   const lines = [
-    `**${minutesText(t.ms)} minutes** listened · ${playsText(t.plays)}`,
-    `${counted(t.tracks, 'track')} · ${counted(t.artists, 'artist')}`,
+    tr.t('wrapped.minutes', { count: wholeMinutes(t.ms), plays: playsText(t.plays, tr) }),
+    `${tr.t('wrapped.tracks', { count: t.tracks })} · ${tr.t('wrapped.artists', { count: t.artists })}`,
   ];
   const topArtist = w.topArtists[0];
-  if (topArtist) lines.push(`Top artist: ${bold(topArtist.name)} · ${playsText(topArtist.plays)}`);
-  if (w.busiestMonth) lines.push(`Month listened most: **${monthText(w.busiestMonth)}** (${listeningTimeText(w.busiestMonth.ms)})`);
-  if (w.busiestDay) lines.push(`Day listened most: **${dayLongText(w.busiestDay)}** (${listeningTimeText(w.busiestDay.ms)})`);
-  if (topArtist && w.fan) lines.push(`Biggest fan of ${bold(topArtist.name)} here: <@${w.fan.userId}> · ${playsText(w.fan.plays)}`);
+  if (topArtist) lines.push(tr.t('wrapped.topArtist', { name: bold(topArtist.name), plays: playsText(topArtist.plays, tr) }));
+  if (w.busiestMonth) lines.push(tr.t('wrapped.monthMost', { month: monthText(w.busiestMonth, tr), time: listenedText(w.busiestMonth.ms, tr) }));
+  if (w.busiestDay) lines.push(tr.t('wrapped.dayMost', { day: dayLongText(w.busiestDay, tr), time: listenedText(w.busiestDay.ms, tr) }));
+  if (topArtist && w.fan) lines.push(tr.t('wrapped.fan', { artist: bold(topArtist.name), who: `<@${w.fan.userId}>`, plays: playsText(w.fan.plays, tr) }));
   const fields = [];
-  if (w.topTracks.length > 0) fields.push({ name: 'Top songs', value: topLines(w.topTracks) });
-  if (w.topArtists.length > 0) fields.push({ name: 'Top artists', value: topLines(w.topArtists) });
+  if (w.topTracks.length > 0) fields.push({ name: tr.t('wrapped.topSongs'), value: topLines(w.topTracks, tr) });
+  if (w.topArtists.length > 0) fields.push({ name: tr.t('wrapped.topArtists'), value: topLines(w.topArtists, tr) });
   return embedPayload({
     color: COLORS.top,
-    title: title(name, w.year),
+    title: title(name, w.year, tr),
     description: lines.join('\n'),
     fields,
-    footer: { text: `Months and days in ${w.timeZone} · from stored listening history` },
+    footer: { text: tr.t('wrapped.footer', { zone: w.timeZone }) },
   });
 }
-
-const row = (t: WrappedTop): WrappedRow => ({ name: trackName(t), plays: playsText(t.plays) });
 
 /**
  * What the picture draws. `fanName`: the fan's display name; `inServer`: whether a fan was looked for at all.
  * `imageUrl`: the top artist's cover, when one was seen with their plays.
  */
-export function wrappedPictureInput(w: Wrapped, name: string, fan: { name: string } | null, inServer: boolean, imageUrl: string | null): WrappedPictureInput {
+export function wrappedPictureInput(
+  w: Wrapped,
+  name: string,
+  fan: { name: string } | null,
+  inServer: boolean,
+  imageUrl: string | null,
+  tr: Translator = ENGLISH,
+): WrappedPictureInput {
   const top = w.topArtists[0];
+  const row = (t: WrappedTop): WrappedRow => ({ name: trackName(t), plays: playsText(t.plays, tr) });
   const tiles: WrappedTile[] = [];
-  if (w.busiestMonth) tiles.push({ label: 'Top month', value: monthText(w.busiestMonth), detail: listeningTimeText(w.busiestMonth.ms) });
-  if (w.busiestDay) tiles.push({ label: 'Top day', value: shortDay.format(dateOf(w.busiestDay.when)), detail: listeningTimeText(w.busiestDay.ms) });
+  if (w.busiestMonth) tiles.push({ label: tr.t('wrapped.picture.topMonth'), value: monthText(w.busiestMonth, tr), detail: listenedText(w.busiestMonth.ms, tr) });
+  if (w.busiestDay) tiles.push({ label: tr.t('wrapped.picture.topDay'), value: dayShortText(w.busiestDay, tr), detail: listenedText(w.busiestDay.ms, tr) });
   tiles.push(
     w.fan && fan
-      ? { label: 'Biggest fan here', value: fan.name, detail: playsText(w.fan.plays) }
-      : { label: 'Biggest fan here', value: '—', detail: inServer ? 'no one counted' : 'ask in a server' },
+      ? { label: tr.t('wrapped.picture.fan'), value: fan.name, detail: playsText(w.fan.plays, tr) }
+      : { label: tr.t('wrapped.picture.fan'), value: '—', detail: tr.t(inServer ? 'wrapped.picture.noOne' : 'wrapped.picture.askInServer') },
   );
   return {
     year: String(w.year),
-    // The name isolated (FSI…PDI), so a right-to-left name keeps the English words after it in their place.
-    subtitle: `\u2068${name}\u2069's year in music`,
-    minutes: minutesText(w.totals.ms),
-    minutesLabel: `minutes listened · ${playsText(w.totals.plays)}`,
-    topArtist: top ? { name: top.name, detail: `${playsText(top.plays)} · ${listeningTimeText(top.ms)}`, imageUrl } : null,
+    // The name isolated (FSI…PDI), so a right-to-left name keeps the words around it in their place.
+    subtitle: tr.t('wrapped.picture.subtitle', { name: `\u2068${name}\u2069` }),
+    minutes: minutesText(w.totals.ms, tr),
+    minutesLabel: tr.t('wrapped.picture.minutes', { plays: playsText(w.totals.plays, tr) }),
+    topArtist: top ? { name: top.name, detail: `${playsText(top.plays, tr)} · ${listenedText(top.ms, tr)}`, imageUrl } : null,
     topTracks: w.topTracks.map(row),
     topArtists: w.topArtists.map(row),
     tiles,
@@ -100,17 +116,19 @@ export function wrappedPictureInput(w: Wrapped, name: string, fan: { name: strin
 }
 
 /** Alt text for the picture: what it shows, in words. */
-export function wrappedAltText(w: Wrapped, name: string): string {
+export function wrappedAltText(w: Wrapped, name: string, tr: Translator = ENGLISH): string {
   const top = w.topArtists[0];
-  return `${name}'s ${w.year} Wrapped: ${minutesText(w.totals.ms)} minutes, ${playsText(w.totals.plays)}${top ? `; top artist ${top.name}` : ''}${
-    w.busiestMonth ? `; most in ${monthText(w.busiestMonth)}` : ''
-  }`;
+  return (
+    tr.t('wrapped.alt', { count: wholeMinutes(w.totals.ms), name, year: String(w.year), plays: playsText(w.totals.plays, tr) }) +
+    (top ? tr.t('wrapped.altTop', { name: top.name }) : '') +
+    (w.busiestMonth ? tr.t('wrapped.altMonth', { month: monthText(w.busiestMonth, tr) }) : '')
+  );
 }
 
 /** The text reply alone, saying why the picture is missing. */
-export function withoutWrappedPicture(text: ReplyPayload): ReplyPayload {
+export function withoutWrappedPicture(text: ReplyPayload, tr: Translator = ENGLISH): ReplyPayload {
   const [first, ...rest] = text.embeds;
   if (!first) return text;
-  const note = "The picture couldn't be drawn this time";
+  const note = tr.t('wrapped.noPicture');
   return { ...text, embeds: [{ ...first, footer: { text: first.footer?.text ? `${first.footer.text} · ${note}` : note } }, ...rest] };
 }

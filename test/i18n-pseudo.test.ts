@@ -1,0 +1,250 @@
+// Every localized reply, rendered in a pseudo-locale (English with accented letters), holds no plain English word:
+// one would be a string literal that never went through the language files. Adding a localized reply: add a case
+// to CASES (data in non-ASCII, so only code can leave ASCII words behind).
+import { describe, expect, it } from 'vitest';
+import { renderPayload } from '../emulators/render-text.js';
+import { errorReply } from '../src/discord/error-replies.js';
+import type { ReplyPayload } from '../src/discord/text.js';
+import {
+  announceBothReply,
+  announceCantPostReply,
+  announceNotTextReply,
+  announceOffReply,
+  announcePost,
+  announceSetReply,
+  announceStatusReply,
+  announceStoppedNotice,
+} from '../src/features/announce/replies.js';
+import { historyOffReply, historyStatusReply, recordingChangedReply } from '../src/features/history/replies.js';
+import type { HistoryView } from '../src/features/history/service.js';
+import { listeningReply } from '../src/features/listening-now/replies.js';
+import { recentReply } from '../src/features/recent/replies.js';
+import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js';
+import type { Translator } from '../src/i18n/translator.js';
+import { authErrorFor, SpotifyForbiddenError, SpotifyRateLimitError, SpotifyUnavailableError } from '../src/spotify/errors.js';
+import { englishLeft, pseudoTranslator } from './support/pseudo-locale.js';
+import { notInServerReply, nothingPlayingReply, notStoredReply, playLineText, whoKnowsReply } from '../src/features/whoknows/replies.js';
+import { tasteNotRecordingReply, tasteReply, tasteYourselfReply } from '../src/features/taste/replies.js';
+import type { Taste } from '../src/features/taste/service.js';
+import { withoutWrappedPicture, wrappedAltText, wrappedPictureInput, wrappedReply } from '../src/features/wrapped/replies.js';
+import type { Wrapped } from '../src/features/wrapped/service.js';
+import type { WrappedPictureInput } from '../src/render/wrapped.js';
+import {
+  recapBothReply,
+  recapCantPostReply,
+  recapNotHereReply,
+  recapNotTextReply,
+  recapOffReply,
+  recapPost,
+  recapSetReply,
+  recapStatusReply,
+  recapStoppedNotice,
+} from '../src/features/recap/replies.js';
+import type { RecapWeek } from '../src/features/recap/service.js';
+
+const NOW = 1_700_000_000_000;
+const plays = (n: number) => ({
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({
+    title: i === 3 ? '' : `Песня ${i + 1}`,
+    url: i % 4 === 1 ? null : `https://open.spotify.com/track/t${i}`,
+    artists: [{ name: `Артист ${i + 1}`, url: null }],
+    album: 'Альбом',
+    imageUrl: null,
+    isLocal: i % 4 === 1,
+    playedAt: NOW - [30_000, 3 * 60_000, 5 * 3_600_000, 86_400_000, 4 * 86_400_000][i % 5]!,
+  })),
+});
+const tracks = (n: number) => ({
+  range: 'medium_term' as const,
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({
+    title: i === 0 ? '' : `Песня ${i}`,
+    url: `https://open.spotify.com/track/t${i}`,
+    artists: [{ name: `Артист ${i}`, url: null }],
+    album: 'Альбом',
+    imageUrl: null,
+  })),
+});
+const artists = (n: number) => ({
+  range: 'long_term' as const,
+  fetchedAt: NOW,
+  items: Array.from({ length: n }, (_, i) => ({ name: i === 0 ? '' : `Артист ${i}`, url: null, imageUrl: null })),
+});
+
+const view = (over: Partial<HistoryView>): HistoryView => ({
+  enabled: true,
+  kind: 'linked',
+  recording: true,
+  plays: 1234,
+  firstAt: NOW - 400 * 86_400_000,
+  lastAt: NOW,
+  bySource: { 'spotify-recent': 1, 'discord-status': 2, 'import-extended': 1000, 'import-account': 231 },
+  imports: [{ fileName: 'мои_данные/Стриминг_1', importedAt: NOW, added: 1000, duplicates: 3, skipped: 0, firstAt: NOW, lastAt: NOW }],
+  choice: { recording: true, onlyMe: true },
+  ...over,
+});
+
+type Entry = Parameters<typeof listeningReply>[0]['entries'][number];
+const entryOf = (i: number, userId: string | null, title: string, artists: string[]): Entry =>
+  ({ userId, title, url: `https://open.spotify.com/track/t${i}`, artists, startedAt: NOW - 60_000 - i, durationMs: 200_000, trackKey: `${artists[0] ?? ''}\u0000${title}` }) as unknown as Entry;
+const listeners = (): Entry[] => [
+  entryOf(1, null, 'Песня', ['Артист', 'Второй']),
+  entryOf(2, '123456789012345671', 'Хит', ['Звезда']),
+  entryOf(3, '123456789012345672', 'Хит', ['Звезда']),
+  entryOf(4, '123456789012345673', 'Другая', ['Группа']),
+  entryOf(5, '123456789012345674', 'Третья', ['Группа']),
+  entryOf(6, '123456789012345675', '', []),
+  ...Array.from({ length: 12 }, (_, i) => entryOf(10 + i, `1234567890123457${String(i).padStart(2, '0')}`, `Соло ${i}`, [`Исполнитель ${i}`])),
+];
+const crowd = (): Entry[] => Array.from({ length: 300 }, (_, i) => entryOf(i, String(1_170_000_000_000_000_000n + BigInt(i)), 'Хит', ['Звезда']));
+
+/** Every localized reply: [what, render with a translator]. */
+export const CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
+  ['/recent, two pages', (tr) => recentReply(plays(15), { limit: 15, page: 2, now: NOW }, tr)],
+  ['/recent, one page of every age', (tr) => recentReply(plays(5), { limit: 5, page: 1, now: NOW }, tr)],
+  ['/recent, nothing', (tr) => recentReply(plays(0), { limit: 10, page: 1, now: NOW }, tr)],
+  ['/toptracks, pages', (tr) => topTracksReply(tracks(25), { limit: 25, page: 2 }, tr)],
+  ['/toptracks, untitled first', (tr) => topTracksReply(tracks(3), { limit: 10, page: 1 }, tr)],
+  ['/toptracks, none', (tr) => topTracksReply(tracks(0), { limit: 10, page: 1 }, tr)],
+  ['/topartists, pages', (tr) => topArtistsReply(artists(12), { limit: 12, page: 1 }, tr)],
+  ['/topartists, none', (tr) => topArtistsReply(artists(0), { limit: 10, page: 1 }, tr)],
+  ['/history status, everything', (tr) => historyStatusReply(view({}), tr)],
+  ['/history status, status member, not recording, none', (tr) => historyStatusReply(view({ kind: 'status', recording: false, plays: 0, firstAt: null, bySource: {}, imports: [], choice: { recording: false, onlyMe: false } }), tr)],
+  ['/history status, not recording, one play', (tr) => historyStatusReply(view({ recording: false, plays: 1, bySource: { 'spotify-recent': 1 }, imports: [] }), tr)],
+  ['/history on (Spotify)', (tr) => recordingChangedReply(view({}), tr)],
+  ['/history on (status)', (tr) => recordingChangedReply(view({ kind: 'status' }), tr)],
+  ['/history off, plays kept', (tr) => recordingChangedReply(view({ recording: false }), tr)],
+  ['/history off, nothing kept', (tr) => recordingChangedReply(view({ recording: false, plays: 0 }), tr)],
+  ['history turned off', (tr) => historyOffReply(tr)],
+  ['/announce post, a track', (tr) => announcePost({ kind: 'track', isPlaying: true, progressMs: 0, durationMs: 1, observedAt: NOW, title: 'Песня', url: 'https://open.spotify.com/track/x', uri: 'spotify:track:x', artists: [{ name: 'Артист', url: null }], album: { name: 'Альбом', url: null }, imageUrl: null, isLocal: false, explicit: false } as never, tr)],
+  ['/announce post, untitled', (tr) => announcePost({ kind: 'track', isPlaying: true, progressMs: 0, durationMs: 1, observedAt: NOW, title: '', url: null, uri: 'spotify:track:x', artists: [{ name: 'Артист', url: null }], album: { name: '', url: null }, imageUrl: null, isLocal: true, explicit: false } as never, tr)],
+  ['/announce status off', (tr) => announceStatusReply(null, tr)],
+  ['/announce status on', (tr) => announceStatusReply({ guildId: '1', channelId: '123456789012345678', setBy: '123456789012345679', setAt: NOW }, tr)],
+  ['/announce set', (tr) => announceSetReply('123456789012345678', tr)],
+  ['/announce off', (tr) => announceOffReply(true, tr)],
+  ['/announce already off', (tr) => announceOffReply(false, tr)],
+  ['/announce not text', (tr) => announceNotTextReply(tr)],
+  ['/announce both', (tr) => announceBothReply(tr)],
+  ['/announce stopped (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'deleted', tr), embeds: [], components: [] })],
+  ['/announce stopped, forbidden (DM)', (tr) => ({ content: announceStoppedNotice('Сервер', '123456789012345678', 'forbidden', tr), embeds: [], components: [] })],
+  ['/listening, nobody, presences off', (tr) => listeningReply({ entries: [], presencesEnabled: false, at: NOW }, 1, tr)],
+  ['/listening, blocks of one, a track and an artist, pages', (tr) => listeningReply({ entries: listeners(), presencesEnabled: false, at: NOW }, 1, tr)],
+  ['/listening, 300 on one track (cut short)', (tr) => listeningReply({ entries: crowd(), presencesEnabled: true, at: NOW }, 1, tr)],
+  ['error: re-authorize', (tr) => errorReply(authErrorFor('invalid_grant'), tr)],
+  ['error: app credentials', (tr) => errorReply(authErrorFor('invalid_client'), tr)],
+  ['error: rate limited', (tr) => errorReply(new SpotifyRateLimitError(42, false), tr)],
+  ['error: quota, hours', (tr) => errorReply(new SpotifyRateLimitError(3 * 3600, true), tr)],
+  ['error: rate limited, no wait', (tr) => errorReply(new SpotifyRateLimitError(0, false), tr)],
+  ['error: forbidden', (tr) => errorReply(new SpotifyForbiddenError('x'), tr)],
+  ['error: unavailable', (tr) => errorReply(new SpotifyUnavailableError('x'), tr)],
+  ['error: anything else', (tr) => errorReply(new Error('internal detail'), tr)],
+];
+
+/** Button labels are not in renderPayload's text; check them too. */
+function labels(payload: ReplyPayload): string {
+  return JSON.stringify(payload.components ?? []).match(/"label":"[^"]*"/g)?.join(' ') ?? '';
+}
+
+describe('no untranslated English in a localized reply (pseudo-locale)', () => {
+  const tr = pseudoTranslator();
+  it.each(CASES)('%s', (_what, render) => {
+    const payload = render(tr);
+    const text = `${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`;
+    expect(englishLeft(text), text).toEqual([]);
+  });
+});
+
+// ── whoknows, taste, wrapped, recap ──
+describe('no untranslated English in /whoknows, /taste, /wrapped, /recap (pseudo-locale)', () => {
+  const tr = pseudoTranslator();
+  const known = (kind: 'artist' | 'track' | 'album') => ({ kind, id: 1, key: 'к', name: 'Песня', artist: kind === 'artist' ? null : 'Артист' });
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ userId: String(1_170_000_000_000_000_100n + BigInt(i)), plays: 40 - i }));
+  const asker = '1170000000000000999';
+  const taste = (over: Partial<Taste> = {}): Taste => ({
+    period: 'all',
+    score: 0.62,
+    yourPlays: 1234,
+    theirPlays: 1,
+    sharedCount: 1,
+    shared: [{ name: 'Артист', key: 'а', yours: 12, theirs: 1 } as Taste['shared'][number]],
+    forYou: { name: 'Звезда', plays: 3 },
+    forThem: { name: 'Группа', plays: 1 },
+    ...over,
+  });
+  const top = (n: number, artist: boolean) => Array.from({ length: n }, (_, i) => ({ name: `Песня ${i}`, artist: artist ? null : 'Артист', plays: 10 - i, ms: 3_600_000 }));
+  const wrapped = (over: Partial<Wrapped> = {}): Wrapped => ({
+    userId: asker,
+    year: 2026,
+    timeZone: 'Европа',
+    totals: { plays: 1234, ms: 75 * 60_000, tracks: 1, artists: 2, albums: 3 },
+    topArtists: top(5, true),
+    topTracks: top(5, false),
+    topArtistImageId: null,
+    months: Array(12).fill(0),
+    busiestMonth: { when: '2026-03', ms: 3_700_000, plays: 12 },
+    busiestDay: { when: '2026-03-14', ms: 59 * 60_000, plays: 3 },
+    fan: { userId: '1170000000000000101', plays: 1 },
+    stored: { firstAt: Date.parse('2024-05-06T00:00:00Z'), lastAt: Date.parse('2026-05-06T00:00:00Z') },
+    ...over,
+  });
+  const week = (over: Partial<RecapWeek> = {}): RecapWeek => ({
+    from: NOW - 7 * 86_400_000,
+    to: NOW,
+    members: 1,
+    totals: { plays: 1234, ms: 7_380_000, tracks: 1, artists: 21, albums: 2 },
+    topArtists: [{ name: 'Артист', artist: null, plays: 12 } as RecapWeek['topArtists'][number]],
+    topTracks: [{ name: 'Песня', artist: 'Артист', plays: 1 } as RecapWeek['topTracks'][number]],
+    topListeners: [{ userId: '1170000000000000101', plays: 1, ms: 120_000 } as RecapWeek['topListeners'][number]],
+    newArtists: { count: 7, top: [{ name: 'Новый', plays: 2 }] },
+    ...over,
+  });
+  const text = (content: string | null): ReplyPayload => ({ content: content ?? '', embeds: [], components: [] });
+  const picture = (input: WrappedPictureInput): ReplyPayload =>
+    text([input.subtitle, input.minutesLabel, input.topArtist?.detail ?? '', ...input.topTracks.map((r) => r.plays), ...input.tiles.flatMap((t) => [t.label, t.value, t.detail])].join('\n'));
+  const MINE: Array<[string, (tr: Translator) => ReplyPayload]> = [
+    ['/whoknows, crowned, asker below the cut', (tr) => whoKnowsReply({ rows: [...rows(12), { userId: asker, plays: 1 }], askerCounted: true, item: known('artist'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, nobody, asker not counted', (tr) => whoKnowsReply({ rows: [], askerCounted: false, item: known('track'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, asker without plays', (tr) => whoKnowsReply({ rows: rows(1), askerCounted: true, item: known('album'), serverName: 'Сервер', askerId: asker }, tr)],
+    ['/whoknows, not stored (named)', (tr) => notStoredReply('album', 'Альбом', tr)],
+    ['/whoknows, not stored (that one)', (tr) => notStoredReply('artist', null, tr)],
+    ['/whoknows, nothing playing', (tr) => nothingPlayingReply('track', tr)],
+    ['/whoknows, not in a server', (tr) => notInServerReply(tr)],
+    ['/nowplaying history line', (tr) => text(playLineText({ track: 11, artist: 139, listeners: 9 } as never, 'Артист', true, tr))],
+    ['/taste', (tr) => tasteReply(taste(), 'Мия', 'Лео', tr)],
+    ['/taste, nothing in common', (tr) => tasteReply(taste({ period: 'week', sharedCount: 0, shared: [], forYou: null, forThem: null }), 'Мия', 'Лео', tr)],
+    ['/taste, nothing stored for either', (tr) => tasteReply(taste({ period: 'month', yourPlays: 0, theirPlays: 0 }), 'Мия', 'Лео', tr)],
+    ['/taste, nothing stored for them', (tr) => tasteReply(taste({ period: 'year', theirPlays: 0 }), 'Мия', 'Лео', tr)],
+    ['/taste yourself', (tr) => tasteYourselfReply(tr)],
+    ['/taste, not recording', (tr) => tasteNotRecordingReply('Лео', tr)],
+    ['/wrapped', (tr) => wrappedReply(wrapped(), 'Мия', tr)],
+    ['/wrapped, one minute, one play', (tr) => wrappedReply(wrapped({ totals: { plays: 1, ms: 61_000, tracks: 1, artists: 1, albums: 1 }, fan: null, busiestDay: null }), 'Мия', tr)],
+    ['/wrapped, empty year with history', (tr) => wrappedReply(wrapped({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 } }), 'Мия', tr)],
+    ['/wrapped, nothing stored', (tr) => wrappedReply(wrapped({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 }, stored: null }), 'Мия', tr)],
+    ['/wrapped, no picture', (tr) => withoutWrappedPicture(wrappedReply(wrapped(), 'Мия', tr), tr)],
+    ['/wrapped alt text', (tr) => text(wrappedAltText(wrapped(), 'Мия', tr))],
+    ['/wrapped picture words (a fan)', (tr) => picture(wrappedPictureInput(wrapped(), 'Мия', { name: 'Фан' }, true, null, tr))],
+    ['/wrapped picture words (no one counted)', (tr) => picture(wrappedPictureInput(wrapped({ fan: null }), 'Мия', null, true, null, tr))],
+    ['/wrapped picture words (outside a server)', (tr) => picture(wrappedPictureInput(wrapped({ fan: null }), 'Мия', null, false, null, tr))],
+    ['/recap post', (tr) => recapPost(week(), 'Сервер', tr)],
+    ['/recap post, no new artists, many members', (tr) => recapPost(week({ members: 3, newArtists: { count: 0, top: [] } }), '', tr)],
+    ['/recap status off', (tr) => recapStatusReply(null, tr)],
+    ['/recap status on', (tr) => recapStatusReply({ guildId: '1', channelId: '123456789012345678', setBy: '123456789012345679', setAt: NOW, postedSlot: null } as never, tr)],
+    ['/recap set', (tr) => recapSetReply('123456789012345678', tr)],
+    ['/recap off', (tr) => recapOffReply(true, tr)],
+    ['/recap already off', (tr) => recapOffReply(false, tr)],
+    ['/recap cannot post', (tr) => recapCantPostReply('123456789012345678', ['view', 'send', 'embed', 'attach'], tr)],
+    ['/recap not text', (tr) => recapNotTextReply(tr)],
+    ['/recap both', (tr) => recapBothReply(tr)],
+    ['/recap not here', (tr) => recapNotHereReply(tr)],
+    ['/recap stopped (DM)', (tr) => text(recapStoppedNotice('Сервер', '123456789012345678', 'deleted', tr))],
+    ['/recap stopped, forbidden (DM)', (tr) => text(recapStoppedNotice('Сервер', '123456789012345678', 'forbidden', tr))],
+  ];
+  it.each(MINE)('%s', (what, render) => {
+    const payload = render(tr);
+    const shown = `${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`;
+    // A subcommand's name in a command to type is syntax, the same in every language.
+    const syntax = what === '/whoknows, nothing playing' ? ['track'] : [];
+    expect(englishLeft(shown).filter((word) => !syntax.includes(word)), shown).toEqual([]);
+  });
+});
