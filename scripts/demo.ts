@@ -554,6 +554,35 @@ async function main(): Promise<void> {
     out(`${pictureCount} pictures saved in ${picturesDir}; covers fetched from the image CDN: ${images.totalFetches()}`);
     await beat(1_500);
 
+    section('Every member in their own language: a German and a Japanese session');
+    // Discord sends each interaction with the member's client language; the bot answers in it (English for a
+    // language it doesn't ship). Command names were registered with their translations.
+    type Localized = { name: string; name_localizations?: Record<string, string> | null };
+    const localizedNames = (locale: string): string =>
+      (discord.commands() as Localized[])
+        .filter((c) => ['nowplaying', 'stats', 'whoknows', 'history'].includes(c.name))
+        .map((c) => `/${c.name_localizations?.[locale] ?? c.name}`)
+        .join(' ');
+    out(`In German, Discord lists: ${localizedNames('de')}`);
+    out(`In Japanese: ${localizedNames('ja')}`);
+    const inLanguage = async (who: string, userId: string, locale: string, label: string, name: string, extra: { subcommand?: string; options?: Options } = {}) => {
+      player.sync();
+      out(`${who} (${locale})> ${label}`);
+      const handle = discord.slashCommand({ name, userId, locale, ...extra });
+      const message = await handle.finalMessage();
+      out(indent(render(message)));
+      await savePictures(handle, `${who} ${locale} ${label}`);
+      return message;
+    };
+    player.play(makeTrack({ name: 'Levitating', artistName: 'Dua Lipa', albumName: 'Future Nostalgia', duration_ms: 203_000 }), 95_000);
+    await inLanguage('sam', samId, 'de', '/nowplaying user:@Jordan', 'nowplaying', { options: [{ name: 'user', type: 6, value: OWNER_ID }] });
+    await inLanguage('sam', samId, 'de', '/stats period:week', 'stats', { options: [{ name: 'period', type: 3, value: 'week' }] });
+    await inLanguage('sam', samId, 'de', '/history status', 'history', { subcommand: 'status' });
+    await inLanguage('kim', kimId, 'ja', '/nowplaying user:@Jordan', 'nowplaying', { options: [{ name: 'user', type: 6, value: OWNER_ID }] });
+    await inLanguage('kim', kimId, 'ja', '/history status', 'history', { subcommand: 'status' });
+    await inLanguage('kim', kimId, 'pl', '/history status (Polish is not shipped: English)', 'history', { subcommand: 'status' });
+    await beat(1_500);
+
     section('Summary');
     out(
       `Spotify requests made: ${spotify.count('token')} token, ${spotify.count('currently-playing')} currently-playing, ` +
