@@ -229,7 +229,7 @@ export function statusReply(facts: StatusFacts, tr: Translator): ReplyPayload {
               members
                 .map(
                   (m) =>
-                    `\n<@${m.userId}> (${m.userId}) ↔ Spotify ${escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60)} (${escapeAndTruncate(m.spotifyId, 40)})`,
+                    `\n${tr.t('account.seatPair', { userId: m.userId, name: escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60), id: escapeAndTruncate(m.spotifyId, 40) })}`,
                 )
                 .join('') +
               (members.length > 0 ? `\n${tr.t('account.wrongPairing')}` : ''),

@@ -196,6 +196,7 @@ export const messages: Translation<'one' | 'other'> = {
   'account.fieldSeats': 'Plätze',
   'account.seatsUsed_one': '{{used}} von {{max}} belegt (du + {{count}} Mitglied)',
   'account.seatsUsed_other': '{{used}} von {{max}} belegt (du + {{count}} Mitglieder)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': 'Eine falsche Zuordnung? Entfern sie mit `/spotify unlink member:@…`.',
   'account.noSeatTitle': 'Kein Spotify-Platz frei ({{used}} von {{max}} belegt)',
   'account.notLinkedSelf': 'Du hast kein Spotify-Konto verknüpft. Mit `/spotify link` verknüpfst du deins (eventuell muss dich der Bot-Besitzer erst eintragen).',

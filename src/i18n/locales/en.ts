@@ -196,6 +196,7 @@ export const messages = {
   'account.fieldSeats': 'Seats',
   'account.seatsUsed_one': '{{used}} of {{max}} used (you + {{count}} member)',
   'account.seatsUsed_other': '{{used}} of {{max}} used (you + {{count}} members)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': 'A wrong pairing? Remove it with `/spotify unlink member:@…`.',
   'account.noSeatTitle': 'No free Spotify seat ({{used}} of {{max}} used)',
   'account.notLinkedSelf': "You haven't linked a Spotify account. Run `/spotify link` to link yours (the bot owner may need to add you first).",

@@ -209,6 +209,7 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'account.seatsUsed_one': '{{used}} de {{max}} ocupadas (tú + {{count}} miembro)',
   'account.seatsUsed_many': '{{used}} de {{max}} ocupadas (tú + {{count}} de miembros)',
   'account.seatsUsed_other': '{{used}} de {{max}} ocupadas (tú + {{count}} miembros)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': '¿Un emparejamiento incorrecto? Quítalo con `/spotify unlink member:@…`.',
   'account.noSeatTitle': 'No hay plazas de Spotify libres ({{used}} de {{max}} ocupadas)',
   'account.notLinkedSelf': 'No has vinculado ninguna cuenta de Spotify. Usa `/spotify link` para vincular la tuya (puede que el propietario del bot tenga que añadirte antes).',

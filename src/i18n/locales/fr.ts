@@ -209,6 +209,7 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'account.seatsUsed_one': '{{used}} sur {{max}} utilisées (vous + {{count}} membre)',
   'account.seatsUsed_many': '{{used}} sur {{max}} utilisées (vous + {{count}} de membres)',
   'account.seatsUsed_other': '{{used}} sur {{max}} utilisées (vous + {{count}} membres)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': 'Une association erronée ? Supprimez-la avec `/spotify unlink member:@…`.',
   'account.noSeatTitle': 'Aucune place Spotify libre ({{used}} sur {{max}} utilisées)',
   'account.notLinkedSelf': "Vous n'avez pas lié de compte Spotify. Lancez `/spotify link` pour lier le vôtre (le propriétaire du bot devra peut-être d'abord vous ajouter).",

@@ -183,6 +183,7 @@ export const messages: Translation<'other'> = {
   'account.sourceRotated': 'Spotify が更新',
   'account.fieldSeats': '枠',
   'account.seatsUsed_other': '{{max}} 枠中 {{used}} 枠を使用中（あなた + メンバー {{count}} 人）',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': '組み合わせが間違っている場合は `/spotify unlink member:@…` で削除してください。',
   'account.noSeatTitle': 'Spotify の空き枠がありません（{{max}} 枠中 {{used}} 枠を使用中）',
   'account.notLinkedSelf': 'Spotify アカウントが連携されていません。`/spotify link` で連携してください（先にボットのオーナーによる追加が必要な場合があります）。',

@@ -183,6 +183,7 @@ export const messages: Translation<'other'> = {
   'account.sourceRotated': 'Spotify가 갱신함',
   'account.fieldSeats': '자리',
   'account.seatsUsed_other': '{{max}}자리 중 {{used}}자리 사용 중(나 + 멤버 {{count}}명)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': '잘못 연결된 항목이 있나요? `/spotify unlink member:@…`로 지우세요.',
   'account.noSeatTitle': 'Spotify 빈자리가 없어요({{max}}자리 중 {{used}}자리 사용 중)',
   'account.notLinkedSelf': 'Spotify 계정을 연결하지 않았어요. `/spotify link`로 연결하세요(봇 소유자가 먼저 추가해야 할 수도 있어요).',

@@ -209,6 +209,7 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'account.seatsUsed_one': '{{used}} de {{max}} em uso (você + {{count}} membro)',
   'account.seatsUsed_many': '{{used}} de {{max}} em uso (você + {{count}} de membros)',
   'account.seatsUsed_other': '{{used}} de {{max}} em uso (você + {{count}} membros)',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': 'Algum par errado? Remova com `/spotify unlink member:@…`.',
   'account.noSeatTitle': 'Nenhuma vaga do Spotify livre ({{used}} de {{max}} em uso)',
   'account.notLinkedSelf': 'Você não conectou nenhuma conta do Spotify. Use `/spotify link` para conectar a sua (talvez o dono do bot precise adicionar você antes).',

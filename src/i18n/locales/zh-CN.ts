@@ -182,6 +182,7 @@ export const messages: Translation<'other'> = {
   'account.sourceRotated': '由 Spotify 更新',
   'account.fieldSeats': '名额',
   'account.seatsUsed_other': '已用 {{used}}/{{max}}（你 + {{count}} 位成员）',
+  'account.seatPair': '<@{{userId}}> ({{userId}}) ↔ Spotify {{name}} ({{id}})',
   'account.wrongPairing': '关联有误？用 `/spotify unlink member:@…` 移除。',
   'account.noSeatTitle': '没有空闲的 Spotify 名额（已用 {{used}}/{{max}}）',
   'account.notLinkedSelf': '你还没有关联 Spotify 账号。使用 `/spotify link` 关联你的账号（可能需要机器人所有者先添加你）。',
