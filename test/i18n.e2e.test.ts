@@ -460,4 +460,54 @@ describe('/spotify and /history in each member\'s language', () => {
     expect(await press(await ask(), 1)).toContain(speaker.cancelled);
     expect(await press(await ask(), 0)).toContain(speaker.deleted);
   });
+
+  it('a dropped link: the reply and the DM in the member\'s language (Japanese); the expiry reminder in a German reply, with its plural', async () => {
+    let now = Date.now();
+    const h = await start({ tuning: { now: () => now, listeningFreshnessMs: 0 } });
+    const guildId = h.discord.guildIds[0]!;
+    for (const m of [ANNA, BORIS]) h.discord.addMember(guildId, m);
+    const linkAs = async (member: { id: string }, spotifyId: string, locale: string): Promise<void> => {
+      h.spotify.addUser(spotifyId, { displayName: spotifyId, allowListed: true }).setCurrentlyPlaying(playing(makeTrack({ name: `${spotifyId} Song` })));
+      const started = (await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', userId: member.id, locale }).finalMessage()) as Payload;
+      const [open, paste] = buttons(started);
+      const modal = await h.discord.pressButton({ customId: String(paste!.custom_id), message: { id: '1' }, userId: member.id, locale }).response();
+      const redirected = h.spotify.approve(String(open!.url), { userId: spotifyId });
+      await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: member.id, locale }).finalMessage();
+    };
+    await linkAs(ANNA, 'sp-anna', 'ja');
+    await linkAs(BORIS, 'sp-boris', 'de');
+
+    h.spotify.revokeUserGrants('sp-anna');
+    h.spotify.expireAccessTokens({ userId: 'sp-anna' });
+    const dropped = await h.discord.slashCommand({ name: 'nowplaying', userId: ANNA.id, locale: 'ja' }).finalMessage();
+    expect(embedText(dropped)).toContain('❌ Spotify があなたの連携を受け付けなくなりました');
+    const dm = await h.discord.waitFor<{ userId: string; body: { content?: string } }>('directMessage', (d: { userId: string }) => d.userId === ANNA.id);
+    expect(dm.body.content).toMatch(/^❌ Spotify がこのボットとの連携を受け付けなくなりました.*`\/spotify link`/);
+
+    // 13 days before Boris's grant runs out: his next reply carries the reminder, in German, "noch 13 Tage".
+    const expiry = new Date(now);
+    expiry.setUTCMonth(expiry.getUTCMonth() + 6);
+    now = expiry.getTime() - 13 * DAY;
+    const handle = h.discord.slashCommand({ name: 'nowplaying', userId: BORIS.id, locale: 'de' });
+    await handle.finalMessage();
+    expect(embedText(await handle.followUp(0))).toMatch(/Deine Spotify-Verknüpfung mit diesem Bot läuft am \*\*\d\d\.\d\d\.\d{4}\*\* ab \(noch 13 Tage;/);
+  });
+
+  it("the owner's allow-list DM is in the owner's last language (German)", async () => {
+    memberLocales.forget(OWNER_ID);
+    const h = await start();
+    h.discord.addMember(h.discord.guildIds[0]!, ANNA);
+    h.spotify.setRecentlyPlayed([]);
+    await h.discord.slashCommand({ name: 'recent', userId: OWNER_ID, locale: 'de' }).finalMessage();
+    h.spotify.addUser('sp-anna', { displayName: 'Anna S', allowListed: false });
+    const started = (await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', userId: ANNA.id, locale: 'ja' }).finalMessage()) as Payload;
+    const [open, paste] = buttons(started);
+    const modal = await h.discord.pressButton({ customId: String(paste!.custom_id), message: { id: '1' }, userId: ANNA.id, locale: 'ja' }).response();
+    const redirected = h.spotify.approve(String(open!.url), { userId: 'sp-anna' });
+    const refused = await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: ANNA.id, locale: 'ja' }).finalMessage();
+    expect(embedText(refused)).toContain('Spotify があなたのアカウントを拒否しました');
+    const ownerDms = h.discord.directMessages.filter((d) => d.userId === OWNER_ID);
+    expect(ownerDms).toHaveLength(1);
+    expect(ownerDms[0]!.body.content).toMatch(new RegExp(`^<@${ANNA.id}> wollte sein Spotify-Konto verknüpfen, .*\\(dieser Bot erlaubt 5\\)\\.$`));
+  });
 });
