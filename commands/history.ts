@@ -21,6 +21,7 @@ import {
   historyStatusReply,
   importDoneReply,
   importFailedReply,
+  importProblemReply,
   importProgressReply,
   recordingChangedReply,
 } from '../src/features/history/replies.js';
@@ -69,7 +70,7 @@ const options = (ctx: CommandContext, what: string) => ({
 /** The friendly answer for failures this command expects; anything else goes to the generic error reply. */
 function expectedFailure(error: unknown, tr: Translator): ReplyPayload | null {
   if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-  if (error instanceof ImportFileError || error instanceof AttachmentError) return importFailedReply(error.message, tr);
+  if (error instanceof ImportFileError || error instanceof AttachmentError) return importProblemReply(error, tr);
   return null;
 }
 

@@ -170,8 +170,10 @@ import {
   exportTooLargeReply,
   fileTooLargeReply,
   importDoneReply,
+  importProblemReply,
   importProgressReply,
 } from '../src/features/history/replies.js';
+import { AttachmentError, ImportFileError } from '../src/history/import/errors.js';
 import { embedPayload, formatArtists, formatWait } from '../src/discord/text.js';
 import type { LoginFailure } from '../src/features/account/service.js';
 
@@ -256,6 +258,9 @@ const ACCOUNT_CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
   ['/history import, done, nothing skipped', (tr) => importDoneReply(summary(2, 0), tr)],
   ['/history import, file too large', (tr) => fileTooLargeReply('архив', 512, tr)],
   ['/history, an old button', (tr) => buttonExpiredReply(tr)],
+  ['/history import, a damaged zip', (tr) => importProblemReply(new ImportFileError('архив', 'corrupt-zip', 'x is not a complete zip file'), tr)],
+  ['/history import, a file too large', (tr) => importProblemReply(new ImportFileError('архив', 'too-large', 'x'), tr)],
+  ['/history import, the attachment', (tr) => importProblemReply(new AttachmentError('timeout', 'x'), tr)],
 ];
 
 describe('no untranslated English in the account and history replies (pseudo-locale)', () => {

@@ -4,6 +4,8 @@ import { clampEmbeds, COLORS, embedPayload, escapeAndTruncate, type ReplyPayload
 import type { PlaySource } from '../../history/play.js';
 import type { ImportProgress, ImportSummary } from '../../history/import/importer.js';
 import { SKIP_REASONS, type SkipReason } from '../../history/import/readers.js';
+import { AttachmentError, EXPECTED_FILES, ImportFileError } from '../../history/import/errors.js';
+import { SOURCE_LANGUAGE } from '../../i18n/locales.js';
 import { dayText as localDay } from '../../i18n/time.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { HistoryView } from './service.js';
@@ -171,4 +173,27 @@ export function buttonExpiredReply(tr: Translator): ReplyPayload {
 /** An attachment over the upload limit this command reads. */
 export function fileTooLargeReply(file: string, mib: number, tr: Translator): ReplyPayload {
   return importFailedReply(tr.t('history.fileTooLarge', { file, mib }), tr);
+}
+
+/**
+ * A file or attachment the import can't use. English keeps the reader's own detailed words; other languages say
+ * what was wrong by the error's typed problem (the details are English-only).
+ */
+export function importProblemReply(error: ImportFileError | AttachmentError, tr: Translator): ReplyPayload {
+  if (tr.language === SOURCE_LANGUAGE) return importFailedReply(error.message, tr);
+  if (error instanceof AttachmentError) return importFailedReply(tr.t('history.problemAttachment'), tr);
+  const file = escapeAndTruncate(error.fileName.split('/').at(-1) ?? error.fileName, 100);
+  const expected = EXPECTED_FILES;
+  switch (error.problem) {
+    case 'not-history':
+      return importFailedReply(tr.t('history.problemNotHistory', { file, expected }), tr);
+    case 'no-history':
+      return importFailedReply(tr.t('history.problemNoHistory', { file, expected }), tr);
+    case 'too-large':
+      return importFailedReply(tr.t('history.problemTooLarge', { file }), tr);
+    case 'corrupt-zip':
+      return importFailedReply(tr.t('history.problemCorruptZip', { file }), tr);
+    default:
+      return importFailedReply(tr.t('history.problemUnreadable', { file, expected }), tr);
+  }
 }

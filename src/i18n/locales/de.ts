@@ -284,4 +284,10 @@ export const messages: Translation<'one' | 'other'> = {
   'history.importFailedTitle': 'Es wurde nichts importiert',
   'history.buttonExpired': 'Dieser Button ist nicht mehr gültig.',
   'history.fileTooLarge': '{{file}} ist größer als {{mib, number}} MiB – nutz für einen so großen Export `npm run history -- import` auf dem Host des Bots',
+  'history.problemUnreadable': "{{file}} lässt sich nicht als Exportdatei lesen (erwartet: {{expected}})",
+  'history.problemNotHistory': "{{file}} ist kein Spotify-Streamingverlauf (erwartet: {{expected}})",
+  'history.problemNoHistory': "{{file}} enthält keinen Spotify-Streamingverlauf (erwartet: {{expected}})",
+  'history.problemTooLarge': "{{file}} ist zu groß, um es hier zu importieren",
+  'history.problemCorruptZip': "{{file}} ist keine vollständige ZIP-Datei",
+  'history.problemAttachment': "Der Anhang konnte nicht von Discord geladen werden.",
 };

@@ -284,4 +284,10 @@ export const messages = {
   'history.importFailedTitle': 'Nothing was imported',
   'history.buttonExpired': 'This button is no longer valid.',
   'history.fileTooLarge': "{{file}} is larger than {{mib, number}} MiB — use `npm run history -- import` on the bot's host for an export this big",
+  'history.problemUnreadable': "{{file}} can't be read as an export file (expected {{expected}})",
+  'history.problemNotHistory': "{{file}} is not Spotify streaming history (expected {{expected}})",
+  'history.problemNoHistory': "{{file}} holds no Spotify streaming history (expected {{expected}})",
+  'history.problemTooLarge': "{{file}} is too large to import here",
+  'history.problemCorruptZip': "{{file}} is not a complete zip file",
+  'history.problemAttachment': "The attachment couldn't be fetched from Discord.",
 } as const satisfies Record<string, string>;

@@ -306,4 +306,10 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.importFailedTitle': 'No se ha importado nada',
   'history.buttonExpired': 'Este botón ya no es válido.',
   'history.fileTooLarge': '{{file}} ocupa más de {{mib, number}} MiB: para una exportación tan grande, usa `npm run history -- import` en el servidor del bot',
+  'history.problemUnreadable': "{{file}} no se puede leer como archivo de exportación (se esperaba {{expected}})",
+  'history.problemNotHistory': "{{file}} no es un historial de reproducción de Spotify (se esperaba {{expected}})",
+  'history.problemNoHistory': "{{file}} no contiene historial de reproducción de Spotify (se esperaba {{expected}})",
+  'history.problemTooLarge': "{{file}} es demasiado grande para importarlo aquí",
+  'history.problemCorruptZip': "{{file}} no es un archivo zip completo",
+  'history.problemAttachment': "No se ha podido descargar el archivo adjunto de Discord.",
 };

@@ -306,4 +306,10 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.importFailedTitle': "Rien n'a été importé",
   'history.buttonExpired': "Ce bouton n'est plus valide.",
   'history.fileTooLarge': "{{file}} dépasse {{mib, number}} Mio — pour un export de cette taille, utilisez `npm run history -- import` sur l'hôte du bot",
+  'history.problemUnreadable': "{{file}} ne peut pas être lu comme fichier d'export (attendu : {{expected}})",
+  'history.problemNotHistory': "{{file}} n'est pas un historique de streaming Spotify (attendu : {{expected}})",
+  'history.problemNoHistory': "{{file}} ne contient aucun historique de streaming Spotify (attendu : {{expected}})",
+  'history.problemTooLarge': "{{file}} est trop volumineux pour être importé ici",
+  'history.problemCorruptZip': "{{file}} n'est pas un fichier zip complet",
+  'history.problemAttachment': "Impossible de récupérer la pièce jointe sur Discord.",
 };

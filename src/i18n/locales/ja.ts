@@ -262,4 +262,10 @@ export const messages: Translation<'other'> = {
   'history.importFailedTitle': '何もインポートされませんでした',
   'history.buttonExpired': 'このボタンはもう使えません。',
   'history.fileTooLarge': '{{file}} は {{mib, number}} MiB を超えています。これほど大きなエクスポートは、ボットのホストで `npm run history -- import` を使ってください',
+  'history.problemUnreadable': "{{file}} はエクスポートファイルとして読み込めません（想定：{{expected}}）",
+  'history.problemNotHistory': "{{file}} は Spotify のストリーミング履歴ではありません（想定：{{expected}}）",
+  'history.problemNoHistory': "{{file}} に Spotify のストリーミング履歴が含まれていません（想定：{{expected}}）",
+  'history.problemTooLarge': "{{file}} は大きすぎるため、ここではインポートできません",
+  'history.problemCorruptZip': "{{file}} は完全な zip ファイルではありません",
+  'history.problemAttachment': "Discord から添付ファイルを取得できませんでした。",
 };

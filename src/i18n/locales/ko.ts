@@ -262,4 +262,10 @@ export const messages: Translation<'other'> = {
   'history.importFailedTitle': '아무것도 가져오지 않았어요',
   'history.buttonExpired': '이 버튼은 더 이상 쓸 수 없어요.',
   'history.fileTooLarge': '{{file}} 파일이 {{mib, number}}MiB보다 커요. 이렇게 큰 내보내기 파일은 봇 호스트에서 `npm run history -- import`를 사용하세요',
+  'history.problemUnreadable': "{{file}} 파일을 내보내기 파일로 읽을 수 없어요(예상: {{expected}})",
+  'history.problemNotHistory': "{{file}} 파일은 Spotify 스트리밍 기록이 아니에요(예상: {{expected}})",
+  'history.problemNoHistory': "{{file}}에 Spotify 스트리밍 기록이 없어요(예상: {{expected}})",
+  'history.problemTooLarge': "{{file}} 파일이 너무 커서 여기서는 가져올 수 없어요",
+  'history.problemCorruptZip': "{{file}} 파일은 완전한 zip 파일이 아니에요",
+  'history.problemAttachment': "Discord에서 첨부 파일을 가져오지 못했어요.",
 };

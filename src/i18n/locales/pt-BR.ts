@@ -306,4 +306,10 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'history.importFailedTitle': 'Nada foi importado',
   'history.buttonExpired': 'Este botão não é mais válido.',
   'history.fileTooLarge': '{{file}} tem mais de {{mib, number}} MiB — para uma exportação desse tamanho, use `npm run history -- import` no servidor do bot',
+  'history.problemUnreadable': "{{file}} não pode ser lido como arquivo de exportação (esperado: {{expected}})",
+  'history.problemNotHistory': "{{file}} não é um histórico de streaming do Spotify (esperado: {{expected}})",
+  'history.problemNoHistory': "{{file}} não contém histórico de streaming do Spotify (esperado: {{expected}})",
+  'history.problemTooLarge': "{{file}} é grande demais para importar aqui",
+  'history.problemCorruptZip': "{{file}} não é um arquivo zip completo",
+  'history.problemAttachment': "Não foi possível baixar o anexo do Discord.",
 };

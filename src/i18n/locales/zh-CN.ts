@@ -261,4 +261,10 @@ export const messages: Translation<'other'> = {
   'history.importFailedTitle': '没有导入任何内容',
   'history.buttonExpired': '此按钮已失效。',
   'history.fileTooLarge': '{{file}} 超过 {{mib, number}} MiB——如此大的导出文件，请在机器人主机上使用 `npm run history -- import`',
+  'history.problemUnreadable': "{{file}} 无法作为导出文件读取（应为 {{expected}}）",
+  'history.problemNotHistory': "{{file}} 不是 Spotify 串流历史（应为 {{expected}}）",
+  'history.problemNoHistory': "{{file}} 中没有 Spotify 串流历史（应为 {{expected}}）",
+  'history.problemTooLarge': "{{file}} 太大，无法在这里导入",
+  'history.problemCorruptZip': "{{file}} 不是完整的 zip 文件",
+  'history.problemAttachment': "无法从 Discord 获取附件。",
 };
