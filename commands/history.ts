@@ -8,17 +8,20 @@ import type { ReplyPayload } from '../src/discord/text.js';
 import {
   DELETE_CANCEL_ID,
   DELETE_CONFIRM_ID,
+  buttonExpiredReply,
   deleteCancelledReply,
   deleteConfirmReply,
   deletedReply,
   exportEmptyReply,
   exportReply,
   exportTooLargeReply,
+  fileTooLargeReply,
   HISTORY_ID_PREFIX,
   historyOffReply,
   historyStatusReply,
   importDoneReply,
   importFailedReply,
+  importProblemReply,
   importProgressReply,
   recordingChangedReply,
 } from '../src/features/history/replies.js';
@@ -31,7 +34,7 @@ import { exportEntries, MAX_EXPORT_BYTES } from '../src/history/import/sources.j
 import type { PlayInput } from '../src/history/play.js';
 import { zipOne } from '../src/history/zip-writer.js';
 import { interactionTranslator } from '../src/discord/locale.js';
-import { ENGLISH, type Translator } from '../src/i18n/translator.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -67,11 +70,11 @@ const options = (ctx: CommandContext, what: string) => ({
 /** The friendly answer for failures this command expects; anything else goes to the generic error reply. */
 function expectedFailure(error: unknown, tr: Translator): ReplyPayload | null {
   if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-  if (error instanceof ImportFileError || error instanceof AttachmentError) return importFailedReply(error.message);
+  if (error instanceof ImportFileError || error instanceof AttachmentError) return importProblemReply(error, tr);
   return null;
 }
 
-async function orExpected(work: () => Promise<ReplyPayload>, tr: Translator = ENGLISH): Promise<ReplyPayload> {
+async function orExpected(work: () => Promise<ReplyPayload>, tr: Translator): Promise<ReplyPayload> {
   try {
     return await work();
   } catch (error) {
@@ -81,11 +84,15 @@ async function orExpected(work: () => Promise<ReplyPayload>, tr: Translator = EN
   }
 }
 
-async function importFile(ctx: CommandContext, userId: string, file: AttachmentArg, progress: (p: ReplyPayload) => void): Promise<ReplyPayload> {
-  if (!ctx.config.history.enabled) return historyOffReply();
-  if (file.size > MAX_EXPORT_BYTES) {
-    return importFailedReply(`${file.name} is larger than ${Math.round(MAX_EXPORT_BYTES / 1024 / 1024)} MiB — use \`npm run history -- import\` on the bot's host for an export this big`);
-  }
+async function importFile(
+  ctx: CommandContext,
+  userId: string,
+  file: AttachmentArg,
+  progress: (p: ReplyPayload) => void,
+  tr: Translator,
+): Promise<ReplyPayload> {
+  if (!ctx.config.history.enabled) return historyOffReply(tr);
+  if (file.size > MAX_EXPORT_BYTES) return fileTooLargeReply(file.name, Math.round(MAX_EXPORT_BYTES / 1024 / 1024), tr);
   const bytes = await fetchAttachment(file.url, { cdnUrl: ctx.config.discordCdnUrl, maxBytes: MAX_EXPORT_BYTES, timeoutMs: ATTACHMENT_TIMEOUT_MS });
   // Every file is read and checked before anything is written (a bad one stops the import with nothing added).
   const entries = exportEntries({ name: file.name, bytes });
@@ -97,13 +104,13 @@ async function importFile(ctx: CommandContext, userId: string, file: AttachmentA
     },
     {
       now: ctx.now,
-      onProgress: (p) => progress(importProgressReply(p)),
+      onProgress: (p) => progress(importProgressReply(p, tr)),
     },
   );
-  return importDoneReply(summary);
+  return importDoneReply(summary, tr);
 }
 
-async function exportAll(ctx: CommandContext, userId: string): Promise<ReplyPayload> {
+async function exportAll(ctx: CommandContext, userId: string, tr: Translator): Promise<ReplyPayload> {
   const plays: PlayInput[] = [];
   for (let after = 0; ; ) {
     const page = await ctx.services.history.exportPage(userId, after);
@@ -111,14 +118,14 @@ async function exportAll(ctx: CommandContext, userId: string): Promise<ReplyPayl
     for (const play of page) plays.push({ ...play, imageId: null });
     after = page.at(-1)!.id;
   }
-  if (plays.length === 0) return exportEmptyReply();
+  if (plays.length === 0) return exportEmptyReply(tr);
   const day = new Date(ctx.now()).toISOString().slice(0, 10);
   const json = extendedHistoryJson(plays);
-  if (json.length <= MAX_UPLOAD_BYTES) return exportReply(plays.length, `listening-history-${day}.json`, Buffer.from(json));
+  if (json.length <= MAX_UPLOAD_BYTES) return exportReply(plays.length, `listening-history-${day}.json`, Buffer.from(json), tr);
   // Named like Spotify's own files, so the zip re-imports here or anywhere.
   const zip = zipOne(`Streaming_History_Audio_${day}_0.json`, json);
-  if (zip.length <= MAX_UPLOAD_BYTES) return exportReply(plays.length, `listening-history-${day}.zip`, zip);
-  return exportTooLargeReply(plays.length);
+  if (zip.length <= MAX_UPLOAD_BYTES) return exportReply(plays.length, `listening-history-${day}.zip`, zip, tr);
+  return exportTooLargeReply(plays.length, tr);
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -148,20 +155,21 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return;
     }
     case 'import':
-      await respondWithProgress(interaction, (progress) => orExpected(() => importFile(ctx, userId, args.file, progress)), options(ctx, '/history import'));
+      await respondWithProgress(interaction, (progress) => orExpected(() => importFile(ctx, userId, args.file, progress, tr), tr), options(ctx, '/history import'));
       return;
     case 'export':
-      await respondWithReply(interaction, () => orExpected(() => exportAll(ctx, userId)), options(ctx, '/history export'));
+      await respondWithReply(interaction, () => orExpected(() => exportAll(ctx, userId, tr), tr), options(ctx, '/history export'));
       return;
     case 'delete':
-      await respondWithReply(interaction, () => orExpected(async () => deleteConfirmReply(await history.view(userId))), options(ctx, '/history delete'));
+      await respondWithReply(interaction, () => orExpected(async () => deleteConfirmReply(await history.view(userId), tr), tr), options(ctx, '/history delete'));
       return;
   }
 }
 
 export async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
+  const tr = await interactionTranslator(interaction);
   if (interaction.customId !== DELETE_CONFIRM_ID && interaction.customId !== DELETE_CANCEL_ID) {
-    await interaction.reply({ ...importFailedReply('This button is no longer valid.'), flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...buttonExpiredReply(tr), flags: MessageFlags.Ephemeral });
     return;
   }
   // Only ever the presser's own history: the confirm carries no id (an ephemeral message only its asker sees).
@@ -170,11 +178,11 @@ export async function handleButton(interaction: ButtonInteraction, ctx: CommandC
     interaction,
     () =>
       orExpected(async () => {
-        if (interaction.customId === DELETE_CANCEL_ID) return deleteCancelledReply();
+        if (interaction.customId === DELETE_CANCEL_ID) return deleteCancelledReply(tr);
         ctx.statusPlays?.forget(userId);
         const erased = await ctx.services.history.erase(userId);
-        return deletedReply(erased.plays);
-      }),
+        return deletedReply(erased.plays, tr);
+      }, tr),
     options(ctx, '/history delete (confirmed)'),
   );
 }

@@ -7,13 +7,15 @@ import { type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { embedPayload, type ReplyPayload } from '../src/discord/text.js';
-import { LINK_HINT, privateReply, sharedGuildOf, whoseFor, type Whose } from '../src/features/account/whose.js';
+import { linkHint, privateReply, sharedGuildOf, whoseFor, type Whose } from '../src/features/account/whose.js';
 import { DEFAULT_STYLE, nowPlayingPayload, STYLE_CHOICES, type NowPlayingStyle } from '../src/features/nowplaying/card.js';
 import { startPlayLine, withPlayLine } from '../src/features/nowplaying/history-line.js';
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
 import type { CommandContext } from '../src/service-types.js';
+import { interactionTranslator } from '../src/discord/locale.js';
+import type { Translator } from '../src/i18n/translator.js';
 
 const definition = defineCommand({
   name: 'nowplaying',
@@ -26,12 +28,12 @@ const definition = defineCommand({
 export const { data } = definition;
 
 /** Why it isn't shown, with how to link (the Discord-status reasons are #11's replies). */
-function notShownReply(whose: Extract<Whose, { kind: 'hidden' | 'refused' }>): ReplyPayload {
+function notShownReply(whose: Extract<Whose, { kind: 'hidden' | 'refused' }>, tr: Translator): ReplyPayload {
   if (whose.kind === 'refused') return whose.payload;
-  if (whose.why === 'private') return privateReply(whose.name);
+  if (whose.why === 'private') return privateReply(whose.name, tr);
   const reply = hiddenListenerReply(whose.userId, whose.why);
   const [first] = reply.embeds;
-  return first ? embedPayload({ ...first, description: `${first.description ?? ''}\n${LINK_HINT}` }) : reply;
+  return first ? embedPayload({ ...first, description: `${first.description ?? ''}\n${linkHint(tr)}` }) : reply;
 }
 
 async function shown(
@@ -66,7 +68,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const options = { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs };
   const whose = await whoseFor(interaction, ctx, { user, allowStatus: true });
   if (whose.kind === 'hidden' || whose.kind === 'refused') {
-    await whose.refuse(options, notShownReply(whose));
+    await whose.refuse(options, notShownReply(whose, await interactionTranslator(interaction)));
     return;
   }
   await respondWithReply(interaction, () => shown(ctx, interaction, whose, style ?? DEFAULT_STYLE), options);

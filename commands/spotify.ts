@@ -14,6 +14,7 @@ import {
   loginStartReply,
   notLinkedSelfReply,
   ownerOnlyReply,
+  ownerOnlyUnlinkReply,
   ownerPrivacyReply,
   ownerUnlinkedReply,
   privacyReply,
@@ -23,6 +24,7 @@ import {
   unlinkedReply,
 } from '../src/features/account/replies.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { linkedListener, PRIVACY_LABELS, type Privacy } from '../src/listeners/members.js';
 import { OWNER, type Listener } from '../src/listeners/listener.js';
@@ -65,7 +67,7 @@ async function refuseUnlessOwner(interaction: ChatInputCommandInteraction, ctx: 
   const ownerId = ctx.config.discord.ownerId;
   if (ownerId && interaction.user.id === ownerId) return false;
   ctx.logger.child('command').info('refused an owner-only /spotify subcommand', { user: interaction.user.id });
-  await interaction.reply({ ...ownerOnlyReply(ownerId !== null), flags: MessageFlags.Ephemeral });
+  await interaction.reply({ ...ownerOnlyReply(ownerId !== null, await interactionTranslator(interaction)), flags: MessageFlags.Ephemeral });
   return true;
 }
 
@@ -79,13 +81,14 @@ const ephemeral = (ctx: CommandContext, what: string) => ({
 async function startLink(interaction: ChatInputCommandInteraction, ctx: CommandContext, what: string): Promise<void> {
   const userId = interaction.user.id;
   const listener = listenerFor(ctx, userId);
+  const tr = await interactionTranslator(interaction);
   await respondWithReply(
     interaction,
     async () => {
       const names = { displayName: interaction.user.displayName, username: interaction.user.username };
       const started = await ctx.services.account.beginLogin(listener, userId, names);
-      if (!started.ok) return seatsFullReply(started.used, started.max);
-      return loginStartReply(started.authorizeUrl, started.redirectUri, { callback: started.callback, member: listener.kind === 'linked' });
+      if (!started.ok) return seatsFullReply(started.used, started.max, tr);
+      return loginStartReply(started.authorizeUrl, started.redirectUri, { callback: started.callback, member: listener.kind === 'linked' }, tr);
     },
     ephemeral(ctx, what),
   );
@@ -94,6 +97,7 @@ async function startLink(interaction: ChatInputCommandInteraction, ctx: CommandC
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const userId = interaction.user.id;
+  const tr = await interactionTranslator(interaction);
   switch (args.subcommand) {
     case 'login':
       if (await refuseUnlessOwner(interaction, ctx)) return;
@@ -108,7 +112,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         interaction,
         async () => {
           const [status, seats] = await Promise.all([ctx.services.account.status(OWNER), ctx.services.members.seats()]);
-          return statusReply({ ...status, seats, now: ctx.now() });
+          return statusReply({ ...status, seats, now: ctx.now() }, tr);
         },
         ephemeral(ctx, '/spotify status'),
       );
@@ -118,13 +122,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       await respondWithReply(
         interaction,
         async () => {
-          if (isOwner(ctx, userId)) return ownerPrivacyReply();
+          if (isOwner(ctx, userId)) return ownerPrivacyReply(tr);
           const saved = await ctx.services.members.setPrivacy(userId, visibility);
-          if (saved) return privacyReply(saved.privacy);
+          if (saved) return privacyReply(saved.privacy, tr);
           // Without a link, the choice is about their recorded history (/history), kept with it.
-          if (!ctx.config.history.enabled) return notLinkedSelfReply();
+          if (!ctx.config.history.enabled) return notLinkedSelfReply(tr);
           await ctx.services.history.setOnlyMe(userId, visibility === 'private');
-          return statusPrivacyReply(visibility);
+          return statusPrivacyReply(visibility, tr);
         },
         ephemeral(ctx, '/spotify privacy'),
       );
@@ -137,7 +141,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         if (await refuseUnlessOwner(interaction, ctx)) return;
         await respondWithReply(
           interaction,
-          async () => ownerUnlinkedReply(member, await ctx.services.members.unlink(member)),
+          async () => ownerUnlinkedReply(member, await ctx.services.members.unlink(member), tr),
           ephemeral(ctx, '/spotify unlink member'),
         );
         return;
@@ -146,9 +150,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         interaction,
         async () => {
           // The owner's own link is the bot's: renewed with /spotify login, removed from the bot's settings.
-          if (isOwner(ctx, userId)) return ownerOnlyUnlinkReply();
+          if (isOwner(ctx, userId)) return ownerOnlyUnlinkReply(tr);
           const wasLinked = await ctx.services.members.unlink(userId);
-          return unlinkedReply(wasLinked, ctx.config.history.enabled && (await ctx.services.history.view(userId)).plays > 0);
+          return unlinkedReply(wasLinked, ctx.config.history.enabled && (await ctx.services.history.view(userId)).plays > 0, tr);
         },
         ephemeral(ctx, '/spotify unlink'),
       );
@@ -161,29 +165,24 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
 }
 
-function ownerOnlyUnlinkReply() {
-  return loginFailedReply(
-    "The owner's Spotify account is the bot's own: renew it with `/spotify login`, or remove SPOTIFY_REFRESH_TOKEN from the bot's settings.",
-  );
-}
-
 /** The paste button of the link message: the same modal for the owner and members. */
 export async function handleButton(interaction: ButtonInteraction): Promise<void> {
-  await interaction.showModal(loginModal());
+  await interaction.showModal(loginModal(await interactionTranslator(interaction)));
 }
 
 export async function handleModal(interaction: ModalSubmitInteraction, ctx: CommandContext): Promise<void> {
   const userId = interaction.user.id;
   const listener = listenerFor(ctx, userId);
   const pasted = interaction.fields.getTextInputValue(LOGIN_FIELD_ID);
+  const tr = await interactionTranslator(interaction);
   await respondWithReply(
     interaction,
     async () => {
       const result = await ctx.services.account.finishLogin(listener, userId, pasted);
-      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked', userId, history: ctx.config.history.enabled });
+      if (result.ok) return loginDoneReply({ ...result, member: listener.kind === 'linked', userId, history: ctx.config.history.enabled }, tr);
       return listener.kind === 'linked'
-        ? linkFailedReply(result.reason, ctx.config.spotify.maxUsers)
-        : loginFailedReply(loginFailureText(result.reason, { maxUsers: ctx.config.spotify.maxUsers }));
+        ? linkFailedReply(result.reason, ctx.config.spotify.maxUsers, tr)
+        : loginFailedReply(loginFailureText(result.reason, { maxUsers: ctx.config.spotify.maxUsers }, tr), tr);
     },
     ephemeral(ctx, listener.kind === 'linked' ? '/spotify link' : '/spotify login'),
   );

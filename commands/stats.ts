@@ -13,6 +13,7 @@ import { PERIOD_CHOICES, statsHeading, statsReply } from '../src/features/stats/
 import { DEFAULT_STATS_PERIOD } from '../src/features/stats/service.js';
 import { withStatsPicture } from '../src/features/stats/stats.js';
 import type { CommandContext } from '../src/service-types.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 
 const definition = defineCommand({
   name: 'stats',
@@ -27,11 +28,12 @@ export const { data } = definition;
 /** Why someone else's stats aren't shown here, or null when they may be (also /taste's and /wrapped's rule). */
 export async function refusal(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string): Promise<ReplyPayload | null> {
   const guildId = sharedGuildOf(interaction);
+  const tr = await interactionTranslator(interaction);
   // The owner's listening is the bot's public status anyway; anyone else's only in a server shared with them.
   if (userId !== ctx.config.discord.ownerId && (guildId === null || !(await memberHere(interaction, ctx, guildId, userId)))) {
-    return hiddenReply({ kind: 'hidden', why: 'not-in-a-server', userId, name: await nameOf(interaction, userId, ctx) }, interaction.user.id);
+    return hiddenReply({ kind: 'hidden', why: 'not-in-a-server', userId, name: await nameOf(interaction, userId, ctx) }, interaction.user.id, tr);
   }
-  if ((await ctx.services.stats.privateAmong([userId])).includes(userId)) return privateReply(await nameOf(interaction, userId, ctx));
+  if ((await ctx.services.stats.privateAmong([userId])).includes(userId)) return privateReply(await nameOf(interaction, userId, ctx), tr);
   return null;
 }
 

@@ -10,6 +10,7 @@ import { collectPaths } from '../src/history/import/sources.js';
 import { extendedHistoryJson } from '../src/history/export-file.js';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
 import { playsText, importSummaryText } from '../src/features/history/replies.js';
+import { ENGLISH } from '../src/i18n/translator.js';
 import { createLogger } from '../src/logger.js';
 import { openHistoryDatabase } from '../src/sql/open.js';
 import { openHistoryStore } from '../src/sql/history-store.js';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
           if (error instanceof ImportFileError) fail(`${error.message}\nNothing was imported.`);
           throw error;
         });
-        process.stdout.write(`${importSummaryText(summary).replace(/\*\*/g, '')}\n`);
+        process.stdout.write(`${importSummaryText(summary, ENGLISH).replace(/\*\*/g, '')}\n`);
         break;
       }
       case 'export': {

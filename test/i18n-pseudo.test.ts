@@ -248,3 +248,138 @@ describe('no untranslated English in /whoknows, /taste, /wrapped, /recap (pseudo
     expect(englishLeft(shown).filter((word) => !syntax.includes(word)), shown).toEqual([]);
   });
 });
+
+// ── account and history ──
+// (Imports here rather than at the top keep this area's rows one block for merging; ES imports are hoisted.)
+import {
+  linkFailedReply,
+  loginDoneReply,
+  loginFailedReply,
+  loginFailureText,
+  loginModal,
+  loginStartReply,
+  noticesReply,
+  notLinkedSelfReply,
+  ownerOnlyReply,
+  ownerOnlyUnlinkReply,
+  ownerPrivacyReply,
+  ownerUnlinkedReply,
+  privacyReply,
+  seatsFullReply,
+  statusPrivacyReply,
+  statusReply,
+  unlinkedReply,
+} from '../src/features/account/replies.js';
+import { memberExpiryText } from '../src/features/account/grant-health.js';
+import { hiddenReply, linkHint, privateReply } from '../src/features/account/whose.js';
+import {
+  buttonExpiredReply,
+  deleteCancelledReply,
+  deleteConfirmReply,
+  deletedReply,
+  exportEmptyReply,
+  exportReply,
+  exportTooLargeReply,
+  fileTooLargeReply,
+  importDoneReply,
+  importProblemReply,
+  importProgressReply,
+} from '../src/features/history/replies.js';
+import { AttachmentError, ImportFileError } from '../src/history/import/errors.js';
+import { embedPayload, formatArtists, formatWait } from '../src/discord/text.js';
+import type { LoginFailure } from '../src/features/account/service.js';
+
+const SCOPES = 'скоуп-один скоуп-два';
+const grantOf = (over: Record<string, unknown> = {}) => ({
+  grantedAt: NOW - 170 * 86_400_000,
+  grantedAtKnown: false,
+  expiresAt: NOW + 10 * 86_400_000,
+  daysLeft: 10,
+  expiringSoon: true,
+  dead: null,
+  grant: { refreshToken: 'r', envFingerprint: null, grantedAt: 0, firstSeenAt: 0, scope: SCOPES, source: 'rotation' as const },
+  ...over,
+});
+const seats = (n: number) => ({
+  used: n + 1,
+  max: 5,
+  members: Array.from({ length: n }, (_, i) => ({ userId: `12345678901234567${i}`, spotifyId: `спотифай${i}`, spotifyName: i === 0 ? null : `Имя ${i}` })),
+});
+const summary = (files: number, skipped: number) => ({
+  added: 1234,
+  duplicates: 1,
+  skipped: { podcast: skipped, video: skipped, audiobook: skipped, short: skipped, incognito: skipped, untitled: skipped, unreadable: skipped },
+  firstAt: NOW - 400 * 86_400_000,
+  lastAt: NOW,
+  files,
+});
+const hidden = (why: 'private' | 'not-in-a-server' | 'not-listening' | 'presences-off', userId = '123456789012345671') =>
+  ({ kind: 'hidden', why, userId, name: 'Аня' }) as const;
+const FAILURES: LoginFailure[] = ['expired', 'state_mismatch', 'denied', 'no_code', 'code_rejected', 'seats_full', 'not_allow_listed', 'account_taken', 'missing_state'];
+// Scope names are Spotify's identifiers, not words of the reply.
+const withoutScopeNames = (text: string): string => text.replace(/\b(user|playlist)-[a-z-]+/g, ' ');
+
+const ACCOUNT_CASES: Array<[string, (tr: Translator) => ReplyPayload]> = [
+  ['/spotify owner only', (tr) => ownerOnlyReply(true, tr)],
+  ['/spotify without BOT_OWNER_ID', (tr) => ownerOnlyReply(false, tr)],
+  ['/spotify link, callback', (tr) => loginStartReply('https://accounts.spotify.com/authorize?x=1', 'http://127.0.0.1:8888/callback', { callback: true, member: true }, tr)],
+  ['/spotify link, paste', (tr) => loginStartReply('https://accounts.spotify.com/authorize?x=1', 'http://127.0.0.1:8888/callback', { member: true }, tr)],
+  ['/spotify login, paste', (tr) => loginStartReply('https://accounts.spotify.com/authorize?x=1', 'http://127.0.0.1:8888/callback', {}, tr)],
+  ['the login modal', (tr) => { const m = loginModal(tr); return embedPayload({ title: m.title, description: JSON.stringify(m.components).match(/"label":"[^"]*"/g)!.join(' ').replace(/"label":/g, '') }); }],
+  ...FAILURES.map((reason): [string, (tr: Translator) => ReplyPayload] => [`/spotify link failed: ${reason}`, (tr) => linkFailedReply(reason, 5, tr)]),
+  ...FAILURES.map((reason): [string, (tr: Translator) => ReplyPayload] => [`/spotify login failed: ${reason}`, (tr) => loginFailedReply(loginFailureText(reason, { maxUsers: 0 }, tr), tr)]),
+  ['no free seat', (tr) => seatsFullReply(5, 5, tr)],
+  ['linked, a member, history, a scope missing', (tr) => loginDoneReply({ account: 'Аня', scope: '', expiresAt: NOW, member: true, userId: '123456789012345671', history: true }, tr)],
+  ['linked, the owner, name unknown', (tr) => loginDoneReply({ account: null, scope: '', expiresAt: NOW, userId: '123456789012345671' }, tr)],
+  ['/spotify status, nothing linked', (tr) => statusReply({ health: null, account: null, lastSuccessAt: null, rateLimit: { retryAfterSeconds: 0, quotaExceeded: false }, now: NOW }, tr)],
+  ['/spotify status, expiring, rate-limited, seats', (tr) => statusReply({ health: grantOf(), seats: seats(3), account: null, lastSuccessAt: NOW - 90_000, rateLimit: { retryAfterSeconds: 42, quotaExceeded: false }, now: NOW }, tr)],
+  ['/spotify status, one day, quota, one member', (tr) => statusReply({ health: grantOf({ daysLeft: 1, grantedAtKnown: true, grant: { ...grantOf().grant, scope: '' } }), seats: seats(1), account: 'Аня', lastSuccessAt: null, rateLimit: { retryAfterSeconds: 4 * 3600, quotaExceeded: true }, now: NOW }, tr)],
+  ['/spotify status, dead', (tr) => statusReply({ health: grantOf({ dead: { at: NOW }, expiringSoon: false }), seats: seats(0), account: 'Аня', lastSuccessAt: NOW - 3 * 86_400_000, rateLimit: { retryAfterSeconds: 0, quotaExceeded: false }, now: NOW }, tr)],
+  ['/spotify status, working', (tr) => statusReply({ health: grantOf({ expiringSoon: false }), account: 'Аня', lastSuccessAt: NOW - 5 * 3_600_000, rateLimit: { retryAfterSeconds: 0, quotaExceeded: false }, now: NOW }, tr)],
+  ['/spotify privacy, not linked', (tr) => notLinkedSelfReply(tr)],
+  ['/spotify unlink, linked, history kept', (tr) => unlinkedReply(true, true, tr)],
+  ['/spotify unlink, nothing', (tr) => unlinkedReply(false, false, tr)],
+  ['/spotify unlink member', (tr) => ownerUnlinkedReply('123456789012345671', true, tr)],
+  ['/spotify unlink member, none', (tr) => ownerUnlinkedReply('123456789012345671', false, tr)],
+  ['/spotify unlink, the owner', (tr) => ownerOnlyUnlinkReply(tr)],
+  ['/spotify privacy, history only me', (tr) => statusPrivacyReply('private', tr)],
+  ['/spotify privacy, history server', (tr) => statusPrivacyReply('server', tr)],
+  ['/spotify privacy, only me', (tr) => privacyReply('private', tr)],
+  ['/spotify privacy, server', (tr) => privacyReply('server', tr)],
+  ['/spotify privacy, the owner', (tr) => ownerPrivacyReply(tr)],
+  ['a follow-up: expiry reminder', (tr) => noticesReply([memberExpiryText(NOW, 3, tr), tr.t('account.memberDropped')])],
+  ['private member', (tr) => privateReply('Аня', tr)],
+  ['hidden: private', (tr) => hiddenReply(hidden('private'), '1', tr)],
+  ['hidden: not in a server', (tr) => hiddenReply(hidden('not-in-a-server'), '1', tr)],
+  ['hidden: not linked, someone else', (tr) => hiddenReply(hidden('not-listening'), '1', tr)],
+  ['hidden: not linked, you', (tr) => hiddenReply(hidden('presences-off', '1'), '1', tr)],
+  ['the link hint', (tr) => embedPayload({ description: linkHint(tr) })],
+  ['artists: unknown, and more, cut', (tr) => embedPayload({ description: [formatArtists([], 50, { linked: false, tr }), formatArtists([{ name: 'Один', url: null }, { name: 'Два', url: null }, { name: 'Три', url: null }], 12, { linked: false, tr }), formatArtists([{ name: 'Оченьдлинноеимя'.repeat(5), url: null }, { name: 'Два', url: null }], 30, { linked: false, tr })].join('\n') })],
+  ['waits', (tr) => embedPayload({ description: [0, 42, 600, 9000].map((s) => formatWait(s, tr)).join(' · ') })],
+  ['/history delete, confirm', (tr) => deleteConfirmReply(view({}), tr)],
+  ['/history delete, confirm, nothing stored', (tr) => deleteConfirmReply(view({ plays: 0 }), tr)],
+  ['/history delete, done', (tr) => deletedReply(1, tr)],
+  ['/history delete, cancelled', (tr) => deleteCancelledReply(tr)],
+  ['/history export', (tr) => exportReply(1234, 'файл.жсон', Buffer.from('[]'), tr)],
+  ['/history export, nothing', (tr) => exportEmptyReply(tr)],
+  ['/history export, too large', (tr) => exportTooLargeReply(2_000_000, tr)],
+  ['/history import, reading', (tr) => importProgressReply({ phase: 'reading', file: 'файл.жсон', filesDone: 1, files: 3, plays: 1, total: 0 }, tr)],
+  ['/history import, writing', (tr) => importProgressReply({ phase: 'writing', file: 'файл.жсон', filesDone: 3, files: 3, plays: 5000, total: 12_345 }, tr)],
+  ['/history import, done, every skip reason', (tr) => importDoneReply(summary(1, 2), tr)],
+  ['/history import, done, one of each, nothing skipped', (tr) => importDoneReply({ ...summary(2, 1), firstAt: null, lastAt: null }, tr)],
+  ['/history import, done, nothing skipped', (tr) => importDoneReply(summary(2, 0), tr)],
+  ['/history import, file too large', (tr) => fileTooLargeReply('архив', 512, tr)],
+  ['/history, an old button', (tr) => buttonExpiredReply(tr)],
+  ['/history import, a damaged zip', (tr) => importProblemReply(new ImportFileError('архив', 'corrupt-zip', 'x is not a complete zip file'), tr)],
+  ['/history import, a file too large', (tr) => importProblemReply(new ImportFileError('архив', 'too-large', 'x'), tr)],
+  ['/history import, the attachment', (tr) => importProblemReply(new AttachmentError('timeout', 'x'), tr)],
+];
+
+describe('no untranslated English in the account and history replies (pseudo-locale)', () => {
+  const tr = pseudoTranslator();
+  it.each(ACCOUNT_CASES)('%s', (_what, render) => {
+    const payload = render(tr);
+    const text = withoutScopeNames(`${renderPayload(payload)}\n${labels(payload).replace(/"label":/g, '')}`);
+    expect(englishLeft(text), text).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import { spotifyActivity } from '../emulators/discord.js';
 import { makeArtists, makePlayHistory, makeTrack, makeTracks, playing } from '../emulators/spotify-fixtures.js';
 import type { HistoryUser } from '../src/history/play.js';
 import { memberLocales } from '../src/i18n/member-locales.js';
-import { embedText, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
+import { embedText, EPHEMERAL, harnessPerTest, OWNER_ID } from './support/bot-harness.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -386,5 +386,242 @@ describe("/whoknows, /taste, /wrapped, /recap in each member's language", () => 
     expect(post).toContain(`2. <@${OTHER.id}> · 1 Wiedergabe · 3 Min.`);
     expect(post).toContain('Neue Künstler:innen diese Woche: 1');
     expect(post).toMatch(/30\.11\.2026 – 07\.12\.2026 · Mitglieder hier, mit Aufzeichnung, nicht „nur ich“/);
+  });
+});
+
+// ── account and history ──
+describe('/spotify and /history in each member\'s language', () => {
+  const start = harnessPerTest();
+  const ANNA = { id: '400000000000000201', username: 'anna', globalName: 'Anna' };
+  const BORIS = { id: '400000000000000202', username: 'boris', globalName: 'Boris' };
+  type Payload = { flags?: number; embeds?: Array<Record<string, unknown>>; components?: Array<{ components?: Array<Record<string, unknown>> }> };
+  const buttons = (m: Payload): Array<Record<string, unknown>> => (m.components ?? []).flatMap((r) => r.components ?? []);
+
+  /** What each member should see (Polish is not shipped: English, as before). */
+  const SPEAKERS = [
+    {
+      locale: 'de',
+      linkTitle: 'Spotify verknüpfen',
+      linkButtons: ['Spotify öffnen', 'Weitergeleitete URL einfügen'],
+      modalTitle: 'Spotify-Verknüpfung abschließen',
+      linked: (id: string) => `Spotify **Anna S (sp-anna)** ist jetzt mit <@${id}> verknüpft.`,
+      seats: ['2 von 5 belegt (du + 1 Mitglied)', '3 von 5 belegt (du + 2 Mitglieder)'],
+      statusFields: ['Konto', 'Gewährte Berechtigungen', 'Plätze'],
+      ownerOnly: 'Nur der Bot-Besitzer kann die Spotify-Verknüpfung des Bots verwalten.',
+      privacy: '**Nur ich**: Nur du siehst, was du hörst.',
+      private: '🔒 **Anna** hält das Gehörte privat.',
+      unlinked: 'Spotify-Verknüpfung entfernt',
+      imported: ['**2 Wiedergaben hinzugefügt**, 0 schon vorhanden, 1 übersprungen (1 Podcastfolge).', '1 Datei gelesen.'],
+      importedAgain: '**1 Wiedergabe hinzugefügt**, 2 schon vorhanden, 0 übersprungen.',
+      importDone: 'Import abgeschlossen',
+      exported: 'Dein Hörverlauf: 3 Wiedergaben,',
+      deleteTitle: 'Hörverlauf löschen?',
+      deleteAll: 'alle **3 Wiedergaben**',
+      deleteButtons: ['Alles löschen', 'Abbrechen'],
+      cancelled: 'Es wurde nichts gelöscht.',
+      deleted: 'Gelöscht: 3 Wiedergaben und alles andere aus deinem Hörverlauf.',
+    },
+    {
+      locale: 'ja',
+      linkTitle: 'Spotify を連携',
+      linkButtons: ['Spotify を開く', 'リダイレクト URL を貼り付け'],
+      modalTitle: 'Spotify の連携を完了',
+      linked: (id: string) => `Spotify **Anna S (sp-anna)** を <@${id}> に連携しました。`,
+      seats: ['5 枠中 2 枠を使用中（あなた + メンバー 1 人）', '5 枠中 3 枠を使用中（あなた + メンバー 2 人）'],
+      statusFields: ['アカウント', '許可されたスコープ', '枠'],
+      ownerOnly: 'ボットの Spotify 連携を管理できるのはボットのオーナーだけです。',
+      privacy: '**自分のみ**：あなたの再生内容はあなたにしか見えません。',
+      private: '🔒 **Anna** さんは再生内容を非公開にしています。',
+      unlinked: 'Spotify の連携を解除しました',
+      imported: ['**2回の再生を追加**、0 件は登録済み、1 件をスキップ（ポッドキャストのエピソード 1 件）。', '1 個のファイルを読み込みました。'],
+      importedAgain: '**1回の再生を追加**、2 件は登録済み、0 件をスキップ。',
+      importDone: 'インポート完了',
+      exported: 'あなたの再生履歴：3回の再生。',
+      deleteTitle: '再生履歴を削除しますか？',
+      deleteAll: '**3回の再生**すべて',
+      deleteButtons: ['すべて削除', 'キャンセル'],
+      cancelled: '何も削除されていません。',
+      deleted: '削除しました：3回の再生と、再生履歴に関するその他すべて。',
+    },
+    {
+      locale: 'pl',
+      linkTitle: 'Link Spotify',
+      linkButtons: ['Open Spotify', 'Paste redirected URL'],
+      modalTitle: 'Finish linking Spotify',
+      linked: (id: string) => `Spotify **Anna S (sp-anna)** is now linked to <@${id}>.`,
+      seats: ['2 of 5 used (you + 1 member)', '3 of 5 used (you + 2 members)'],
+      statusFields: ['Account', 'Granted scopes', 'Seats'],
+      ownerOnly: 'Only the bot owner can manage its Spotify link.',
+      privacy: '**Only me**: only you see your listening.',
+      private: '🔒 **Anna** keeps their listening private.',
+      unlinked: 'Spotify unlinked',
+      imported: ['**2 plays added**, 0 already there, 1 skipped (1 podcast episode).', '1 file read.'],
+      importedAgain: '**1 play added**, 2 already there, 0 skipped.',
+      importDone: 'Import finished',
+      exported: 'Your listening history: 3 plays,',
+      deleteTitle: 'Delete your listening history?',
+      deleteAll: 'all **3 plays**',
+      deleteButtons: ['Delete everything', 'Cancel'],
+      cancelled: 'Nothing was deleted.',
+      deleted: 'Deleted: 3 plays and everything else about your listening history.',
+    },
+  ] as const;
+
+  it.each(SPEAKERS)('$locale: /spotify link, status (1 then 2 members), privacy and unlink', async (speaker) => {
+    const h = await start();
+    const guildId = h.discord.guildIds[0]!;
+    for (const m of [ANNA, BORIS]) h.discord.addMember(guildId, m);
+    h.discord.addMember(guildId, { id: OWNER_ID, username: 'owner', globalName: 'Olga' });
+    const { locale } = speaker;
+    const spotify = (subcommand: string, userId: string, options: Array<{ name: string; type: number; value: string }> = []) =>
+      h.discord.slashCommand({ name: 'spotify', subcommand, userId, locale, options }).finalMessage() as Promise<Payload>;
+    const link = async (member: { id: string }, spotifyId: string, name: string): Promise<Payload> => {
+      h.spotify.addUser(spotifyId, { displayName: name, allowListed: true });
+      const started = await spotify('link', member.id);
+      expect(started.embeds![0]!.title).toBe(speaker.linkTitle);
+      const [open, paste] = buttons(started);
+      expect([open?.label, paste?.label]).toEqual(speaker.linkButtons);
+      const modal = await h.discord.pressButton({ customId: String(paste!.custom_id), message: { id: '1' }, userId: member.id, locale }).response();
+      expect((modal.data as { title?: string }).title).toBe(speaker.modalTitle);
+      const redirected = h.spotify.approve(String(open!.url), { userId: spotifyId });
+      return (await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: member.id, locale }).finalMessage()) as Payload;
+    };
+
+    expect(embedText(await link(ANNA, 'sp-anna', 'Anna S'))).toContain(speaker.linked(ANNA.id));
+    const one = embedText(await spotify('status', OWNER_ID));
+    expect(one).toContain(speaker.seats[0]);
+    for (const field of speaker.statusFields) expect(one).toContain(`"name":"${field}"`);
+    await link(BORIS, 'sp-boris', 'Boris S');
+    expect(embedText(await spotify('status', OWNER_ID))).toContain(speaker.seats[1]);
+    expect(embedText(await spotify('status', BORIS.id))).toContain(speaker.ownerOnly);
+
+    expect(embedText(await spotify('privacy', ANNA.id, [{ name: 'visibility', type: 3, value: 'private' }]))).toContain(speaker.privacy);
+    const refused = await h.discord
+      .slashCommand({ name: 'nowplaying', userId: BORIS.id, locale, options: [{ name: 'user', type: 6, value: ANNA.id }] })
+      .finalMessage();
+    expect(embedText(refused)).toContain(speaker.private);
+    expect(embedText(await spotify('unlink', ANNA.id))).toContain(speaker.unlinked);
+  });
+
+  it.each(SPEAKERS)('$locale: /history import (2 plays, then 1), export and delete count in their words', async (speaker) => {
+    const h = await start({ env: { HISTORY: 'on' } });
+    const { locale } = speaker;
+    const userId = ANNA.id;
+    const row = (i: number, over: Record<string, unknown> = {}) => ({
+      ts: `2024-03-0${i}T10:00:00Z`,
+      platform: 'android',
+      ms_played: 180_000,
+      conn_country: 'DE',
+      master_metadata_track_name: `Song ${i}`,
+      master_metadata_album_artist_name: `Artist ${i}`,
+      master_metadata_album_album_name: `Album ${i}`,
+      spotify_track_uri: `spotify:track:t${i}`,
+      episode_name: null,
+      episode_show_name: null,
+      spotify_episode_uri: null,
+      reason_start: 'trackdone',
+      reason_end: 'trackdone',
+      shuffle: false,
+      skipped: false,
+      offline: false,
+      offline_timestamp: null,
+      incognito_mode: false,
+      ...over,
+    });
+    const episode = row(3, {
+      master_metadata_track_name: null,
+      master_metadata_album_artist_name: null,
+      master_metadata_album_album_name: null,
+      spotify_track_uri: null,
+      episode_name: 'Episode',
+      episode_show_name: 'Show',
+      spotify_episode_uri: 'spotify:episode:e1',
+    });
+    const importRows = async (rows: unknown[]): Promise<string> => {
+      const attachment = h.discord.addAttachment({ filename: 'Streaming_History_Audio_2024_0.json', bytes: new TextEncoder().encode(JSON.stringify(rows)) });
+      const handle = h.discord.slashCommand({ name: 'history', subcommand: 'import', userId, locale, options: [{ name: 'file', type: 11, value: attachment.id }] });
+      const done = (m: unknown): boolean => embedText(m as Payload).includes(speaker.importDone);
+      const waiting = h.discord.waitFor<{ interactionId: string; body: Payload }>('interactionEdit', (e) => e.interactionId === handle.id && done(e.body), 30_000);
+      const already = handle.edits.find(done);
+      if (already) {
+        waiting.catch(() => {});
+        return embedText(already);
+      }
+      return embedText((await waiting).body);
+    };
+
+    const first = await importRows([row(1), row(2), episode]);
+    for (const line of speaker.imported) expect(first).toContain(line);
+    expect(await importRows([row(1), row(2), row(4)])).toContain(speaker.importedAgain);
+
+    const exportHandle = h.discord.slashCommand({ name: 'history', subcommand: 'export', userId, locale });
+    expect(embedText((await exportHandle.finalMessage(10_000)) as Payload)).toContain(speaker.exported);
+    expect(exportHandle.originalAttachments).toHaveLength(1);
+
+    const ask = async (): Promise<Payload> => {
+      const confirm = (await h.discord.slashCommand({ name: 'history', subcommand: 'delete', userId, locale }).finalMessage(10_000)) as Payload;
+      expect(embedText(confirm)).toContain(speaker.deleteTitle);
+      expect(embedText(confirm)).toContain(speaker.deleteAll);
+      expect(buttons(confirm).map((b) => b.label)).toEqual(speaker.deleteButtons);
+      return confirm;
+    };
+    const press = async (confirm: Payload, index: number): Promise<string> =>
+      embedText(
+        (await h.discord
+          .pressButton({ customId: String(buttons(confirm)[index]!.custom_id), message: { id: '1', flags: EPHEMERAL }, userId, locale })
+          .finalMessage(10_000)) as Payload,
+      );
+    expect(await press(await ask(), 1)).toContain(speaker.cancelled);
+    expect(await press(await ask(), 0)).toContain(speaker.deleted);
+  });
+
+  it('a dropped link: the reply and the DM in the member\'s language (Japanese); the expiry reminder in a German reply, with its plural', async () => {
+    let now = Date.now();
+    const h = await start({ tuning: { now: () => now, listeningFreshnessMs: 0 } });
+    const guildId = h.discord.guildIds[0]!;
+    for (const m of [ANNA, BORIS]) h.discord.addMember(guildId, m);
+    const linkAs = async (member: { id: string }, spotifyId: string, locale: string): Promise<void> => {
+      h.spotify.addUser(spotifyId, { displayName: spotifyId, allowListed: true }).setCurrentlyPlaying(playing(makeTrack({ name: `${spotifyId} Song` })));
+      const started = (await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', userId: member.id, locale }).finalMessage()) as Payload;
+      const [open, paste] = buttons(started);
+      const modal = await h.discord.pressButton({ customId: String(paste!.custom_id), message: { id: '1' }, userId: member.id, locale }).response();
+      const redirected = h.spotify.approve(String(open!.url), { userId: spotifyId });
+      await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: member.id, locale }).finalMessage();
+    };
+    await linkAs(ANNA, 'sp-anna', 'ja');
+    await linkAs(BORIS, 'sp-boris', 'de');
+
+    h.spotify.revokeUserGrants('sp-anna');
+    h.spotify.expireAccessTokens({ userId: 'sp-anna' });
+    const dropped = await h.discord.slashCommand({ name: 'nowplaying', userId: ANNA.id, locale: 'ja' }).finalMessage();
+    expect(embedText(dropped)).toContain('❌ Spotify があなたの連携を受け付けなくなりました');
+    const dm = await h.discord.waitFor<{ userId: string; body: { content?: string } }>('directMessage', (d: { userId: string }) => d.userId === ANNA.id);
+    expect(dm.body.content).toMatch(/^❌ Spotify がこのボットとの連携を受け付けなくなりました.*`\/spotify link`/);
+
+    // 13 days before Boris's grant runs out: his next reply carries the reminder, in German, "noch 13 Tage".
+    const expiry = new Date(now);
+    expiry.setUTCMonth(expiry.getUTCMonth() + 6);
+    now = expiry.getTime() - 13 * DAY;
+    const handle = h.discord.slashCommand({ name: 'nowplaying', userId: BORIS.id, locale: 'de' });
+    await handle.finalMessage();
+    expect(embedText(await handle.followUp(0))).toMatch(/Deine Spotify-Verknüpfung mit diesem Bot läuft am \*\*\d\d\.\d\d\.\d{4}\*\* ab \(noch 13 Tage;/);
+  });
+
+  it("the owner's allow-list DM is in the owner's last language (German)", async () => {
+    memberLocales.forget(OWNER_ID);
+    const h = await start();
+    h.discord.addMember(h.discord.guildIds[0]!, ANNA);
+    h.spotify.setRecentlyPlayed([]);
+    await h.discord.slashCommand({ name: 'recent', userId: OWNER_ID, locale: 'de' }).finalMessage();
+    h.spotify.addUser('sp-anna', { displayName: 'Anna S', allowListed: false });
+    const started = (await h.discord.slashCommand({ name: 'spotify', subcommand: 'link', userId: ANNA.id, locale: 'ja' }).finalMessage()) as Payload;
+    const [open, paste] = buttons(started);
+    const modal = await h.discord.pressButton({ customId: String(paste!.custom_id), message: { id: '1' }, userId: ANNA.id, locale: 'ja' }).response();
+    const redirected = h.spotify.approve(String(open!.url), { userId: 'sp-anna' });
+    const refused = await h.discord.submitModal({ customId: String(modal.data?.custom_id), fields: { redirected }, userId: ANNA.id, locale: 'ja' }).finalMessage();
+    expect(embedText(refused)).toContain('Spotify があなたのアカウントを拒否しました');
+    const ownerDms = h.discord.directMessages.filter((d) => d.userId === OWNER_ID);
+    expect(ownerDms).toHaveLength(1);
+    expect(ownerDms[0]!.body.content).toMatch(new RegExp(`^<@${ANNA.id}> wollte sein Spotify-Konto verknüpfen, .*\\(dieser Bot erlaubt 5\\)\\.$`));
   });
 });

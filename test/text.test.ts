@@ -18,6 +18,7 @@ import {
   wellFormed,
 } from '../src/discord/text.js';
 import { loginModal, statusReply } from '../src/features/account/replies.js';
+import { ENGLISH } from '../src/i18n/translator.js';
 import { createOwnerNotifier } from '../src/owner-notifier.js';
 import { silentLogger } from '../src/logger.js';
 
@@ -208,7 +209,7 @@ describe('payload clamps', () => {
     expect(input && 'placeholder' in input ? input.placeholder?.length : -1).toBeLessThanOrEqual(100);
     expect(input && 'value' in input ? input.value?.length : -1).toBeLessThanOrEqual(200);
     // The real login modal is within the limits as it is.
-    expect(loginModal().title.length).toBeLessThanOrEqual(45);
+    expect(loginModal(ENGLISH).title.length).toBeLessThanOrEqual(45);
   });
 
   it('/spotify status goes through the embed clamp: a huge scope list and a hostile account name stay within limits', () => {
@@ -227,7 +228,7 @@ describe('payload clamps', () => {
       lastSuccessAt: null,
       rateLimit: { retryAfterSeconds: 0, quotaExceeded: false },
       now: 1_000,
-    });
+    }, ENGLISH);
     const embed = reply.embeds[0]!;
     for (const f of embed.fields ?? []) {
       expectCut('', f.value, 1024);

@@ -10,6 +10,8 @@ import type {
   APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Link } from '../listening-state.js';
+import { formatWait as waitIn } from '../i18n/time.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 
 export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
 
@@ -243,13 +245,9 @@ export function formatDuration(ms: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
 }
 
-/** "42 s", "about 5 min", "about 3 h". */
-export function formatWait(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds <= 0) return 'a moment';
-  const s = Math.ceil(seconds);
-  if (s < 120) return `${s} s`;
-  if (s < 2 * 3600) return `about ${Math.round(s / 60)} min`;
-  return `about ${Math.round(s / 3600)} h`;
+/** "42 s", "about 5 min", "about 3 h" — in the reply's language. */
+export function formatWait(seconds: number, tr: Translator = ENGLISH): string {
+  return waitIn(tr, seconds);
 }
 
 /**
@@ -259,11 +257,12 @@ export function formatWait(seconds: number): string {
 export function formatArtists(
   artists: readonly Link[],
   budget: number,
-  opts: { linked: boolean; maxName?: number; maxUrlLength?: number } = { linked: true },
+  opts: { linked: boolean; maxName?: number; maxUrlLength?: number; tr?: Translator } = { linked: true },
 ): string {
   const maxName = opts.maxName ?? 100;
+  const tr = opts.tr ?? ENGLISH;
   const named = artists.filter((a) => oneLine(a.name) !== '');
-  if (named.length === 0) return truncate('Unknown artist', budget);
+  if (named.length === 0) return truncate(tr.t('common.unknownArtist'), budget);
   const pieces = named.map((a) => {
     const text = escapeAndTruncate(a.name, maxName);
     return opts.linked ? mdLink(text, a.url, opts.maxUrlLength) : text;
@@ -274,14 +273,16 @@ export function formatArtists(
     joined = k === 1 ? pieces[0]! : `${joined}, ${pieces[k - 1]!}`;
     if (joined.length > budget) break;
     const rest = pieces.length - k;
-    const candidate = rest > 0 ? `${joined} and ${rest} more` : joined;
+    const candidate = rest > 0 ? tr.t('artists.andMore', { artists: joined, count: rest }) : joined;
     if (candidate.length <= budget) best = candidate;
   }
   if (best !== '') return best;
   // Not even the first name fits as it is: shorten its text (no link) and keep the count of the others.
   const rest = named.length - 1;
-  const suffix = rest > 0 ? ` and ${rest} more` : '';
-  return escapeAndTruncate(named[0]!.name, Math.max(1, budget - suffix.length)) + suffix;
+  if (rest === 0) return escapeAndTruncate(named[0]!.name, Math.max(1, budget));
+  // The words around the name (their length, in this language) with the name left out.
+  const around = tr.t('artists.andMore', { artists: '', count: rest }).length;
+  return tr.t('artists.andMore', { artists: escapeAndTruncate(named[0]!.name, Math.max(1, budget - around)), count: rest });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

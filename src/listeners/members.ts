@@ -12,6 +12,7 @@
 // RPC from shards. `linkedMembersOver` turns that namespace into the `LinkedMembers` src/listeners/resolve.ts asks,
 // so resolution is the same code in one process and in a shard.
 import type { FeatureDeps } from '../feature-deps.js';
+import { translatorFor, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage.js';
 import { OWNER, type Listener } from './listener.js';
@@ -136,7 +137,7 @@ export class MemberDirectory {
 /** What MembersFeature needs from the account feature (reminders, and forgetting a login still pending). */
 export interface MemberAccountHooks {
   /** A reminder to show in the member's next reply when their grant expires within 14 days, once per grant. */
-  expiryReminder(listener: Listener, alreadyShownFor: string | null): Promise<{ text: string; grant: string } | null>;
+  expiryReminder(listener: Listener, alreadyShownFor: string | null, tr: Translator): Promise<{ text: string; grant: string } | null>;
   /** Check the grant's expiry now (sends the reminder DM once per grant). */
   checkExpiry(listener: Listener): Promise<void>;
   forgetPendingLogin(userId: string): Promise<void>;
@@ -154,7 +155,8 @@ export interface MembersNamespace {
   leftGuild(userId: string, guildId: string): Promise<void>;
   setPrivacy(userId: string, privacy: Privacy): Promise<MemberView | null>;
   seats(): Promise<SeatsView>;
-  notices(userId: string): Promise<string[]>;
+  /** `locale`: the asker's Discord locale, the language the notices are put in. */
+  notices(userId: string, locale?: string | null): Promise<string[]>;
   unlink(userId: string): Promise<boolean>;
 }
 
@@ -236,16 +238,18 @@ export class MembersFeature implements MembersNamespace {
    * Notices owed to this member, to show with their command's reply (each once): their link was dropped while they
    * could not be told, or their grant expires within 14 days.
    */
-  async notices(userId: string): Promise<string[]> {
+  async notices(userId: string, locale?: string | null): Promise<string[]> {
     const out: string[] = [];
+    const tr = await translatorFor(locale);
+    // Whatever is stored (a marker; the English text before notices were localized) means the same notice.
     const dropped = await this.storage.get<string>(droppedKey(userId));
     if (dropped) {
-      out.push(dropped);
+      out.push(droppedText(tr));
       await this.storage.delete(droppedKey(userId));
     }
     const link = await this.directory.get(userId);
     if (link) {
-      const reminder = await this.account.expiryReminder(linkedListener(userId), link.remindedFor);
+      const reminder = await this.account.expiryReminder(linkedListener(userId), link.remindedFor, tr);
       if (reminder) {
         await this.directory.update(userId, (l) => ({ ...l, remindedFor: reminder.grant }));
         out.push(reminder.text);
@@ -289,14 +293,17 @@ export class MembersFeature implements MembersNamespace {
       account: `user:${userId}`,
     });
     if (reason === 'invalid_grant' && wasLinked) {
-      const text =
-        "❌ Spotify no longer accepts your link with this bot (you removed its access, changed your password, or Spotify's " +
-        '6-month limit ran out), so the bot dropped it and deleted what it kept for you. Run `/spotify link` to link again.';
-      const sent = await this.notify(linkedListener(userId), text);
-      if (!sent) await this.storage.set(droppedKey(userId), text, DROPPED_NOTICE_TTL_MS);
+      // By DM in their language (their last interaction's, else BOT_LOCALE); if that fails, in their next reply.
+      const sent = await this.notify(linkedListener(userId), droppedText);
+      if (!sent) await this.storage.set(droppedKey(userId), 'invalid_grant', DROPPED_NOTICE_TTL_MS);
     }
     return wasLinked;
   }
+}
+
+/** A member's link was dropped because Spotify declared it dead. */
+function droppedText(tr: Translator): string {
+  return tr.t('account.memberDropped');
 }
 
 /**

@@ -1,11 +1,14 @@
 // Pure payloads for /spotify login and /spotify status (owner-only, always ephemeral). Every one goes through the
 // text kit's clamps like every other reply: the status embed carries Spotify's account name and scopes verbatim.
 import { ButtonStyle, ComponentType, TextInputStyle, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
-import { isoDate, type GrantHealthStatus } from './grant-health.js';
+import type { GrantHealthStatus } from './grant-health.js';
 import type { AccountHealth, LoginFailure } from './service.js';
-import { PRIVACY_LABELS, type Privacy, type SeatsView } from '../../listeners/members.js';
+import type { Privacy, SeatsView } from '../../listeners/members.js';
 import { missingScopes } from '../../spotify/authorization.js';
 import { clampEmbeds, clampModal, COLORS, embedPayload, escapeAndTruncate, formatWait, type ReplyPayload } from '../../discord/text.js';
+import { SOURCE_LANGUAGE } from '../../i18n/locales.js';
+import { dayText } from '../../i18n/time.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 
 export const LOGIN_PASTE_ID = 'spotify:login:paste';
 export const LOGIN_MODAL_ID = 'spotify:login:submit';
@@ -16,13 +19,13 @@ const ACCOUNT_NAME_MAX = 200;
 
 const embedOnly = (embed: APIEmbed): ReplyPayload => embedPayload(embed);
 
-export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
-  return embedOnly({
-    color: COLORS.error,
-    description: ownerConfigured
-      ? 'Only the bot owner can manage its Spotify link. To link your own Spotify account, run `/spotify link`.'
-      : 'Set `BOT_OWNER_ID` in the bot\'s settings to your Discord user ID to use `/spotify`.',
-  });
+/** A privacy choice's words ("Only me"), as the command's choices name them. */
+export function privacyLabel(privacy: Privacy, tr: Translator): string {
+  return tr.t(privacy === 'private' ? 'account.privacyPrivate' : 'account.privacyServer');
+}
+
+export function ownerOnlyReply(ownerConfigured: boolean, tr: Translator): ReplyPayload {
+  return embedOnly({ color: COLORS.error, description: tr.t(ownerConfigured ? 'account.ownerOnly' : 'account.setOwnerId') });
 }
 
 /**
@@ -30,34 +33,26 @@ export function ownerOnlyReply(ownerConfigured: boolean): ReplyPayload {
  * server (`callback`), approving and confirming is enough; the paste button stays as the fallback. Whoever approves
  * the link links *their* Spotify account, so the message says plainly not to forward it.
  */
-export function loginStartReply(authorizeUrl: string, redirectUri: string, opts: { callback?: boolean; member?: boolean } = {}): ReplyPayload {
+export function loginStartReply(
+  authorizeUrl: string,
+  redirectUri: string,
+  opts: { callback?: boolean; member?: boolean },
+  tr: Translator,
+): ReplyPayload {
   const steps = opts.callback
-    ? [
-        '1. Open the Spotify page below, log in with **your own** Spotify account and approve.',
-        '2. A page names the Discord account it links to — check it is yours and press **Link my Spotify account**. ' +
-          'A page says *Spotify linked* — that\'s all. (If it doesn\'t, copy the whole address it ended on, press **Paste redirected URL** and paste it.)',
-      ]
+    ? [tr.t('account.stepOwnApprove'), tr.t('account.stepCallback')]
     : [
-        `1. Open the Spotify page below${opts.member ? ', log in with **your own** Spotify account' : ''} and approve.`,
-        `2. Your browser then goes to \`${redirectUri}\` and shows *can't connect* — that's expected.`,
-        '3. Copy the **whole address** from the address bar (with its `code=…&state=…`), press **Paste redirected URL** and paste it. A code alone is not accepted.',
+        tr.t(opts.member ? 'account.stepOwnApprove' : 'account.stepApprove'),
+        tr.t('account.stepRedirect', { uri: redirectUri }),
+        tr.t('account.stepPaste'),
       ];
-  const whose = opts.member ? 'your Discord account' : 'this bot';
-  const warning =
-    `**Open this link only yourself and never forward it:** whoever approves it links *their* Spotify account to ${whose}. ` +
-    'It is valid for 15 minutes.';
-  const memberNotes = opts.member
-    ? [
-        '',
-        "The bot's Spotify app is in development mode: the bot owner must first add the e-mail address of your Spotify " +
-          'account under *User Management* in the Spotify dashboard, or Spotify refuses the link.',
-      ]
-    : [];
+  const warning = tr.t(opts.member ? 'account.warningMember' : 'account.warningOwner');
+  const memberNotes = opts.member ? ['', tr.t('account.devModeNote')] : [];
   return {
     embeds: clampEmbeds([
       {
         color: COLORS.playing,
-        title: 'Link Spotify',
+        title: tr.t('account.linkTitle'),
         description: [...steps, '', warning, ...memberNotes].join('\n'),
       },
     ]),
@@ -65,18 +60,18 @@ export function loginStartReply(authorizeUrl: string, redirectUri: string, opts:
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Link, label: 'Open Spotify', url: authorizeUrl },
-          { type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Paste redirected URL', custom_id: LOGIN_PASTE_ID },
+          { type: ComponentType.Button, style: ButtonStyle.Link, label: tr.t('account.openSpotify'), url: authorizeUrl },
+          { type: ComponentType.Button, style: ButtonStyle.Primary, label: tr.t('account.pasteButton'), custom_id: LOGIN_PASTE_ID },
         ],
       },
     ],
   };
 }
 
-export function loginModal(): APIModalInteractionResponseCallbackData {
+export function loginModal(tr: Translator): APIModalInteractionResponseCallbackData {
   return clampModal({
     custom_id: LOGIN_MODAL_ID,
-    title: 'Finish linking Spotify',
+    title: tr.t('account.modalTitle'),
     components: [
       {
         type: ComponentType.ActionRow,
@@ -84,7 +79,7 @@ export function loginModal(): APIModalInteractionResponseCallbackData {
           {
             type: ComponentType.TextInput,
             custom_id: LOGIN_FIELD_ID,
-            label: 'The whole redirected URL (with state=)',
+            label: tr.t('account.modalLabel'),
             style: TextInputStyle.Paragraph,
             placeholder: 'http://127.0.0.1:8888/callback?code=…&state=…',
             required: true,
@@ -96,34 +91,31 @@ export function loginModal(): APIModalInteractionResponseCallbackData {
   });
 }
 
-export function loginFailedReply(reason: string): ReplyPayload {
-  return embedOnly({ color: COLORS.error, title: 'Spotify was not linked', description: `${reason}\nRun \`/spotify login\` to try again.` });
+export function loginFailedReply(reason: string, tr: Translator): ReplyPayload {
+  return embedOnly({ color: COLORS.error, title: tr.t('account.notLinkedTitle'), description: `${reason}\n${tr.t('account.tryLogin')}` });
 }
 
-/** What a failed link says (also on the callback server's page). */
-export function loginFailureText(reason: LoginFailure, opts: { maxUsers?: number } = {}): string {
+/** What a failed link says (also on the callback server's page, in English: a browser has no Discord locale). */
+export function loginFailureText(reason: LoginFailure, opts: { maxUsers?: number } = {}, tr: Translator = ENGLISH): string {
   switch (reason) {
     case 'expired':
-      return 'This login has expired (or was already used).';
+      return tr.t('account.failExpired');
     case 'state_mismatch':
-      return "That URL belongs to a different login attempt (its `state` doesn't match).";
+      return tr.t('account.failStateMismatch');
     case 'denied':
-      return 'Spotify says access was denied.';
+      return tr.t('account.failDenied');
     case 'no_code':
-      return "That doesn't contain an authorization code.";
+      return tr.t('account.failNoCode');
     case 'code_rejected':
-      return 'Spotify rejected the code: it was already used or has expired.';
+      return tr.t('account.failCodeRejected');
     case 'seats_full':
-      return seatsFullText(opts.maxUsers ?? null);
+      return seatsFullText(opts.maxUsers ?? null, tr);
     case 'not_allow_listed':
-      return notAllowListedText();
+      return notAllowListedText(tr);
     case 'account_taken':
-      return 'That Spotify account is already linked by another member here. Each Spotify account can be linked by one Discord member.';
+      return tr.t('account.failAccountTaken');
     case 'missing_state':
-      return (
-        'Paste the **whole address** from the browser\'s address bar, with its `code=…` and `state=…`: a code alone is ' +
-        'not accepted (the `state` shows the address belongs to the link you started). Nothing was changed.'
-      );
+      return tr.t('account.failMissingState');
     default: {
       const unknown: never = reason;
       return String(unknown);
@@ -131,52 +123,43 @@ export function loginFailureText(reason: LoginFailure, opts: { maxUsers?: number
   }
 }
 
-export function seatsFullText(maxUsers: number | null): string {
-  return (
-    `Every Spotify seat of this bot is taken${maxUsers ? ` (${maxUsers}, the owner's included)` : ''}. ` +
-    "Spotify lets a self-hosted bot's app (in development mode) serve at most 5 Spotify users, each added by hand. " +
-    'Ask the bot owner: they decide who has a seat (a member frees one with `/spotify unlink`).'
-  );
+export function seatsFullText(maxUsers: number | null, tr: Translator = ENGLISH): string {
+  return `${maxUsers ? tr.t('account.seatsTakenOf', { n: maxUsers }) : tr.t('account.seatsTaken')} ${tr.t('account.seatsExplain')}`;
 }
 
-export function notAllowListedText(): string {
-  return (
-    'Spotify refused your account: it is not on this bot\'s allow-list ("User not registered in the Developer Dashboard"). ' +
-    'The bot owner must add **the e-mail address of your Spotify account** under *User Management* in the Spotify ' +
-    'dashboard (developer.spotify.com/dashboard → the app → User Management). The owner has been told; once they ' +
-    'have added you, run `/spotify link` again. Nothing was kept.'
-  );
+export function notAllowListedText(tr: Translator = ENGLISH): string {
+  return tr.t('account.notAllowListed');
 }
 
 /**
  * A finished link names both sides: which Spotify account, and which Discord account it is now linked to (`userId`),
  * so a link approved by someone else is seen at once.
  */
-export function loginDoneReply(opts: {
-  account: string | null;
-  scope: string;
-  expiresAt: number;
-  member?: boolean;
-  userId: string;
-  /** Listening history is on (HISTORY): a member's plays are recorded from linking on, and told so. */
-  history?: boolean;
-}): ReplyPayload {
+export function loginDoneReply(
+  opts: {
+    account: string | null;
+    scope: string;
+    expiresAt: number;
+    member?: boolean;
+    userId: string;
+    /** Listening history is on (HISTORY): a member's plays are recorded from linking on, and told so. */
+    history?: boolean;
+  },
+  tr: Translator,
+): ReplyPayload {
   const missing = missingScopes(opts.scope);
-  const spotify = `Spotify **${opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : '(account name unknown)'}**`;
+  const spotify = tr.t('account.spotifyAccount', {
+    name: opts.account ? escapeAndTruncate(opts.account, ACCOUNT_NAME_MAX) : tr.t('account.accountNameUnknown'),
+  });
   return embedOnly({
     color: COLORS.playing,
-    title: 'Spotify linked',
+    title: tr.t('account.linkedTitle'),
     description: [
-      opts.member
-        ? `${spotify} is now linked to <@${opts.userId}>. ` +
-          '`/nowplaying`, `/toptracks`, `/topartists` and `/recent` now show that account\'s listening; others see it with the `user` option unless you choose `/spotify privacy` → only me.'
-        : `${spotify} is now linked to the bot, as the account of its owner <@${opts.userId}>. The bot uses it from now on — no restart needed.`,
-      ...(opts.member ? ["If that isn't your own Spotify account, run `/spotify unlink` now."] : []),
-      ...(opts.member && opts.history
-        ? ['Your plays are kept as listening history from now on (`/history status` shows them): `/history off` stops it, `/history delete` erases it.']
-        : []),
-      `This authorization lasts until **${isoDate(opts.expiresAt)}** (Spotify's 6-month limit); the bot will remind you before then.`,
-      ...(missing.length ? [`⚠️ Not granted: ${missing.join(', ')} — some commands won't work.`] : []),
+      tr.t(opts.member ? 'account.linkedMember' : 'account.linkedOwner', { spotify, userId: opts.userId }),
+      ...(opts.member ? [tr.t('account.notYours')] : []),
+      ...(opts.member && opts.history ? [tr.t('account.historyFromNow')] : []),
+      tr.t('account.lastsUntil', { date: dayText(tr, opts.expiresAt) }),
+      ...(missing.length ? [tr.t('account.notGranted', { scopes: missing.join(', ') })] : []),
     ].join('\n'),
   });
 }
@@ -191,139 +174,138 @@ export interface StatusFacts {
   now: number;
 }
 
-function ago(ms: number): string {
+/** How long ago: English keeps its compact words ("12 min ago"); other languages say it through Intl. */
+function ago(ms: number, tr: Translator): string {
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 120) return `${minutes} min ago`;
+  const english = tr.language === SOURCE_LANGUAGE;
+  if (minutes < 1) return english ? 'just now' : tr.relative(0, 'second');
+  if (minutes < 120) return english ? `${minutes} min ago` : tr.relative(-minutes, 'minute');
   const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
+  if (hours < 48) return english ? `${hours} h ago` : tr.relative(-hours, 'hour');
+  const days = Math.round(hours / 24);
+  return english ? `${days} days ago` : tr.relative(-days, 'day');
 }
 
-export function statusReply(facts: StatusFacts): ReplyPayload {
+export function statusReply(facts: StatusFacts, tr: Translator): ReplyPayload {
   const { health, now } = facts;
   if (!health) {
-    return embedOnly({ color: COLORS.error, title: 'Spotify status', description: 'No Spotify account is linked. Run `/spotify login`.' });
+    return embedOnly({ color: COLORS.error, title: tr.t('account.statusTitle'), description: tr.t('account.noAccount') });
   }
   const state = health.dead
-    ? '❌ Authorization dead — run `/spotify login`'
+    ? tr.t('account.stateDead')
     : health.expiringSoon
-      ? `⚠️ Expires in ${health.daysLeft} days — renew with \`/spotify login\``
-      : '✅ Working';
+      ? tr.t('account.stateExpiring', { count: health.daysLeft })
+      : tr.t('account.stateWorking');
+  const wait = formatWait(facts.rateLimit.retryAfterSeconds, tr);
   const limit = facts.rateLimit.retryAfterSeconds
-    ? `${facts.rateLimit.quotaExceeded ? 'Quota exceeded' : 'Rate-limited'} — ${formatWait(facts.rateLimit.retryAfterSeconds)} left`
-    : 'Not limited';
+    ? tr.t(facts.rateLimit.quotaExceeded ? 'account.quotaExceeded' : 'account.rateLimited', { wait })
+    : tr.t('account.notLimited');
+  const age = ago(now - health.grantedAt, tr);
+  const members = facts.seats?.members ?? [];
   const fields = [
-    { name: 'Account', value: facts.account ? escapeAndTruncate(facts.account, ACCOUNT_NAME_MAX) : 'unknown (Spotify not reachable)', inline: true },
-    { name: 'State', value: state, inline: true },
-    { name: 'Granted scopes', value: health.grant.scope ? health.grant.scope.split(/\s+/).join('\n') : 'not recorded' },
+    { name: tr.t('account.fieldAccount'), value: facts.account ? escapeAndTruncate(facts.account, ACCOUNT_NAME_MAX) : tr.t('account.accountUnreachable'), inline: true },
+    { name: tr.t('account.fieldState'), value: state, inline: true },
+    { name: tr.t('account.fieldScopes'), value: health.grant.scope ? health.grant.scope.split(/\s+/).join('\n') : tr.t('account.notRecorded') },
+    { name: tr.t('account.fieldTokenAge'), value: health.grantedAtKnown ? age : tr.t('account.consentUnknown', { age }), inline: true },
     {
-      name: 'Token age',
-      value: `${ago(now - health.grantedAt)}${health.grantedAtKnown ? '' : ' (consent time unknown; counted from first use)'}`,
+      name: tr.t('account.fieldExpires'),
+      value: `${dayText(tr, health.expiresAt)} (${tr.t('account.days', { count: health.daysLeft })})`,
       inline: true,
     },
-    { name: 'Expires', value: `${isoDate(health.expiresAt)} (${health.daysLeft} days)`, inline: true },
-    { name: 'Last successful call', value: facts.lastSuccessAt ? ago(now - facts.lastSuccessAt) : 'none yet', inline: true },
-    { name: 'Rate limit', value: limit, inline: true },
-    { name: 'Source', value: health.grant.source === 'env' ? '.env' : health.grant.source === 'login' ? '/spotify login' : 'rotated by Spotify', inline: true },
+    { name: tr.t('account.fieldLastSuccess'), value: facts.lastSuccessAt ? ago(now - facts.lastSuccessAt, tr) : tr.t('account.noneYet'), inline: true },
+    { name: tr.t('account.fieldRateLimit'), value: limit, inline: true },
+    {
+      name: tr.t('account.fieldSource'),
+      value: health.grant.source === 'env' ? '.env' : health.grant.source === 'login' ? '/spotify login' : tr.t('account.sourceRotated'),
+      inline: true,
+    },
     ...(facts.seats
       ? [
           {
-            name: 'Seats',
+            name: tr.t('account.fieldSeats'),
             // Which Discord id holds which Spotify account: a wrong pairing (a forwarded link) is seen and removed here.
             value:
-              `${facts.seats.used} of ${facts.seats.max} used (you + ${facts.seats.members.length} member${facts.seats.members.length === 1 ? '' : 's'})` +
-              facts.seats.members
+              tr.t('account.seatsUsed', { used: facts.seats.used, max: facts.seats.max, count: members.length }) +
+              members
                 .map(
                   (m) =>
-                    `\n<@${m.userId}> (${m.userId}) ↔ Spotify ${escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60)} (${escapeAndTruncate(m.spotifyId, 40)})`,
+                    `\n${tr.t('account.seatPair', { userId: m.userId, name: escapeAndTruncate(m.spotifyName ?? m.spotifyId, 60), id: escapeAndTruncate(m.spotifyId, 40) })}`,
                 )
                 .join('') +
-              (facts.seats.members.length > 0 ? '\nA wrong pairing? Remove it with `/spotify unlink member:@…`.' : ''),
+              (members.length > 0 ? `\n${tr.t('account.wrongPairing')}` : ''),
           },
         ]
       : []),
   ];
-  return embedOnly({ color: health.dead ? COLORS.error : COLORS.playing, title: 'Spotify status', fields });
+  return embedOnly({ color: health.dead ? COLORS.error : COLORS.playing, title: tr.t('account.statusTitle'), fields });
 }
 
 // ------------------------------------------------------------------------------------------------ members
 
-export function linkFailedReply(reason: LoginFailure, maxUsers: number): ReplyPayload {
+export function linkFailedReply(reason: LoginFailure, maxUsers: number, tr: Translator): ReplyPayload {
   return embedOnly({
     color: COLORS.error,
-    title: 'Spotify was not linked',
-    description: loginFailureText(reason, { maxUsers }) + (reason === 'seats_full' || reason === 'not_allow_listed' ? '' : '\nRun `/spotify link` to try again.'),
+    title: tr.t('account.notLinkedTitle'),
+    description:
+      loginFailureText(reason, { maxUsers }, tr) +
+      (reason === 'seats_full' || reason === 'not_allow_listed' ? '' : `\n${tr.t('account.tryLink')}`),
   });
 }
 
-export function seatsFullReply(used: number, max: number): ReplyPayload {
-  return embedOnly({ color: COLORS.error, title: `No free Spotify seat (${used} of ${max} used)`, description: seatsFullText(max) });
+export function seatsFullReply(used: number, max: number, tr: Translator): ReplyPayload {
+  return embedOnly({ color: COLORS.error, title: tr.t('account.noSeatTitle', { used, max }), description: seatsFullText(max, tr) });
 }
 
-export function notLinkedSelfReply(): ReplyPayload {
-  return embedOnly({
-    color: COLORS.neutral,
-    description: "You haven't linked a Spotify account. Run `/spotify link` to link yours (the bot owner may need to add you first).",
-  });
+export function notLinkedSelfReply(tr: Translator): ReplyPayload {
+  return embedOnly({ color: COLORS.neutral, description: tr.t('account.notLinkedSelf') });
 }
 
-export function unlinkedReply(wasLinked: boolean, history = false): ReplyPayload {
+export function unlinkedReply(wasLinked: boolean, history: boolean, tr: Translator): ReplyPayload {
   return embedOnly({
     color: COLORS.neutral,
-    title: wasLinked ? 'Spotify unlinked' : 'Nothing to unlink',
+    title: tr.t(wasLinked ? 'account.unlinkedTitle' : 'account.nothingToUnlink'),
     description: [
-      wasLinked
-        ? 'The bot deleted everything it kept for your Spotify link: your Spotify authorization and access tokens, cached lists and settings. Your seat is free again.'
-        : 'No Spotify account is linked.',
-      ...(history
-        ? ['Your listening history (the plays recorded so far) is kept, and no longer recorded: `/history delete` erases it, `/history export` downloads it first.']
-        : []),
+      tr.t(wasLinked ? 'account.unlinkedDone' : 'account.noneLinked'),
+      ...(history ? [tr.t('account.historyKept')] : []),
       '',
-      "To remove the app's access on Spotify's side as well: spotify.com → Account → *Apps* (Manage apps) → find this bot's app → **Remove access**.",
+      tr.t('account.removeAccess'),
     ].join('\n'),
   });
 }
 
 /** The owner's `/spotify unlink member:` — that member's link removed (or there was none). */
-export function ownerUnlinkedReply(userId: string, wasLinked: boolean): ReplyPayload {
+export function ownerUnlinkedReply(userId: string, wasLinked: boolean, tr: Translator): ReplyPayload {
   return embedOnly({
     color: COLORS.neutral,
-    title: wasLinked ? 'Member unlinked' : 'Nothing to unlink',
-    description: wasLinked
-      ? `The bot deleted everything it kept for <@${userId}>: their Spotify authorization and access tokens, cached lists and settings. The seat is free again.`
-      : `<@${userId}> has no Spotify account linked.`,
+    title: tr.t(wasLinked ? 'account.memberUnlinkedTitle' : 'account.nothingToUnlink'),
+    description: tr.t(wasLinked ? 'account.memberUnlinked' : 'account.memberHadNone', { userId }),
   });
 }
 
 /** "Only me" for a member without a Spotify link: it hides them from the history's server views. */
-export function statusPrivacyReply(privacy: Privacy): ReplyPayload {
+export function statusPrivacyReply(privacy: Privacy, tr: Translator): ReplyPayload {
   return embedOnly({
     color: COLORS.playing,
-    title: 'Privacy saved',
-    description:
-      privacy === 'private'
-        ? `**${PRIVACY_LABELS.private}**: you are left out of this bot's server views of listening history (server stats, who knows, charts, recaps).`
-        : `**${PRIVACY_LABELS.server}**: your recorded plays count in the server views of the servers you are in.`,
+    title: tr.t('account.privacySaved'),
+    description: tr.t(privacy === 'private' ? 'account.historyPrivate' : 'account.historyServer', { label: privacyLabel(privacy, tr) }),
   });
 }
 
-export function privacyReply(privacy: Privacy): ReplyPayload {
+export function privacyReply(privacy: Privacy, tr: Translator): ReplyPayload {
   return embedOnly({
     color: COLORS.playing,
-    title: 'Privacy saved',
-    description:
-      privacy === 'private'
-        ? `**${PRIVACY_LABELS.private}**: only you see your listening. Others who ask get "keeps their listening private", and the bot asks Spotify nothing for them.`
-        : `**${PRIVACY_LABELS.server}**: members of a server you share with the bot can see your listening with the \`user\` option. In DMs only you see it.`,
+    title: tr.t('account.privacySaved'),
+    description: tr.t(privacy === 'private' ? 'account.privacyPrivateSaved' : 'account.privacyServerSaved', { label: privacyLabel(privacy, tr) }),
   });
 }
 
-export function ownerPrivacyReply(): ReplyPayload {
-  return embedOnly({
-    color: COLORS.neutral,
-    description: "The owner's listening is the bot's own status (\"Listening to …\"), so it stays visible. Set `PRESENCE_CRON=off` to hide it.",
-  });
+export function ownerPrivacyReply(tr: Translator): ReplyPayload {
+  return embedOnly({ color: COLORS.neutral, description: tr.t('account.ownerPrivacy') });
+}
+
+/** The owner's own link is the bot's: renewed with /spotify login, removed from the bot's settings. */
+export function ownerOnlyUnlinkReply(tr: Translator): ReplyPayload {
+  return loginFailedReply(tr.t('account.ownerUnlink'), tr);
 }
 
 export function noticesReply(notices: readonly string[]): ReplyPayload {

@@ -27,6 +27,7 @@ import {
 import { SpotifyForbiddenError } from '../../spotify/errors.js';
 import { fingerprint, type StoredGrant, type TokenManager } from '../../spotify/tokens.js';
 import type { Storage } from '../../storage.js';
+import type { Translator } from '../../i18n/translator.js';
 import {
   eraseNotices,
   GrantHealth,
@@ -339,12 +340,12 @@ export class AccountFeature implements AccountNamespace, MemberAccountHooks {
   }
 
   /** Reminder text when the member's grant expires within 14 days and it wasn't shown for this grant yet. */
-  async expiryReminder(listener: Listener, alreadyShownFor: string | null): Promise<{ text: string; grant: string } | null> {
+  async expiryReminder(listener: Listener, alreadyShownFor: string | null, tr: Translator): Promise<{ text: string; grant: string } | null> {
     const status = await this.health(listener).status().catch(() => null);
     if (!status || status.dead || !status.expiringSoon) return null;
     const grant = fingerprint(status.grant.refreshToken);
     if (grant === alreadyShownFor) return null;
-    return { text: memberExpiryText(status.expiresAt, status.daysLeft), grant };
+    return { text: memberExpiryText(status.expiresAt, status.daysLeft, tr), grant };
   }
 
   async checkExpiry(listener: Listener): Promise<void> {
@@ -445,14 +446,9 @@ export class AccountFeature implements AccountNamespace, MemberAccountHooks {
     const key = ownerToldKey(userId);
     if (await this.storage.get<boolean>(key)) return;
     await this.storage.set(key, true, OWNER_TOLD_TTL_MS);
-    const sent = await this.notify(
-      OWNER,
-      `<@${userId}> tried to link their Spotify account, but Spotify refused it: the account is not on your app's ` +
-        'allow-list ("User not registered in the Developer Dashboard"). To let them in, open ' +
-        'developer.spotify.com/dashboard → your app → **User Management**, add the e-mail address of their Spotify ' +
-        'account (they can tell you which one), then ask them to run `/spotify link` again. ' +
-        `A development-mode app serves at most 5 Spotify users, you included (this bot allows ${this.members.maxUsers}).`,
-    );
+    // In the owner's language (their last interaction's, else BOT_LOCALE).
+    const max = this.members.maxUsers;
+    const sent = await this.notify(OWNER, (tr) => tr.t('account.ownerNotAllowListed', { userId, max }));
     if (!sent) await this.storage.delete(key);
   }
 }

@@ -14,11 +14,13 @@ import {
   type ChatInputCommandInteraction,
   type User,
 } from 'discord.js';
+import { interactionTranslator } from '../../discord/locale.js';
 import { respondWithReply, type RespondOptions } from '../../discord/respond.js';
 import { COLORS, embedPayload, escapeAndTruncate, oneLine, truncate, type ReplyPayload } from '../../discord/text.js';
 import { OWNER, type Listener } from '../../listeners/listener.js';
 import { resolveListener, type HiddenReason, type Resolution } from '../../listeners/resolve.js';
 import type { CommandContext } from '../../service-types.js';
+import type { Translator } from '../../i18n/translator.js';
 import { SpotifyAuthError } from '../../spotify/errors.js';
 import { noticesReply } from './replies.js';
 
@@ -91,7 +93,10 @@ export async function nameOf(interaction: ChatInputCommandInteraction | ButtonIn
     }
     return cached.name;
   }
-  return (await fetchName(interaction, userId, ctx)) ?? (userId === ctx.config.discord.ownerId ? 'the bot owner' : 'this member');
+  const fetched = await fetchName(interaction, userId, ctx);
+  if (fetched !== null) return fetched;
+  // Discord didn't say: named in the asker's language instead.
+  return (await interactionTranslator(interaction)).t(userId === ctx.config.discord.ownerId ? 'whose.botOwner' : 'whose.thisMember');
 }
 
 const refreshing = new Set<string>();
@@ -109,7 +114,7 @@ async function fetchName(interaction: ChatInputCommandInteraction | ButtonIntera
 /** The owner's display name (for the owner's pages); "the bot owner" without BOT_OWNER_ID. */
 async function ownerNameFor(interaction: ChatInputCommandInteraction | ButtonInteraction, ctx: CommandContext): Promise<string> {
   const id = ctx.config.discord.ownerId;
-  return id ? nameOf(interaction, id, ctx) : 'the bot owner';
+  return id ? nameOf(interaction, id, ctx) : (await interactionTranslator(interaction)).t('whose.botOwner');
 }
 
 /** The guild the interaction came from, when the bot itself is in it (guild install); null in DMs and elsewhere. */
@@ -156,11 +161,12 @@ export async function whoseFor(
     : target.page !== undefined
       ? await decide(interaction, ctx, { userId: target.page, allowStatus: false })
       : { kind: 'spotify', listener: OWNER, name: await ownerNameFor(interaction, ctx), userId: ctx.config.discord.ownerId, self: false };
+  const tr = await interactionTranslator(interaction);
   const followUp = (): Promise<void> => followUpNotices(interaction, ctx);
   const refuser =
     (whose: Exclude<Decided, { kind: 'spotify' }>): Refuses['refuse'] =>
     async (options, reply) => {
-      const payload = reply ?? notShown(whose, interaction.user.id);
+      const payload = reply ?? notShown(whose, interaction.user.id, tr);
       if (interaction.isChatInputCommand()) await respondWithReply(interaction, async () => payload, { ...options, ephemeral: true });
       else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
     };
@@ -174,7 +180,7 @@ export async function whoseFor(
           try {
             return await build();
           } catch (error) {
-            const failure = memberLinkFailure(error, decided);
+            const failure = memberLinkFailure(error, decided, tr);
             if (failure) return failure;
             throw error;
           }
@@ -212,7 +218,7 @@ async function decide(
   switch (resolution.kind) {
     case 'spotify': {
       const userId = resolution.fallback ? ctx.config.discord.ownerId : resolution.userId;
-      const name = userId ? await nameOf(interaction, userId, ctx) : 'the bot owner';
+      const name = userId ? await nameOf(interaction, userId, ctx) : (await interactionTranslator(interaction)).t('whose.botOwner');
       const self = resolution.listener.kind === 'linked' && resolution.listener.userId === askerId;
       if (self && guildId) void ctx.services.members.seenIn(askerId, guildId).catch(() => undefined);
       return { kind: 'spotify', listener: resolution.listener, name, userId, self };
@@ -232,29 +238,24 @@ async function decide(
   }
 }
 
-/** "<name> keeps their listening private" (issue #10's words), for every command. */
-export function privateReply(name: string): ReplyPayload {
-  return embedPayload({ color: COLORS.neutral, description: `🔒 ${bold(name)} keeps their listening private.` });
+/** "<name> keeps their listening private", for every command. */
+export function privateReply(name: string, tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.neutral, description: tr.t('whose.private', { name: bold(name) }) });
 }
 
 /** Why a member's Spotify data isn't shown, for the commands Discord status can't answer (top lists, recent). */
-export function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId: string): ReplyPayload {
+export function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId: string, tr: Translator): ReplyPayload {
   const you = whose.userId === askerId;
   switch (whose.why) {
     case 'private':
-      return privateReply(whose.name);
+      return privateReply(whose.name, tr);
     case 'not-in-a-server':
-      return embedPayload({
-        color: COLORS.neutral,
-        description: "🔇 Someone else's listening can only be shown in a server you both share with the bot — in DMs you see only your own.",
-      });
+      return embedPayload({ color: COLORS.neutral, description: tr.t('whose.notInServer') });
     case 'presences-off':
     case 'not-listening':
       return embedPayload({
         color: COLORS.neutral,
-        description: you
-          ? "🔇 You haven't linked a Spotify account with this bot. Run `/spotify link` to link yours."
-          : `🔇 ${bold(whose.name)} hasn't linked a Spotify account with this bot. They can run \`/spotify link\` to link theirs.`,
+        description: you ? tr.t('whose.youNotLinked') : tr.t('whose.notLinked', { name: bold(whose.name) }),
       });
     default: {
       const unknown: never = whose.why;
@@ -264,14 +265,14 @@ export function hiddenReply(whose: Extract<Decided, { kind: 'hidden' }>, askerId
 }
 
 /** The answer when Spotify data isn't shown (hidden or refused), for commands without a Discord-status source. */
-function notShown(whose: Exclude<Decided, { kind: 'spotify' }>, askerId: string): ReplyPayload {
+function notShown(whose: Exclude<Decided, { kind: 'spotify' }>, askerId: string, tr: Translator): ReplyPayload {
   switch (whose.kind) {
     case 'hidden':
-      return hiddenReply(whose, askerId);
+      return hiddenReply(whose, askerId, tr);
     case 'refused':
       return whose.payload;
     case 'discord-status':
-      return hiddenReply({ kind: 'hidden', why: 'not-listening', userId: whose.resolution.listener.userId, name: whose.name }, askerId);
+      return hiddenReply({ kind: 'hidden', why: 'not-listening', userId: whose.resolution.listener.userId, name: whose.name }, askerId, tr);
     default: {
       const unknown: never = whose;
       throw new Error(`unknown answer ${JSON.stringify(unknown)}`);
@@ -280,19 +281,19 @@ function notShown(whose: Exclude<Decided, { kind: 'spotify' }>, askerId: string)
 }
 
 /** A hint appended to a hidden-member answer: how to link. */
-export const LINK_HINT = 'Anyone can link their own Spotify account with `/spotify link`.';
+export function linkHint(tr: Translator): string {
+  return tr.t('whose.linkHint');
+}
 
 /**
  * A Spotify failure that belongs to a linked member rather than to the owner: their link was dropped (invalid_grant)
  * or is gone. Everything else is the common error reply's to say.
  */
-function memberLinkFailure(error: unknown, whose: Extract<Decided, { kind: 'spotify' }>): ReplyPayload | null {
+function memberLinkFailure(error: unknown, whose: Extract<Decided, { kind: 'spotify' }>, tr: Translator): ReplyPayload | null {
   if (whose.listener.kind !== 'linked' || !(error instanceof SpotifyAuthError) || error.reason === 'invalid_client') return null;
   return embedPayload({
     color: COLORS.error,
-    description: whose.self
-      ? "❌ Spotify no longer accepts your link (access removed, password changed, or Spotify's 6-month limit), so the bot dropped it and deleted what it kept for you. Run `/spotify link` to link again."
-      : `${bold(whose.name)}'s Spotify link stopped working. They can run \`/spotify link\` to link again.`,
+    description: whose.self ? tr.t('whose.selfDropped') : tr.t('whose.otherBroken', { name: bold(whose.name) }),
   });
 }
 
@@ -301,7 +302,8 @@ async function followUpNotices(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: CommandContext,
 ): Promise<void> {
-  const notices = await ctx.services.members.notices(interaction.user.id).catch(() => []);
+  // Put in the asker's language by the members service (it holds what is owed; it crosses to shards as plain text).
+  const notices = await ctx.services.members.notices(interaction.user.id, interaction.locale).catch(() => []);
   if (notices.length === 0 || !(interaction.replied || interaction.deferred)) return;
   await interaction.followUp({ ...noticesReply(notices), flags: MessageFlags.Ephemeral }).catch((error: unknown) =>
     ctx.logger.child('command').warn('could not send a notice', { error }),

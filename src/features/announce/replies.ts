@@ -36,7 +36,7 @@ export function announcePost(item: Announceable, tr: Translator): ReplyPayload {
   const url = item.kind === 'track' && item.isLocal ? null : safeUrl(item.url);
   const lines: string[] = [];
   if (item.kind === 'track') {
-    const artists = formatArtists(item.isLocal ? item.artists.map((a) => ({ ...a, url: null })) : item.artists, 1000, { linked: true });
+    const artists = formatArtists(item.isLocal ? item.artists.map((a) => ({ ...a, url: null })) : item.artists, 1000, { linked: true, tr });
     lines.push(tr.t('announce.by', { artists }));
     const album = oneLine(item.album.name);
     if (album !== '') lines.push(tr.t('announce.on', { album: mdLink(escapeAndTruncate(album, 200), item.isLocal ? null : item.album.url) }));

@@ -4,6 +4,8 @@ import { clampEmbeds, COLORS, embedPayload, escapeAndTruncate, type ReplyPayload
 import type { PlaySource } from '../../history/play.js';
 import type { ImportProgress, ImportSummary } from '../../history/import/importer.js';
 import { SKIP_REASONS, type SkipReason } from '../../history/import/readers.js';
+import { AttachmentError, EXPECTED_FILES, ImportFileError } from '../../history/import/errors.js';
+import { SOURCE_LANGUAGE } from '../../i18n/locales.js';
 import { dayText as localDay } from '../../i18n/time.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { HistoryView } from './service.js';
@@ -14,7 +16,6 @@ export const DELETE_CANCEL_ID = 'history:delete:cancel';
 
 const SOURCES: readonly PlaySource[] = ['spotify-recent', 'discord-status', 'import-extended', 'import-account'];
 
-const count = new Intl.NumberFormat('en-US');
 
 /** "1 play", "4,657 plays", "1.234 Wiedergaben". */
 export function playsText(n: number, tr: Translator = ENGLISH): string {
@@ -73,106 +74,126 @@ export function recordingChangedReply(view: HistoryView, tr: Translator): ReplyP
   return embedPayload({ color: COLORS.playing, description: text });
 }
 
-export function deleteConfirmReply(view: HistoryView): ReplyPayload {
+export function deleteConfirmReply(view: HistoryView, tr: Translator): ReplyPayload {
   return {
     embeds: clampEmbeds([
       {
         color: COLORS.error,
-        title: 'Delete your listening history?',
-        description:
-          `This erases ${view.plays > 0 ? `all **${playsText(view.plays)}**` : 'everything'} the bot keeps about your listening: ` +
-          'every play, every import record, the sync position and your recording choice. Recording stops. This cannot be undone.',
+        title: tr.t('history.deleteTitle'),
+        description: view.plays > 0 ? tr.t('history.deleteAll', { plays: playsText(view.plays, tr) }) : tr.t('history.deleteEverything'),
       },
     ]),
     components: [
       {
         type: ComponentType.ActionRow,
         components: [
-          { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Delete everything', custom_id: DELETE_CONFIRM_ID },
-          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Cancel', custom_id: DELETE_CANCEL_ID },
+          { type: ComponentType.Button, style: ButtonStyle.Danger, label: tr.t('history.deleteButton'), custom_id: DELETE_CONFIRM_ID },
+          { type: ComponentType.Button, style: ButtonStyle.Secondary, label: tr.t('history.cancelButton'), custom_id: DELETE_CANCEL_ID },
         ],
       },
     ],
   };
 }
 
-export function deletedReply(plays: number): ReplyPayload {
-  return embedPayload({
-    color: COLORS.playing,
-    description: `Deleted: ${playsText(plays)} and everything else about your listening history. Recording is off; \`/history on\` starts again from nothing.`,
-  });
+export function deletedReply(plays: number, tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.playing, description: tr.t('history.deleted', { plays: playsText(plays, tr) }) });
 }
 
-export function deleteCancelledReply(): ReplyPayload {
-  return embedPayload({ color: COLORS.playing, description: 'Nothing was deleted.' });
+export function deleteCancelledReply(tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.playing, description: tr.t('history.deleteCancelled') });
 }
 
-export function exportReply(plays: number, fileName: string, bytes: Buffer): ReplyPayload {
+export function exportReply(plays: number, fileName: string, bytes: Buffer, tr: Translator): ReplyPayload {
   return {
-    embeds: clampEmbeds([
-      {
-        color: COLORS.playing,
-        description:
-          `Your listening history: ${playsText(plays)}, in the field names of Spotify's extended streaming history, ` +
-          'so `/history import` (here or in another tool) reads it back.',
-      },
-    ]),
+    embeds: clampEmbeds([{ color: COLORS.playing, description: tr.t('history.exported', { plays: playsText(plays, tr) }) }]),
     components: [],
-    files: [{ name: fileName, attachment: bytes, description: 'Listening history (JSON)' }],
+    files: [{ name: fileName, attachment: bytes, description: tr.t('history.exportFile') }],
   };
 }
 
-export function exportEmptyReply(): ReplyPayload {
-  return embedPayload({ color: COLORS.playing, description: 'No plays stored: nothing to export.' });
+export function exportEmptyReply(tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.playing, description: tr.t('history.exportEmpty') });
 }
 
-export function importProgressReply(progress: ImportProgress): ReplyPayload {
+export function importProgressReply(progress: ImportProgress, tr: Translator): ReplyPayload {
   const description =
     progress.phase === 'reading'
-      ? `Importing… reading file ${Math.min(progress.filesDone, progress.files)} of ${progress.files} ` +
-        `(${escapeAndTruncate(progress.file, 100)}): ${playsText(progress.plays)} found so far.`
-      : `Importing… ${count.format(progress.plays)} of ${playsText(progress.total)} saved.`;
+      ? tr.t('history.importReading', {
+          done: Math.min(progress.filesDone, progress.files),
+          files: progress.files,
+          file: escapeAndTruncate(progress.file, 100),
+          plays: playsText(progress.plays, tr),
+        })
+      : tr.t('history.importSaving', { n: progress.plays, plays: playsText(progress.total, tr) });
   return embedPayload({ color: COLORS.playing, description });
 }
 
-export function exportTooLargeReply(plays: number): ReplyPayload {
-  return embedPayload({
-    color: COLORS.error,
-    description:
-      `Your ${playsText(plays)} are too many for one Discord upload, even zipped. The bot's owner can export them on the ` +
-      'host with `npm run history -- export --user <your id>`.',
-  });
+export function exportTooLargeReply(plays: number, tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.error, description: tr.t('history.exportTooLarge', { plays: playsText(plays, tr) }) });
 }
 
+/** "3 podcast episodes": a skip reason with its count, in the reply's language and plural. */
+function skippedText(reason: SkipReason, n: number, tr: Translator): string {
+  return tr.t(`history.skip.${reason}`, { count: n });
+}
 
-const SKIP_LABELS: Record<SkipReason, string> = {
-  podcast: 'podcast episodes',
-  video: 'videos',
-  audiobook: 'audiobooks',
-  short: 'under 30 s',
-  incognito: 'private session',
-  untitled: 'no title',
-  unreadable: 'unreadable rows',
-};
-
-export function importSummaryText(summary: ImportSummary): string {
+export function importSummaryText(summary: ImportSummary, tr: Translator): string {
   const skippedTotal = Object.values(summary.skipped).reduce((a, b) => a + b, 0);
-  const reasons = SKIP_REASONS.filter((reason) => summary.skipped[reason] > 0).map(
-    (reason) => `${count.format(summary.skipped[reason])} ${SKIP_LABELS[reason]}`,
-  );
+  const reasons = SKIP_REASONS.filter((reason) => summary.skipped[reason] > 0).map((reason) => skippedText(reason, summary.skipped[reason], tr));
+  const counts = { added: playsText(summary.added, tr), duplicates: summary.duplicates, skipped: skippedTotal };
   const lines = [
-    `**${playsText(summary.added)} added**, ${count.format(summary.duplicates)} already there, ` +
-      `${count.format(skippedTotal)} skipped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}.`,
+    reasons.length > 0
+      ? tr.t('history.summaryReasons', { ...counts, reasons: reasons.join(tr.t('history.skipSeparator')) })
+      : tr.t('history.summary', counts),
   ];
-  if (summary.firstAt !== null && summary.lastAt !== null) lines.push(`From ${dayText(summary.firstAt)} to ${dayText(summary.lastAt)}.`);
-  lines.push(`${summary.files === 1 ? '1 file' : `${summary.files} files`} read.`);
+  if (summary.firstAt !== null && summary.lastAt !== null) {
+    lines.push(tr.t('history.summaryRange', { from: localDay(tr, summary.firstAt), to: localDay(tr, summary.lastAt) }));
+  }
+  lines.push(tr.t('history.filesRead', { count: summary.files }));
   return lines.join('\n');
 }
 
-export function importDoneReply(summary: ImportSummary): ReplyPayload {
-  return { embeds: clampEmbeds([{ color: COLORS.playing, title: 'Import finished', description: importSummaryText(summary) }]), components: [] };
+export function importDoneReply(summary: ImportSummary, tr: Translator): ReplyPayload {
+  return {
+    embeds: clampEmbeds([{ color: COLORS.playing, title: tr.t('history.importDoneTitle'), description: importSummaryText(summary, tr) }]),
+    components: [],
+  };
 }
 
-export function importFailedReply(message: string): ReplyPayload {
-  return embedPayload({ color: COLORS.error, title: 'Nothing was imported', description: escapeAndTruncate(message, 1_000) });
+/** `message`: the importer's own words about the file (what was wrong with it), shown as they are. */
+export function importFailedReply(message: string, tr: Translator): ReplyPayload {
+  return embedPayload({ color: COLORS.error, title: tr.t('history.importFailedTitle'), description: escapeAndTruncate(message, 1_000) });
+}
+
+/** An old or foreign /history button. */
+export function buttonExpiredReply(tr: Translator): ReplyPayload {
+  return importFailedReply(tr.t('history.buttonExpired'), tr);
+}
+
+/** An attachment over the upload limit this command reads. */
+export function fileTooLargeReply(file: string, mib: number, tr: Translator): ReplyPayload {
+  return importFailedReply(tr.t('history.fileTooLarge', { file, mib }), tr);
+}
+
+/**
+ * A file or attachment the import can't use. English keeps the reader's own detailed words; other languages say
+ * what was wrong by the error's typed problem (the details are English-only).
+ */
+export function importProblemReply(error: ImportFileError | AttachmentError, tr: Translator): ReplyPayload {
+  if (tr.language === SOURCE_LANGUAGE) return importFailedReply(error.message, tr);
+  if (error instanceof AttachmentError) return importFailedReply(tr.t('history.problemAttachment'), tr);
+  const file = escapeAndTruncate(error.fileName.split('/').at(-1) ?? error.fileName, 100);
+  const expected = EXPECTED_FILES;
+  switch (error.problem) {
+    case 'not-history':
+      return importFailedReply(tr.t('history.problemNotHistory', { file, expected }), tr);
+    case 'no-history':
+      return importFailedReply(tr.t('history.problemNoHistory', { file, expected }), tr);
+    case 'too-large':
+      return importFailedReply(tr.t('history.problemTooLarge', { file }), tr);
+    case 'corrupt-zip':
+      return importFailedReply(tr.t('history.problemCorruptZip', { file }), tr);
+    default:
+      return importFailedReply(tr.t('history.problemUnreadable', { file, expected }), tr);
+  }
 }

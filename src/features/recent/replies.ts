@@ -76,7 +76,7 @@ const LINE_ARTISTS_MAX = 100;
 function playLine(index: number, play: RecentPlay, now: number, tr: Translator): string {
   const title = escapeAndTruncate(play.title, LINE_TITLE_MAX) || tr.t('common.untitledTrack');
   const linked = play.isLocal ? title : mdLink(title, play.url, LINE_URL_MAX);
-  const artists = formatArtists(play.artists, LINE_ARTISTS_MAX, { linked: false, maxName: 60 });
+  const artists = formatArtists(play.artists, LINE_ARTISTS_MAX, { linked: false, maxName: 60, tr });
   const local = play.isLocal ? ` · ${tr.t('common.localFile')}` : '';
   return `${index}. ${linked} — ${artists} · ${relativeTime(tr, play.playedAt, now)}${local}`;
 }

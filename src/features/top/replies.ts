@@ -37,7 +37,7 @@ function clampInt(value: number, min: number, max: number): number {
 
 function trackLine(rank: number, track: TopTrack, tr: Translator): string {
   const title = mdLink(escapeAndTruncate(track.title, LIST_TITLE_MAX) || tr.t('common.untitledTrack'), track.url, LIST_URL_MAX);
-  return `${rank}. ${title} — ${formatArtists(track.artists, LIST_ARTISTS_MAX, { linked: false, maxName: 60 })}`;
+  return `${rank}. ${title} — ${formatArtists(track.artists, LIST_ARTISTS_MAX, { linked: false, maxName: 60, tr })}`;
 }
 
 function artistLine(rank: number, artist: TopArtist, tr: Translator): string {
