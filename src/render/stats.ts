@@ -5,7 +5,7 @@ import { loadCanvas } from './canvas.js';
 import type { CanvasModule, Context } from './canvas.js';
 import { JPEG_QUALITY, type RenderedImage } from './draw-kit.js';
 import { withSurface } from './surfaces.js';
-import { drawLine } from './text-layout.js';
+import { drawLine, measureLine } from './text-layout.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import { SOURCE_LANGUAGE } from '../i18n/locales.js';
 
@@ -142,16 +142,21 @@ function barChart(
 }
 
 const PLAYS_COLUMN = 110;
+const PLAYS_STYLE = { size: 20, weight: 400 as const };
 
 function list(canvas: CanvasModule, ctx: Context, title: string, rows: StatsPictureInput['topArtists'], x: number, width: number): void {
   const { y, rowHeight } = STATS_LAYOUT.lists;
   drawLine(canvas, ctx, title, { x, y, maxWidth: width, size: 26, weight: 700, color: TEXT });
-  rows.slice(0, 5).forEach((row, i) => {
+  // The counts' column fits its widest count ("1.234 Wiedergaben" is longer than "1,234 plays"), up to 45 % of the list.
+  const shown = rows.slice(0, 5);
+  const widest = Math.max(0, ...shown.map((row) => measureLine(canvas, ctx, row.plays, PLAYS_STYLE)));
+  const column = Math.min(width * 0.45, Math.max(PLAYS_COLUMN, Math.ceil(widest) + 2));
+  shown.forEach((row, i) => {
     const ry = y + 46 + i * rowHeight;
     drawLine(canvas, ctx, `${i + 1}`, { x, y: ry, maxWidth: 28, size: 22, weight: 700, color: MUTED });
     // A fixed column for the counts, so names in either direction end at the same place.
-    drawLine(canvas, ctx, row.plays, { x: x + width, y: ry, maxWidth: PLAYS_COLUMN, size: 20, color: MUTED, align: 'right' });
-    drawLine(canvas, ctx, row.name, { x: x + 34, y: ry, maxWidth: width - 34 - PLAYS_COLUMN - 16, size: 22, color: TEXT, align: 'start' });
+    drawLine(canvas, ctx, row.plays, { x: x + width, y: ry, maxWidth: column, ...PLAYS_STYLE, color: MUTED, align: 'right' });
+    drawLine(canvas, ctx, row.name, { x: x + 34, y: ry, maxWidth: width - 34 - column - 16, size: 22, color: TEXT, align: 'start' });
   });
 }
 
