@@ -78,7 +78,7 @@ async function historyChart(
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (userId !== askerId) {
@@ -96,7 +96,7 @@ async function historyChart(
         const request = { userId, name, kind: args.kind ?? DEFAULT_KIND, period: args.period, size: sizeOf(args.size) };
         return (await userHistoryChart(ctx, request, tr)).reply;
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

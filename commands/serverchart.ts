@@ -37,7 +37,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const options = { logger: ctx.logger.child('command'), what: '/serverchart', deferAfterMs: ctx.deferAfterMs };
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   const { membership } = ctx.members;
@@ -50,7 +50,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         const period = args.period ?? DEFAULT_STATS_PERIOD;
         return (await serverChart(ctx, [...members], period, args.kind ?? DEFAULT_KIND, sizeOf(args.size), interaction.guild?.name, tr)).reply;
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -31,7 +31,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const options = { logger: ctx.logger.child('command'), what: '/serverstats', deferAfterMs: ctx.deferAfterMs };
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   const { membership } = ctx.members;
@@ -46,7 +46,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         const name = interaction.guild?.name ?? tr.t('chart.thisServer');
         return await withStatsPicture(ctx, serverStatsReply(stats, name, tr), stats, statsHeading(name, chosen, tr), tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -46,7 +46,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (userId !== askerId) {
@@ -63,7 +63,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         const [stats, name] = await Promise.all([ctx.services.stats.user(userId, period), nameOf(interaction, userId, ctx)]);
         return await withStatsPicture(ctx, statsReply(stats, name, tr), stats, statsHeading(name, period, tr), tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },
