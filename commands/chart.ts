@@ -5,6 +5,7 @@
 // consent as for /stats: yours by default; a member's only in a server you share, never when they chose "only me".
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { DEFAULT_RANGE } from '../src/features/top/command.js';
 import { whoseFor } from '../src/features/account/whose.js';
@@ -18,6 +19,7 @@ import { refusal } from './stats.js';
 import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf, type ChartKind, type SizeChoice } from '../src/features/chart/replies.js';
 import type { StatsPeriod } from '../src/features/stats/service.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
+import type { Translator } from '../src/i18n/translator.js';
 import type { CommandContext } from '../src/service-types.js';
 import { TIME_RANGES } from '../src/spotify/types.js';
 
@@ -42,8 +44,9 @@ export const { data } = definition;
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/chart', deferAfterMs: ctx.deferAfterMs };
+  const tr = await interactionTranslator(interaction);
   if (args.period !== null) {
-    await historyChart(interaction, ctx, { ...args, period: args.period });
+    await historyChart(interaction, ctx, { ...args, period: args.period }, tr);
     return;
   }
   const whose = await whoseFor(interaction, ctx, { user: args.user });
@@ -58,7 +61,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     range: args.range ?? DEFAULT_RANGE,
     size: sizeOf(args.size),
   };
-  await respondWithReply(interaction, () => whose.answer(() => chartReply(ctx, request)), options);
+  await respondWithReply(interaction, () => whose.answer(() => chartReply(ctx, request, tr)), options);
   await whose.followUp();
 }
 
@@ -67,6 +70,7 @@ async function historyChart(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,
   args: { user: string | null; kind: ChartKind | null; size: SizeChoice | null; period: StatsPeriod },
+  tr: Translator,
 ): Promise<void> {
   const options = { logger: ctx.logger.child('command'), what: '/chart', deferAfterMs: ctx.deferAfterMs };
   const askerId = interaction.user.id;
@@ -74,7 +78,7 @@ async function historyChart(
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (userId !== askerId) {
@@ -90,9 +94,9 @@ async function historyChart(
       try {
         const name = await nameOf(interaction, userId, ctx);
         const request = { userId, name, kind: args.kind ?? DEFAULT_KIND, period: args.period, size: sizeOf(args.size) };
-        return (await userHistoryChart(ctx, request)).reply;
+        return (await userHistoryChart(ctx, request, tr)).reply;
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -5,6 +5,7 @@
 // whose listening it shows.
 import { type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { embedPayload, type ReplyPayload } from '../src/discord/text.js';
 import { linkHint, privateReply, sharedGuildOf, whoseFor, type Whose } from '../src/features/account/whose.js';
@@ -13,9 +14,8 @@ import { startPlayLine, withPlayLine } from '../src/features/nowplaying/history-
 import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
 import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
 import { statusTrackState } from '../src/listeners/discord-status.js';
-import type { CommandContext } from '../src/service-types.js';
-import { interactionTranslator } from '../src/discord/locale.js';
 import type { Translator } from '../src/i18n/translator.js';
+import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
   name: 'nowplaying',
@@ -31,7 +31,7 @@ export const { data } = definition;
 function notShownReply(whose: Extract<Whose, { kind: 'hidden' | 'refused' }>, tr: Translator): ReplyPayload {
   if (whose.kind === 'refused') return whose.payload;
   if (whose.why === 'private') return privateReply(whose.name, tr);
-  const reply = hiddenListenerReply(whose.userId, whose.why);
+  const reply = hiddenListenerReply(whose.userId, whose.why, tr);
   const [first] = reply.embeds;
   return first ? embedPayload({ ...first, description: `${first.description ?? ''}\n${linkHint(tr)}` }) : reply;
 }
@@ -41,24 +41,25 @@ async function shown(
   interaction: ChatInputCommandInteraction,
   whose: Extract<Whose, { kind: 'spotify' | 'discord-status' }>,
   style: NowPlayingStyle,
+  tr: Translator,
 ): Promise<ReplyPayload> {
   const now = ctx.now();
   const card = { displayName: whose.name, source: whose.kind };
   // The history line's first part (who is counted here) runs while Spotify is asked.
-  const history = startPlayLine(ctx, whose.kind === 'spotify' ? whose.listener : whose.resolution.listener, sharedGuildOf(interaction));
+  const history = startPlayLine(ctx, whose.kind === 'spotify' ? whose.listener : whose.resolution.listener, sharedGuildOf(interaction), tr);
   if (whose.kind === 'discord-status') {
     const { track } = whose.resolution;
     const line = track.artists[0] ? history.lineFor({ title: track.title, artist: track.artists[0] }) : null;
     const state = statusTrackState(track, now);
-    const payload = await nowPlayingPayload(withSourceNote(nowPlayingReply(state, now), statusNote(whose.name)), state, style, card, ctx);
+    const payload = await nowPlayingPayload(withSourceNote(nowPlayingReply(state, now, {}, tr), statusNote(whose.name, tr)), state, style, card, ctx, tr);
     return withPlayLine(payload, line ? await line.settle() : null);
   }
   return whose.answer(async () => {
     const state = await ctx.services.listening.current(whose.listener);
     const artist = state.kind === 'track' ? state.artists[0]?.name : undefined;
     const line = state.kind === 'track' && artist ? history.lineFor({ title: state.title, artist }) : null;
-    const text = whose.named(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }));
-    const payload = await nowPlayingPayload(text, state, style, card, ctx);
+    const text = whose.named(nowPlayingReply(state, ctx.now(), whose.listener.kind === 'owner' ? {} : { whose: whose.name }, tr));
+    const payload = await nowPlayingPayload(text, state, style, card, ctx, tr);
     return withPlayLine(payload, line ? await line.settle() : null);
   });
 }
@@ -66,11 +67,11 @@ async function shown(
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { user, style } = definition.parse(interaction);
   const options = { logger: ctx.logger.child('command'), what: '/nowplaying', deferAfterMs: ctx.deferAfterMs };
-  const whose = await whoseFor(interaction, ctx, { user, allowStatus: true });
+  const [whose, tr] = await Promise.all([whoseFor(interaction, ctx, { user, allowStatus: true }), interactionTranslator(interaction)]);
   if (whose.kind === 'hidden' || whose.kind === 'refused') {
-    await whose.refuse(options, notShownReply(whose, await interactionTranslator(interaction)));
+    await whose.refuse(options, notShownReply(whose, tr));
     return;
   }
-  await respondWithReply(interaction, () => shown(ctx, interaction, whose, style ?? DEFAULT_STYLE), options);
+  await respondWithReply(interaction, () => shown(ctx, interaction, whose, style ?? DEFAULT_STYLE, tr), options);
   await whose.followUp();
 }

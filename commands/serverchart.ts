@@ -3,6 +3,7 @@
 // now (the membership module, batched), recording, and not "only me".
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { COLORS, embedPayload } from '../src/discord/text.js';
 import { serverChart } from '../src/features/chart/history-chart.js';
@@ -25,19 +26,18 @@ const definition = defineCommand({
 });
 export const { data } = definition;
 
-const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/serverchart works in a server the bot is in.' });
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
+  const tr = await interactionTranslator(interaction);
   // Only a server this process holds: its membership answers are asked through this process's gateway.
   const guildId = interaction.guildId;
   if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
-    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...embedPayload({ color: COLORS.neutral, description: tr.t('chart.notHere') }), flags: MessageFlags.Ephemeral });
     return;
   }
   const options = { logger: ctx.logger.child('command'), what: '/serverchart', deferAfterMs: ctx.deferAfterMs };
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   const { membership } = ctx.members;
@@ -47,11 +47,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     async () => {
       try {
         const members = await membership.currentMembers(guildId, await ctx.services.stats.serverCandidates());
-        const name = interaction.guild?.name ?? 'This server';
         const period = args.period ?? DEFAULT_STATS_PERIOD;
-        return (await serverChart(ctx, [...members], period, args.kind ?? DEFAULT_KIND, sizeOf(args.size), name)).reply;
+        return (await serverChart(ctx, [...members], period, args.kind ?? DEFAULT_KIND, sizeOf(args.size), interaction.guild?.name, tr)).reply;
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -2,6 +2,7 @@
 // time. Counted: members in the server now (the membership module, batched), recording, and not "only me".
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { COLORS, embedPayload } from '../src/discord/text.js';
 import { historyOffReply } from '../src/features/history/replies.js';
@@ -19,19 +20,18 @@ const definition = defineCommand({
 });
 export const { data } = definition;
 
-const NOT_HERE = embedPayload({ color: COLORS.neutral, description: '/serverstats works in a server the bot is in.' });
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { period } = definition.parse(interaction);
+  const tr = await interactionTranslator(interaction);
   // Only a server this process holds: its membership answers are asked through this process's gateway.
   const guildId = interaction.guildId;
   if (guildId === null || !interaction.client.guilds.cache.has(guildId)) {
-    await interaction.reply({ ...NOT_HERE, flags: MessageFlags.Ephemeral });
+    await interaction.reply({ ...embedPayload({ color: COLORS.neutral, description: tr.t('stats.notHere') }), flags: MessageFlags.Ephemeral });
     return;
   }
   const options = { logger: ctx.logger.child('command'), what: '/serverstats', deferAfterMs: ctx.deferAfterMs };
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   const { membership } = ctx.members;
@@ -43,10 +43,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       try {
         const members = await membership.currentMembers(guildId, await ctx.services.stats.serverCandidates());
         const stats = await ctx.services.stats.server([...members], chosen);
-        const name = interaction.guild?.name ?? 'This server';
-        return await withStatsPicture(ctx, serverStatsReply(stats, name), stats, statsHeading(name, chosen));
+        const name = interaction.guild?.name ?? tr.t('chart.thisServer');
+        return await withStatsPicture(ctx, serverStatsReply(stats, name, tr), stats, statsHeading(name, chosen, tr), tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

@@ -4,6 +4,7 @@
 // them, never when they chose "only me".
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import type { ReplyPayload } from '../src/discord/text.js';
 import { hiddenReply, memberHere, nameOf, privateReply, sharedGuildOf } from '../src/features/account/whose.js';
@@ -13,7 +14,6 @@ import { PERIOD_CHOICES, statsHeading, statsReply } from '../src/features/stats/
 import { DEFAULT_STATS_PERIOD } from '../src/features/stats/service.js';
 import { withStatsPicture } from '../src/features/stats/stats.js';
 import type { CommandContext } from '../src/service-types.js';
-import { interactionTranslator } from '../src/discord/locale.js';
 
 const definition = defineCommand({
   name: 'stats',
@@ -43,10 +43,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const askerId = interaction.user.id;
   const userId = args.user ?? askerId;
   const period = args.period ?? DEFAULT_STATS_PERIOD;
+  const tr = await interactionTranslator(interaction);
   const guildId = sharedGuildOf(interaction);
   if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
   if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(), { ...options, ephemeral: true });
+    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
     return;
   }
   if (userId !== askerId) {
@@ -61,9 +62,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     async () => {
       try {
         const [stats, name] = await Promise.all([ctx.services.stats.user(userId, period), nameOf(interaction, userId, ctx)]);
-        return await withStatsPicture(ctx, statsReply(stats, name), stats, statsHeading(name, period));
+        return await withStatsPicture(ctx, statsReply(stats, name, tr), stats, statsHeading(name, period, tr), tr);
       } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply();
+        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;
       }
     },

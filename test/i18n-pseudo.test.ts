@@ -383,3 +383,90 @@ describe('no untranslated English in the account and history replies (pseudo-loc
     expect(englishLeft(text), text).toEqual([]);
   });
 });
+
+// ── views: /nowplaying, /chart, /serverchart, /stats, /serverstats ──
+import { nowPlayingReply } from '../src/features/nowplaying/replies.js';
+import { hiddenListenerReply, statusNote, withSourceNote } from '../src/features/nowplaying/member-replies.js';
+import { withPlayLine } from '../src/features/nowplaying/history-line.js';
+import { playLine } from '../src/features/nowplaying/play-line.js';
+import { cardAltText, cardInputOf } from '../src/features/nowplaying/card.js';
+import { chartEntries, chartTextReply, historyChartEntries, historyChartTextReply, withoutPicture } from '../src/features/chart/replies.js';
+import { serverStatsReply, statsReply, withoutStatsPicture } from '../src/features/stats/replies.js';
+import type { ServerStats, Stats } from '../src/features/stats/service.js';
+import type { ListeningState } from '../src/listening-state.js';
+
+const playing = (over: Record<string, unknown> = {}): ListeningState =>
+  ({ kind: 'track', isPlaying: true, progressMs: 62_000, durationMs: 225_000, observedAt: NOW, title: 'Песня', url: 'https://open.spotify.com/track/x', uri: 'spotify:track:x', artists: [{ name: 'Артист', url: null }], album: { name: 'Альбом', url: null }, imageUrl: null, isLocal: false, explicit: false, ...over }) as unknown as ListeningState;
+const episode = (): ListeningState =>
+  ({ kind: 'episode', isPlaying: false, progressMs: 1000, durationMs: 3_600_000, observedAt: NOW, title: '', url: 'https://open.spotify.com/episode/x', uri: 'spotify:episode:x', show: { name: 'Шоу', url: null }, publisher: 'Издатель', imageUrl: null }) as unknown as ListeningState;
+const statsOf = (over: Partial<Stats> = {}): Stats => ({
+  period: 'month',
+  from: NOW - 30 * 86_400_000,
+  to: NOW,
+  totals: { plays: 1234, ms: (41 * 60 + 12) * 60_000, tracks: 1, artists: 2, albums: 1204 } as Stats['totals'],
+  previous: { plays: 1000, ms: 50 * 3_600_000 },
+  topArtists: [{ name: 'Артист', artist: null, plays: 1, ms: 1 }],
+  topTracks: [{ name: 'Песня', artist: 'Артист', plays: 2, ms: 1 }],
+  topAlbums: [{ name: 'Альбом', artist: 'Артист', plays: 1234, ms: 1 }],
+  days: [],
+  hours: Array.from({ length: 24 }, () => 0),
+  timeZone: 'Европа/Москва',
+  ...over,
+});
+const serverStatsOf = (over: Partial<ServerStats> = {}): ServerStats => ({
+  ...statsOf(),
+  members: 1,
+  topByPlays: [{ userId: '123456789012345678', plays: 1, ms: 60_000 }],
+  topByTime: [{ userId: '123456789012345678', plays: 1, ms: 2 * 3_600_000 }],
+  ...over,
+});
+const chartItems = (n: number) => Array.from({ length: n }, (_, i) => ({ name: i === 0 ? '' : `Альбом ${i}`, artist: i % 2 ? 'Артист' : null, plays: i + 1, ms: 1, imageUrl: null }));
+const line = (tr: Translator, counts: { track: number; artist: number; listeners: number }, inServer = true): string =>
+  playLine(tr, counts, 'Артист', inServer) ?? '';
+
+CASES.push(
+  ['/nowplaying, a track with the history line', (tr) => withPlayLine(nowPlayingReply(playing(), NOW, {}, tr), line(tr, { track: 11, artist: 139, listeners: 9 }))],
+  ['/nowplaying, 1st play, one listener', (tr) => withPlayLine(nowPlayingReply(playing(), NOW, {}, tr), line(tr, { track: 0, artist: 0, listeners: 1 }))],
+  ['/nowplaying, 2nd and 3rd play, not in a server', (tr) => withPlayLine(nowPlayingReply(playing(), NOW, {}, tr), `${line(tr, { track: 1, artist: 1, listeners: 0 }, false)} / ${line(tr, { track: 2, artist: 2, listeners: 0 }, false)}`)],
+  ['/nowplaying, paused local file, untitled', (tr) => nowPlayingReply(playing({ isPlaying: false, isLocal: true, title: '', url: null }), NOW, {}, tr)],
+  ['/nowplaying, an episode', (tr) => nowPlayingReply(episode(), NOW, {}, tr)],
+  ['/nowplaying, an ad', (tr) => nowPlayingReply({ kind: 'ad', isPlaying: true, observedAt: NOW } as unknown as ListeningState, NOW, {}, tr)],
+  ['/nowplaying, nothing', (tr) => nowPlayingReply({ kind: 'nothing', observedAt: NOW } as unknown as ListeningState, NOW, {}, tr)],
+  ['/nowplaying, nothing for a member', (tr) => nowPlayingReply({ kind: 'nothing', observedAt: NOW } as unknown as ListeningState, NOW, { whose: 'Мия' }, tr)],
+  ['/nowplaying, something unknown', (tr) => nowPlayingReply({ kind: 'unknown', isPlaying: true, observedAt: NOW } as unknown as ListeningState, NOW, {}, tr)],
+  ['/nowplaying, something unknown, paused', (tr) => nowPlayingReply({ kind: 'unknown', isPlaying: false, observedAt: NOW } as unknown as ListeningState, NOW, {}, tr)],
+  ['/nowplaying, from a Discord status', (tr) => withSourceNote(nowPlayingReply(playing(), NOW, {}, tr), statusNote('Мия', tr))],
+  ['/nowplaying, from a Discord status, no name', (tr) => withSourceNote(nowPlayingReply(playing(), NOW, {}, tr), statusNote(null, tr))],
+  ['/nowplaying, hidden: only me', (tr) => hiddenListenerReply('123456789012345678', 'private', tr)],
+  ['/nowplaying, hidden: not in a server', (tr) => hiddenListenerReply('123456789012345678', 'not-in-a-server', tr)],
+  ['/nowplaying, hidden: presences off', (tr) => withSourceNote(hiddenListenerReply('123456789012345678', 'presences-off', tr), '…')],
+  ['/nowplaying, hidden: not listening', (tr) => hiddenListenerReply('123456789012345678', 'not-listening', tr)],
+  ['/nowplaying card alt text, a track and an episode', (tr) => {
+    const track = cardInputOf(playing({ title: '' , artists: [] }), { displayName: 'Мия' }, NOW, tr)!;
+    const show = cardInputOf(episode(), { displayName: 'Мия' }, NOW, tr)!;
+    return { content: `${cardAltText(track)} / ${cardAltText(show)}`, embeds: [], components: [] };
+  }],
+  ['/chart, albums from Spotify', (tr) => chartTextReply({ name: 'Зоя', kind: 'albums', range: 'short_term', size: 3, entries: chartEntries('albums', { tracks: tracks(5).items.map((t) => ({ ...t, album: '' })) }, tr) }, tr)],
+  ['/chart, tracks and artists', (tr) => {
+    const a = chartTextReply({ name: 'Зоя', kind: 'tracks', range: 'medium_term', size: 4, entries: chartEntries('tracks', { tracks: tracks(3).items }, tr) }, tr);
+    const b = chartTextReply({ name: 'Зоя', kind: 'artists', range: 'long_term', size: 5, entries: chartEntries('artists', { artists: artists(3).items }, tr) }, tr);
+    return { ...a, embeds: [...a.embeds, ...b.embeds] };
+  }],
+  ['/chart, nothing from Spotify', (tr) => chartTextReply({ name: 'Зоя', kind: 'artists', range: 'long_term', size: 3, entries: [] }, tr)],
+  ['/chart, picture not drawn', (tr) => withoutPicture(chartTextReply({ name: 'Зоя', kind: 'albums', range: 'short_term', size: 3, entries: chartEntries('albums', { tracks: tracks(9).items }, tr) }, tr), tr)],
+  ['/chart period:, a member', (tr) => {
+    const entries = historyChartEntries(chartItems(4), tr);
+    return historyChartTextReply({ name: 'Зоя', chart: { kind: 'albums', period: 'week', from: 0, to: 1, items: [] }, size: 3, entries }, tr);
+  }],
+  ['/chart period:, a member, nothing', (tr) => historyChartTextReply({ name: 'Зоя', chart: { kind: 'tracks', period: 'all', from: 0, to: 1, items: [] }, size: 3, entries: [] }, tr)],
+  ['/serverchart, members together', (tr) =>
+    historyChartTextReply({ name: 'Сервер', chart: { kind: 'artists', period: 'year', from: 0, to: 1, items: [], members: 2 }, size: 3, entries: historyChartEntries(chartItems(9), tr) }, tr)],
+  ['/serverchart, one member, nothing', (tr) => historyChartTextReply({ name: 'Сервер', chart: { kind: 'albums', period: 'month', from: 0, to: 1, items: [], members: 1 }, size: 3, entries: [] }, tr)],
+  ['/stats, everything', (tr) => statsReply(statsOf(), 'Мия', tr)],
+  ['/stats, less than before, under an hour, picture not drawn', (tr) => withoutStatsPicture(statsReply(statsOf({ totals: { plays: 1, ms: 35 * 60_000, tracks: 1, artists: 1, albums: 1 } as Stats['totals'], previous: { plays: 2, ms: 35 * 60_000 } }), 'Мия', tr), tr)],
+  ['/stats, nothing before', (tr) => statsReply(statsOf({ period: 'week', previous: { plays: 0, ms: 0 } }), 'Мия', tr)],
+  ['/stats, no plays', (tr) => statsReply(statsOf({ period: 'year', totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 } as Stats['totals'] }), 'Мия', tr)],
+  ['/serverstats, everything', (tr) => serverStatsReply(serverStatsOf({ period: 'all', previous: null }), 'Сервер', tr)],
+  ['/serverstats, several members', (tr) => serverStatsReply(serverStatsOf({ members: 1234 }), 'Сервер', tr)],
+  ['/serverstats, no plays', (tr) => serverStatsReply(serverStatsOf({ totals: { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 } as Stats['totals'] }), 'Сервер', tr)],
+);

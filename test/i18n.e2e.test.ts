@@ -625,3 +625,114 @@ describe('/spotify and /history in each member\'s language', () => {
     expect(ownerDms[0]!.body.content).toMatch(new RegExp(`^<@${ANNA.id}> wollte sein Spotify-Konto verknüpfen, .*\\(dieser Bot erlaubt 5\\)\\.$`));
   });
 });
+
+// ── views: /nowplaying, /chart period:, /serverchart, /stats, /serverstats ──
+describe('views in each member\'s language: numbers, plurals, ordinals', () => {
+  const start = harnessPerTest();
+  const ASKER = { id: '1170000000000000501', username: 'mia', globalName: 'Mia' };
+  const WEEK_AGO_NOON = NOW - 7 * DAY;
+  /** The owner's 1,234 plays of one track (3 min each, 4 min apart, within the last week); the asker's two tracks. */
+  const ownerPlays = Array.from({ length: 1234 }, (_, i) => ({
+    title: 'Levitating', artist: 'Dua Lipa', album: 'Future Nostalgia', trackId: null, imageId: null,
+    startedAt: NOW - 10 * MINUTE - i * 4 * MINUTE, endedAt: NOW - 7 * MINUTE - i * 4 * MINUTE, msPlayed: 3 * MINUTE, durationMs: 3 * MINUTE,
+    source: 'import-extended' as const,
+  }));
+  const askerPlays = ['Song A', 'Song B'].map((title, i) => ({
+    title, artist: 'Band', album: 'Album', trackId: null, imageId: null,
+    startedAt: WEEK_AGO_NOON + (i + 1) * DAY, endedAt: WEEK_AGO_NOON + (i + 1) * DAY + 3 * MINUTE, msPlayed: 3 * MINUTE, durationMs: 3 * MINUTE,
+    source: 'import-extended' as const,
+  }));
+
+  const VIEWS = [
+    {
+      locale: 'de',
+      serverTitle: ' · Letzte 7 Tage',
+      serverSummary: ['1 aufzeichnendes Mitglied zusammen', '**1.234 Wiedergaben** · **61 Std. 42 Min.** gehört', '1 Titel · 1 Künstler:in · 1 Album'],
+      serverTop: `1. <@${OWNER_ID}> · 1.234 Wiedergaben`,
+      statsTitle: '📊 Hörstatistik von Mia · Letzte 7 Tage',
+      stats: ['**2 Wiedergaben** · **6 Min.** gehört', '2 Titel · 1 Künstler:in · 1 Album', '1. Song A — Band · 1 Wiedergabe', '1. Band · 2 Wiedergaben'],
+      chartTitle: 'Mias Top-Titel · Letzte 7 Tage',
+      chart: ['1. Song A — Band · 1 Wiedergabe', '2. Song B — Band · 1 Wiedergabe'],
+      chartFooter: '3×3 · 2 von 9 belegt · aus dem gespeicherten Hörverlauf',
+      serverChart: ['1 aufzeichnendes Mitglied zusammen', '1. Dua Lipa · 1.234 Wiedergaben'],
+      serverChartTitle: /Top-Künstler:innen · Letzte 7 Tage$/,
+      playing: '▶ Läuft gerade',
+      line: '1.235. Wiedergabe · 1.235 Wiedergaben von Dua Lipa · 1 Zuhörer:in hier',
+      button: 'In Spotify öffnen',
+    },
+    {
+      locale: 'ja',
+      serverTitle: ' · 過去7日間',
+      serverSummary: ['記録中のメンバー1人の合計', '**1,234回の再生** · 再生時間 **61時間42分**', '1曲 · 1組のアーティスト · 1枚のアルバム'],
+      serverTop: `1. <@${OWNER_ID}> · 1,234回の再生`,
+      statsTitle: '📊 Mia さんの再生記録 · 過去7日間',
+      stats: ['**2回の再生** · 再生時間 **6分**', '2曲 · 1組のアーティスト · 1枚のアルバム', '1. Song A — Band · 1回の再生', '1. Band · 2回の再生'],
+      chartTitle: 'Miaのトップ曲 · 過去7日間',
+      chart: ['1. Song A — Band · 1回の再生', '2. Song B — Band · 1回の再生'],
+      chartFooter: '3×3 · 9枠中2枠 · 保存された再生履歴より',
+      serverChart: ['記録中のメンバー1人の合計', '1. Dua Lipa · 1,234回の再生'],
+      serverChartTitle: /のトップアーティスト · 過去7日間$/,
+      playing: '▶ 再生中',
+      line: '1,235回目の再生 · Dua Lipa を1,235回再生 · このサーバーで1人が再生',
+      button: 'Spotify で開く',
+    },
+    {
+      locale: 'pl',
+      serverTitle: ' · Last 7 days',
+      serverSummary: ['1 recorded member together', '**1,234 plays** · **61 h 42 min** listened', '1 track · 1 artist · 1 album'],
+      serverTop: `1. <@${OWNER_ID}> · 1,234 plays`,
+      statsTitle: "📊 Mia's listening · Last 7 days",
+      stats: ['**2 plays** · **6 min** listened', '2 tracks · 1 artist · 1 album', '1. Song A — Band · 1 play', '1. Band · 2 plays'],
+      chartTitle: "Mia's top tracks · Last 7 days",
+      chart: ['1. Song A — Band · 1 play', '2. Song B — Band · 1 play'],
+      chartFooter: '3×3 · 2 of 9 filled · from stored listening history',
+      serverChart: ['1 recorded member together', '1. Dua Lipa · 1,234 plays'],
+      serverChartTitle: /top artists · Last 7 days$/,
+      playing: '▶ Now playing',
+      line: '1,235th play · 1,235 plays of Dua Lipa · 1 listener here',
+      button: 'Open in Spotify',
+    },
+  ] as const;
+
+  type Embed = { title?: string; description?: string; footer?: { text?: string }; author?: { name?: string }; fields?: Array<{ name: string; value: string }> };
+  const week = { name: 'period', type: 3, value: 'week' };
+
+  it.each(VIEWS)('$locale: /serverstats, /stats, /chart period:, /serverchart and /nowplaying', async (v) => {
+    const h = await start({ env: { HISTORY: 'on' }, tuning: { now: () => NOW } });
+    const guildId = h.discord.guildIds[0]!;
+    h.discord.addMember(guildId, { id: OWNER_ID, username: 'owner', globalName: 'Owner' });
+    h.discord.addMember(guildId, ASKER);
+    await h.app.history!.addPlays('owner', ownerPlays);
+    await h.app.history!.addPlays(ASKER.id as never, askerPlays);
+    const run = async (name: string, options: Array<Record<string, unknown>> = []) =>
+      (await h.discord.slashCommand({ name, userId: ASKER.id, locale: v.locale, options: options as never }).finalMessage(20_000)) as Message & { embeds: Embed[] };
+
+    // The owner is the only member recording here (the asker's plays are imported, not recorded for the server).
+    const server = (await run('serverstats', [week])).embeds[0]!;
+    expect(server.title).toMatch(new RegExp(`${v.serverTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(server.description!.split('\n').slice(0, 3)).toEqual(v.serverSummary);
+    expect(server.fields!.map((f) => f.value)).toContain(v.serverTop);
+
+    const mine = (await run('stats', [week])).embeds[0]!;
+    expect(mine.title).toBe(v.statsTitle);
+    const text = `${mine.description}\n${mine.fields!.map((f) => f.value).join('\n')}`;
+    for (const part of v.stats) expect(text).toContain(part);
+
+    const chart = (await run('chart', [{ name: 'kind', type: 3, value: 'tracks' }, week])).embeds[0]!;
+    expect(chart.title).toBe(v.chartTitle);
+    expect(chart.description!.split('\n')).toEqual(v.chart);
+    expect(chart.footer?.text).toBe(v.chartFooter);
+
+    const serverChart = (await run('serverchart', [{ name: 'kind', type: 3, value: 'artists' }, week])).embeds[0]!;
+    expect(serverChart.title).toMatch(v.serverChartTitle);
+    expect(serverChart.description!.split('\n')).toEqual(v.serverChart);
+
+    // The owner plays the track once more: the 1,235th play, as the history line counts it.
+    h.spotify.setCurrentlyPlaying(playing(makeTrack({ name: 'Levitating', artistName: 'Dua Lipa', albumName: 'Future Nostalgia' })));
+    const now = await run('nowplaying', [{ name: 'style', type: 3, value: 'text' }]);
+    // "<the owner's name> · ▶ …" (the name as Discord gave it earlier in this process).
+    expect(now.embeds[0]!.author?.name?.endsWith(` · ${v.playing}`), now.embeds[0]!.author?.name).toBe(true);
+    expect(now.embeds[0]!.description!.split('\n')).toContain(v.line);
+    expect(labels(now)).toEqual([v.button]);
+  });
+});

@@ -22,6 +22,7 @@ import {
   type RenderedImage,
 } from './draw-kit.js';
 import type { Context } from './canvas.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import { withSurface } from './surfaces.js';
 import { drawLine, measureLine } from './text-layout.js';
 
@@ -55,6 +56,8 @@ export type CardState = CardTrack | CardEpisode;
 
 export interface CardInput {
   state: CardState;
+  /** The language of the card's words (default English). */
+  tr?: Translator;
   listener: {
     /** Whose listening it is, as shown in the server. */
     displayName: string;
@@ -92,6 +95,7 @@ const GREEN = '#1ed760';
 export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): Promise<RenderedImage> {
   const canvas = await loadCanvas();
   const { state, listener } = input;
+  const tr = input.tr ?? ENGLISH;
   const L = CARD_LAYOUT;
   const coverFailures: RenderedImage['coverFailures'] = [];
 
@@ -126,7 +130,7 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
       // Header: a playing/paused mark, whose listening it is, and where it comes from.
       drawStatusIcon(ctx, L.textX, L.headerY - 15, paused);
       const headerX = L.textX + 26;
-      const suffix = [paused ? 'paused' : 'listening now', listener.source === 'discord-status' ? 'from their Discord status' : null]
+      const suffix = [paused ? tr.t('card.paused') : tr.t('card.listeningNow'), listener.source === 'discord-status' ? tr.t('card.fromStatus') : null]
         .filter(Boolean)
         .join(' · ');
       const suffixStyle = { size: 19, weight: 400 as const, color: MUTED };
@@ -149,16 +153,16 @@ export async function renderNowPlayingCard(input: CardInput, deps: RenderDeps): 
         ...suffixStyle,
       });
 
-      drawLine(canvas, ctx, state.title || 'Untitled', { x: L.textX, align: 'start', y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
+      drawLine(canvas, ctx, state.title || tr.t('card.untitled'), { x: L.textX, align: 'start', y: L.titleY, maxWidth: width, size: 38, weight: 700, color: WHITE });
 
       let line2: string;
       let line3: string;
       if (state.kind === 'episode') {
         line2 = state.show.name;
-        line3 = state.publisher && state.publisher !== state.show.name ? `Podcast · ${state.publisher}` : 'Podcast';
+        line3 = state.publisher && state.publisher !== state.show.name ? tr.t('card.podcastBy', { publisher: state.publisher }) : tr.t('card.podcast');
       } else {
         line2 = state.artists.map((a) => a.name).join(', ');
-        line3 = state.isLocal ? (state.album.name ? `${state.album.name} · local file` : 'Local file') : state.album.name;
+        line3 = state.isLocal ? (state.album.name ? tr.t('card.albumLocal', { album: state.album.name }) : tr.t('card.localFile')) : state.album.name;
       }
       drawLine(canvas, ctx, line2, { x: L.textX, align: 'start', y: L.line2Y, maxWidth: width, size: 26, weight: 400, color: SOFT });
       drawLine(canvas, ctx, line3, { x: L.textX, align: 'start', y: L.line3Y, maxWidth: width, size: 21, weight: 400, color: MUTED });

@@ -5,9 +5,13 @@ import { loadCanvas } from './canvas.js';
 import type { CanvasModule, Context } from './canvas.js';
 import { JPEG_QUALITY, type RenderedImage } from './draw-kit.js';
 import { withSurface } from './surfaces.js';
-import { drawLine } from './text-layout.js';
+import { drawLine, measureLine } from './text-layout.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
+import { SOURCE_LANGUAGE } from '../i18n/locales.js';
 
 export interface StatsPictureInput {
+  /** The language of the picture's words, dates and numbers (default English). */
+  tr?: Translator;
   /** "Mia · Last 30 days". */
   heading: string;
   /** "1,234 plays · 41 h 12 min". */
@@ -42,11 +46,26 @@ export interface Bucket {
   ms: number;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const dayLabel = (day: string): string => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]}`;
+/** Day and month labels from Intl in the picture's language: "6 Dec" / "Dec 26" in English, "6. Dez." / "Dez. 26", "12月6日" / "26年12月". */
+function dateLabels(tr: Translator): { day(day: string): string; month(month: string): string } {
+  const utc = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
+  if (tr.language === SOURCE_LANGUAGE) {
+    // The bot's English style: day before month, month names as en-US abbreviates them.
+    const name = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });
+    return {
+      day: (day) => `${Number(day.slice(8, 10))} ${name.format(utc(day))}`,
+      month: (month) => `${name.format(utc(`${month}-01`))} ${month.slice(2, 4)}`,
+    };
+  }
+  const dayFormat = new Intl.DateTimeFormat(tr.language, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const monthFormat = new Intl.DateTimeFormat(tr.language, { month: 'short', year: '2-digit', timeZone: 'UTC' });
+  return { day: (day) => dayFormat.format(utc(day)), month: (month) => monthFormat.format(utc(`${month}-01`)) };
+}
 
 /** Days as bars: one per day up to a month, one per 7 days up to a year, else one per month. */
-export function dayBuckets(days: StatsPictureInput['days']): { unit: 'day' | 'week' | 'month'; buckets: Bucket[] } {
+export function dayBuckets(days: StatsPictureInput['days'], tr: Translator = ENGLISH): { unit: 'day' | 'week' | 'month'; buckets: Bucket[] } {
+  const labels = dateLabels(tr);
+  const dayLabel = labels.day;
   if (days.length <= 31) return { unit: 'day', buckets: days.map((d) => ({ label: dayLabel(d.day), ms: d.ms })) };
   if (days.length <= 366) {
     const buckets: Bucket[] = [];
@@ -59,7 +78,7 @@ export function dayBuckets(days: StatsPictureInput['days']): { unit: 'day' | 'we
   const months = new Map<string, Bucket>();
   for (const d of days) {
     const key = d.day.slice(0, 7);
-    const bucket = months.get(key) ?? { label: `${MONTHS[Number(key.slice(5, 7)) - 1]} ${key.slice(2, 4)}`, ms: 0 };
+    const bucket = months.get(key) ?? { label: labels.month(key), ms: 0 };
     bucket.ms += d.ms;
     months.set(key, bucket);
   }
@@ -76,10 +95,15 @@ export function axisScale(maxMs: number): { stepMin: number; topMin: number } {
 }
 
 /** "20 min", "2 h", "1 h 20". */
-const minutesLabel = (min: number): string =>
-  min < 60 ? `${min} min` : min % 60 === 0 ? `${min / 60} h` : `${Math.floor(min / 60)} h ${min % 60}`;
+const minutesLabel = (tr: Translator, min: number): string =>
+  min < 60
+    ? tr.t('stats.picture.minutes', { m: min })
+    : min % 60 === 0
+      ? tr.t('stats.picture.hours', { h: min / 60 })
+      : tr.t('stats.picture.hoursMinutes', { h: Math.floor(min / 60), m: min % 60 });
 
 function barChart(
+  tr: Translator,
   canvas: CanvasModule,
   ctx: Context,
   rect: { x: number; y: number; w: number; h: number },
@@ -98,7 +122,7 @@ function barChart(
     ctx.moveTo(x, gy);
     ctx.lineTo(x + w, gy);
     ctx.stroke();
-    drawLine(canvas, ctx, minutesLabel(m), { x: x - 14, y: gy + 7, maxWidth: x - 20, size: 20, color: MUTED, align: 'right' });
+    drawLine(canvas, ctx, minutesLabel(tr, m), { x: x - 14, y: gy + 7, maxWidth: x - 20, size: 20, color: MUTED, align: 'right' });
   }
   const slot = w / Math.max(1, buckets.length);
   const barW = Math.max(2, Math.min(48, slot * 0.72));
@@ -118,16 +142,21 @@ function barChart(
 }
 
 const PLAYS_COLUMN = 110;
+const PLAYS_STYLE = { size: 20, weight: 400 as const };
 
 function list(canvas: CanvasModule, ctx: Context, title: string, rows: StatsPictureInput['topArtists'], x: number, width: number): void {
   const { y, rowHeight } = STATS_LAYOUT.lists;
   drawLine(canvas, ctx, title, { x, y, maxWidth: width, size: 26, weight: 700, color: TEXT });
-  rows.slice(0, 5).forEach((row, i) => {
+  // The counts' column fits its widest count ("1.234 Wiedergaben" is longer than "1,234 plays"), up to 45 % of the list.
+  const shown = rows.slice(0, 5);
+  const widest = Math.max(0, ...shown.map((row) => measureLine(canvas, ctx, row.plays, PLAYS_STYLE)));
+  const column = Math.min(width * 0.45, Math.max(PLAYS_COLUMN, Math.ceil(widest) + 2));
+  shown.forEach((row, i) => {
     const ry = y + 46 + i * rowHeight;
     drawLine(canvas, ctx, `${i + 1}`, { x, y: ry, maxWidth: 28, size: 22, weight: 700, color: MUTED });
     // A fixed column for the counts, so names in either direction end at the same place.
-    drawLine(canvas, ctx, row.plays, { x: x + width, y: ry, maxWidth: PLAYS_COLUMN, size: 20, color: MUTED, align: 'right' });
-    drawLine(canvas, ctx, row.name, { x: x + 34, y: ry, maxWidth: width - 34 - PLAYS_COLUMN - 16, size: 22, color: TEXT, align: 'start' });
+    drawLine(canvas, ctx, row.plays, { x: x + width, y: ry, maxWidth: column, ...PLAYS_STYLE, color: MUTED, align: 'right' });
+    drawLine(canvas, ctx, row.name, { x: x + 34, y: ry, maxWidth: width - 34 - column - 16, size: 22, color: TEXT, align: 'start' });
   });
 }
 
@@ -137,24 +166,25 @@ export async function renderStats(input: StatsPictureInput): Promise<RenderedIma
   const height = STATS_HEIGHT;
   const data = await withSurface(canvas, width, height, (out) => {
     const ctx = out.getContext('2d');
+    const tr = input.tr ?? ENGLISH;
     ctx.fillStyle = STATS_LAYOUT.background;
     ctx.fillRect(0, 0, width, height);
     drawLine(canvas, ctx, input.heading, { x: 32, y: 56, maxWidth: width - 64, size: 34, weight: 700, color: TEXT });
     drawLine(canvas, ctx, input.summary, { x: 32, y: 96, maxWidth: width - 64, size: 24, color: MUTED });
 
-    const { unit, buckets } = dayBuckets(input.days);
-    const perWhat = unit === 'day' ? 'per day' : unit === 'week' ? 'per week' : 'per month';
-    drawLine(canvas, ctx, `Listening time ${perWhat}`, { x: 32, y: STATS_LAYOUT.days.y - 22, maxWidth: width - 64, size: 26, weight: 700, color: TEXT });
+    const { unit, buckets } = dayBuckets(input.days, tr);
+    const perWhat = unit === 'day' ? tr.t('stats.picture.perDay') : unit === 'week' ? tr.t('stats.picture.perWeek') : tr.t('stats.picture.perMonth');
+    drawLine(canvas, ctx, perWhat, { x: 32, y: STATS_LAYOUT.days.y - 22, maxWidth: width - 64, size: 26, weight: 700, color: TEXT });
     // About seven labels fit across, whatever the number of bars.
-    barChart(canvas, ctx, STATS_LAYOUT.days, buckets, Math.max(1, Math.ceil(buckets.length / 7)), 'No plays in this period');
+    barChart(tr, canvas, ctx, STATS_LAYOUT.days, buckets, Math.max(1, Math.ceil(buckets.length / 7)), tr.t('stats.picture.empty'));
 
     const hours = input.hours.map((ms, hour) => ({ label: String(hour).padStart(2, '0'), ms }));
-    drawLine(canvas, ctx, `By hour of day (${input.timeZone})`, { x: 32, y: STATS_LAYOUT.hours.y - 22, maxWidth: width - 64, size: 26, weight: 700, color: TEXT });
-    barChart(canvas, ctx, STATS_LAYOUT.hours, hours, 3, 'No plays in this period');
+    drawLine(canvas, ctx, tr.t('stats.picture.byHour', { timeZone: input.timeZone }), { x: 32, y: STATS_LAYOUT.hours.y - 22, maxWidth: width - 64, size: 26, weight: 700, color: TEXT });
+    barChart(tr, canvas, ctx, STATS_LAYOUT.hours, hours, 3, tr.t('stats.picture.empty'));
 
     const column = (width - 64 - 40) / 2;
-    list(canvas, ctx, 'Top artists', input.topArtists, 32, column);
-    list(canvas, ctx, 'Top tracks', input.topTracks, 32 + column + 40, column);
+    list(canvas, ctx, tr.t('stats.topArtists'), input.topArtists, 32, column);
+    list(canvas, ctx, tr.t('stats.topTracks'), input.topTracks, 32 + column + 40, column);
     return out.encode('jpeg', JPEG_QUALITY);
   });
   return { data, name: 'stats.jpg', contentType: 'image/jpeg', width, height, coverFailures: [] };

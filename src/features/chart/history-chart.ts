@@ -5,6 +5,7 @@
 import type { ReplyPayload } from '../../discord/text.js';
 import type { RenderedImage } from '../../render/draw-kit.js';
 import type { CommandContext } from '../../service-types.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { StatsPeriod } from '../stats/service.js';
 import { withPicture } from '../nowplaying/card.js';
 import { chartAltText, historyChartEntries, historyChartHeading, historyChartTextReply, withoutPicture, type ChartKind, type ChartSize } from './replies.js';
@@ -23,14 +24,14 @@ export interface HistoryChartPicture<C extends HistoryChart = HistoryChart> {
   alt: string | null;
 }
 
-async function draw<C extends HistoryChart>(ctx: ChartContext, name: string, chart: C, size: ChartSize): Promise<HistoryChartPicture<C>> {
-  const entries = historyChartEntries(chart.items).slice(0, size * size);
-  const text = historyChartTextReply({ name, chart, size, entries });
+async function draw<C extends HistoryChart>(ctx: ChartContext, name: string, chart: C, size: ChartSize, tr: Translator): Promise<HistoryChartPicture<C>> {
+  const entries = historyChartEntries(chart.items, tr).slice(0, size * size);
+  const text = historyChartTextReply({ name, chart, size, entries }, tr);
   if (entries.length === 0) return { chart, reply: text, image: null, alt: null };
-  const heading = historyChartHeading(name, chart.kind, chart.period);
+  const heading = historyChartHeading(name, chart.kind, chart.period, tr);
   const image = await ctx.pictures.chart({ kind: chart.kind, size, heading, tiles: entries.map((e) => e.tile) });
-  if (!image) return { chart, reply: withoutPicture(text), image: null, alt: null };
-  const alt = chartAltText(heading, entries, size);
+  if (!image) return { chart, reply: withoutPicture(text, tr), image: null, alt: null };
+  const alt = chartAltText(heading, entries, size, tr);
   return { chart, reply: withPicture(text, image, alt), image, alt };
 }
 
@@ -45,15 +46,16 @@ export interface UserChartRequest {
 }
 
 /** /chart with a period: a member's top items of that period from their stored history. */
-export async function userHistoryChart(ctx: ChartContext, request: UserChartRequest): Promise<HistoryChartPicture> {
+export async function userHistoryChart(ctx: ChartContext, request: UserChartRequest, tr: Translator = ENGLISH): Promise<HistoryChartPicture> {
   const { userId, name, kind, period, size } = request;
-  return draw(ctx, name, await ctx.services.chart.user(userId, kind, period, size * size), size);
+  return draw(ctx, name, await ctx.services.chart.user(userId, kind, period, size * size), size, tr);
 }
 
 /**
  * The server chart: the top items of a period of these members together (the caller's current members of the
  * server; only those recording and not "only me" are counted), as a picture and a reply. `name` names the server in
- * the heading. /serverchart sends `reply`; the weekly recap attaches `image`.
+ * the heading (default: "This server" in `tr`'s language). /serverchart sends `reply` in the asker's language; the
+ * weekly recap attaches `image` in the server's.
  */
 export async function serverChart(
   ctx: ChartContext,
@@ -61,7 +63,8 @@ export async function serverChart(
   period: StatsPeriod,
   kind: ChartKind,
   size: ChartSize,
-  name = 'This server',
+  name?: string,
+  tr: Translator = ENGLISH,
 ): Promise<HistoryChartPicture<ServerChart>> {
-  return draw(ctx, name, await ctx.services.chart.server([...userIds], kind, period, size * size), size);
+  return draw(ctx, name ?? tr.t('chart.thisServer'), await ctx.services.chart.server([...userIds], kind, period, size * size), size, tr);
 }

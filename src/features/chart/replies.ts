@@ -11,11 +11,11 @@ import {
   truncate,
   type ReplyPayload,
 } from '../../discord/text.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { albumTiles, type ChartKind, type ChartSize, type ChartTile } from '../../render/chart.js';
 import type { TimeRange } from '../../spotify/types.js';
-import { RANGE_LABELS, type TopArtist, type TopTrack } from '../top/service.js';
-import { playsText } from '../history/replies.js';
-import { PERIOD_LABELS } from '../stats/replies.js';
+import type { TopArtist, TopTrack } from '../top/service.js';
+import { periodInline, periodLabel } from '../stats/replies.js';
 import type { StatsPeriod } from '../stats/service.js';
 import type { HistoryChart, HistoryChartItem, ServerChart } from './service.js';
 
@@ -77,27 +77,28 @@ const URL_MAX = 120;
 export function chartEntries(
   kind: ChartKind,
   source: { tracks: readonly TopTrack[] } | { artists: readonly TopArtist[] },
+  tr: Translator = ENGLISH,
 ): ChartEntry[] {
   switch (kind) {
     case 'albums': {
       const tracks = 'tracks' in source ? source.tracks : [];
       return albumTiles(tracks).map((tile) => ({
         tile,
-        line: `${escapeAndTruncate(tile.title, NAME_MAX) || 'Untitled album'} — ${escapeAndTruncate(tile.subtitle ?? '', ARTISTS_MAX)}`,
+        line: `${escapeAndTruncate(tile.title, NAME_MAX) || tr.t('chart.untitledAlbum')} — ${escapeAndTruncate(tile.subtitle ?? '', ARTISTS_MAX)}`,
       }));
     }
     case 'tracks': {
       const tracks = 'tracks' in source ? source.tracks : [];
       return tracks.map((t) => ({
         tile: { title: t.title, subtitle: t.artists.map((a) => a.name).join(', '), imageUrl: t.imageUrl },
-        line: `${mdLink(escapeAndTruncate(t.title, NAME_MAX) || 'Untitled track', t.url, URL_MAX)} — ${formatArtists(t.artists, ARTISTS_MAX, { linked: false, maxName: 40 })}`,
+        line: `${mdLink(escapeAndTruncate(t.title, NAME_MAX) || tr.t('common.untitledTrack'), t.url, URL_MAX)} — ${formatArtists(t.artists, ARTISTS_MAX, { linked: false, maxName: 40 })}`,
       }));
     }
     case 'artists': {
       const artists = 'artists' in source ? source.artists : [];
       return artists.map((a) => ({
         tile: { title: a.name, imageUrl: a.imageUrl },
-        line: mdLink(escapeAndTruncate(a.name, NAME_MAX) || 'Unknown artist', a.url, URL_MAX),
+        line: mdLink(escapeAndTruncate(a.name, NAME_MAX) || tr.t('common.unknownArtist'), a.url, URL_MAX),
       }));
     }
     default: {
@@ -107,32 +108,32 @@ export function chartEntries(
   }
 }
 
-const KIND_WORD: Record<ChartKind, string> = { albums: 'albums', tracks: 'tracks', artists: 'artists' };
-
-/** "Zoë's", "James'" (capitalised: it starts the heading). */
-function possessiveOf(name: string): string {
+/** "Zoë's top albums · Last 4 weeks": whose (capitalised: it starts the heading), what, and over which period. */
+function heading(tr: Translator, name: string, kind: ChartKind, period: string): string {
   const who = truncate(oneLine(name), 60);
-  const possessive = /s$/i.test(who) ? `${who}'` : `${who}'s`;
-  return possessive.charAt(0).toUpperCase() + possessive.slice(1);
+  // English says "James'" for a name ending in s; the other languages' files say it their way in both keys.
+  const whose = tr.t(/s$/i.test(who) ? 'chart.whoseS' : 'chart.whose', { name: who });
+  const text = tr.t(`chart.heading.${kind}`, { whose, period });
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "Zoë's top albums · Last 4 weeks" (the picture's heading and the embed's title). */
-export function chartHeading(name: string, kind: ChartKind, range: TimeRange): string {
-  return `${possessiveOf(name)} top ${KIND_WORD[kind]} · ${RANGE_LABELS[range]}`;
+export function chartHeading(name: string, kind: ChartKind, range: TimeRange, tr: Translator = ENGLISH): string {
+  return heading(tr, name, kind, tr.t(`range.${range}`));
 }
 
 /** "Zoë's top albums · Last 7 days": a chart from stored history, over one of /stats' periods. */
-export function historyChartHeading(name: string, kind: ChartKind, period: StatsPeriod): string {
-  return `${possessiveOf(name)} top ${KIND_WORD[kind]} · ${PERIOD_LABELS[period]}`;
+export function historyChartHeading(name: string, kind: ChartKind, period: StatsPeriod, tr: Translator = ENGLISH): string {
+  return heading(tr, name, kind, periodLabel(tr, period));
 }
 
 const LRM = '\u200e';
 
 /** A history chart's entries: each tile names its plays too; each line ends with them ("· 12 plays"). */
-export function historyChartEntries(items: readonly HistoryChartItem[]): ChartEntry[] {
+export function historyChartEntries(items: readonly HistoryChartItem[], tr: Translator = ENGLISH): ChartEntry[] {
   return items.map((item) => {
-    const plays = playsText(item.plays);
-    const name = escapeAndTruncate(item.name, NAME_MAX) || 'Untitled';
+    const plays = tr.t('history.plays', { count: item.plays });
+    const name = escapeAndTruncate(item.name, NAME_MAX) || tr.t('chart.untitled');
     return {
       // Left-to-right marks around the artist keep "1 play" after an Arabic or Hebrew name (else the bidi rules make
       // the number Arabic and draw "play 1").
@@ -146,57 +147,67 @@ export function historyChartEntries(items: readonly HistoryChartItem[]): ChartEn
  * A chart from stored history as text: the heading, the ranked items with their plays, and whose history it is. For a
  * server, how many members it counts. An empty period says so (and gets no picture).
  */
-export function historyChartTextReply(args: { name: string; chart: HistoryChart | ServerChart; size: ChartSize; entries: readonly ChartEntry[] }): ReplyPayload {
+export function historyChartTextReply(
+  args: { name: string; chart: HistoryChart | ServerChart; size: ChartSize; entries: readonly ChartEntry[] },
+  tr: Translator = ENGLISH,
+): ReplyPayload {
   const { chart, size } = args;
-  const title = historyChartHeading(args.name, chart.kind, chart.period);
+  const title = historyChartHeading(args.name, chart.kind, chart.period, tr);
   const shown = args.entries.slice(0, size * size);
   const server = 'members' in chart;
-  const period = PERIOD_LABELS[chart.period].toLowerCase();
+  const period = periodInline(tr, chart.period);
   if (shown.length === 0) {
-    const who = server ? "This server's recorded members have" : `**${escapeAndTruncate(args.name, NAME_MAX)}** has`;
-    return embedPayload({ color: COLORS.neutral, title, description: `Nothing to chart: ${who} no plays in this period (${period}).` });
+    const description = server ? tr.t('chart.emptyServer', { period }) : tr.t('chart.emptyMember', { name: escapeAndTruncate(args.name, NAME_MAX), period });
+    return embedPayload({ color: COLORS.neutral, title, description });
   }
-  const counted = server ? `${chart.members} recorded ${chart.members === 1 ? 'member' : 'members'} together\n` : '';
-  const filled = shown.length < size * size ? ` · ${shown.length} of ${size * size} filled` : '';
+  const counted = server ? `${tr.t('chart.members', { count: chart.members })}\n` : '';
   return embedPayload({
     color: COLORS.top,
     title,
     description: counted + shown.map((e, i) => `${i + 1}. ${e.line}`).join('\n'),
-    footer: { text: `${size}×${size}${filled} · from stored listening history` },
+    footer: { text: `${sizeText(tr, size, shown.length)} · ${tr.t('chart.fromHistory')}` },
   });
 }
 
+/** "3×3", "3×3 · 7 of 9 filled". */
+function sizeText(tr: Translator, size: ChartSize, shown: number): string {
+  return `${size}×${size}${shown < size * size ? ` · ${tr.t('chart.filled', { shown, total: size * size })}` : ''}`;
+}
+
 /** The text reply: the heading and the first size² entries as a numbered list. */
-export function chartTextReply(args: { name: string; kind: ChartKind; range: TimeRange; size: ChartSize; entries: readonly ChartEntry[] }): ReplyPayload {
+export function chartTextReply(
+  args: { name: string; kind: ChartKind; range: TimeRange; size: ChartSize; entries: readonly ChartEntry[] },
+  tr: Translator = ENGLISH,
+): ReplyPayload {
   const { kind, range, size, entries } = args;
-  const title = chartHeading(args.name, kind, range);
+  const title = chartHeading(args.name, kind, range, tr);
   const shown = entries.slice(0, size * size);
   if (shown.length === 0) {
     return embedPayload({
       color: COLORS.neutral,
       title,
-      description: `Nothing to chart yet: Spotify has no top ${KIND_WORD[kind]} for this period (it needs some listening first).`,
+      description: tr.t(`chart.emptySpotify.${kind}`),
     });
   }
   const embed: APIEmbed = {
     color: COLORS.top,
     title,
     description: shown.map((e, i) => `${i + 1}. ${e.line}`).join('\n'),
-    footer: { text: `${size}×${size}${shown.length < size * size ? ` · ${shown.length} of ${size * size} filled` : ''}` },
+    footer: { text: sizeText(tr, size, shown.length) },
   };
   return embedPayload(embed);
 }
 
 /** Alt text for the chart picture. */
-export function chartAltText(heading: string, entries: readonly ChartEntry[], size: ChartSize): string {
+export function chartAltText(heading: string, entries: readonly ChartEntry[], size: ChartSize, tr: Translator = ENGLISH): string {
   const names = entries.slice(0, size * size).map((e, i) => `${i + 1}. ${e.tile.title}`);
-  return `Cover chart, ${heading}: ${names.join('; ')}`;
+  return tr.t('chart.alt', { heading, names: names.join('; ') });
 }
 
 /** What a chart says when its picture could not be drawn: the list, and why there's no picture. */
-export function withoutPicture(text: ReplyPayload): ReplyPayload {
+export function withoutPicture(text: ReplyPayload, tr: Translator = ENGLISH): ReplyPayload {
   const [first, ...rest] = text.embeds;
   if (!first) return text;
-  const note = "The chart picture couldn't be drawn this time; here is the list.";
+  const note = tr.t('chart.noPicture');
   return { ...text, embeds: [{ ...first, footer: { text: first.footer?.text ? `${first.footer.text} · ${note}` : note } }, ...rest] };
 }

@@ -4,6 +4,7 @@
 // drawn (src/render/pictures.ts logs why, once per cause) also leaves the text reply as it is: never a broken image.
 // Types only from src/render: nothing here loads the canvas (`style:text` never draws, so it never loads it).
 import type { ReplyPayload } from '../../discord/text.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { atTime, type ListeningState } from '../../listening-state.js';
 import type { CardInput } from '../../render/card.js';
 import type { RenderedImage } from '../../render/draw-kit.js';
@@ -23,11 +24,12 @@ export const DEFAULT_STYLE: NowPlayingStyle = 'card';
 export type CardListener = Required<CardInput['listener']>;
 
 /** What the card draws for this state at `now`, or null: ads, nothing playing and unknown items get the text reply. */
-export function cardInputOf(state: ListeningState, listener: CardInput['listener'], now: number): CardInput | null {
+export function cardInputOf(state: ListeningState, listener: CardInput['listener'], now: number, tr?: Translator): CardInput | null {
   const current = atTime(state, now);
   switch (current.kind) {
     case 'track':
       return {
+        ...(tr ? { tr } : {}),
         listener,
         state: {
           kind: 'track',
@@ -44,6 +46,7 @@ export function cardInputOf(state: ListeningState, listener: CardInput['listener
       };
     case 'episode':
       return {
+        ...(tr ? { tr } : {}),
         listener,
         state: {
           kind: 'episode',
@@ -67,14 +70,16 @@ export function cardInputOf(state: ListeningState, listener: CardInput['listener
   }
 }
 
-/** Alt text for the card: what it shows, in words. */
+/** Alt text for the card: what it shows, in words (in the card's language). */
 export function cardAltText(input: CardInput): string {
   const { state, listener } = input;
+  const tr = input.tr ?? ENGLISH;
+  const title = state.title || tr.t('card.untitled');
   const what =
     state.kind === 'track'
-      ? `${state.title || 'Untitled'} by ${state.artists.map((a) => a.name).join(', ') || 'unknown artist'}`
-      : `${state.title || 'Untitled'} from ${state.show.name}`;
-  return `Now-playing card: ${listener.displayName}, ${state.isPlaying ? 'listening to' : 'paused on'} ${what}`;
+      ? tr.t('card.altTrack', { title, artists: state.artists.map((a) => a.name).join(', ') || tr.t('card.unknownArtist') })
+      : tr.t('card.altEpisode', { title, show: state.show.name });
+  return tr.t(state.isPlaying ? 'card.altPlaying' : 'card.altPaused', { name: listener.displayName, what });
 }
 
 /** The text reply with `image` as its first embed's image (named by `attachment://`) and the file to upload. */
@@ -91,7 +96,7 @@ export function withPicture(text: ReplyPayload, image: RenderedImage, alt: strin
 
 /**
  * The /nowplaying reply in the chosen style: `text` as it is, or with the card drawn in (when the state has one and
- * it could be drawn). `text` is the text reply for the same `state`.
+ * it could be drawn). `text` is the text reply for the same `state`; `tr` the language of the card's words.
  */
 export async function nowPlayingPayload(
   text: ReplyPayload,
@@ -99,9 +104,10 @@ export async function nowPlayingPayload(
   style: NowPlayingStyle,
   listener: CardListener,
   ctx: { now: () => number; pictures: Pictures },
+  tr: Translator = ENGLISH,
 ): Promise<ReplyPayload> {
   if (style === 'text') return text;
-  const input = cardInputOf(state, listener, ctx.now());
+  const input = cardInputOf(state, listener, ctx.now(), tr);
   if (!input) return text;
   const image = await ctx.pictures.card(input);
   return image ? withPicture(text, image, cardAltText(input)) : text;

@@ -6,7 +6,8 @@
 import type { ReplyPayload } from '../../discord/text.js';
 import type { Listener } from '../../listeners/listener.js';
 import type { CommandContext } from '../../service-types.js';
-import { playLineText } from '../whoknows/replies.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { playLine } from './play-line.js';
 
 /** How long the reply may wait for the line once the track is known. */
 export const PLAY_LINE_BUDGET_MS = 200;
@@ -18,9 +19,9 @@ export interface PlayLineSource {
 
 /**
  * Start the parts that don't need the track (whose plays, who is counted here) now. `guildId`: the server the
- * command came from (null in DMs and where the bot isn't installed: no server part).
+ * command came from (null in DMs and where the bot isn't installed: no server part). `tr`: the asker's language.
  */
-export function startPlayLine(ctx: CommandContext, listener: Listener, guildId: string | null): PlayLineSource {
+export function startPlayLine(ctx: CommandContext, listener: Listener, guildId: string | null, tr: Translator = ENGLISH): PlayLineSource {
   const enabled = ctx.config.history.enabled;
   const members: Promise<string[] | null> =
     !enabled || guildId === null
@@ -34,7 +35,7 @@ export function startPlayLine(ctx: CommandContext, listener: Listener, guildId: 
       const line: Promise<string | null> = !enabled
         ? Promise.resolve(null)
         : members
-            .then(async (ids) => playLineText(await ctx.services.whoknows.playCounts(listener, track, ids), track.artist, ids !== null))
+            .then(async (ids) => playLine(tr, await ctx.services.whoknows.playCounts(listener, track, ids), track.artist, ids !== null))
             .catch((error: unknown) => {
               ctx.logger.child('command').debug('no history line', { error });
               return null;

@@ -19,6 +19,7 @@ import {
   type ButtonRow,
   type ReplyPayload,
 } from '../../discord/text.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 
 export const OPEN_IN_SPOTIFY = 'Open in Spotify';
 export const NOTHING_PLAYING = 'Nothing is playing right now (or the owner is in a private session).';
@@ -60,76 +61,75 @@ const TITLE_MAX = EMBED_LIMITS.title;
 const ARTISTS_BUDGET = 1000;
 const ALBUM_NAME_MAX = 200;
 
-function statusLine(isPlaying: boolean, what: string | null): string {
-  const base = isPlaying ? '▶ Now playing' : '⏸ Paused';
+function statusLine(tr: Translator, isPlaying: boolean, what: string | null): string {
+  const base = isPlaying ? tr.t('nowplaying.playing') : tr.t('nowplaying.paused');
   return what ? `${base} · ${what}` : base;
 }
 
-function trackReply(state: TrackState): ReplyPayload {
+function trackReply(state: TrackState, tr: Translator): ReplyPayload {
   const local = state.isLocal;
   const lines: string[] = [];
-  lines.push(`by ${formatArtists(local ? state.artists.map((a) => ({ ...a, url: null })) : state.artists, ARTISTS_BUDGET, { linked: true })}`);
+  lines.push(tr.t('nowplaying.by', { artists: formatArtists(local ? state.artists.map((a) => ({ ...a, url: null })) : state.artists, ARTISTS_BUDGET, { linked: true }) }));
   const albumName = oneLine(state.album.name);
   if (albumName !== '') {
-    lines.push(`on ${mdLink(escapeAndTruncate(albumName, ALBUM_NAME_MAX), local ? null : state.album.url)}`);
+    lines.push(tr.t('nowplaying.on', { album: mdLink(escapeAndTruncate(albumName, ALBUM_NAME_MAX), local ? null : state.album.url) }));
   }
   lines.push('', progressLine(state.progressMs, state.durationMs));
-  if (local) lines.push('', "📁 Local file — it isn't on Spotify, so there's no link or cover art.");
+  if (local) lines.push('', tr.t('nowplaying.localNote'));
   const url = local ? null : safeUrl(state.url);
   const embed: APIEmbed = {
     color: state.isPlaying ? COLORS.playing : COLORS.paused,
-    author: { name: statusLine(state.isPlaying, local ? 'Local file' : null) },
-    title: escapeAndTruncate(state.title, TITLE_MAX) || 'Untitled track',
+    author: { name: statusLine(tr, state.isPlaying, local ? tr.t('nowplaying.localFile') : null) },
+    title: escapeAndTruncate(state.title, TITLE_MAX) || tr.t('common.untitledTrack'),
     ...(url ? { url } : {}),
     description: lines.join('\n'),
     ...(local ? {} : thumbnail(state.imageUrl)),
   };
-  return embedPayload(embed, local ? [] : linkButtonRow(OPEN_IN_SPOTIFY, url));
+  return embedPayload(embed, local ? [] : linkButtonRow(tr.t('nowplaying.openInSpotify'), url));
 }
 
-function episodeReply(state: EpisodeState): ReplyPayload {
+function episodeReply(state: EpisodeState, tr: Translator): ReplyPayload {
   const lines: string[] = [];
   const showName = oneLine(state.show.name);
-  if (showName !== '') lines.push(`from ${mdLink(escapeAndTruncate(showName, ALBUM_NAME_MAX), state.show.url)}`);
+  if (showName !== '') lines.push(tr.t('nowplaying.from', { show: mdLink(escapeAndTruncate(showName, ALBUM_NAME_MAX), state.show.url) }));
   const publisher = state.publisher ? oneLine(state.publisher) : '';
-  if (publisher !== '' && publisher !== showName) lines.push(`by ${escapeAndTruncate(publisher, ALBUM_NAME_MAX)}`);
+  if (publisher !== '' && publisher !== showName) lines.push(tr.t('nowplaying.by', { artists: escapeAndTruncate(publisher, ALBUM_NAME_MAX) }));
   if (lines.length > 0) lines.push('');
   lines.push(progressLine(state.progressMs, state.durationMs));
   const url = safeUrl(state.url);
   const embed: APIEmbed = {
     color: state.isPlaying ? COLORS.playing : COLORS.paused,
-    author: { name: statusLine(state.isPlaying, 'Podcast episode') },
-    title: escapeAndTruncate(state.title, TITLE_MAX) || 'Untitled episode',
+    author: { name: statusLine(tr, state.isPlaying, tr.t('nowplaying.podcastEpisode')) },
+    title: escapeAndTruncate(state.title, TITLE_MAX) || tr.t('nowplaying.untitledEpisode'),
     ...(url ? { url } : {}),
     description: lines.join('\n'),
     ...thumbnail(state.imageUrl),
   };
-  return embedPayload(embed, linkButtonRow(OPEN_IN_SPOTIFY, url));
+  return embedPayload(embed, linkButtonRow(tr.t('nowplaying.openInSpotify'), url));
 }
 
-/** The reply to /nowplaying, with progress extrapolated to `now` (epoch ms). `whose`: a member's name, when not the owner's. */
-export function nowPlayingReply(state: ListeningState, now: number, opts: { whose?: string } = {}): ReplyPayload {
+/**
+ * The reply to /nowplaying, with progress extrapolated to `now` (epoch ms). `whose`: a member's name, when not the
+ * owner's. In `tr`'s language (English by default).
+ */
+export function nowPlayingReply(state: ListeningState, now: number, opts: { whose?: string } = {}, tr: Translator = ENGLISH): ReplyPayload {
   const current = atTime(state, now);
   switch (current.kind) {
     case 'track':
-      return trackReply(current);
+      return trackReply(current, tr);
     case 'episode':
-      return episodeReply(current);
+      return episodeReply(current, tr);
     case 'ad':
-      return embedPayload({ color: COLORS.ad, description: `📢 ${AD_PLAYING}` });
+      return embedPayload({ color: COLORS.ad, description: tr.t('nowplaying.ad') });
     case 'nothing':
       return embedPayload({
         color: COLORS.neutral,
-        description: opts.whose
-          ? `🔇 Nothing is playing for **${escapeAndTruncate(opts.whose, 80)}** right now (or they're in a private session).`
-          : `🔇 ${NOTHING_PLAYING}`,
+        description: opts.whose ? tr.t('nowplaying.nothingFor', { who: escapeAndTruncate(opts.whose, 80) }) : tr.t('nowplaying.nothing'),
       });
     case 'unknown':
       return embedPayload({
         color: COLORS.neutral,
-        description: current.isPlaying
-          ? "🎵 Something is playing on Spotify, but Spotify didn't say what it is."
-          : "⏸ Something is paused on Spotify, but Spotify didn't say what it is.",
+        description: current.isPlaying ? tr.t('nowplaying.unknownPlaying') : tr.t('nowplaying.unknownPaused'),
       });
   }
 }

@@ -2,9 +2,10 @@
 // time, the change against the period before ("↑ 12 %"), distinct counts and the top 5 lists.
 import type { APIEmbedField } from 'discord.js';
 import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
-import { playsText } from '../history/replies.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { PERIOD_DAYS, type ServerStats, type Stats, type StatsPeriod, type StatsTop } from './service.js';
 
+/** The English labels (the command's choices; localized at sync). In a reply: `periodLabel`. */
 export const PERIOD_LABELS: Record<StatsPeriod, string> = {
   week: 'Last 7 days',
   month: 'Last 30 days',
@@ -15,117 +16,119 @@ export const PERIOD_LABELS: Record<StatsPeriod, string> = {
 export const PERIOD_CHOICES = (Object.keys(PERIOD_LABELS) as StatsPeriod[]).map((value) => ({ name: PERIOD_LABELS[value], value }));
 
 const NAME_MAX = 80;
-const count = new Intl.NumberFormat('en-US');
 
-/** "41 h 12 min", "35 min", "0 min" (listening time reads in hours and minutes). */
-export function listeningTimeText(ms: number): string {
+/** "Last 30 days", "Letzte 30 Tage" (a heading's period). */
+export function periodLabel(tr: Translator, period: StatsPeriod): string {
+  return tr.t(`stats.period.${period}`);
+}
+
+/** "last 30 days" (the period inside a sentence). */
+export function periodInline(tr: Translator, period: StatsPeriod): string {
+  return tr.t(`stats.periodInline.${period}`);
+}
+
+/** "1,234 plays", "1.234 Wiedergaben". */
+const playsOf = (tr: Translator, n: number): string => tr.t('history.plays', { count: n });
+
+/** "41 h 12 min", "35 min", "0 min" (listening time reads in hours and minutes), in `tr`'s language. */
+export function listeningTimeText(ms: number, tr: Translator = ENGLISH): string {
   const minutes = Math.floor(Math.max(0, ms) / 60_000);
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  return h > 0 ? `${count.format(h)} h ${m} min` : `${m} min`;
+  return h > 0 ? tr.t('stats.hoursMinutes', { h, m }) : tr.t('stats.minutes', { m });
 }
 
 /** "↑ 12 %", "↓ 5 %", "→ 0 %"; null when there is nothing to compare with (nothing the period before). */
-export function changeText(now: number, before: number): string | null {
+export function changeText(now: number, before: number, tr: Translator = ENGLISH): string | null {
   if (before <= 0) return null;
   const pct = Math.round(((now - before) / before) * 100);
-  return pct > 0 ? `↑ ${count.format(pct)} %` : pct < 0 ? `↓ ${count.format(-pct)} %` : '→ 0 %';
+  return pct > 0 ? tr.t('stats.up', { n: pct }) : pct < 0 ? tr.t('stats.down', { n: -pct }) : tr.t('stats.flat');
 }
 
-function comparison(stats: Stats): string | null {
+function comparison(stats: Stats, tr: Translator): string | null {
   const days = PERIOD_DAYS[stats.period];
   if (!stats.previous || days === null) return null;
-  const against = `the ${days} days before`;
-  if (stats.previous.plays === 0) return `Nothing in ${against}.`;
-  const plays = changeText(stats.totals.plays, stats.previous.plays);
-  const time = changeText(stats.totals.ms, stats.previous.ms);
-  const parts = [`plays ${plays ?? '—'}`, time ? `time ${time}` : null].filter((p) => p !== null);
-  return `${parts.join(' · ')} against ${against} (${playsText(stats.previous.plays)}, ${listeningTimeText(stats.previous.ms)}).`;
+  if (stats.previous.plays === 0) return tr.t('stats.nothingBefore', { days });
+  const plays = changeText(stats.totals.plays, stats.previous.plays, tr);
+  const time = changeText(stats.totals.ms, stats.previous.ms, tr);
+  const parts = [tr.t('stats.playsChange', { change: plays ?? '—' }), time ? tr.t('stats.timeChange', { change: time }) : null].filter((p) => p !== null);
+  return tr.t('stats.against', { changes: parts.join(' · '), days, plays: playsOf(tr, stats.previous.plays), time: listeningTimeText(stats.previous.ms, tr) });
 }
 
-/** "1 track", "1,204 tracks". */
-const counted = (n: number, what: string): string => `${count.format(n)} ${what}${n === 1 ? '' : 's'}`;
-
-const bold = (name: string): string => `**${escapeAndTruncate(name, NAME_MAX)}**`;
-
-function topLines(items: readonly StatsTop[]): string {
+function topLines(items: readonly StatsTop[], tr: Translator): string {
   return items
     .map((item, i) => {
       const by = item.artist ? ` — ${escapeAndTruncate(item.artist, 60)}` : '';
-      return `${i + 1}. ${escapeAndTruncate(item.name, 70)}${by} · ${playsText(item.plays)}`;
+      return `${i + 1}. ${escapeAndTruncate(item.name, 70)}${by} · ${playsOf(tr, item.plays)}`;
     })
     .join('\n');
 }
 
-function topFields(stats: Stats): APIEmbedField[] {
+function topFields(stats: Stats, tr: Translator): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
-  if (stats.topArtists.length > 0) fields.push({ name: 'Top artists', value: topLines(stats.topArtists) });
-  if (stats.topTracks.length > 0) fields.push({ name: 'Top tracks', value: topLines(stats.topTracks) });
-  if (stats.topAlbums.length > 0) fields.push({ name: 'Top albums', value: topLines(stats.topAlbums) });
+  if (stats.topArtists.length > 0) fields.push({ name: tr.t('stats.topArtists'), value: topLines(stats.topArtists, tr) });
+  if (stats.topTracks.length > 0) fields.push({ name: tr.t('stats.topTracks'), value: topLines(stats.topTracks, tr) });
+  if (stats.topAlbums.length > 0) fields.push({ name: tr.t('stats.topAlbums'), value: topLines(stats.topAlbums, tr) });
   return fields;
 }
 
-function summaryLines(stats: Stats): string[] {
+function summaryLines(stats: Stats, tr: Translator): string[] {
   const t = stats.totals;
   const lines = [
-    `**${playsText(t.plays)}** · **${listeningTimeText(t.ms)}** listened`,
-    `${counted(t.tracks, 'track')} · ${counted(t.artists, 'artist')} · ${counted(t.albums, 'album')}`,
+    tr.t('stats.summary', { plays: playsOf(tr, t.plays), time: listeningTimeText(t.ms, tr) }),
+    [tr.t('stats.tracks', { count: t.tracks }), tr.t('stats.artists', { count: t.artists }), tr.t('stats.albums', { count: t.albums })].join(' · '),
   ];
-  const change = comparison(stats);
+  const change = comparison(stats, tr);
   if (change) lines.push(change);
   return lines;
 }
 
 /** The heading both the reply and the picture use: "Mia · Last 30 days". */
-export function statsHeading(name: string, period: StatsPeriod): string {
-  return `${name} · ${PERIOD_LABELS[period]}`;
+export function statsHeading(name: string, period: StatsPeriod, tr: Translator = ENGLISH): string {
+  return tr.t('stats.heading', { name, period: periodLabel(tr, period) });
 }
 
-const footer = (stats: Stats): string => `Days and hours in ${stats.timeZone} · from stored listening history`;
+const footer = (stats: Stats, tr: Translator): string => tr.t('stats.footer', { timeZone: stats.timeZone });
 
-export function statsReply(stats: Stats, name: string): ReplyPayload {
-  const title = `📊 ${escapeAndTruncate(name, NAME_MAX)}'s listening · ${PERIOD_LABELS[stats.period]}`;
+export function statsReply(stats: Stats, name: string, tr: Translator = ENGLISH): ReplyPayload {
+  const title = tr.t('stats.title', { name: escapeAndTruncate(name, NAME_MAX), period: periodLabel(tr, stats.period) });
   if (stats.totals.plays === 0) {
-    return embedPayload({ color: COLORS.neutral, title, description: `${bold(name)} has no plays in this period (${PERIOD_LABELS[stats.period].toLowerCase()}).` });
+    const description = tr.t('stats.empty', { name: escapeAndTruncate(name, NAME_MAX), period: periodInline(tr, stats.period) });
+    return embedPayload({ color: COLORS.neutral, title, description });
   }
-  return embedPayload({ color: COLORS.top, title, description: summaryLines(stats).join('\n'), fields: topFields(stats), footer: { text: footer(stats) } });
+  return embedPayload({ color: COLORS.top, title, description: summaryLines(stats, tr).join('\n'), fields: topFields(stats, tr), footer: { text: footer(stats, tr) } });
 }
 
 function listenerLines(rows: ServerStats['topByPlays'], value: (r: ServerStats['topByPlays'][number]) => string): string {
   return rows.map((r, i) => `${i + 1}. <@${r.userId}> · ${value(r)}`).join('\n');
 }
 
-export function serverStatsReply(stats: ServerStats, serverName: string): ReplyPayload {
-  const title = `📊 ${escapeAndTruncate(serverName, NAME_MAX)} · ${PERIOD_LABELS[stats.period]}`;
+export function serverStatsReply(stats: ServerStats, serverName: string, tr: Translator = ENGLISH): ReplyPayload {
+  const title = tr.t('stats.serverTitle', { name: escapeAndTruncate(serverName, NAME_MAX), period: periodLabel(tr, stats.period) });
   if (stats.totals.plays === 0) {
-    return embedPayload({
-      color: COLORS.neutral,
-      title,
-      description: `This server's recorded members have no plays in this period (${PERIOD_LABELS[stats.period].toLowerCase()}).`,
-    });
+    return embedPayload({ color: COLORS.neutral, title, description: tr.t('stats.serverEmpty', { period: periodInline(tr, stats.period) }) });
   }
-  const members = `${count.format(stats.members)} recorded ${stats.members === 1 ? 'member' : 'members'} together`;
+  const members = tr.t('stats.members', { count: stats.members });
   const fields = [
-    ...topFields(stats),
-    { name: 'Top listeners by plays', value: listenerLines(stats.topByPlays, (r) => playsText(r.plays)), inline: true },
-    { name: 'Top listeners by time', value: listenerLines(stats.topByTime, (r) => listeningTimeText(r.ms)), inline: true },
+    ...topFields(stats, tr),
+    { name: tr.t('stats.topByPlays'), value: listenerLines(stats.topByPlays, (r) => playsOf(tr, r.plays)), inline: true },
+    { name: tr.t('stats.topByTime'), value: listenerLines(stats.topByTime, (r) => listeningTimeText(r.ms, tr)), inline: true },
   ];
-  return embedPayload({ color: COLORS.top, title, description: [members, ...summaryLines(stats)].join('\n'), fields, footer: { text: footer(stats) } });
+  return embedPayload({ color: COLORS.top, title, description: [members, ...summaryLines(stats, tr)].join('\n'), fields, footer: { text: footer(stats, tr) } });
 }
 
 /** Alt text for the picture: what it shows, in words. */
-export function statsAltText(heading: string, stats: Stats): string {
+export function statsAltText(heading: string, stats: Stats, tr: Translator = ENGLISH): string {
   const busiest = stats.days.reduce<{ day: string; ms: number } | null>((best, d) => (d.ms > (best?.ms ?? 0) ? d : best), null);
   const hour = stats.hours.indexOf(Math.max(...stats.hours));
-  return `Listening chart, ${heading}: ${playsText(stats.totals.plays)}, ${listeningTimeText(stats.totals.ms)}${
-    busiest ? `; most on ${busiest.day}; busiest hour ${hour}:00` : ''
-  }`;
+  const text = tr.t('stats.alt', { heading, plays: playsOf(tr, stats.totals.plays), time: listeningTimeText(stats.totals.ms, tr) });
+  return busiest ? text + tr.t('stats.altBusiest', { day: busiest.day, hour }) : text;
 }
 
 /** The text reply alone, saying why the picture is missing. */
-export function withoutStatsPicture(text: ReplyPayload): ReplyPayload {
+export function withoutStatsPicture(text: ReplyPayload, tr: Translator = ENGLISH): ReplyPayload {
   const [first, ...rest] = text.embeds;
   if (!first) return text;
-  const note = "The picture couldn't be drawn this time";
+  const note = tr.t('stats.noPicture');
   return { ...text, embeds: [{ ...first, footer: { text: first.footer?.text ? `${first.footer.text} · ${note}` : note } }, ...rest] };
 }

@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: 'größe', description: '3×3 (Standard), 4×4 oder 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('Wessen Raster'),
+      period: { ...period, name: 'verlauf', description: 'Aus dem gespeicherten Hörverlauf über diesen Zeitraum (statt von Spotify)' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: 'kanal', description: 'Wo der Rückblick jede Woche gepostet wird' },
       off: { name: 'aus', description: 'Den Rückblick nicht mehr posten' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: 'server-raster',
+    description: 'Ein Cover-Raster der meistgehörten Alben, Titel oder Künstler:innen dieses Servers (aus dem Verlauf)',
+    options: {
+      kind: { name: 'art', description: 'Alben (Standard), Titel oder Künstler:innen', choices: { albums: 'Alben', tracks: 'Titel', artists: 'Künstler:innen' } },
+      period,
+      size: { name: 'größe', description: '3×3 (Standard), 4×4 oder 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

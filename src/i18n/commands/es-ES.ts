@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: 'tamaño', description: '3×3 (por defecto), 4×4 o 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('El mosaico de quién'),
+      period: { ...period, name: 'historial', description: 'Del historial de escucha guardado en este periodo (en lugar de Spotify)' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: 'canal', description: 'Dónde publicar el resumen cada semana' },
       off: { name: 'desactivar', description: 'Dejar de publicar el resumen' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: 'mosaico-servidor',
+    description: 'Mosaico de portadas de los álbumes, canciones o artistas más escuchados del servidor (historial)',
+    options: {
+      kind: { name: 'tipo', description: 'Álbumes (por defecto), canciones o artistas', choices: { albums: 'Álbumes', tracks: 'Canciones', artists: 'Artistas' } },
+      period,
+      size: { name: 'tamaño', description: '3×3 (por defecto), 4×4 o 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

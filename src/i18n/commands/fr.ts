@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: 'taille', description: '3×3 (par défaut), 4×4 ou 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('La mosaïque de qui'),
+      period: { ...period, name: 'historique', description: "D'après l'historique d'écoute enregistré sur cette période (au lieu de Spotify)" },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: 'salon', description: 'Où publier le récap chaque semaine' },
       off: { name: 'desactiver', description: 'Arrêter de publier le récap' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: 'mosaïque-serveur',
+    description: 'Une mosaïque de pochettes des albums, titres ou artistes les plus écoutés de ce serveur (historique)',
+    options: {
+      kind: { name: 'type', description: 'Albums (par défaut), titres ou artistes', choices: { albums: 'Albums', tracks: 'Titres', artists: 'Artistes' } },
+      period,
+      size: { name: 'taille', description: '3×3 (par défaut), 4×4 ou 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: 'サイズ', description: '3×3（既定）、4×4、5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('誰のチャートか'),
+      period: { ...period, name: '履歴期間', description: '保存された再生履歴のこの期間から作成（Spotify の代わりに）' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: 'チャンネル', description: '毎週まとめを投稿する場所' },
       off: { name: 'オフ', description: 'まとめの投稿をやめる' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: 'サーバーチャート',
+    description: 'このサーバーでよく聴かれたアルバム、曲、アーティストのジャケットを並べた画像（保存された履歴）',
+    options: {
+      kind: { name: '種類', description: 'アルバム（既定）、曲、アーティスト', choices: { albums: 'アルバム', tracks: '曲', artists: 'アーティスト' } },
+      period,
+      size: { name: 'サイズ', description: '3×3（既定）、4×4、5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: '크기', description: '3×3(기본값), 4×4 또는 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('누구의 차트인지'),
+      period: { ...period, name: '기록-기간', description: 'Spotify 대신 저장된 감상 기록에서 이 기간으로' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: '채널', description: '매주 요약을 올릴 곳' },
       off: { name: '끄기', description: '요약 올리기를 멈춰요' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: '서버-차트',
+    description: '이 서버에서 가장 많이 들은 앨범, 곡 또는 아티스트의 커버를 모은 격자 이미지(저장된 기록)',
+    options: {
+      kind: { name: '종류', description: '앨범(기본값), 곡 또는 아티스트', choices: { albums: '앨범', tracks: '곡', artists: '아티스트' } },
+      period,
+      size: { name: '크기', description: '3×3(기본값), 4×4 또는 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

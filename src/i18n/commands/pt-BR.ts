@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: 'tamanho', description: '3×3 (padrão), 4×4 ou 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('O mosaico de quem'),
+      period: { ...period, name: 'histórico', description: 'Do histórico de escuta salvo neste período (em vez do Spotify)' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: 'canal', description: 'Onde publicar o resumo toda semana' },
       off: { name: 'desativar', description: 'Parar de publicar o resumo' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: 'mosaico-servidor',
+    description: 'Um mosaico de capas dos álbuns, faixas ou artistas mais ouvidos deste servidor (histórico salvo)',
+    options: {
+      kind: { name: 'tipo', description: 'Álbuns (padrão), faixas ou artistas', choices: { albums: 'Álbuns', tracks: 'Faixas', artists: 'Artistas' } },
+      period,
+      size: { name: 'tamanho', description: '3×3 (padrão), 4×4 ou 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };

@@ -58,6 +58,7 @@ export const commands: CommandsFile['commands'] = {
       range,
       size: { name: '尺寸', description: '3×3（默认）、4×4 或 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
       user: whose('看谁的封面墙'),
+      period: { ...period, name: '历史时段', description: '改用已保存的收听记录中这段时间的数据（而不是 Spotify）' },
     },
   },
   stats: {
@@ -151,6 +152,16 @@ export const commands: CommandsFile['commands'] = {
     options: {
       channel: { name: '频道', description: '每周发布回顾的地方' },
       off: { name: '关闭', description: '停止发布回顾' },
+    },
+  },
+  // ── views ──
+  serverchart: {
+    name: '服务器封面墙',
+    description: '由本服务器最常听的专辑、曲目或艺人封面拼成的图（已保存的记录）',
+    options: {
+      kind: { name: '类型', description: '专辑（默认）、曲目或艺人', choices: { albums: '专辑', tracks: '曲目', artists: '艺人' } },
+      period,
+      size: { name: '尺寸', description: '3×3（默认）、4×4 或 5×5', choices: { '3x3': '3×3', '4x4': '4×4', '5x5': '5×5' } },
     },
   },
 };
