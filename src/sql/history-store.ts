@@ -276,11 +276,14 @@ class SqlHistoryStore implements HistoryStore {
       if (f === undefined) folded.set(name, (f = foldName(name)));
       return f;
     };
-    const trackKeys = new Map<string, string>();
+    // By artist, then title: no string is built per play to look its key up (hashing a fresh concatenation per play
+    // was the batch's largest cost in the profile).
+    const trackKeys = new Map<string, Map<string, string>>();
     const keyOf = (artist: string, title: string): string => {
-      const raw = `${artist}\u0000${title}`;
-      let key = trackKeys.get(raw);
-      if (key === undefined) trackKeys.set(raw, (key = trackKey(artist, title)));
+      let byTitle = trackKeys.get(artist);
+      if (byTitle === undefined) trackKeys.set(artist, (byTitle = new Map()));
+      let key = byTitle.get(title);
+      if (key === undefined) byTitle.set(title, (key = trackKey(artist, title)));
       return key;
     };
     const artistKeys = sorted.map((p) => fold(p.artist));
