@@ -40,6 +40,7 @@ import {
   addTrackTotals,
   findTracks,
   insertPlayRows,
+  storedPlays,
   insertTracks,
   lockCatalogue,
   type ArtistTotalsRow,
@@ -278,11 +279,14 @@ class SqlHistoryStore implements HistoryStore {
       if (f === undefined) folded.set(name, (f = foldName(name)));
       return f;
     };
-    const trackKeys = new Map<string, string>();
+    // By artist, then title: no string is built per play to look its key up (hashing a fresh concatenation per play
+    // was the batch's largest cost in the profile).
+    const trackKeys = new Map<string, Map<string, string>>();
     const keyOf = (artist: string, title: string): string => {
-      const raw = `${artist}\u0000${title}`;
-      let key = trackKeys.get(raw);
-      if (key === undefined) trackKeys.set(raw, (key = trackKey(artist, title)));
+      let byTitle = trackKeys.get(artist);
+      if (byTitle === undefined) trackKeys.set(artist, (byTitle = new Map()));
+      let key = byTitle.get(title);
+      if (key === undefined) byTitle.set(title, (key = trackKey(artist, title)));
       return key;
     };
     const artistKeys = sorted.map((p) => fold(p.artist));
@@ -295,31 +299,31 @@ class SqlHistoryStore implements HistoryStore {
       for (const p of sorted) to = Math.max(to, p.endedAt);
       to += 2 * SAME_PLAY_WINDOW_MS;
       // Stored plays that could be the same as one of these: started within the batch's span (plus the window).
-      const stored = await tx
-        .selectFrom('plays')
-        .select(['track_id', 'started_at', 'ended_at'])
-        .where('user_id', '=', userId)
-        .where('started_at', '>=', from)
-        .where('started_at', '<=', to)
-        .execute();
-      const known = new Map<number, Array<{ start: number; end: number }>>();
+      const stored = await storedPlays(this.database, tx, userId, from, to);
+      // Per track, the starts and ends of its plays seen so far, flat: [start, end, start, end, …].
+      const known = new Map<number, number[]>();
       const remember = (trackId: number, start: number, end: number): void => {
-        let list = known.get(trackId);
-        if (list === undefined) known.set(trackId, (list = []));
-        list.push({ start, end });
+        const list = known.get(trackId);
+        if (list === undefined) known.set(trackId, [start, end]);
+        else list.push(start, end);
       };
-      for (const row of stored) remember(row.track_id, row.started_at, row.ended_at);
+      for (let i = 0; i < stored.length; i += 3) remember(stored[i]!, stored[i + 1]!, stored[i + 2]!);
       const rows: PlayRow[] = [];
       const rowArtists: string[] = [];
       let duplicates = plays.length - valid.length;
       for (let i = 0; i < sorted.length; i++) {
         const play = sorted[i]!;
         const trackId = ids.get(keys[i]!)!;
-        const same = known
-          .get(trackId)
-          ?.some(
-            (k) => Math.abs(k.start - play.startedAt) <= SAME_PLAY_WINDOW_MS || Math.abs(k.end - play.endedAt) <= SAME_PLAY_WINDOW_MS,
-          );
+        const list = known.get(trackId);
+        let same = false;
+        if (list !== undefined) {
+          for (let k = 0; k < list.length; k += 2) {
+            if (Math.abs(list[k]! - play.startedAt) <= SAME_PLAY_WINDOW_MS || Math.abs(list[k + 1]! - play.endedAt) <= SAME_PLAY_WINDOW_MS) {
+              same = true;
+              break;
+            }
+          }
+        }
         if (same) {
           duplicates++;
           continue;

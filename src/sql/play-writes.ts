@@ -226,3 +226,24 @@ export async function insertTracks(database: SqlDatabase, tx: Tx, rows: readonly
     on conflict (key) do nothing returning id, key, image_id, spotify_id`.execute(tx);
   return added;
 }
+
+/**
+ * A listener's stored plays that started in [from, to], as one flat list: track id, start, end, track id, …
+ * One row comes back, the list as JSON text built in the database: a re-import compares against every play it
+ * brings, and a row object per stored play (a driver round per row on SQLite) cost more than the comparison.
+ */
+export async function storedPlays(database: SqlDatabase, tx: Tx, userId: number, from: number, to: number): Promise<number[]> {
+  let text: string | null | undefined;
+  if (database.engine === 'sqlite') {
+    const statement = statements(database.raw).get(
+      "select '[' || group_concat(track_id || ',' || started_at || ',' || ended_at) || ']' as list from plays " +
+        'where user_id = ? and started_at >= ? and started_at <= ?',
+    );
+    text = (statement.get([userId, from, to]) as { list: string | null } | undefined)?.list;
+  } else {
+    const { rows } = await sql<{ list: string | null }>`select '[' || string_agg(track_id || ',' || started_at || ',' || ended_at, ',') || ']' as list
+      from plays where user_id = ${userId} and started_at >= ${from} and started_at <= ${to}`.execute(tx);
+    text = rows[0]?.list;
+  }
+  return text == null ? [] : (JSON.parse(text) as number[]);
+}

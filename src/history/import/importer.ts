@@ -32,8 +32,12 @@ export interface ImportSummary {
   files: number;
 }
 
-/** Plays per store write: big enough to be fast, small enough to keep the event loop and other writers moving. */
-export const IMPORT_BATCH = 5_000;
+/**
+ * Plays per store write: about one file of the extended export (Spotify splits it at ~15,000 rows), so a file is
+ * one transaction (measured on a 13 MB file, SQLite in its worker: 10–13% less CPU than batches of 5,000), and still
+ * small enough to keep the event loop and other writers moving (SQLite writes in its worker; a batch takes ~0.2 s).
+ */
+export const IMPORT_BATCH = 20_000;
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
