@@ -23,7 +23,7 @@ import { topArtistsReply, topTracksReply } from '../src/features/top/replies.js'
 import type { Translator } from '../src/i18n/translator.js';
 import { authErrorFor, SpotifyForbiddenError, SpotifyRateLimitError, SpotifyUnavailableError } from '../src/spotify/errors.js';
 import { englishLeft, pseudoTranslator } from './support/pseudo-locale.js';
-import { notInServerReply, nothingPlayingReply, notStoredReply, playLineText, whoKnowsReply } from '../src/features/whoknows/replies.js';
+import { notInServerReply, nothingPlayingReply, notStoredReply, whoKnowsReply } from '../src/features/whoknows/replies.js';
 import { tasteNotRecordingReply, tasteReply, tasteYourselfReply } from '../src/features/taste/replies.js';
 import type { Taste } from '../src/features/taste/service.js';
 import { withoutWrappedPicture, wrappedAltText, wrappedPictureInput, wrappedReply } from '../src/features/wrapped/replies.js';
@@ -210,7 +210,6 @@ describe('no untranslated English in /whoknows, /taste, /wrapped, /recap (pseudo
     ['/whoknows, not stored (that one)', (tr) => notStoredReply('artist', null, tr)],
     ['/whoknows, nothing playing', (tr) => nothingPlayingReply('track', tr)],
     ['/whoknows, not in a server', (tr) => notInServerReply(tr)],
-    ['/nowplaying history line', (tr) => text(playLineText({ track: 11, artist: 139, listeners: 9 } as never, 'Артист', true, tr))],
     ['/taste', (tr) => tasteReply(taste(), 'Мия', 'Лео', tr)],
     ['/taste, nothing in common', (tr) => tasteReply(taste({ period: 'week', sharedCount: 0, shared: [], forYou: null, forThem: null }), 'Мия', 'Лео', tr)],
     ['/taste, nothing stored for either', (tr) => tasteReply(taste({ period: 'month', yourPlays: 0, theirPlays: 0 }), 'Мия', 'Лео', tr)],

@@ -1,18 +1,20 @@
 // Pure parts of /whoknows and the /nowplaying history line: ordinals, the line's words and when it is left out,
 // autocomplete choice names within Discord's 100 characters (cut between graphemes), values, and the ranking's rows.
 import { describe, expect, it } from 'vitest';
-import { ordinalText, playLineText, whoKnowsReply } from '../src/features/whoknows/replies.js';
+import { playLine, nthPlayText } from '../src/features/nowplaying/play-line.js';
+import { ENGLISH } from '../src/i18n/index.js';
+import { whoKnowsReply } from '../src/features/whoknows/replies.js';
 import { choiceId, choiceName } from '../src/features/whoknows/service.js';
 
 describe('the history line', () => {
   it('says the nth play, the artist plays and the listeners here, singular when one', () => {
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 1002].map(ordinalText)).toEqual(
-      ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th', '1,002nd'],
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 1002].map((n) => nthPlayText(ENGLISH, n))).toEqual(
+      ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th', '1,002nd'].map((nth) => `${nth} play`),
     );
-    expect(playLineText({ track: 11, artist: 139, listeners: 9 }, 'Dua Lipa', true)).toBe('12th play · 140 plays of Dua Lipa · 9 listeners here');
-    expect(playLineText({ track: 0, artist: 0, listeners: 1 }, 'A*B', true)).toBe('1st play · 1 play of A\\*B · 1 listener here');
-    expect(playLineText({ track: 3, artist: 5, listeners: 2 }, 'X', false)).toBe('4th play · 6 plays of X');
-    expect(playLineText({ track: 0, artist: 0, listeners: 0 }, 'X', true)).toBeNull();
+    expect(playLine(ENGLISH, { track: 11, artist: 139, listeners: 9 }, 'Dua Lipa', true)).toBe('12th play · 140 plays of Dua Lipa · 9 listeners here');
+    expect(playLine(ENGLISH, { track: 0, artist: 0, listeners: 1 }, 'A*B', true)).toBe('1st play · 1 play of A\\*B · 1 listener here');
+    expect(playLine(ENGLISH, { track: 3, artist: 5, listeners: 2 }, 'X', false)).toBe('4th play · 6 plays of X');
+    expect(playLine(ENGLISH, { track: 0, artist: 0, listeners: 0 }, 'X', true)).toBeNull();
   });
 });
 

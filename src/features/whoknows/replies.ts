@@ -3,7 +3,6 @@
 // more, and the asker's own row always there.
 import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
 import type { ItemKind, KnownItem, PlayCounts } from '../../history/store.js';
-import { SOURCE_LANGUAGE } from '../../i18n/locales.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { playsText } from '../history/replies.js';
 import type { WhoKnows } from './service.js';
@@ -14,7 +13,6 @@ export const CROWN_PLAYS = 30;
 export const LIST_SIZE = 10;
 
 const NAME_MAX = 100;
-const count = new Intl.NumberFormat('en-US');
 
 /** "Levitating — Dua Lipa", escaped, within `max`. */
 export function itemText(item: Pick<KnownItem, 'name' | 'artist'>, max = NAME_MAX): string {
@@ -76,24 +74,3 @@ export function notInServerReply(tr: Translator = ENGLISH): ReplyPayload {
   return embedPayload({ color: COLORS.neutral, description: tr.t('whoknows.notHere') });
 }
 
-const ordinal = new Intl.PluralRules('en-US', { type: 'ordinal' });
-const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
-
-/** "12th", "1st", "22nd", "113th". */
-export function ordinalText(n: number): string {
-  return `${count.format(n)}${SUFFIX[ordinal.select(n)] ?? 'th'}`;
-}
-
-/**
- * The history line under a playing track: "12th play · 140 plays of Dua Lipa · 9 listeners here". The play now is
- * not stored until it ends, so it counts in the first two; `listeners` only in a server (null elsewhere). Null when
- * nothing is stored.
- */
-export function playLineText(counts: PlayCounts, artist: string, inServer: boolean, tr: Translator = ENGLISH): string | null {
-  if (counts.track === 0 && counts.artist === 0 && counts.listeners === 0) return null;
-  // English writes its ordinal suffixes ("12th"); the other languages put the number in their own sentence.
-  const nth = tr.language === SOURCE_LANGUAGE ? ordinalText(counts.track + 1) : tr.number(counts.track + 1);
-  const parts = [tr.t('whoknows.nthPlay', { nth }), tr.t('whoknows.playsOf', { plays: playsText(counts.artist + 1, tr), artist: escapeAndTruncate(artist, 80) })];
-  if (inServer && counts.listeners > 0) parts.push(tr.t('whoknows.listenersHere', { count: counts.listeners }));
-  return parts.join(' · ');
-}
