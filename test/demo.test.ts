@@ -107,6 +107,18 @@ describe('npm run demo', () => {
       expect(saved.some((name) => name.endsWith(`-${picture}`)), picture).toBe(true);
     }
     expect(stdout).toMatch(/wrapped\.jpg \(1080×1920, \d+ KiB\) saved as \S+-sam-wrapped\.jpg/);
+    // Every member in their own language: localized command names, a German and a Japanese session, Polish in English.
+    expect(stdout).toContain('In German, Discord lists: /läuft-gerade /statistik /wer-kennt /verlauf');
+    expect(stdout).toContain('In Japanese: /再生中 /統計 /誰が聴いてる /再生履歴');
+    expect(stdout).toContain('sam (de)> /nowplaying user:@Jordan\n    │ Jordan · ▶ Läuft gerade\n    │ Levitating\n    │ von Dua Lipa');
+    expect(stdout).toContain('│ 1. Wiedergabe · 1 Wiedergabe von Dua Lipa · 1 Zuhörer:in hier');
+    expect(stdout).toMatch(/\S+-sam-de-nowplaying-user-Jordan\.jpg/);
+    expect(stdout).toMatch(/sam \(de\)> \/stats period:week\n\s+│ 📊 Hörstatistik von sam · Letzte 7 Tage\n\s+│ [\d.]+ Wiedergaben · \d+ Std\. \d+ Min\. gehört/);
+    expect(stdout).toContain('│ 720 Wiedergaben gespeichert, seit dem ');
+    expect(stdout).toContain('kim (ja)> /nowplaying user:@Jordan\n    │ Jordan · ▶ 再生中');
+    expect(stdout).toContain('│ 1回目の再生 · Dua Lipa を1回再生 · このサーバーで1人が再生');
+    expect(stdout).toMatch(/│ \S+以降、416回の再生を保存しています。/);
+    expect(stdout).toContain('kim (pl)> /history status (Polish is not shipped: English)\n    │ Your listening history');
     expect(stdout).toContain('Stopped the bot and both emulators.');
     // The bot's own log lines stay out of the user's view.
     expect(stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (debug|info)/);

@@ -1,4 +1,4 @@
-// Pure payloads for /whoknows and the /nowplaying history line: whose (the server) and which item in the heading,
+// Pure payloads for /whoknows: whose (the server) and which item in the heading,
 // members as mentions (never pinged in an embed), plays as "1,234 plays", the top one crowned when they have 30 or
 // more, and the asker's own row always there.
 import { COLORS, embedPayload, escapeAndTruncate, type ReplyPayload } from '../../discord/text.js';
