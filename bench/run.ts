@@ -85,7 +85,7 @@ async function picturesSection(ctx: BenchContext): Promise<void> {
 }
 
 function usage(): string {
-  return 'usage: npm run bench -- [--latency MS[,MS…]] [--iterations N] [--guilds 1,1000,10000|none] [--rss-runs N] [--storage URL] [--json]';
+  return 'usage: npm run bench -- [--latency MS[,MS…]] [--iterations N] [--guilds 1,1000,10000|none] [--rss-runs N] [--storage URL] [--only SECTION[,…]] [--json]';
 }
 
 /** --help: what each flag changes, and what a run costs (the full run's wall time is printed under its table). */
@@ -112,6 +112,8 @@ its rows say "not measured: no PostgreSQL".
                        reported. Default 3.
   --storage URL        Storage of the in-process bot (a STORAGE_URL, e.g. redis://127.0.0.1:6379).
                        Default: an SQLite file in a temp folder, removed at the end.
+  --only SECTION[,…]   Only these sections (latency, presence, memory, members, serverView, pictures, history,
+                       historyViews, wrapped, recap, i18n), e.g. --only memory,wrapped.
   --json               After the table, the raw numbers as a fenced JSON block.
   -h, --help           This text.
 `;
@@ -139,6 +141,7 @@ function parseFlags(argv: string[]): BenchOptions {
       'rss-runs': { type: 'string', default: '3' },
       storage: { type: 'string' },
       json: { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -161,6 +164,7 @@ function parseFlags(argv: string[]): BenchOptions {
     rssRuns: list(values['rss-runs'], 'rss-runs', 1)[0] ?? 3,
     storage: values.storage ?? null,
     json: values.json,
+    only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
   };
 }
 
@@ -193,7 +197,10 @@ async function main(): Promise<void> {
     },
   };
   try {
-    for (const section of SECTIONS) await section(ctx);
+    // --only memory,historyViews: the sections whose function name starts with one of these.
+    const chosen = options.only ? SECTIONS.filter((section) => options.only!.some((name) => section.name.startsWith(name))) : SECTIONS;
+    if (chosen.length === 0) throw new Error(`--only ${options.only!.join(',')} names no section (${SECTIONS.map((x) => x.name.replace(/Section$/, '')).join(', ')})`);
+    for (const section of chosen) await section(ctx);
   } finally {
     if (bot) {
       const running = await (bot as Promise<BenchBot>).catch(() => null);

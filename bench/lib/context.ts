@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Storage for the in-process bot; default: SQLite in a temp folder (the production default kind). */
   storage: string | null;
   json: boolean;
+  /** Run only the sections whose function name starts with one of these (null: all). */
+  only: string[] | null;
 }
 
 export interface BenchContext {
