@@ -11,11 +11,9 @@ import { DEFAULT_RANGE } from '../src/features/top/command.js';
 import { whoseFor } from '../src/features/account/whose.js';
 import { chartReply } from '../src/features/chart/chart.js';
 import { userHistoryChart } from '../src/features/chart/history-chart.js';
-import { nameOf, sharedGuildOf } from '../src/features/account/whose.js';
-import { historyOffReply } from '../src/features/history/replies.js';
-import { HistoryDisabledError } from '../src/features/history/service.js';
+import { nameOf } from '../src/features/account/whose.js';
+import { respondWithMemberHistory } from '../src/features/history/member-view.js';
 import { PERIOD_CHOICES } from '../src/features/stats/replies.js';
-import { refusal } from './stats.js';
 import { DEFAULT_KIND, KIND_CHOICES, SIZE_CHOICES, sizeOf, type ChartKind, type SizeChoice } from '../src/features/chart/replies.js';
 import type { StatsPeriod } from '../src/features/stats/service.js';
 import { RANGE_LABELS } from '../src/features/top/service.js';
@@ -72,34 +70,15 @@ async function historyChart(
   args: { user: string | null; kind: ChartKind | null; size: SizeChoice | null; period: StatsPeriod },
   tr: Translator,
 ): Promise<void> {
-  const options = { logger: ctx.logger.child('command'), what: '/chart', deferAfterMs: ctx.deferAfterMs };
-  const askerId = interaction.user.id;
-  const userId = args.user ?? askerId;
-  const guildId = sharedGuildOf(interaction);
-  if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
-  if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
-    return;
-  }
-  if (userId !== askerId) {
-    const refused = await refusal(interaction, ctx, userId);
-    if (refused) {
-      await respondWithReply(interaction, async () => refused, { ...options, ephemeral: true });
-      return;
-    }
-  }
-  await respondWithReply(
-    interaction,
-    async () => {
-      try {
-        const name = await nameOf(interaction, userId, ctx);
-        const request = { userId, name, kind: args.kind ?? DEFAULT_KIND, period: args.period, size: sizeOf(args.size) };
-        return (await userHistoryChart(ctx, request, tr)).reply;
-      } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-        throw error;
-      }
+  const userId = args.user ?? interaction.user.id;
+  await respondWithMemberHistory(interaction, ctx, {
+    what: '/chart',
+    userId,
+    tr,
+    build: async () => {
+      const name = await nameOf(interaction, userId, ctx);
+      const request = { userId, name, kind: args.kind ?? DEFAULT_KIND, period: args.period, size: sizeOf(args.size) };
+      return (await userHistoryChart(ctx, request, tr)).reply;
     },
-    options,
-  );
+  });
 }

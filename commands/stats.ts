@@ -5,11 +5,8 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
 import { interactionTranslator } from '../src/discord/locale.js';
-import { respondWithReply } from '../src/discord/respond.js';
-import type { ReplyPayload } from '../src/discord/text.js';
-import { hiddenReply, memberHere, nameOf, privateReply, sharedGuildOf } from '../src/features/account/whose.js';
-import { historyOffReply } from '../src/features/history/replies.js';
-import { HistoryDisabledError } from '../src/features/history/service.js';
+import { nameOf } from '../src/features/account/whose.js';
+import { respondWithMemberHistory } from '../src/features/history/member-view.js';
 import { PERIOD_CHOICES, statsHeading, statsReply } from '../src/features/stats/replies.js';
 import { DEFAULT_STATS_PERIOD } from '../src/features/stats/service.js';
 import { withStatsPicture } from '../src/features/stats/stats.js';
@@ -25,49 +22,18 @@ const definition = defineCommand({
 });
 export const { data } = definition;
 
-/** Why someone else's stats aren't shown here, or null when they may be (also /taste's and /wrapped's rule). */
-export async function refusal(interaction: ChatInputCommandInteraction, ctx: CommandContext, userId: string): Promise<ReplyPayload | null> {
-  const guildId = sharedGuildOf(interaction);
-  const tr = await interactionTranslator(interaction);
-  // The owner's listening is the bot's public status anyway; anyone else's only in a server shared with them.
-  if (userId !== ctx.config.discord.ownerId && (guildId === null || !(await memberHere(interaction, ctx, guildId, userId)))) {
-    return hiddenReply({ kind: 'hidden', why: 'not-in-a-server', userId, name: await nameOf(interaction, userId, ctx) }, interaction.user.id, tr);
-  }
-  if ((await ctx.services.stats.privateAmong([userId])).includes(userId)) return privateReply(await nameOf(interaction, userId, ctx), tr);
-  return null;
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
-  const options = { logger: ctx.logger.child('command'), what: '/stats', deferAfterMs: ctx.deferAfterMs };
-  const askerId = interaction.user.id;
-  const userId = args.user ?? askerId;
+  const userId = args.user ?? interaction.user.id;
   const period = args.period ?? DEFAULT_STATS_PERIOD;
   const tr = await interactionTranslator(interaction);
-  const guildId = sharedGuildOf(interaction);
-  if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
-  if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
-    return;
-  }
-  if (userId !== askerId) {
-    const refused = await refusal(interaction, ctx, userId);
-    if (refused) {
-      await respondWithReply(interaction, async () => refused, { ...options, ephemeral: true });
-      return;
-    }
-  }
-  await respondWithReply(
-    interaction,
-    async () => {
-      try {
-        const [stats, name] = await Promise.all([ctx.services.stats.user(userId, period), nameOf(interaction, userId, ctx)]);
-        return await withStatsPicture(ctx, statsReply(stats, name, tr), stats, statsHeading(name, period, tr), tr);
-      } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-        throw error;
-      }
+  await respondWithMemberHistory(interaction, ctx, {
+    what: '/stats',
+    userId,
+    tr,
+    build: async () => {
+      const [stats, name] = await Promise.all([ctx.services.stats.user(userId, period), nameOf(interaction, userId, ctx)]);
+      return withStatsPicture(ctx, statsReply(stats, name, tr), stats, statsHeading(name, period, tr), tr);
     },
-    options,
-  );
+  });
 }

@@ -2,14 +2,11 @@
 // the shared top artists with both play counts, and one artist each that the other might like. The other member on
 // /stats' terms (a server you share, not "only me") and only while they are recording.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { refusal } from './stats.js';
 import { defineCommand } from '../src/discord/command.js';
 import { interactionTranslator } from '../src/discord/locale.js';
-import { respondWithReply } from '../src/discord/respond.js';
 import type { ReplyPayload } from '../src/discord/text.js';
-import { nameOf, sharedGuildOf } from '../src/features/account/whose.js';
-import { historyOffReply } from '../src/features/history/replies.js';
-import { HistoryDisabledError } from '../src/features/history/service.js';
+import { nameOf } from '../src/features/account/whose.js';
+import { respondWithMemberHistory } from '../src/features/history/member-view.js';
 import { PERIOD_CHOICES } from '../src/features/stats/replies.js';
 import { tasteNotRecordingReply, tasteReply, tasteYourselfReply } from '../src/features/taste/replies.js';
 import { DEFAULT_TASTE_PERIOD } from '../src/features/taste/service.js';
@@ -29,42 +26,23 @@ export const { data } = definition;
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const tr = await interactionTranslator(interaction);
-  const options = { logger: ctx.logger.child('command'), what: '/taste', deferAfterMs: ctx.deferAfterMs };
   const askerId = interaction.user.id;
   const otherId = args.user;
   const period = args.period ?? DEFAULT_TASTE_PERIOD;
-  const guildId = sharedGuildOf(interaction);
-  if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
-  if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
-    return;
-  }
-  if (otherId === askerId) {
-    await respondWithReply(interaction, async () => tasteYourselfReply(tr), { ...options, ephemeral: true });
-    return;
-  }
-  const refused = (await refusal(interaction, ctx, otherId)) ?? (await notRecording(interaction, ctx, otherId, tr));
-  if (refused) {
-    await respondWithReply(interaction, async () => refused, { ...options, ephemeral: true });
-    return;
-  }
-  await respondWithReply(
-    interaction,
-    async () => {
-      try {
-        const [taste, you, them] = await Promise.all([
-          ctx.services.taste.compare(askerId, otherId, period),
-          nameOf(interaction, askerId, ctx),
-          nameOf(interaction, otherId, ctx),
-        ]);
-        return tasteReply(taste, you, them, tr);
-      } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-        throw error;
-      }
+  await respondWithMemberHistory(interaction, ctx, {
+    what: '/taste',
+    userId: otherId,
+    tr,
+    refuse: async () => (otherId === askerId ? tasteYourselfReply(tr) : notRecording(interaction, ctx, otherId, tr)),
+    build: async () => {
+      const [taste, you, them] = await Promise.all([
+        ctx.services.taste.compare(askerId, otherId, period),
+        nameOf(interaction, askerId, ctx),
+        nameOf(interaction, otherId, ctx),
+      ]);
+      return tasteReply(taste, you, them, tr);
     },
-    options,
-  );
+  });
 }
 
 /** Someone who stopped recording (or never started) is not compared, even with what is still stored. */

@@ -3,13 +3,10 @@
 // and this server's biggest fan of the top artist (current members a server view may count). Any year the history
 // covers (imports go back years); the current year by default. `user` on /stats' terms.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { refusal } from './stats.js';
 import { defineCommand } from '../src/discord/command.js';
 import { interactionTranslator } from '../src/discord/locale.js';
-import { respondWithReply } from '../src/discord/respond.js';
 import { nameOf, sharedGuildOf } from '../src/features/account/whose.js';
-import { historyOffReply } from '../src/features/history/replies.js';
-import { HistoryDisabledError } from '../src/features/history/service.js';
+import { respondWithMemberHistory } from '../src/features/history/member-view.js';
 import { wrappedReply } from '../src/features/wrapped/replies.js';
 import { yearOf } from '../src/features/wrapped/service.js';
 import { withWrappedPicture } from '../src/features/wrapped/wrapped.js';
@@ -36,36 +33,17 @@ async function serverMembers(interaction: ChatInputCommandInteraction, ctx: Comm
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const args = definition.parse(interaction);
   const tr = await interactionTranslator(interaction);
-  const options = { logger: ctx.logger.child('command'), what: '/wrapped', deferAfterMs: ctx.deferAfterMs };
-  const askerId = interaction.user.id;
-  const userId = args.user ?? askerId;
+  const userId = args.user ?? interaction.user.id;
   const year = args.year ?? yearOf(ctx.now());
-  const guildId = sharedGuildOf(interaction);
-  if (guildId !== null) ctx.members.membership.observe(guildId, askerId, true);
-  if (!ctx.config.history.enabled) {
-    await respondWithReply(interaction, async () => historyOffReply(tr), { ...options, ephemeral: true });
-    return;
-  }
-  if (userId !== askerId) {
-    const refused = await refusal(interaction, ctx, userId);
-    if (refused) {
-      await respondWithReply(interaction, async () => refused, { ...options, ephemeral: true });
-      return;
-    }
-  }
-  await respondWithReply(
-    interaction,
-    async () => {
-      try {
-        const members = await serverMembers(interaction, ctx);
-        const [wrapped, name] = await Promise.all([ctx.services.wrapped.year(userId, year, members), nameOf(interaction, userId, ctx)]);
-        const fan = wrapped.fan ? { name: await nameOf(interaction, wrapped.fan.userId, ctx) } : null;
-        return await withWrappedPicture(ctx, wrappedReply(wrapped, name, tr), wrapped, name, fan, members !== null, tr);
-      } catch (error) {
-        if (error instanceof HistoryDisabledError) return historyOffReply(tr);
-        throw error;
-      }
+  await respondWithMemberHistory(interaction, ctx, {
+    what: '/wrapped',
+    userId,
+    tr,
+    build: async () => {
+      const members = await serverMembers(interaction, ctx);
+      const [wrapped, name] = await Promise.all([ctx.services.wrapped.year(userId, year, members), nameOf(interaction, userId, ctx)]);
+      const fan = wrapped.fan ? { name: await nameOf(interaction, wrapped.fan.userId, ctx) } : null;
+      return withWrappedPicture(ctx, wrappedReply(wrapped, name, tr), wrapped, name, fan, members !== null, tr);
     },
-    options,
-  );
+  });
 }
