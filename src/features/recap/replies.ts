@@ -4,7 +4,7 @@ import { clampMessageContent, COLORS, embedPayload, escapeAndTruncate, oneLine, 
 import { dayText } from '../../i18n/time.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { playsText } from '../history/replies.js';
-import { listenedText } from '../wrapped/replies.js';
+import { listeningTimeText } from '../stats/replies.js';
 import type { StopReason } from '../announce/replies.js';
 import type { RecapItem, RecapSetting, RecapWeek } from './service.js';
 
@@ -29,7 +29,7 @@ export function recapRangeText(from: number, to: number, tr: Translator = ENGLIS
 export function recapPost(week: RecapWeek, serverName: string, tr: Translator = ENGLISH): ReplyPayload {
   const t = week.totals;
   const description = [
-    tr.t('recap.totals', { plays: playsText(t.plays, tr), time: listenedText(t.ms, tr), members: tr.t('recap.members', { count: week.members }) }),
+    tr.t('recap.totals', { plays: playsText(t.plays, tr), time: listeningTimeText(t.ms, tr), members: tr.t('recap.members', { count: week.members }) }),
     `${tr.t('wrapped.tracks', { count: t.tracks })} · ${tr.t('wrapped.artists', { count: t.artists })}`,
   ].join('\n');
   const fields: APIEmbedField[] = [];
@@ -38,7 +38,7 @@ export function recapPost(week: RecapWeek, serverName: string, tr: Translator = 
   if (week.topListeners.length > 0) {
     fields.push({
       name: tr.t('recap.topListeners'),
-      value: week.topListeners.map((l, i) => `${i + 1}. <@${l.userId}> · ${playsText(l.plays, tr)} · ${listenedText(l.ms, tr)}`).join('\n'),
+      value: week.topListeners.map((l, i) => `${i + 1}. <@${l.userId}> · ${playsText(l.plays, tr)} · ${listeningTimeText(l.ms, tr)}`).join('\n'),
     });
   }
   const fresh = week.newArtists;

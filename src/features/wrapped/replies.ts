@@ -6,6 +6,7 @@ import { dayText } from '../../i18n/time.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { WrappedPictureInput, WrappedRow, WrappedTile } from '../../render/wrapped.js';
 import { playsText } from '../history/replies.js';
+import { listeningTimeText } from '../stats/replies.js';
 import type { Wrapped, WrappedPeak, WrappedTop } from './service.js';
 
 const NAME_MAX = 80;
@@ -15,14 +16,6 @@ const wholeMinutes = (ms: number): number => Math.floor(Math.max(0, ms) / 60_000
 
 /** Whole minutes listened, "12,345" ("12.345"). */
 export const minutesText = (ms: number, tr: Translator = ENGLISH): string => tr.number(wholeMinutes(ms));
-
-/** "41 h 12 min", "35 min" ("41 Std. 12 Min.", "41時間12分"): listening time in hours and minutes. */
-export function listenedText(ms: number, tr: Translator = ENGLISH): string {
-  const minutes = wholeMinutes(ms);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? tr.t('wrapped.hoursMinutes', { h, m }) : tr.t('wrapped.onlyMinutes', { m });
-}
 
 // Labels of a local month or day, formatted as that calendar date (in UTC, so no zone shifts it a day).
 const dateOf = (when: string): Date => new Date(`${when.length === 7 ? `${when}-01` : when}T12:00:00Z`);
@@ -65,8 +58,8 @@ export function wrappedReply(w: Wrapped, name: string, tr: Translator = ENGLISH)
   ];
   const topArtist = w.topArtists[0];
   if (topArtist) lines.push(tr.t('wrapped.topArtist', { name: bold(topArtist.name), plays: playsText(topArtist.plays, tr) }));
-  if (w.busiestMonth) lines.push(tr.t('wrapped.monthMost', { month: monthText(w.busiestMonth, tr), time: listenedText(w.busiestMonth.ms, tr) }));
-  if (w.busiestDay) lines.push(tr.t('wrapped.dayMost', { day: dayLongText(w.busiestDay, tr), time: listenedText(w.busiestDay.ms, tr) }));
+  if (w.busiestMonth) lines.push(tr.t('wrapped.monthMost', { month: monthText(w.busiestMonth, tr), time: listeningTimeText(w.busiestMonth.ms, tr) }));
+  if (w.busiestDay) lines.push(tr.t('wrapped.dayMost', { day: dayLongText(w.busiestDay, tr), time: listeningTimeText(w.busiestDay.ms, tr) }));
   if (topArtist && w.fan) lines.push(tr.t('wrapped.fan', { artist: bold(topArtist.name), who: `<@${w.fan.userId}>`, plays: playsText(w.fan.plays, tr) }));
   const fields = [];
   if (w.topTracks.length > 0) fields.push({ name: tr.t('wrapped.topSongs'), value: topLines(w.topTracks, tr) });
@@ -95,8 +88,8 @@ export function wrappedPictureInput(
   const top = w.topArtists[0];
   const row = (t: WrappedTop): WrappedRow => ({ name: trackName(t), plays: playsText(t.plays, tr) });
   const tiles: WrappedTile[] = [];
-  if (w.busiestMonth) tiles.push({ label: tr.t('wrapped.picture.topMonth'), value: monthText(w.busiestMonth, tr), detail: listenedText(w.busiestMonth.ms, tr) });
-  if (w.busiestDay) tiles.push({ label: tr.t('wrapped.picture.topDay'), value: dayShortText(w.busiestDay, tr), detail: listenedText(w.busiestDay.ms, tr) });
+  if (w.busiestMonth) tiles.push({ label: tr.t('wrapped.picture.topMonth'), value: monthText(w.busiestMonth, tr), detail: listeningTimeText(w.busiestMonth.ms, tr) });
+  if (w.busiestDay) tiles.push({ label: tr.t('wrapped.picture.topDay'), value: dayShortText(w.busiestDay, tr), detail: listeningTimeText(w.busiestDay.ms, tr) });
   tiles.push(
     w.fan && fan
       ? { label: tr.t('wrapped.picture.fan'), value: fan.name, detail: playsText(w.fan.plays, tr) }
@@ -108,7 +101,7 @@ export function wrappedPictureInput(
     subtitle: tr.t('wrapped.picture.subtitle', { name: `\u2068${name}\u2069` }),
     minutes: minutesText(w.totals.ms, tr),
     minutesLabel: tr.t('wrapped.picture.minutes', { plays: playsText(w.totals.plays, tr) }),
-    topArtist: top ? { name: top.name, detail: `${playsText(top.plays, tr)} · ${listenedText(top.ms, tr)}`, imageUrl } : null,
+    topArtist: top ? { name: top.name, detail: `${playsText(top.plays, tr)} · ${listeningTimeText(top.ms, tr)}`, imageUrl } : null,
     topTracks: w.topTracks.map(row),
     topArtists: w.topArtists.map(row),
     tiles,

@@ -184,8 +184,6 @@ export const messages: Translation<'one' | 'other'> = {
   'wrapped.alt_other': '{{year}} Wrapped von {{name}}: {{count, number}} Minuten, {{plays}}',
   'wrapped.altTop': '; Top-Künstler:in {{name}}',
   'wrapped.altMonth': '; am meisten im {{month}}',
-  'wrapped.hoursMinutes': '{{h, number}} Std. {{m}} Min.',
-  'wrapped.onlyMinutes': '{{m}} Min.',
   'wrapped.picture.heading': '{{year}} Wrapped',
   'wrapped.picture.subtitle': 'Das Musikjahr von {{name}}',
   'wrapped.picture.minutes': 'Minuten gehört · {{plays}}',

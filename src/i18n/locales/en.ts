@@ -184,8 +184,6 @@ export const messages = {
   'wrapped.alt_other': "{{name}}'s {{year}} Wrapped: {{count, number}} minutes, {{plays}}",
   'wrapped.altTop': '; top artist {{name}}',
   'wrapped.altMonth': '; most in {{month}}',
-  'wrapped.hoursMinutes': '{{h, number}} h {{m}} min',
-  'wrapped.onlyMinutes': '{{m}} min',
   'wrapped.picture.heading': '{{year}} Wrapped',
   'wrapped.picture.subtitle': "{{name}}'s year in music",
   'wrapped.picture.minutes': 'minutes listened · {{plays}}',

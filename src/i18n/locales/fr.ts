@@ -200,8 +200,6 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'wrapped.alt_other': 'Wrapped {{year}} de {{name}} : {{count, number}} minutes, {{plays}}',
   'wrapped.altTop': ' ; artiste favori {{name}}',
   'wrapped.altMonth': ' ; surtout en {{month}}',
-  'wrapped.hoursMinutes': '{{h, number}} h {{m}} min',
-  'wrapped.onlyMinutes': '{{m}} min',
   'wrapped.picture.heading': 'Wrapped {{year}}',
   'wrapped.picture.subtitle': 'L’année musicale de {{name}}',
   'wrapped.picture.minutes': 'minutes d’écoute · {{plays}}',

@@ -168,8 +168,6 @@ export const messages: Translation<'other'> = {
   'wrapped.alt_other': '{{name}} の {{year}} Wrapped: {{count, number}}分、{{plays}}',
   'wrapped.altTop': '、トップアーティストは {{name}}',
   'wrapped.altMonth': '、一番聴いたのは{{month}}',
-  'wrapped.hoursMinutes': '{{h, number}}時間{{m}}分',
-  'wrapped.onlyMinutes': '{{m}}分',
   'wrapped.picture.heading': '{{year}} Wrapped',
   'wrapped.picture.subtitle': '{{name}} の音楽の1年',
   'wrapped.picture.minutes': '分間再生 · {{plays}}',

@@ -168,8 +168,6 @@ export const messages: Translation<'other'> = {
   'wrapped.alt_other': '{{name}}의 {{year}} Wrapped: {{count, number}}분, {{plays}}',
   'wrapped.altTop': ', 인기 아티스트 {{name}}',
   'wrapped.altMonth': ', 가장 많이 들은 달 {{month}}',
-  'wrapped.hoursMinutes': '{{h, number}}시간 {{m}}분',
-  'wrapped.onlyMinutes': '{{m}}분',
   'wrapped.picture.heading': '{{year}} Wrapped',
   'wrapped.picture.subtitle': '{{name}}의 음악 1년',
   'wrapped.picture.minutes': '분 감상 · {{plays}}',

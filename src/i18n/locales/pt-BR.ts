@@ -200,8 +200,6 @@ export const messages: Translation<'one' | 'many' | 'other'> = {
   'wrapped.alt_other': 'Wrapped {{year}} de {{name}}: {{count, number}} minutos, {{plays}}',
   'wrapped.altTop': '; artista favorito: {{name}}',
   'wrapped.altMonth': '; mais em {{month}}',
-  'wrapped.hoursMinutes': '{{h, number}} h {{m}} min',
-  'wrapped.onlyMinutes': '{{m}} min',
   'wrapped.picture.heading': 'Wrapped {{year}}',
   'wrapped.picture.subtitle': 'O ano musical de {{name}}',
   'wrapped.picture.minutes': 'minutos ouvidos · {{plays}}',

@@ -167,8 +167,6 @@ export const messages: Translation<'other'> = {
   'wrapped.alt_other': '{{name}} 的 {{year}} 年度回顾：{{count, number}} 分钟，{{plays}}',
   'wrapped.altTop': '；最常听的艺人 {{name}}',
   'wrapped.altMonth': '；{{month}}听得最多',
-  'wrapped.hoursMinutes': '{{h, number}} 小时 {{m}} 分钟',
-  'wrapped.onlyMinutes': '{{m}} 分钟',
   'wrapped.picture.heading': '{{year}} 年度回顾',
   'wrapped.picture.subtitle': '{{name}} 的音乐年',
   'wrapped.picture.minutes': '分钟收听 · {{plays}}',
