@@ -2,13 +2,12 @@
 // track there each time it changes (src/features/announce/announcer.ts). Alone it shows the current setting.
 // Needs Manage Server (default_member_permissions; Discord enforces it, and a server may grant it to others).
 import {
-  ChannelType,
   MessageFlags,
   PermissionFlagsBits,
   type ChatInputCommandInteraction,
-  type GuildBasedChannel,
 } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { missingPermissions, postableChannelOf } from '../src/discord/post-channel.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { COLORS, embedPayload } from '../src/discord/text.js';
 import {
@@ -44,18 +43,6 @@ const NEEDED: ReadonlyArray<[bigint, string]> = [
 
 const notHere = (tr: Translator) => embedPayload({ color: COLORS.neutral, description: tr.t('announce.notHere') });
 
-function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
-  const channel = interaction.client.channels.cache.get(channelId);
-  if (!channel || channel.isDMBased() || channel.guildId !== guildId) return null;
-  return channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement ? channel : null;
-}
-
-function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): string[] {
-  const me = interaction.client.user;
-  const permissions = channel.permissionsFor(me);
-  return NEEDED.filter(([bit]) => !permissions?.has(bit)).map(([, name]) => name);
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = interaction.guildId;
   const tr = await interactionTranslator(interaction);
@@ -71,9 +58,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       if (channelId !== null && off === true) return announceBothReply(tr);
       if (off === true) return announceOffReply((await ctx.services.announce.off(guildId, null)) !== null, tr);
       if (channelId === null) return announceStatusReply(await ctx.services.announce.get(guildId), tr);
-      const channel = textChannelOf(interaction, guildId, channelId);
+      const channel = postableChannelOf(interaction, guildId, channelId);
       if (!channel) return announceNotTextReply(tr);
-      const missing = missingPermissions(interaction, channel);
+      const missing = missingPermissions(interaction, channel, NEEDED);
       if (missing.length > 0) return announceCantPostReply(channelId, missing, tr);
       await ctx.services.announce.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
       return announceSetReply(channelId, tr);

@@ -2,13 +2,12 @@
 // 10:00 by default) the bot posts the server's last 7 days there (src/features/recap/recapper.ts). Alone it shows
 // the current setting. Needs Manage Server (default_member_permissions; Discord enforces it), as /announce does.
 import {
-  ChannelType,
   MessageFlags,
   PermissionFlagsBits,
   type ChatInputCommandInteraction,
-  type GuildBasedChannel,
 } from 'discord.js';
 import { defineCommand } from '../src/discord/command.js';
+import { missingPermissions, postableChannelOf } from '../src/discord/post-channel.js';
 import { interactionTranslator } from '../src/discord/locale.js';
 import { respondWithReply } from '../src/discord/respond.js';
 import { historyOffReply } from '../src/features/history/replies.js';
@@ -44,17 +43,6 @@ const NEEDED: ReadonlyArray<[bigint, RecapPermission]> = [
   [PermissionFlagsBits.AttachFiles, 'attach'],
 ];
 
-function textChannelOf(interaction: ChatInputCommandInteraction, guildId: string, channelId: string): GuildBasedChannel | null {
-  const channel = interaction.client.channels.cache.get(channelId);
-  if (!channel || channel.isDMBased() || channel.guildId !== guildId) return null;
-  return channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement ? channel : null;
-}
-
-function missingPermissions(interaction: ChatInputCommandInteraction, channel: GuildBasedChannel): RecapPermission[] {
-  const permissions = channel.permissionsFor(interaction.client.user);
-  return NEEDED.filter(([bit]) => !permissions?.has(bit)).map(([, name]) => name);
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guildId = interaction.guildId;
   const tr = await interactionTranslator(interaction);
@@ -72,9 +60,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       if (channelId === null) return recapStatusReply(await ctx.services.recap.get(guildId), tr);
       // A recap is made of stored history: nothing to post with HISTORY=off.
       if (!ctx.config.history.enabled) return historyOffReply(tr);
-      const channel = textChannelOf(interaction, guildId, channelId);
+      const channel = postableChannelOf(interaction, guildId, channelId);
       if (!channel) return recapNotTextReply(tr);
-      const missing = missingPermissions(interaction, channel);
+      const missing = missingPermissions(interaction, channel, NEEDED);
       if (missing.length > 0) return recapCantPostReply(channelId, missing, tr);
       await ctx.services.recap.set({ guildId, channelId, setBy: interaction.user.id, setAt: ctx.now() });
       return recapSetReply(channelId, tr);
