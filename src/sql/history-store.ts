@@ -35,6 +35,7 @@ import * as whoKnows from './whoknows-queries.js';
 import type { HistoryTables } from './history-schema.js';
 import { trackTotals } from './wrapped-queries.js';
 import { periodSummary } from './stats-queries.js';
+import { TrackGroups } from './track-groups.js';
 import {
   addArtistTotals,
   addTrackTotals,
@@ -121,6 +122,8 @@ class SqlHistoryStore implements HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   private readonly userIds = new Map<string, number>();
   private readonly tracks = new Map<string, CachedTrack>();
+  /** Each track's artist and album, for grouping a period's plays (forgotten when catalogue rows are deleted). */
+  private readonly groups: TrackGroups;
   /** SQLite has one connection: writes queue here instead of contending for it. */
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -130,6 +133,7 @@ class SqlHistoryStore implements HistoryStore {
     private readonly now: () => number,
   ) {
     this.engine = database.engine;
+    this.groups = new TrackGroups();
   }
 
   /**
@@ -693,7 +697,7 @@ class SqlHistoryStore implements HistoryStore {
   }
 
   async periodSummary(users: readonly HistoryUser[], query: PeriodSummaryQuery): Promise<PeriodSummary> {
-    return periodSummary(this.db, await this.idsOf(users), query);
+    return periodSummary(this.db, this.engine, this.groups, await this.idsOf(users), query);
   }
 
   async searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]> {
@@ -782,6 +786,7 @@ class SqlHistoryStore implements HistoryStore {
       this.tracks.clear();
       return { plays: Number(plays.numDeletedRows), imports: Number(imports.numDeletedRows), user: true };
     }).then(async (erased) => {
+      if (erased.user) this.groups.forget();
       await this.forgetDeletedPages();
       return erased;
     });
@@ -843,6 +848,7 @@ class SqlHistoryStore implements HistoryStore {
       }
       return count;
     }).then(async (count) => {
+      if (count > 0) this.groups.forget();
       if (count > 0) await this.forgetDeletedPages();
       return count;
     });
