@@ -6,7 +6,7 @@
 // grouped by further statements, took 75–105 ms on SQLite and 80–120 ms on PostgreSQL; this takes about a third.
 import { sql, type Kysely } from 'kysely';
 import type { HistoryUser } from '../history/play.js';
-import { SLICE_MS, type ItemKind, type ListenerCount, type PeriodSummary, type PeriodSummaryQuery, type PlaySlice, type TopItem } from '../history/store.js';
+import { SLICE_MS, type ItemKind, type ListenerCount, type PeriodSummary, type Period, type PeriodSummaryQuery, type PlaySlice, type TopItem } from '../history/store.js';
 import type { HistoryTables } from './history-schema.js';
 import { PeriodCounts, type Counted } from './period-counts.js';
 import type { TrackGroups } from './track-groups.js';
@@ -99,6 +99,18 @@ async function firstPlay(db: Db, engine: Engine, ids: readonly number[]): Promis
 
 type Engine = 'sqlite' | 'postgres';
 
+/** Plays and time of these listeners in a period. */
+async function countPlays(db: Db, ids: readonly number[], period: Period): Promise<{ plays: number; ms: number }> {
+  const row = await db
+    .selectFrom('plays')
+    .select((eb) => [eb.fn.countAll<number>().as('plays'), eb.fn.sum<number>(listened()).as('ms')])
+    .where('plays.user_id', 'in', ids)
+    .where('plays.started_at', '>=', period.from)
+    .where('plays.started_at', '<', period.to)
+    .executeTakeFirstOrThrow();
+  return { plays: Number(row.plays), ms: Number(row.ms ?? 0) };
+}
+
 export async function periodSummary(
   db: Db,
   engine: Engine,
@@ -114,6 +126,9 @@ export async function periodSummary(
   // A long period starts at the first play, not at 1970, so the windows cover only years with plays.
   const spansWindows = period.to - period.from > WINDOW_MS;
   const first = spansWindows ? await firstPlay(db, engine, ids) : period.from;
+  // The period before is counted meanwhile (on PostgreSQL on another connection; SQLite's one queues it).
+  const previous = before === null ? Promise.resolve(null) : countPlays(db, ids, before);
+  previous.catch(() => undefined);
   const slots = groups.current();
   const counts = new PeriodCounts(slots);
   const perUser = new Map<number, { plays: number; ms: number }>();
@@ -137,24 +152,13 @@ export async function periodSummary(
   await slots.resolve(db, engine, played.slots, played.count);
   const artists = counts.groups('artist', limit);
   const albums = counts.groups('album', limit);
-  const topArtists = await named(db, 'artist', artists.top);
+  const [topArtists, tracksNamed, topAlbums] = await Promise.all([
+    named(db, 'artist', artists.top),
+    named(db, 'track', counts.tracksAtTheCut(limit)),
+    named(db, 'album', albums.top),
+  ]);
   // Tracks tie by key too, known only once named: the ones tied at the cut are named and sorted again.
-  const topTracks = (await named(db, 'track', counts.tracksAtTheCut(limit)))
-    .sort((a, b) => b.plays - a.plays || b.ms - a.ms || byKey(a, b))
-    .slice(0, limit);
-  const topAlbums = await named(db, 'album', albums.top);
-
-  let previous: PeriodSummary['previous'] = null;
-  if (before !== null) {
-    const row = await db
-      .selectFrom('plays')
-      .select((eb) => [eb.fn.countAll<number>().as('plays'), eb.fn.sum<number>(listened()).as('ms')])
-      .where('plays.user_id', 'in', ids)
-      .where('plays.started_at', '>=', before.from)
-      .where('plays.started_at', '<', before.to)
-      .executeTakeFirstOrThrow();
-    previous = { plays: Number(row.plays), ms: Number(row.ms ?? 0) };
-  }
+  const topTracks = tracksNamed.sort((a, b) => b.plays - a.plays || b.ms - a.ms || byKey(a, b)).slice(0, limit);
 
   let listeners: ListenerCount[] | null = null;
   if (query.listeners) {
@@ -168,7 +172,7 @@ export async function periodSummary(
 
   return {
     totals: { plays: counts.plays, ms: counts.ms, tracks: counts.trackCount(), artists: artists.distinct, albums: albums.distinct },
-    previous,
+    previous: await previous,
     topArtists,
     topTracks,
     topAlbums,
