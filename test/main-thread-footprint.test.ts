@@ -1,0 +1,60 @@
+// What the bot's main thread holds once started (README's Benchmark: RSS 3 s after ready at 1,000 guilds): with
+// SQLite storage and history, Kysely lives only in history's worker thread (the key-value store uses plain
+// statements), and no Intl.Segmenter (ICU's break rules, ~2 MB) is made until a picture or a text cut needs one.
+// Checked in a child process: this test runner has loaded Kysely itself.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+
+let dir = '';
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+describe('the main thread after start', () => {
+  it('loads no Kysely with SQLite storage and history, and makes no grapheme segmenter until one is needed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'npb-footprint-'));
+    const url = `sqlite://${join(dir, 'bot.sqlite')}`;
+    const script = `
+      import { getHeapSnapshot } from 'node:v8';
+      let segmenters = 0;
+      Intl.Segmenter = new Proxy(Intl.Segmenter, { construct: (target, args) => (segmenters++, new target(...args)) });
+      // Everything the bot imports (src/index.ts would start it).
+      await import('./src/app.ts');
+      await import('./src/bot.ts');
+      await import('./commands/index.ts');
+      const { openDatabases } = await import('./src/databases.ts');
+      const { silentLogger } = await import('./src/logger.ts');
+      const url = ${JSON.stringify(url)};
+      const databases = await openDatabases({ storageUrl: url, history: { enabled: true, url, retentionDays: null } }, silentLogger);
+      await databases.storage.set('footprint', 'kept');
+      const read = await databases.storage.get('footprint');
+      const plays = (await databases.history.status('owner')).plays;
+      const before = segmenters;
+      const { graphemes } = await import('./src/render/text-layout.ts');
+      graphemes('👍🏽ok');
+      // Script names of this thread's heap (the worker's isolate is not in it).
+      const chunks = [];
+      for await (const chunk of getHeapSnapshot()) chunks.push(chunk);
+      const { strings } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const kysely = strings.some((s) => s.includes('/node_modules/kysely/'));
+      await databases.close();
+      console.log(JSON.stringify({ read, plays, kysely, segmentersAtStart: before, segmentersAfterUse: segmenters }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      maxBuffer: 1 << 20,
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
+      read: 'kept',
+      plays: 0,
+      kysely: false,
+      segmentersAtStart: 0,
+      segmentersAfterUse: 1,
+    });
+  });
+});
