@@ -57,4 +57,26 @@ describe('the main thread after start', () => {
       segmentersAfterUse: 1,
     });
   });
+
+  it('lets every language’s command names go once the commands are localized for a sync', async () => {
+    const script = `
+      const { localizedDefinitions } = await import('./src/discord/command-sync.ts');
+      const { loadCommandTexts } = await import('./src/i18n/locales.ts');
+      const { commands } = await import('./commands/index.ts');
+      let texts = await loadCommandTexts();
+      const german = new WeakRef(texts.get('de').commands);
+      const japanese = new WeakRef(texts.get('ja').commands);
+      texts = null;
+      const localized = await localizedDefinitions(commands.map((c) => c.data));
+      const named = localized.find((d) => d.name === 'nowplaying').toJSON().name_localizations.de;
+      // A WeakRef is kept at least until the current job ends.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      globalThis.gc();
+      console.log(JSON.stringify({ named, kept: [german.deref() !== undefined, japanese.deref() !== undefined] }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ named: 'läuft-gerade', kept: [false, false] });
+  });
 });
