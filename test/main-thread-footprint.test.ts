@@ -58,6 +58,28 @@ describe('the main thread after start', () => {
     });
   });
 
+  it('loads libsql without a diagnostic report where /usr/bin/ldd names the C library, and gives process.report back', async () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      let reports = 0;
+      const report = process.report;
+      const getReport = report.getReport.bind(report);
+      report.getReport = (...args) => (reports++, getReport(...args));
+      let ldd = '';
+      try { ldd = readFileSync('/usr/bin/ldd', 'latin1'); } catch {}
+      const { openSqliteHandle } = await import('./src/sql/sqlite-file.ts');
+      const handle = await openSqliteHandle(':memory:');
+      const answer = handle.prepare('select 41 + 1 as n').get([]).n;
+      handle.close();
+      const named = process.platform === 'linux' && (ldd.includes('GNU C Library') || ldd.includes('musl'));
+      console.log(JSON.stringify({ answer, reportsWhereLddNames: named ? reports : 0, restored: process.report === report }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+    });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ answer: 42, reportsWhereLddNames: 0, restored: true });
+  });
+
   it('lets every language’s command names go once the commands are localized for a sync', async () => {
     const script = `
       const { localizedDefinitions } = await import('./src/discord/command-sync.ts');

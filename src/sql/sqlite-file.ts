@@ -1,6 +1,7 @@
 // An SQLite file through libsql with the settings a long-running bot wants, and nothing else: no Kysely. The key-value
 // store's connection on the main thread uses it as it is (a handful of primary-key statements), so the main thread
 // never loads Kysely when history is in the worker thread; engines.ts puts Kysely over it for history.
+import { loadLibsql } from './load-libsql.js';
 import { SqlOpenError } from './open-error.js';
 
 /** The part of libsql's Database this bot uses (better-sqlite3's interface). */
@@ -30,7 +31,7 @@ export interface OpenSqliteOptions {
 
 /** Open (creating if needed) an SQLite file; throws SqlOpenError. The caller makes it private and closes it. */
 export async function openSqliteHandle(file: string, options: OpenSqliteOptions = {}): Promise<SqliteHandle> {
-  const { default: Database } = await import('libsql');
+  const { default: Database } = await loadLibsql();
   const lockWaitMs = options.lockWaitMs ?? 5_000;
   try {
     const raw = new Database(file, { timeout: lockWaitMs }) as unknown as SqliteHandle;
