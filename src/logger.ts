@@ -4,6 +4,7 @@
 // A line is at most LOG_LINE_MAX characters, cut between graphemes (after masking, so a cut can't expose part of a
 // secret), and always well-formed: a lone surrogate (hostile Spotify data) is written as U+FFFD.
 import { truncate } from './discord/text.js';
+import { isoTimestamp } from './iso-time.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -61,24 +62,6 @@ function formatValue(value: unknown): string {
   } catch {
     return JSON.stringify(String(value));
   }
-}
-
-/** V8's own, kept before anything replaces it (the history worker does, with isoTimestamp). */
-const nativeToISOString = Date.prototype.toISOString;
-
-/**
- * `Date#toISOString`'s text, written from the UTC fields: V8's toISOString looks up the local time zone's display name
- * on its first call (ICU's zone names, ~0.9 MB RSS for good), though the ISO form never shows it.
- */
-export function isoTimestamp(date: Date): string {
-  const year = date.getUTCFullYear();
-  // Outside four-digit years (and for an invalid date, which it throws for) toISOString knows best.
-  if (!(year >= 0 && year <= 9999)) return nativeToISOString.call(date);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T` +
-    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')}Z`
-  );
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

@@ -1,7 +1,8 @@
 // Log lines: one line each, bounded, well-formed (a lone surrogate from Spotify data is never written), secrets
 // masked before the cut so a cut can't leave part of a secret readable.
 import { describe, expect, it, vi } from 'vitest';
-import { createLogger, isoTimestamp, LOG_LINE_MAX, REDACTED } from '../src/logger.js';
+import { isoTimestamp } from '../src/iso-time.js';
+import { createLogger, LOG_LINE_MAX, REDACTED } from '../src/logger.js';
 
 interface WellFormedString {
   isWellFormed(): boolean;

@@ -3,7 +3,8 @@
 // time, in order; the main thread (history-thread.ts) only posts calls and awaits their answers. Log lines go to the
 // main thread's logger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isoTimestamp, type LogFields, type Logger } from '../logger.js';
+import { isoTimestamp } from '../iso-time.js';
+import type { LogFields, Logger } from '../logger.js';
 import type { HistoryStore } from '../history/store.js';
 import { openHistoryStore } from './history-store.js';
 import { openHistoryDatabase } from './open.js';
