@@ -58,7 +58,7 @@ describe('the main thread after start', () => {
     });
   });
 
-  it('loads libsql without a diagnostic report where /usr/bin/ldd names the C library, and gives process.report back', async () => {
+  it('loads libsql without a diagnostic report where /usr/bin/ldd names the C library, and gives process.report back, also to two loads at once', async () => {
     const script = `
       import { readFileSync } from 'node:fs';
       let reports = 0;
@@ -68,9 +68,11 @@ describe('the main thread after start', () => {
       let ldd = '';
       try { ldd = readFileSync('/usr/bin/ldd', 'latin1'); } catch {}
       const { openSqliteHandle } = await import('./src/sql/sqlite-file.ts');
-      const handle = await openSqliteHandle(':memory:');
+      // Two at once (storage and a test's second database): each must find the real report to give back.
+      const [handle, other] = await Promise.all([openSqliteHandle(':memory:'), openSqliteHandle(':memory:')]);
       const answer = handle.prepare('select 41 + 1 as n').get([]).n;
       handle.close();
+      other.close();
       const named = process.platform === 'linux' && (ldd.includes('GNU C Library') || ldd.includes('musl'));
       console.log(JSON.stringify({ answer, reportsWhereLddNames: named ? reports : 0, restored: process.report === report }));
     `;

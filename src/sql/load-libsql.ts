@@ -20,7 +20,18 @@ function lddNamesTheLibc(): boolean {
   }
 }
 
-export async function loadLibsql(): Promise<Libsql> {
+/** One load at a time: two overlapping loads would each take the other's hidden report for the real one. */
+let loading: Promise<Libsql> | null = null;
+
+export function loadLibsql(): Promise<Libsql> {
+  loading ??= load().catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+async function load(): Promise<Libsql> {
   const report = Object.getOwnPropertyDescriptor(process, 'report');
   const hide = report?.configurable === true && lddNamesTheLibc();
   if (hide) Object.defineProperty(process, 'report', { value: undefined, configurable: true });
