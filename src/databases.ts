@@ -5,7 +5,8 @@
 import type { Config } from './config.js';
 import type { HistoryStore } from './history/store.js';
 import type { Logger } from './logger.js';
-import { SqlOpenError, type SqlDatabase } from './sql/engines.js';
+import type { SqlDatabase } from './sql/engines.js';
+import { SqlOpenError } from './sql/open-error.js';
 import { openStorage, StorageError, type Storage } from './storage.js';
 
 export interface Databases {

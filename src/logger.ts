@@ -4,6 +4,7 @@
 // A line is at most LOG_LINE_MAX characters, cut between graphemes (after masking, so a cut can't expose part of a
 // secret), and always well-formed: a lone surrogate (hostile Spotify data) is written as U+FFFD.
 import { truncate } from './discord/text.js';
+import { isoTimestamp } from './iso-time.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -93,7 +94,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const make = (scope: string | undefined): Logger => {
     const emit = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void => {
       if (RANK[level] < threshold) return;
-      let line = `${now().toISOString()} ${level.padEnd(5)}${scope ? ` ${scope}` : ''} ${message}`;
+      let line = `${isoTimestamp(now())} ${level.padEnd(5)}${scope ? ` ${scope}` : ''} ${message}`;
       if (fields) {
         for (const [key, value] of Object.entries(fields)) {
           if (value === undefined) continue;

@@ -11,7 +11,7 @@
 // (folders the bot creates 0700, existing folders left alone, the database and its companions 0600). A Redis that
 // can't be reached is reported with its cause (refused, unknown host, wrong password), not as a timeout.
 import Keyv from 'keyv';
-import type { SqlDatabase } from './sql/engines.js';
+import type { SqliteHandle } from './sql/sqlite-file.js';
 import { ConnectionError, connectionErrorFor, targetOf, type ConnectionProblem } from './connection-errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { checkPrivateSqliteFiles, preparePrivateSqliteFile, PrivateFileError } from './private-files.js';
@@ -103,18 +103,25 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   let kind: Storage['kind'];
   let keyv: Keyv;
   /** The SQLite database this store opened (closed with it). */
-  let ownSqlite = null as SqlDatabase | null;
+  let ownSqlite = null as { close(): Promise<void> } | null;
   if (url.startsWith('sqlite://')) {
     kind = 'sqlite';
     const file = url.slice('sqlite://'.length);
-    const openOwn = async (): Promise<SqlDatabase & { engine: 'sqlite' }> => {
+    const openOwn = async (): Promise<SqliteHandle> => {
       if (file !== ':memory:') privately(file, () => preparePrivateSqliteFile(file, logger));
       // Backends are loaded on demand: a bot on SQLite never loads the Redis client, and the other way round.
-      const { openSqlite } = await import('./sql/engines.js');
+      const { openSqliteHandle } = await import('./sql/sqlite-file.js');
       try {
         // Its writes wait for another connection's lock asynchronously (keyv-sqlite.ts), never inside SQLite.
-        const opened = await openSqlite(file, { lockWaitMs: 0 });
-        ownSqlite = opened;
+        const opened = await openSqliteHandle(file, { lockWaitMs: 0 });
+        let closed = false;
+        ownSqlite = {
+          close: async () => {
+            if (closed) return;
+            closed = true;
+            opened.close();
+          },
+        };
         return opened;
       } catch (error) {
         throw new StorageError(`can't open storage ${description}: ${(error as Error).message} — ${SQLITE_FIX}`);

@@ -102,6 +102,27 @@ describe('SQLite history in a worker thread', () => {
     expect(lines.filter((l) => l.includes('starting the SQLite worker'))).toHaveLength(2);
   });
 
+  it('stops the thread it opened with as soon as the start checks are done, and the next call starts one', async () => {
+    // Nothing at start needs history: a worker kept for the usual idle time after opening would sit in the bot's
+    // memory for seconds after ready (~14 MB).
+    const lines: string[] = [];
+    let stopped = (): void => {};
+    const idle = new Promise<void>((resolve) => (stopped = resolve));
+    const logger = createLogger({
+      level: 'debug',
+      sink: (line) => {
+        lines.push(line);
+        if (line.includes('SQLite worker stopped, idle')) stopped();
+      },
+    });
+    // The idle time after calls stays long: only the opening worker goes at once.
+    store = await openHistoryInWorker(fileUrl(), { logger, idleMs: 60_000 });
+    await idle;
+    expect(lines.filter((l) => l.includes('starting the SQLite worker'))).toHaveLength(1);
+    expect(await store.addPlays(MEMBER, [PLAY])).toEqual({ added: 1, duplicates: 0 });
+    expect(lines.filter((l) => l.includes('starting the SQLite worker'))).toHaveLength(2);
+  });
+
   it('a process with nothing else to do runs its calls and close to the end (an idle worker holds no process open)', async () => {
     // Here nothing but the store keeps the event loop alive, as in a script: each call and the close must.
     const script = `

@@ -1,6 +1,7 @@
 // Log lines: one line each, bounded, well-formed (a lone surrogate from Spotify data is never written), secrets
 // masked before the cut so a cut can't leave part of a secret readable.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { isoTimestamp } from '../src/iso-time.js';
 import { createLogger, LOG_LINE_MAX, REDACTED } from '../src/logger.js';
 
 interface WellFormedString {
@@ -15,6 +16,24 @@ function capture(secrets: string[] = []): { lines: string[]; logger: ReturnType<
 }
 
 describe('log lines', () => {
+  it('start with the time as toISOString writes it, without calling it (its first call loads ICU’s time-zone names)', () => {
+    const times = [0, 1, 999, Date.UTC(2026, 11, 7, 3, 4, 5, 6), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(1, 0, 1), -1, Date.UTC(10_000, 0, 1)];
+    const expected = times.map((t) => new Date(t).toISOString());
+    const toISOString = vi.spyOn(Date.prototype, 'toISOString');
+    try {
+      const lines: string[] = [];
+      const logger = createLogger({ level: 'info', sink: (line) => lines.push(line), now: () => new Date(Date.UTC(2026, 11, 7, 3, 4, 5, 6)) });
+      logger.info('ready');
+      expect(lines[0]).toBe('2026-12-07T03:04:05.006Z info  ready');
+      expect(toISOString).not.toHaveBeenCalled();
+      // Four-digit years are written here; others (and an invalid date's RangeError) are left to toISOString.
+      expect(times.map((t) => isoTimestamp(new Date(t)))).toEqual(expected);
+      expect(() => isoTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+    } finally {
+      toISOString.mockRestore();
+    }
+  });
+
   it('a lone surrogate in a message or a field is written as U+FFFD', () => {
     const { lines, logger } = capture();
     logger.info('now playing \uD83D', { track: 'Song \uDE00 (live)', plain: '\uD800' });

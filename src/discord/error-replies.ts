@@ -12,8 +12,6 @@ import {
 } from '../spotify/errors.js';
 import { COLORS, embedPayload, type ReplyPayload } from './text.js';
 
-export const GENERIC_ERROR = ENGLISH.t('errors.generic');
-
 /** True for failures the bot expects (Spotify's conditions): a warning in the log, not a bug. */
 export function isExpectedFailure(error: unknown): boolean {
   return error instanceof SpotifyError;

@@ -7,7 +7,8 @@ import type { Translation, PluralCategory } from './types.js';
 export type LanguageFile = { messages: Translation<PluralCategory> | Translation<'other'> | Translation<'one' | 'other'> | Translation<'one' | 'many' | 'other'> };
 
 // Each loads on first use; the English source is always there. A language has two files: its replies, and its
-// command names (read only when commands are synced, so a start doesn't load every language's replies).
+// command names (read only when commands are synced, so a start doesn't load every language's replies; the names are
+// built by a call at each sync and not kept after it).
 const LOADERS = {
   de: { messages: () => import('./locales/de.js'), commands: () => import('./commands/de.js') },
   fr: { messages: () => import('./locales/fr.js'), commands: () => import('./commands/fr.js') },
@@ -16,7 +17,7 @@ const LOADERS = {
   ja: { messages: () => import('./locales/ja.js'), commands: () => import('./commands/ja.js') },
   ko: { messages: () => import('./locales/ko.js'), commands: () => import('./commands/ko.js') },
   'zh-CN': { messages: () => import('./locales/zh-CN.js'), commands: () => import('./commands/zh-CN.js') },
-} satisfies Record<string, { messages: () => Promise<LanguageFile>; commands: () => Promise<CommandsFile> }>;
+} satisfies Record<string, { messages: () => Promise<LanguageFile>; commands: () => Promise<{ commands: () => CommandsFile['commands'] }> }>;
 
 export const SOURCE_LANGUAGE = 'en-US';
 export type Language = typeof SOURCE_LANGUAGE | keyof typeof LOADERS;
@@ -51,7 +52,7 @@ export async function loadLanguage(language: Exclude<Language, typeof SOURCE_LAN
 export async function loadCommandTexts(): Promise<Map<string, CommandsFile>> {
   const out = new Map<string, CommandsFile>();
   for (const language of Object.keys(LOADERS) as (keyof typeof LOADERS)[]) {
-    const file = await LOADERS[language].commands();
+    const file: CommandsFile = { commands: (await LOADERS[language].commands()).commands() };
     out.set(language, file);
     for (const [alias, target] of Object.entries(ALIASES)) if (target === language) out.set(alias, file);
   }

@@ -57,16 +57,17 @@ function memo<F>(cache: Map<string, F>, key: string, make: () => F): F {
 }
 
 class I18nextTranslator implements Translator {
-  private readonly fixed: TFunction;
+  /** Made on the first message, not with the translator: ENGLISH exists from import on, and i18next's start (Intl's
+   * locale data) is paid by the first reply instead of by every start. */
+  private fixed: TFunction | null = null;
   /** `intlLocale`: what Intl formats in, when it is not the language itself (the tests' pseudo-locale). */
   constructor(
     readonly language: string,
     private readonly intlLocale: string = language,
-  ) {
-    this.fixed = i18nEngine().getFixedT(language);
-  }
+  ) {}
   t<K extends MessageKey>(key: K, ...args: ArgsOf<K>): string {
     const params = args[0] as Record<string, unknown> | undefined;
+    this.fixed ??= i18nEngine().getFixedT(this.language);
     return (this.fixed as unknown as (k: string, p?: Record<string, unknown>) => string)(key, params);
   }
   number(value: number): string {

@@ -4,6 +4,10 @@
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger.js';
+import { openSqliteHandle, type OpenSqliteOptions, type SqliteHandle } from './sqlite-file.js';
+
+export { SqlOpenError } from './open-error.js';
+export type { OpenSqliteOptions, SqliteHandle, SqliteStatement } from './sqlite-file.js';
 
 export type SqlEngine = 'sqlite' | 'postgres';
 
@@ -12,51 +16,9 @@ export type SqlDatabase =
   | { engine: 'sqlite'; file: string; raw: SqliteHandle; kysely: Kysely<object>; close(): Promise<void> }
   | { engine: 'postgres'; description: string; pool: Pool; kysely: Kysely<object>; close(): Promise<void> };
 
-/** The part of libsql's Database this bot uses (better-sqlite3's interface). */
-export interface SqliteHandle {
-  prepare(sql: string): SqliteStatement;
-  exec(sql: string): void;
-  close(): void;
-  readonly inTransaction: boolean;
-}
-
-export interface SqliteStatement {
-  readonly reader: boolean;
-  all(parameters: ReadonlyArray<unknown>): unknown[];
-  get(parameters: ReadonlyArray<unknown>): unknown;
-  run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint };
-  iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown>;
-}
-
-export class SqlOpenError extends Error {
-  override name = 'SqlOpenError';
-}
-
-export interface OpenSqliteOptions {
-  /**
-   * How long a write waits, inside SQLite, for another connection's write lock (the import script, or history's
-   * worker thread). That wait is a synchronous sleep: a connection of the main thread passes 0 and retries on its own
-   * (see keyv-sqlite.ts), so the event loop never stops for a lock. Default 5 s.
-   */
-  lockWaitMs?: number;
-}
-
-/** Open (creating if needed) an SQLite file with the settings a long-running bot wants. The caller makes it private. */
+/** Open (creating if needed) an SQLite file with the settings a long-running bot wants, Kysely over it. The caller makes it private. */
 export async function openSqlite(file: string, options: OpenSqliteOptions = {}): Promise<SqlDatabase & { engine: 'sqlite' }> {
-  const { default: Database } = await import('libsql');
-  const lockWaitMs = options.lockWaitMs ?? 5_000;
-  let raw: SqliteHandle;
-  try {
-    raw = new Database(file, { timeout: lockWaitMs }) as unknown as SqliteHandle;
-    // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes, which is what matters.
-    // secure_delete: a deleted row's bytes are overwritten, so "delete my history" leaves nothing in free pages.
-    raw.exec(
-      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${lockWaitMs}; ` +
-        'PRAGMA secure_delete = ON',
-    );
-  } catch (error) {
-    throw new SqlOpenError(`can't open the SQLite file ${file}: ${(error as Error).message}`);
-  }
+  const raw = await openSqliteHandle(file, options);
   const kysely = sqliteKysely(raw);
   let closed = false;
   return {

@@ -3,7 +3,7 @@
 // edit here. Errors cross as plain objects and are revived as the same typed errors.
 import type { LogFields } from '../logger.js';
 import { HistoryStoreError, type HistoryStore } from '../history/store.js';
-import { SqlOpenError } from './engines.js';
+import { SqlOpenError } from './open-error.js';
 
 /** Everything on the store that is called through the worker: every member but `engine`, which the proxy knows. */
 export type StoreCalls = Omit<HistoryStore, 'engine'>;

@@ -3,8 +3,9 @@
 // The proxy is derived from the HistoryStore type, like the sharding RPC from Services: a method added to the
 // interface works through the worker with no edit here. PostgreSQL needs none of this (pg is asynchronous).
 // A worker costs ~14 MB (its own V8 heap and copies of Kysely and the store's code), so it runs only while history is
-// used: it starts at open (migrations and a bad path show at start), stops after a while without calls and starts
-// again on the next one.
+// used: it starts at open (migrations and a bad path show at start) and stops as soon as that is done unless a call
+// came in meanwhile (nothing at start needs history: the bot's first calls come seconds later); after calls, it stops
+// once idleMs pass without one, and starts again on the next call.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { HistoryStore } from '../history/store.js';
@@ -14,6 +15,11 @@ export interface HistoryWorkerOptions {
   logger: Logger;
   /** Stop the worker after this long without a call (the next call starts it again). Default 10 s. */
   idleMs?: number;
+  /**
+   * After opening, stop the worker once this long passes without a call. Default 0: right after the start checks (a
+   * call made as soon as the store is returned still finds it running).
+   */
+  openedIdleMs?: number;
 }
 
 /**
@@ -135,6 +141,7 @@ async function startWorker(url: string, logger: Logger, onExit: (worker: Running
 export async function openHistoryInWorker(url: string, options: HistoryWorkerOptions): Promise<HistoryStore> {
   const { logger } = options;
   const idleMs = options.idleMs ?? 10_000;
+  const openedIdleMs = options.openedIdleMs ?? 0;
   let current: Promise<RunningWorker> | null = null;
   let idleTimer: NodeJS.Timeout | undefined;
   let closed: Promise<void> | null = null;
@@ -162,21 +169,21 @@ export async function openHistoryInWorker(url: string, options: HistoryWorkerOpt
     );
     return starting;
   };
-  const idleCheck = (worker: RunningWorker): void => {
+  const idleCheck = (worker: RunningWorker, afterMs: number): void => {
     if (worker !== active || worker.pending > 0 || closed !== null) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       if (worker !== active || worker.pending > 0) return;
       active = null;
       current = null;
-      void worker.stop().then(() => logger.debug('history: SQLite worker stopped, idle', { idleMs }));
-    }, idleMs);
+      void worker.stop().then(() => logger.debug('history: SQLite worker stopped, idle', { idleMs: afterMs }));
+    }, afterMs);
     idleTimer.unref();
   };
 
   current = start();
   const first = await current;
-  idleCheck(first);
+  idleCheck(first, openedIdleMs);
 
   const call = async (method: StoreMethod, args: unknown[]): Promise<unknown> => {
     if (closed !== null) throw new Error('the history store is closed');
@@ -185,7 +192,7 @@ export async function openHistoryInWorker(url: string, options: HistoryWorkerOpt
     try {
       return await worker.call(method, args);
     } finally {
-      idleCheck(worker);
+      idleCheck(worker, idleMs);
     }
   };
   const close = (): Promise<void> => {

@@ -3,11 +3,19 @@
 // time, in order; the main thread (history-thread.ts) only posts calls and awaits their answers. Log lines go to the
 // main thread's logger.
 import { parentPort, workerData } from 'node:worker_threads';
+import { isoTimestamp } from '../iso-time.js';
 import type { LogFields, Logger } from '../logger.js';
 import type { HistoryStore } from '../history/store.js';
 import { openHistoryStore } from './history-store.js';
 import { openHistoryDatabase } from './open.js';
 import { serializeStoreError, type FromWorker, type HistoryWorkerData, type StoreCalls, type ToWorker } from './history-thread-protocol.js';
+
+// Kysely's migrator stamps each migration it runs with Date#toISOString, whose first call in V8 looks up the local time
+// zone's display name: ICU's zone names, ~0.4 MB of node's pages resident for the process's life, for a text that never
+// shows it. Dates leave this thread only that way, so here toISOString writes the same text from the UTC fields.
+Date.prototype.toISOString = function toISOString(this: Date): string {
+  return isoTimestamp(this);
+};
 
 if (parentPort === null) throw new Error('history-worker.ts runs as a worker thread (src/sql/history-thread.ts starts it)');
 const port = parentPort;

@@ -4,13 +4,8 @@
 // by an older version of the bot reads on unchanged.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql, type Kysely } from 'kysely';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-import { kyselyFor, type SqlDatabase } from './engines.js';
-
-interface KeyvTables {
-  keyv: { key: string; value: string };
-}
+import type { SqliteHandle, SqliteStatement } from './sqlite-file.js';
 
 /** How long a write keeps trying while another connection holds the write lock, and the pauses between tries. */
 const LOCK_WAIT_MS = 5_000;
@@ -18,19 +13,33 @@ const LOCK_PAUSES_MS = [1, 2, 5, 10, 20, 50];
 
 const isLocked = (error: unknown): boolean => String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
 
+/** The store's statements, prepared once the table exists. Plain statements, not Kysely: see sqlite-file.ts. */
+interface Statements {
+  get: SqliteStatement;
+  upsert: SqliteStatement;
+  delete: SqliteStatement;
+  clear: SqliteStatement;
+}
+
 export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   readonly opts: { dialect: 'sqlite'; table: 'keyv' } = { dialect: 'sqlite', table: 'keyv' };
   namespace?: string | undefined;
-  private readonly db: Kysely<KeyvTables>;
-  private readonly ready: Promise<void>;
+  private readonly ready: Promise<Statements>;
   /** Writes in order: one that waits for the lock can't land after a later write of the same key. */
   private writes: Promise<unknown> = Promise.resolve();
 
-  /** `database` is opened with `lockWaitMs: 0` (src/storage.ts): a write that meets the lock retries here, asynchronously. */
-  constructor(database: SqlDatabase & { engine: 'sqlite' }) {
+  /** `handle` is opened with `lockWaitMs: 0` (src/storage.ts): a write that meets the lock retries here, asynchronously. */
+  constructor(handle: SqliteHandle) {
     super();
-    this.db = kyselyFor<KeyvTables>(database);
-    this.ready = this.write(() => sql`CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)`.execute(this.db)).then(() => {});
+    this.ready = this.write(async () => {
+      handle.exec('CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)');
+      return {
+        get: handle.prepare('SELECT value FROM keyv WHERE key = ?'),
+        upsert: handle.prepare('INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+        delete: handle.prepare('DELETE FROM keyv WHERE key = ?'),
+        clear: handle.prepare('DELETE FROM keyv WHERE key LIKE ?'),
+      };
+    });
   }
 
   /**
@@ -55,41 +64,30 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    await this.ready;
-    const row = await this.db.selectFrom('keyv').select('value').where('key', '=', key).executeTakeFirst();
+    const { get } = await this.ready;
+    const row = get.get([key]) as { value: string } | undefined;
     return row?.value as StoredData<Value> | undefined;
   }
 
   async set(key: string, value: unknown): Promise<void> {
-    await this.ready;
-    await this.write(() =>
-      this.db
-        .insertInto('keyv')
-        .values({ key, value: value as string })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: value as string }))
-        .execute(),
-    );
+    const { upsert } = await this.ready;
+    await this.write(async () => upsert.run([key, value]));
   }
 
   async delete(key: string): Promise<boolean> {
-    await this.ready;
-    const result = await this.write(() => this.db.deleteFrom('keyv').where('key', '=', key).executeTakeFirst());
-    return Number(result.numDeletedRows) > 0;
+    const statements = await this.ready;
+    const result = await this.write(async () => statements.delete.run([key]));
+    return Number(result.changes) > 0;
   }
 
   async clear(): Promise<void> {
-    await this.ready;
-    await this.write(() =>
-      this.db
-        .deleteFrom('keyv')
-        .where('key', 'like', this.namespace ? `${this.namespace}:%` : '%')
-        .execute(),
-    );
+    const { clear } = await this.ready;
+    await this.write(async () => clear.run([this.namespace ? `${this.namespace}:%` : '%']));
   }
 
   async has(key: string): Promise<boolean> {
-    await this.ready;
-    return (await this.db.selectFrom('keyv').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
+    const { get } = await this.ready;
+    return get.get([key]) !== undefined;
   }
 
   /** The database belongs to whoever opened it (src/storage.ts closes it): nothing to close here. */

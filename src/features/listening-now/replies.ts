@@ -14,7 +14,7 @@ import {
   type ButtonRow,
   type ReplyPayload,
 } from '../../discord/text.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Translator } from '../../i18n/translator.js';
 import type { ListeningNowResult, NowListening } from './service.js';
 
 export const LISTENING_ID_PREFIX = 'listening:';
@@ -26,11 +26,6 @@ const BLOCK_MAX = 360;
 const TITLE_MAX = 80;
 const ARTIST_MAX = 60;
 const URL_MAX = 120;
-
-/** The English texts (tests compare against them). */
-export const LISTENING_TITLE = ENGLISH.t('listening.title');
-export const NOBODY_LISTENING = ENGLISH.t('listening.nobody');
-export const PRESENCES_OFF_HINT = ENGLISH.t('listening.presencesOff');
 
 export function encodeListeningPageId(page: number): string {
   if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new RangeError(`invalid /listening page ${page}`);

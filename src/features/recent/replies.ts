@@ -16,8 +16,9 @@ import {
   type ReplyPayload,
 } from '../../discord/text.js';
 import { SNOWFLAKE } from '../../config.js';
+import { messages as englishMessages } from '../../i18n/locales/en.js';
 import { relativeTime } from '../../i18n/time.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Translator } from '../../i18n/translator.js';
 import { SPOTIFY_MAX_LIMIT } from '../../spotify/types.js';
 import type { RecentPlay, RecentPlays } from './service.js';
 
@@ -107,9 +108,8 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
-/** The English texts (tests compare against them). */
-export const RECENT_TITLE = ENGLISH.t('recent.title');
-export const NOTHING_RECENT = ENGLISH.t('recent.nothing');
+/** The English text (tests compare against it), read from the English file: no translator is made at import. */
+export const NOTHING_RECENT = englishMessages['recent.nothing'];
 
 export function recentReply(plays: RecentPlays, opts: RecentPageState & { now: number }, tr: Translator): ReplyPayload {
   const limit = clampInt(opts.limit, 1, SPOTIFY_MAX_LIMIT);
