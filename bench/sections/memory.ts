@@ -4,8 +4,8 @@
 // guild count starts a Discord emulator whose guilds look like real ones (guildShape 'realistic': a category,
 // 3 text channels, 2 roles besides @everyone and the bot's own member each) and spawns, `--rss-runs` times each and
 // alternating so both see the same machine load:
-//  · the bot: `node <LEAN_NODE_FLAGS> dist/src/index.js` (SQLite storage, the default presence schedule), and
-//  · the bare client: `node <LEAN_NODE_FLAGS> dist/bench/bare-client.js` (the bot's client options, nothing else).
+//  · the bot: `MALLOC_ENV node <LEAN_NODE_FLAGS> dist/src/index.js` (SQLite storage, the default presence schedule), and
+//  · the bare client: `MALLOC_ENV node <LEAN_NODE_FLAGS> dist/bench/bare-client.js` (the bot's client options, nothing else).
 // Each run times spawn → "connected to Discord" (discord.js has every GUILD_CREATE), reads VmRSS from
 // /proc/<pid>/status at ready and 3 s later (reported: median and range over the runs), the peak (VmHWM) and how
 // much of the RSS is the node binary's own pages (ICU data, built-in JS: shared, file-backed, but counted in RSS),
@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LEAN_NODE_FLAGS } from '../../src/node-flags.js';
+import { LEAN_NODE_FLAGS, MALLOC_ENV } from '../../src/node-flags.js';
 import { DiscordEmulator, guildIdForShard } from '../../emulators/discord.js';
 import { makeTrack, playing } from '../../emulators/spotify-fixtures.js';
 import { SpotifyEmulator } from '../../emulators/spotify.js';
@@ -111,6 +111,9 @@ async function spawnOnce(ctx: BenchContext, kind: Kind, discord: DiscordEmulator
     PATH: process.env.PATH ?? '',
     HOME: dir,
     TMPDIR: dir,
+    // As deployed (npm start, the Docker image, the systemd unit): glibc returns large freed blocks, among them the
+    // history worker thread's arena after it stops.
+    ...MALLOC_ENV,
     ...(validEnv({
       ...emulatorEnv(discord, spotify),
       STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
@@ -244,6 +247,7 @@ export async function memorySection(ctx: BenchContext): Promise<void> {
   }
 
   const flags = LEAN_NODE_FLAGS.join(' ');
+  const mallocText = Object.entries(MALLOC_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
   const built = buildProblem ? ' [build reported type errors]' : '';
   for (const count of options.guilds) {
     const of = (kind: Kind): Run[] => runs.filter((r) => r.kind === kind && r.guilds === count);
@@ -260,7 +264,7 @@ export async function memorySection(ctx: BenchContext): Promise<void> {
     const bareRss = median(bare.map((r) => r.rssMb));
     const seenAll = bot.every((r) => r.guildsSeen === count);
     report.row(
-      `Bot RSS 3 s after ready, ${plural(count)} (realistic: category, 3 channels, 2 roles, own member)`,
+      `Bot RSS 3 s after ready, ${plural(count)} (realistic: category, 3 channels, 2 roles, own member; as deployed: \`${flags}\`, ${mallocText})`,
       `${spread(bot.map((r) => r.rssMb), 'MB')}; at ready ${fmt(median(bot.map((r) => r.rssAtReadyMb)), 1)} MB, peak ${fmt(median(bot.map((r) => r.peakMb)), 1)} MB; ` +
         `node binary pages ${fmt(median(bot.map((r) => r.nodeBinaryMb)), 1)} MB; +${fmt(rss - bareRss, 1)} MB over the bare client` +
         `${seenAll ? '' : ' (the bot did not see every guild!)'}${built}`,
@@ -268,7 +272,7 @@ export async function memorySection(ctx: BenchContext): Promise<void> {
       count === TARGET_GUILDS ? rss <= TARGET_MB && seenAll : seenAll ? null : false,
     );
     report.row(
-      `Bare discord.js client RSS 3 s after ready, ${plural(count)} (the bot's client options, \`${flags}\`)`,
+      `Bare discord.js client RSS 3 s after ready, ${plural(count)} (the bot's client options, \`${flags}\`, ${mallocText})`,
       bare.length === 0
         ? `not measured: ${of('bare').find((r) => r.error)?.error ?? 'no run'}`
         : `${spread(bare.map((r) => r.rssMb), 'MB')}; peak ${fmt(median(bare.map((r) => r.peakMb)), 1)} MB; node binary pages ${fmt(median(bare.map((r) => r.nodeBinaryMb)), 1)} MB`,
