@@ -11,15 +11,34 @@ import type { HistoryTables } from './history-schema.js';
 /** The caller's transaction (a Transaction is a Kysely; on SQLite, the connection its BEGIN ran on). */
 type Tx = Kysely<HistoryTables>;
 
-/** A play row as it is inserted. */
-export interface PlayRow {
-  user_id: number;
-  track_id: number;
-  started_at: number;
-  ended_at: number;
-  ms_played: number | null;
-  duration_ms: number | null;
-  source: number;
+/**
+ * A listener's new plays as columns, in the order they are inserted (row ids follow it): the first `length` entries
+ * of each. `msPlayed` and `durationMs` are NaN when not known.
+ */
+export interface NewPlays {
+  userId: number;
+  length: number;
+  trackId: Float64Array;
+  startedAt: Float64Array;
+  endedAt: Float64Array;
+  msPlayed: Float64Array;
+  durationMs: Float64Array;
+  /** Stored source codes. */
+  source: Uint8Array;
+}
+
+/** Room for up to `capacity` new plays of one listener. */
+export function newPlays(userId: number, capacity: number): NewPlays {
+  return {
+    userId,
+    length: 0,
+    trackId: new Float64Array(capacity),
+    startedAt: new Float64Array(capacity),
+    endedAt: new Float64Array(capacity),
+    msPlayed: new Float64Array(capacity),
+    durationMs: new Float64Array(capacity),
+    source: new Uint8Array(capacity),
+  };
 }
 
 /** A new catalogue row. */
@@ -43,14 +62,6 @@ export interface FoundTrack {
   spotify_id: string | null;
 }
 
-/** One listener's plays and time of one track, added to its all-time totals. */
-export interface TotalsRow {
-  track_id: number;
-  user_id: number;
-  plays: number;
-  ms: number;
-}
-
 /** Rows per prepared multi-row statement on SQLite (×7 or ×4 variables: far under SQLite's 32,766). */
 const SQLITE_CHUNK = 100;
 
@@ -66,6 +77,13 @@ class SqliteStatements {
     if (statement === undefined) this.cache.set(text, (statement = this.raw.prepare(text)));
     return statement;
   }
+  /** The statement `text(values)` for `rows` rows of `columns` values, by name: its text is built only the first time. */
+  chunk(name: string, columns: number, rows: number, text: (values: string) => string): SqliteStatement {
+    const key = `${name}:${rows}`;
+    let statement = this.cache.get(key);
+    if (statement === undefined) this.cache.set(key, (statement = this.raw.prepare(text(placeholders(columns, rows)))));
+    return statement;
+  }
 }
 
 const statementsByHandle = new WeakMap<SqliteHandle, SqliteStatements>();
@@ -79,40 +97,85 @@ function statements(raw: SqliteHandle): SqliteStatements {
 const placeholders = (columns: number, rows: number): string =>
   Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
 
-/** Runs `text(n)` over `rows` in chunks of SQLITE_CHUNK rows and one statement for the remainder's size. */
-function runChunked<T>(raw: SqliteHandle, rows: readonly T[], columns: number, text: (values: string) => string, bind: (row: T, out: unknown[]) => void): void {
-  const s = statements(raw);
-  let i = 0;
-  while (i < rows.length) {
-    const n = Math.min(SQLITE_CHUNK, rows.length - i);
-    // Remainders use statements of 1–99 rows: each prepared once too.
-    const statement = s.get(text(placeholders(columns, n)));
-    const values: unknown[] = [];
-    for (let j = i; j < i + n; j++) bind(rows[j]!, values);
-    statement.run(values);
-    i += n;
-  }
+/** A number column's value for SQL: NaN is null. */
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+const INSERT_PLAYS = (values: string): string => `insert into plays ${PLAY_COLUMNS} values ${values}`;
+const INSERT_TRACKS = (values: string): string =>
+  `insert into tracks ${TRACK_COLUMNS} values ${values} on conflict (key) do nothing returning id, key, image_id, spotify_id`;
+
+// Each listener's totals grow by the plays just inserted (row ids above the largest before them: SQLite gives a new
+// row the largest id + 1, and BEGIN IMMEDIATE keeps every other writer out), summed by SQLite in one statement each.
+const SQLITE_TRACK_TOTALS =
+  'insert into user_tracks (track_id, user_id, plays, ms) ' +
+  'select track_id, user_id, count(*), sum(coalesce(ms_played, duration_ms, 0)) from plays where id > ? group by track_id, user_id ' +
+  'on conflict (track_id, user_id) do update set plays = user_tracks.plays + excluded.plays, ms = user_tracks.ms + excluded.ms';
+const SQLITE_ARTIST_TOTALS =
+  'insert into user_artists (artist_key, user_id, plays, ms) ' +
+  'select tracks.artist_key, plays.user_id, count(*), sum(coalesce(plays.ms_played, plays.duration_ms, 0)) ' +
+  'from plays join tracks on tracks.id = plays.track_id where plays.id > ? group by tracks.artist_key, plays.user_id ' +
+  'on conflict (artist_key, user_id) do update set plays = user_artists.plays + excluded.plays, ms = user_artists.ms + excluded.ms';
+
+/** PostgreSQL's text form of an integer array (NaN: NULL): one string, where pg would escape every element. */
+function pgArray(values: Float64Array | Uint8Array, length: number): string {
+  const part = values.subarray(0, length);
+  if (!part.some(Number.isNaN)) return `{${part.join(',')}}`;
+  return `{${Array.from(part, (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}`;
 }
 
-export async function insertPlayRows(database: SqlDatabase, tx: Tx, rows: readonly PlayRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Inserts the listener's new plays and adds them to their per-track and per-artist totals. SQLite: prepared
+ * 100-row INSERTs, then the totals summed from the inserted rows. PostgreSQL: one statement — the plays from arrays
+ * (unnest), joined to the listener and the catalogue FOR KEY SHARE (the per-batch stand-in for a foreign key, see
+ * migration 0004) in their order, and the totals summed from what it inserted.
+ */
+export async function insertPlays(database: SqlDatabase, tx: Tx, rows: NewPlays): Promise<void> {
+  const n = rows.length;
+  if (n === 0) return;
+  const { userId, trackId, startedAt, endedAt, msPlayed, durationMs, source } = rows;
   if (database.engine === 'sqlite') {
-    runChunked(database.raw, rows, 7, (values) => `insert into plays ${PLAY_COLUMNS} values ${values}`, (r, out) => {
-      out.push(r.user_id, r.track_id, r.started_at, r.ended_at, r.ms_played, r.duration_ms, r.source);
-    });
+    const s = statements(database.raw);
+    const before = (s.get('select coalesce(max(id), 0) as id from plays').get([]) as { id: number }).id;
+    for (let i = 0; i < n; i += SQLITE_CHUNK) {
+      const size = Math.min(SQLITE_CHUNK, n - i);
+      const values: unknown[] = new Array(size * 7);
+      for (let j = 0, v = 0; j < size; j++) {
+        const r = i + j;
+        values[v++] = userId;
+        values[v++] = trackId[r];
+        values[v++] = startedAt[r];
+        values[v++] = endedAt[r];
+        values[v++] = orNull(msPlayed[r]!);
+        values[v++] = orNull(durationMs[r]!);
+        values[v++] = source[r];
+      }
+      s.chunk('plays', 7, size, INSERT_PLAYS).run(values);
+    }
+    s.get(SQLITE_TRACK_TOTALS).run([before]);
+    s.get(SQLITE_ARTIST_TOTALS).run([before]);
     return;
   }
-  const column = <T>(pick: (r: PlayRow) => T): T[] => rows.map(pick);
-  // Joined to the listener and the catalogue FOR KEY SHARE: the per-batch stand-in for a foreign key (see migration
-  // 0004); in the batch's order, so row ids still follow time.
-  const result = await sql`insert into plays ${sql.raw(PLAY_COLUMNS)}
-    select p.user_id, p.track_id, p.started_at, p.ended_at, p.ms_played, p.duration_ms, p.source from unnest(${column((r) => r.user_id)}::bigint[], ${column((r) => r.track_id)}::bigint[],
-      ${column((r) => r.started_at)}::bigint[], ${column((r) => r.ended_at)}::bigint[], ${column((r) => r.ms_played)}::integer[],
-      ${column((r) => r.duration_ms)}::integer[], ${column((r) => r.source)}::integer[])
-      with ordinality as p (user_id, track_id, started_at, ended_at, ms_played, duration_ms, source, n)
-    join tracks on tracks.id = p.track_id join history_users on history_users.id = p.user_id
-    order by p.n for key share of tracks, history_users`.execute(tx);
-  if (Number(result.numAffectedRows ?? 0) !== rows.length) throw new VanishedRowError();
+  const result = await sql<{ n: number }>`with input as (
+      select * from unnest(${pgArray(trackId, n)}::bigint[], ${pgArray(startedAt, n)}::bigint[], ${pgArray(endedAt, n)}::bigint[],
+        ${pgArray(msPlayed, n)}::integer[], ${pgArray(durationMs, n)}::integer[], ${pgArray(source, n)}::integer[])
+        with ordinality as p (track_id, started_at, ended_at, ms_played, duration_ms, source, n)
+    ), added as (
+      insert into plays ${sql.raw(PLAY_COLUMNS)}
+      select history_users.id, p.track_id, p.started_at, p.ended_at, p.ms_played, p.duration_ms, p.source from input p
+      join tracks on tracks.id = p.track_id join history_users on history_users.id = ${userId}::bigint
+      order by p.n for key share of tracks, history_users
+      returning track_id, coalesce(ms_played, duration_ms, 0) as ms
+    ), track_totals as (
+      insert into user_tracks (track_id, user_id, plays, ms)
+      select track_id, ${userId}::bigint, count(*), sum(ms) from added group by track_id
+      on conflict (track_id, user_id) do update set plays = user_tracks.plays + excluded.plays, ms = user_tracks.ms + excluded.ms
+    ), artist_totals as (
+      insert into user_artists (artist_key, user_id, plays, ms)
+      select tracks.artist_key, ${userId}::bigint, count(*), sum(added.ms) from added join tracks on tracks.id = added.track_id group by tracks.artist_key
+      on conflict (artist_key, user_id) do update set plays = user_artists.plays + excluded.plays, ms = user_artists.ms + excluded.ms
+    )
+    select count(*)::integer as n from added`.execute(tx);
+  if (Number(result.rows[0]?.n ?? 0) !== n) throw new VanishedRowError();
 }
 
 /**
@@ -129,60 +192,6 @@ export class VanishedRowError extends HistoryStoreError {
 /** PostgreSQL: erase and prune delete tracks no play refers to; this waits for batches in flight and holds new ones off. */
 export async function lockCatalogue(database: SqlDatabase, tx: Tx): Promise<void> {
   if (database.engine === 'postgres') await sql`lock table tracks in exclusive mode`.execute(tx);
-}
-
-/** Listeners' per-track totals grow by these amounts (rows with the same track and listener at most once). */
-export async function addTrackTotals(database: SqlDatabase, tx: Tx, rows: readonly TotalsRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (database.engine === 'sqlite') {
-    runChunked(
-      database.raw,
-      rows,
-      4,
-      (values) =>
-        `insert into user_tracks (track_id, user_id, plays, ms) values ${values} ` +
-        'on conflict (track_id, user_id) do update set plays = plays + excluded.plays, ms = ms + excluded.ms',
-      (r, out) => {
-        out.push(r.track_id, r.user_id, r.plays, r.ms);
-      },
-    );
-    return;
-  }
-  await sql`insert into user_tracks (track_id, user_id, plays, ms)
-    select * from unnest(${rows.map((r) => r.track_id)}::bigint[], ${rows.map((r) => r.user_id)}::bigint[],
-      ${rows.map((r) => r.plays)}::integer[], ${rows.map((r) => r.ms)}::bigint[])
-    on conflict (track_id, user_id) do update set plays = user_tracks.plays + excluded.plays, ms = user_tracks.ms + excluded.ms`.execute(tx);
-}
-
-/** One listener's plays and time of one artist (folded name), added to its all-time totals. */
-export interface ArtistTotalsRow {
-  artist_key: string;
-  user_id: number;
-  plays: number;
-  ms: number;
-}
-
-/** Listeners' per-artist totals grow by these amounts (rows with the same artist and listener at most once). */
-export async function addArtistTotals(database: SqlDatabase, tx: Tx, rows: readonly ArtistTotalsRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (database.engine === 'sqlite') {
-    runChunked(
-      database.raw,
-      rows,
-      4,
-      (values) =>
-        `insert into user_artists (artist_key, user_id, plays, ms) values ${values} ` +
-        'on conflict (artist_key, user_id) do update set plays = plays + excluded.plays, ms = ms + excluded.ms',
-      (r, out) => {
-        out.push(r.artist_key, r.user_id, r.plays, r.ms);
-      },
-    );
-    return;
-  }
-  await sql`insert into user_artists (artist_key, user_id, plays, ms)
-    select * from unnest(${rows.map((r) => r.artist_key)}::text[], ${rows.map((r) => r.user_id)}::bigint[],
-      ${rows.map((r) => r.plays)}::integer[], ${rows.map((r) => r.ms)}::bigint[])
-    on conflict (artist_key, user_id) do update set plays = user_artists.plays + excluded.plays, ms = user_artists.ms + excluded.ms`.execute(tx);
 }
 
 /** The catalogue rows of these keys that exist. */
@@ -209,9 +218,7 @@ export async function insertTracks(database: SqlDatabase, tx: Tx, rows: readonly
     const added: FoundTrack[] = [];
     for (let i = 0; i < rows.length; i += SQLITE_CHUNK) {
       const part = rows.slice(i, i + SQLITE_CHUNK);
-      const statement = s.get(
-        `insert into tracks ${TRACK_COLUMNS} values ${placeholders(9, part.length)} on conflict (key) do nothing returning id, key, image_id, spotify_id`,
-      );
+      const statement = s.chunk('tracks', 9, part.length, INSERT_TRACKS);
       const values: unknown[] = [];
       for (const r of part) values.push(r.key, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key, r.spotify_id, r.image_id);
       for (const row of statement.all(values)) added.push(row as FoundTrack);
