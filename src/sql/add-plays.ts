@@ -10,7 +10,7 @@ import { batchLength, type PlayBatch } from '../history/play-batch.js';
 import type { AddResult } from '../history/store.js';
 import type { SqlDatabase } from './engines.js';
 import type { HistoryTables } from './history-schema.js';
-import { findTracks, insertPlays, insertTracks, newPlays, storedPlays, type FoundTrack } from './play-writes.js';
+import { findTracks, insertPlays, insertTracks, newPlays, storedPlays, type FoundTrack, type NewPlays } from './play-writes.js';
 
 type Tx = Kysely<HistoryTables>;
 
@@ -49,33 +49,39 @@ export interface PreparedBatch {
   folded: Array<string | undefined>;
 }
 
-/** The batch's valid plays, sorted by start, and each one's track key. */
-export function prepareBatch(batch: PlayBatch): PreparedBatch {
+// Each pass over a batch's plays is a function with one loop and nothing after it: V8 optimises a hot loop while it
+// runs (on-stack replacement) together with the code around it, and code that has not run yet deoptimises it on its
+// first use (seen with --trace-deopt on a fresh worker: every pass compiled two or three times).
+
+/** The valid plays (named, with finite times) as indices into the batch, and whether they are in start order. */
+function validPlays(batch: PlayBatch): { order: Int32Array; sorted: boolean } {
   const { strings, title, artist, startedAt, endedAt } = batch;
   const n = batchLength(batch);
-  let valid = 0;
   const all = new Int32Array(n);
+  let valid = 0;
   let sorted = true;
+  let last = -Infinity;
   for (let i = 0; i < n; i++) {
+    const start = startedAt[i]!;
     if (title[i]! < 0 || artist[i]! < 0 || strings[title[i]!] === '' || strings[artist[i]!] === '') continue;
-    if (!Number.isFinite(startedAt[i]!) || !Number.isFinite(endedAt[i]!)) continue;
-    if (valid > 0 && startedAt[i]! < startedAt[all[valid - 1]!]!) sorted = false;
+    if (!Number.isFinite(start) || !Number.isFinite(endedAt[i]!)) continue;
+    if (start < last) sorted = false;
+    last = start;
     all[valid++] = i;
   }
-  let order = all.subarray(0, valid);
-  // An export is nearly in time order already; Array's sort is stable (a typed array's with a comparator need not be).
-  if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => startedAt[a]! - startedAt[b]!));
+  return { order: all.subarray(0, valid), sorted };
+}
 
-  const folded: Array<string | undefined> = new Array<string | undefined>(strings.length);
-  const fold = (s: number): string => (folded[s] ??= foldName(strings[s]!));
-  const track = new Int32Array(valid);
+/** The batch's tracks: one per catalogue key, each play's among them, and the play that describes each best. */
+function batchTracks(batch: PlayBatch, order: Int32Array, fold: (s: number) => string): { track: Int32Array; keys: string[]; describedBy: number[] } {
+  const { strings, title, artist, imageId, trackId } = batch;
+  const track = new Int32Array(order.length);
   const keys: string[] = [];
   const describedBy: number[] = [];
   const trackOfKey = new Map<string, number>();
   // An (artist, title) pair of strings seen before maps to its track without building its key again.
   const trackOfPair = new Map<number, number>();
-  const { imageId, trackId } = batch;
-  for (let k = 0; k < valid; k++) {
+  for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const pair = artist[i]! * strings.length + title[i]!;
     let t = trackOfPair.get(pair);
@@ -94,7 +100,73 @@ export function prepareBatch(batch: PlayBatch): PreparedBatch {
     // Prefer the play that knows the most (a Spotify id, a cover) to describe the track.
     if ((imageId[d]! < 0 && imageId[i]! >= 0) || (trackId[d]! < 0 && trackId[i]! >= 0)) describedBy[t] = i;
   }
-  return { batch, order, track, keys, describedBy, folded };
+  return { track, keys, describedBy };
+}
+
+/** The batch's valid plays, sorted by start, and each one's track key. */
+export function prepareBatch(batch: PlayBatch): PreparedBatch {
+  const { strings, startedAt } = batch;
+  let { order, sorted } = validPlays(batch);
+  // An export is nearly in time order already; Array's sort is stable (a typed array's with a comparator need not be).
+  if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => startedAt[a]! - startedAt[b]!));
+  const folded = new Array<string | undefined>(strings.length);
+  const fold = (s: number): string => (folded[s] ??= foldName(strings[s]!));
+  return { batch, order, ...batchTracks(batch, order, fold), folded };
+}
+
+/** The latest end of these plays. */
+function lastEnd(endedAt: Float64Array, order: Int32Array): number {
+  let to = -Infinity;
+  for (let k = 0; k < order.length; k++) to = Math.max(to, endedAt[order[k]!]!);
+  return to;
+}
+
+/** Stored plays as a flat list (track id, start, end, …), by track: [start, end, start, end, …]. */
+function byTrack(stored: readonly number[]): Map<number, number[]> {
+  const known = new Map<number, number[]>();
+  for (let i = 0; i < stored.length; i += 3) {
+    const list = known.get(stored[i]!);
+    if (list === undefined) known.set(stored[i]!, [stored[i + 1]!, stored[i + 2]!]);
+    else list.push(stored[i + 1]!, stored[i + 2]!);
+  }
+  return known;
+}
+
+/**
+ * The plays (in start order) that are not the same as a known play of their track, nor as one before them: started
+ * or ended within a minute of it. `known` gains the new ones.
+ */
+function newRows(prepared: PreparedBatch, ids: readonly number[], known: Map<number, number[]>, rows: NewPlays): void {
+  const { batch, order, track } = prepared;
+  const { startedAt, endedAt, msPlayed, durationMs, source } = batch;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const trackId = ids[track[k]!]!;
+    const start = startedAt[i]!;
+    const end = endedAt[i]!;
+    const list = known.get(trackId);
+    if (list === undefined) {
+      known.set(trackId, [start, end]);
+    } else {
+      let same = false;
+      for (let j = 0; j < list.length; j += 2) {
+        if (Math.abs(list[j]! - start) <= SAME_PLAY_WINDOW_MS || Math.abs(list[j + 1]! - end) <= SAME_PLAY_WINDOW_MS) {
+          same = true;
+          break;
+        }
+      }
+      if (same) continue;
+      list.push(start, end);
+    }
+    const n = rows.length++;
+    rows.trackId[n] = trackId;
+    rows.startedAt[n] = Math.round(start);
+    rows.endedAt[n] = Math.round(end);
+    // NaN (not known) stays NaN.
+    rows.msPlayed[n] = Math.round(msPlayed[i]!);
+    rows.durationMs[n] = Math.round(durationMs[i]!);
+    rows.source[n] = CODE_OF_SOURCE[source[i]!]!;
+  }
 }
 
 /** The write path of plays for one store: its remembered catalogue ids live here. */
@@ -110,52 +182,16 @@ export class PlayWriter {
 
   /** Inside the caller's write transaction: the batch's new plays, stored. */
   async write(tx: Tx, userId: number, prepared: PreparedBatch): Promise<AddResult> {
-    const { batch, order, track } = prepared;
+    const { batch, order } = prepared;
     const total = batchLength(batch);
     if (order.length === 0) return { added: 0, duplicates: total };
     const ids = await this.trackIds(tx, prepared);
-    const { startedAt, endedAt, msPlayed, durationMs, source } = batch;
     // Stored plays that could be the same as one of these: started within the batch's span (plus the window).
-    const from = startedAt[order[0]!]! - 2 * SAME_PLAY_WINDOW_MS;
-    let to = from;
-    for (let k = 0; k < order.length; k++) to = Math.max(to, endedAt[order[k]!]!);
-    to += 2 * SAME_PLAY_WINDOW_MS;
-    const stored = await storedPlays(this.database, tx, userId, from, to);
-    // Per track, the starts and ends of its plays seen so far, flat: [start, end, start, end, …].
-    const known = new Map<number, number[]>();
-    for (let i = 0; i < stored.length; i += 3) {
-      const list = known.get(stored[i]!);
-      if (list === undefined) known.set(stored[i]!, [stored[i + 1]!, stored[i + 2]!]);
-      else list.push(stored[i + 1]!, stored[i + 2]!);
-    }
+    const from = batch.startedAt[order[0]!]! - 2 * SAME_PLAY_WINDOW_MS;
+    const to = Math.max(from, lastEnd(batch.endedAt, order)) + 2 * SAME_PLAY_WINDOW_MS;
+    const known = byTrack(await storedPlays(this.database, tx, userId, from, to));
     const rows = newPlays(userId, order.length);
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      const trackId = ids[track[k]!]!;
-      const start = startedAt[i]!;
-      const end = endedAt[i]!;
-      const list = known.get(trackId);
-      if (list === undefined) {
-        known.set(trackId, [start, end]);
-      } else {
-        let same = false;
-        for (let j = 0; j < list.length; j += 2) {
-          if (Math.abs(list[j]! - start) <= SAME_PLAY_WINDOW_MS || Math.abs(list[j + 1]! - end) <= SAME_PLAY_WINDOW_MS) {
-            same = true;
-            break;
-          }
-        }
-        if (same) continue;
-        list.push(start, end);
-      }
-      const n = rows.length++;
-      rows.trackId[n] = trackId;
-      rows.startedAt[n] = Math.round(start);
-      rows.endedAt[n] = Math.round(end);
-      rows.msPlayed[n] = Math.round(msPlayed[i]!);
-      rows.durationMs[n] = Math.round(durationMs[i]!);
-      rows.source[n] = CODE_OF_SOURCE[source[i]!]!;
-    }
+    newRows(prepared, ids, known, rows);
     await insertPlays(this.database, tx, rows);
     return { added: rows.length, duplicates: total - rows.length };
   }
