@@ -1,6 +1,6 @@
-// The history store: what features, recorders and the import script call. One implementation (src/sql/history-store.ts) over
-// SQLite or PostgreSQL; nothing outside src/sql/ writes SQL. Every method takes plain data a worker thread can
-// receive (the SQLite store runs behind one); all but addPlayBatch (typed arrays) are JSON too.
+// The history store: what features, recorders and the import script call. One implementation
+// (src/sql/history-store.ts) over SQLite or PostgreSQL; nothing outside src/sql/ writes SQL. Every method takes plain
+// data a worker thread can receive (the SQLite store runs behind one); all but addPlayBatch (typed arrays) are JSON.
 import type { HistoryUser, PlayInput, PlaySource } from './play.js';
 import type { PlayBatch } from './play-batch.js';
 

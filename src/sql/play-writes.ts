@@ -62,7 +62,7 @@ export interface FoundTrack {
   spotify_id: string | null;
 }
 
-/** Rows per prepared multi-row statement on SQLite (×7 or ×4 variables: far under SQLite's 32,766). */
+/** Rows per prepared multi-row statement on SQLite (at most 9 variables a row: far under SQLite's 32,766). */
 const SQLITE_CHUNK = 100;
 
 const PLAY_COLUMNS = '(user_id, track_id, started_at, ended_at, ms_played, duration_ms, source)';
