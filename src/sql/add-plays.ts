@@ -10,7 +10,7 @@ import { batchLength, type PlayBatch } from '../history/play-batch.js';
 import type { AddResult } from '../history/store.js';
 import type { SqlDatabase } from './engines.js';
 import type { HistoryTables } from './history-schema.js';
-import { findTracks, insertPlays, insertTracks, newPlays, storedPlays, type FoundTrack, type NewPlays } from './play-writes.js';
+import { findTracks, insertPlays, insertTracks, newPlays, storedPlays, type FoundTrack, type ListenerTotals, type NewPlays } from './play-writes.js';
 
 type Tx = Kysely<HistoryTables>;
 
@@ -45,6 +45,8 @@ export interface PreparedBatch {
   keys: string[];
   /** Per track, the play (a batch index) that describes it best: the first with a cover, else with a Spotify id, else the first. */
   describedBy: number[];
+  /** Per track, its artist folded (the catalogue's artist_key, what per-artist totals count by). */
+  artistKeys: string[];
   /** Folded names by string index (each folded on first use). */
   folded: Array<string | undefined>;
 }
@@ -73,11 +75,16 @@ function validPlays(batch: PlayBatch): { order: Int32Array; sorted: boolean } {
 }
 
 /** The batch's tracks: one per catalogue key, each play's among them, and the play that describes each best. */
-function batchTracks(batch: PlayBatch, order: Int32Array, fold: (s: number) => string): { track: Int32Array; keys: string[]; describedBy: number[] } {
+function batchTracks(
+  batch: PlayBatch,
+  order: Int32Array,
+  fold: (s: number) => string,
+): { track: Int32Array; keys: string[]; describedBy: number[]; artistKeys: string[] } {
   const { strings, title, artist, imageId, trackId } = batch;
   const track = new Int32Array(order.length);
   const keys: string[] = [];
   const describedBy: number[] = [];
+  const artistKeys: string[] = [];
   const trackOfKey = new Map<string, number>();
   // An (artist, title) pair of strings seen before maps to its track without building its key again.
   const trackOfPair = new Map<number, number>();
@@ -86,12 +93,14 @@ function batchTracks(batch: PlayBatch, order: Int32Array, fold: (s: number) => s
     const pair = artist[i]! * strings.length + title[i]!;
     let t = trackOfPair.get(pair);
     if (t === undefined) {
-      const key = foldedTrackKey(fold(artist[i]!), fold(title[i]!));
+      const artistKey = fold(artist[i]!);
+      const key = foldedTrackKey(artistKey, fold(title[i]!));
       t = trackOfKey.get(key);
       if (t === undefined) {
         trackOfKey.set(key, (t = keys.length));
         keys.push(key);
         describedBy.push(i);
+        artistKeys.push(artistKey);
       }
       trackOfPair.set(pair, t);
     }
@@ -100,7 +109,7 @@ function batchTracks(batch: PlayBatch, order: Int32Array, fold: (s: number) => s
     // Prefer the play that knows the most (a Spotify id, a cover) to describe the track.
     if ((imageId[d]! < 0 && imageId[i]! >= 0) || (trackId[d]! < 0 && trackId[i]! >= 0)) describedBy[t] = i;
   }
-  return { track, keys, describedBy };
+  return { track, keys, describedBy, artistKeys };
 }
 
 /** The batch's valid plays, sorted by start, and each one's track key. */
@@ -134,9 +143,15 @@ function byTrack(stored: readonly number[]): Map<number, number[]> {
 
 /**
  * The plays (in start order) that are not the same as a known play of their track, nor as one before them: started
- * or ended within a minute of it. `known` gains the new ones.
+ * or ended within a minute of it. `known` gains the new ones; `plays` and `ms` (by track) count them.
  */
-function newRows(prepared: PreparedBatch, ids: readonly number[], known: Map<number, number[]>, rows: NewPlays): void {
+function newRows(
+  prepared: PreparedBatch,
+  ids: readonly number[],
+  known: Map<number, number[]>,
+  rows: NewPlays,
+  totals: { plays: Float64Array; ms: Float64Array },
+): void {
   const { batch, order, track } = prepared;
   const { startedAt, endedAt, msPlayed, durationMs, source } = batch;
   for (let k = 0; k < order.length; k++) {
@@ -159,14 +174,45 @@ function newRows(prepared: PreparedBatch, ids: readonly number[], known: Map<num
       list.push(start, end);
     }
     const n = rows.length++;
+    // NaN (not known) stays NaN.
+    const ms = Math.round(msPlayed[i]!);
+    const duration = Math.round(durationMs[i]!);
     rows.trackId[n] = trackId;
     rows.startedAt[n] = Math.round(start);
     rows.endedAt[n] = Math.round(end);
-    // NaN (not known) stays NaN.
-    rows.msPlayed[n] = Math.round(msPlayed[i]!);
-    rows.durationMs[n] = Math.round(durationMs[i]!);
+    rows.msPlayed[n] = ms;
+    rows.durationMs[n] = duration;
     rows.source[n] = CODE_OF_SOURCE[source[i]!]!;
+    // Listening time: what it played, else the track's length, else nothing (as the views count it).
+    totals.plays[track[k]!]! += 1;
+    totals.ms[track[k]!]! += Number.isNaN(ms) ? (Number.isNaN(duration) ? 0 : duration) : ms;
   }
+}
+
+/** The listener's totals grow by these: per track of the batch with new plays, and per artist of those tracks. */
+function listenerTotals(prepared: PreparedBatch, ids: readonly number[], totals: { plays: Float64Array; ms: Float64Array }): ListenerTotals {
+  const out: ListenerTotals = { tracks: { id: [], plays: [], ms: [] }, artists: { key: [], plays: [], ms: [] } };
+  const artistRow = new Map<string, number>();
+  for (let t = 0; t < ids.length; t++) {
+    const plays = totals.plays[t]!;
+    if (plays === 0) continue;
+    const ms = totals.ms[t]!;
+    out.tracks.id.push(ids[t]!);
+    out.tracks.plays.push(plays);
+    out.tracks.ms.push(ms);
+    const key = prepared.artistKeys[t]!;
+    const row = artistRow.get(key);
+    if (row === undefined) {
+      artistRow.set(key, out.artists.key.length);
+      out.artists.key.push(key);
+      out.artists.plays.push(plays);
+      out.artists.ms.push(ms);
+    } else {
+      out.artists.plays[row]! += plays;
+      out.artists.ms[row]! += ms;
+    }
+  }
+  return out;
 }
 
 /** The write path of plays for one store: its remembered catalogue ids live here. */
@@ -191,8 +237,9 @@ export class PlayWriter {
     const to = Math.max(from, lastEnd(batch.endedAt, order)) + 2 * SAME_PLAY_WINDOW_MS;
     const known = byTrack(await storedPlays(this.database, tx, userId, from, to));
     const rows = newPlays(userId, order.length);
-    newRows(prepared, ids, known, rows);
-    await insertPlays(this.database, tx, rows);
+    const totals = { plays: new Float64Array(ids.length), ms: new Float64Array(ids.length) };
+    newRows(prepared, ids, known, rows, totals);
+    await insertPlays(this.database, tx, rows, listenerTotals(prepared, ids, totals));
     return { added: rows.length, duplicates: total - rows.length };
   }
 
