@@ -202,10 +202,12 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     const sources = ['spotify-recent', 'discord-status', 'import-extended', 'import-account'] as const;
     // Out of order, every source, unknown times and names, a cover on a later play of a track, duplicates, and plays
     // the store refuses (no title, no artist, no start).
+    // Names with what a text array must escape (PostgreSQL receives them as one).
+    const odd = ['Say "Hello"', 'Back\\slash', '{Braces}, commas', 'NULL', 'Line\nbreak 🌙'];
     const plays: PlayInput[] = Array.from({ length: 230 }, (_, i) =>
       play({
-        title: i === 7 ? '' : `Song ${i % 40}`,
-        artist: i === 8 ? '' : i % 3 === 0 ? 'Dua Lipa' : 'Zoë',
+        title: i === 7 ? '' : i % 40 < odd.length ? odd[i % 40]! : `Song ${i % 40}`,
+        artist: i === 8 ? '' : i % 3 === 0 ? 'Dua Lipa' : i % 40 === 2 ? 'The "Quoted" \\ Band' : 'Zoë',
         album: i % 5 === 0 ? null : `Album ${i % 4}`,
         trackId: i % 2 === 0 ? null : `id${i % 40}`,
         imageId: i > 100 && i % 7 === 0 ? `cover${i % 40}` : null,
@@ -224,13 +226,15 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     const stored = async (user: HistoryUser): Promise<unknown[]> => (await s.playsPage(user, 0, 1_000)).map(({ id: _id, ...rest }) => rest);
     expect(await stored(OTHER)).toEqual(await stored(MEMBER));
     const page = await s.playsPage(OTHER, 0, 1_000);
-    expect(page.find((p) => p.startedAt === plays[4]!.startedAt)).toMatchObject({
-      title: 'Song 4',
+    expect(new Set(page.map((p) => p.title))).toEqual(new Set(plays.filter((p, i) => i !== 7 && i !== 8 && i !== 9).map((p) => p.title)));
+    expect(page.some((p) => p.artist === 'The "Quoted" \\ Band')).toBe(true);
+    expect(page.find((p) => p.startedAt === plays[44]!.startedAt)).toMatchObject({
+      title: odd[4],
       artist: 'Zoë',
       album: 'Album 0',
       trackId: null,
       msPlayed: null,
-      durationMs: 200_004,
+      durationMs: 200_044,
       source: 'spotify-recent',
     });
     expect(new Set(page.map((p) => p.source))).toEqual(new Set(sources));

@@ -188,11 +188,30 @@ function addSqliteTotals(
   }
 }
 
-/** PostgreSQL's text form of an integer array (NaN: NULL): one string, where pg would escape every element. */
+// PostgreSQL arrays are sent in their text form, built here in one pass: pg would quote and escape every element
+// with two regular expressions (a third of the import's PostgreSQL time in JavaScript, profiled).
+
+/** The text form of an integer array (NaN: NULL). */
 function pgArray(values: Float64Array | Uint8Array, length: number): string {
-  const part = values.subarray(0, length);
-  if (!part.some(Number.isNaN)) return `{${part.join(',')}}`;
-  return `{${Array.from(part, (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}`;
+  let nulls = 0;
+  for (let i = 0; i < length; i++) if (Number.isNaN(values[i]!)) nulls++;
+  if (nulls === 0) return `{${values.subarray(0, length).join(',')}}`;
+  if (nulls === length) return `{${'NULL,'.repeat(length - 1)}NULL}`;
+  return `{${Array.from(values.subarray(0, length), (v) => (Number.isNaN(v) ? 'NULL' : String(v))).join(',')}}`;
+}
+
+const QUOTE_OR_BACKSLASH = /["\\]/;
+const QUOTES_AND_BACKSLASHES = /["\\]/g;
+
+/** The text form of a text array: each element quoted (a quote or backslash in it escaped), null as NULL. */
+function pgTextArray(values: ReadonlyArray<string | null>): string {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0) text += ',';
+    text += v === null ? 'NULL' : `"${QUOTE_OR_BACKSLASH.test(v) ? v.replace(QUOTES_AND_BACKSLASHES, '\\$&') : v}"`;
+  }
+  return `${text}}`;
 }
 
 /**
@@ -229,12 +248,14 @@ export async function insertPlays(database: SqlDatabase, tx: Tx, rows: NewPlays,
     ), track_totals as (
       insert into user_tracks (track_id, user_id, plays, ms)
       select t.track_id, ${userId}::bigint, t.plays, t.ms
-      from unnest(${totals.tracks.id}::bigint[], ${totals.tracks.plays}::integer[], ${totals.tracks.ms}::bigint[]) as t (track_id, plays, ms)
+      from unnest(${`{${totals.tracks.id.join(',')}}`}::bigint[], ${`{${totals.tracks.plays.join(',')}}`}::integer[],
+        ${`{${totals.tracks.ms.join(',')}}`}::bigint[]) as t (track_id, plays, ms)
       on conflict (track_id, user_id) do update set plays = user_tracks.plays + excluded.plays, ms = user_tracks.ms + excluded.ms
     ), artist_totals as (
       insert into user_artists (artist_key, user_id, plays, ms)
       select a.artist_key, ${userId}::bigint, a.plays, a.ms
-      from unnest(${totals.artists.key}::text[], ${totals.artists.plays}::integer[], ${totals.artists.ms}::bigint[]) as a (artist_key, plays, ms)
+      from unnest(${pgTextArray(totals.artists.key)}::text[], ${`{${totals.artists.plays.join(',')}}`}::integer[],
+        ${`{${totals.artists.ms.join(',')}}`}::bigint[]) as a (artist_key, plays, ms)
       on conflict (artist_key, user_id) do update set plays = user_artists.plays + excluded.plays, ms = user_artists.ms + excluded.ms
     )
     select (select count(*) from locked_tracks)::integer as tracks, (select count(*) from locked_user)::integer as users,
@@ -273,7 +294,7 @@ export async function findTracks(database: SqlDatabase, tx: Tx, keys: readonly s
     }
     return found;
   }
-  const { rows } = await sql<FoundTrack>`select id, key, image_id, spotify_id from tracks where key = any(${keys}::text[])`.execute(tx);
+  const { rows } = await sql<FoundTrack>`select id, key, image_id, spotify_id from tracks where key = any(${pgTextArray(keys)}::text[])`.execute(tx);
   return rows;
 }
 
@@ -292,7 +313,7 @@ export async function insertTracks(database: SqlDatabase, tx: Tx, rows: readonly
     }
     return added;
   }
-  const column = (pick: (r: TrackRow) => string | null): Array<string | null> => rows.map(pick);
+  const column = (pick: (r: TrackRow) => string | null): string => pgTextArray(rows.map(pick));
   const { rows: added } = await sql<FoundTrack>`insert into tracks ${sql.raw(TRACK_COLUMNS)}
     select * from unnest(${column((r) => r.key)}::text[], ${column((r) => r.title)}::text[], ${column((r) => r.title_key)}::text[],
       ${column((r) => r.artist)}::text[], ${column((r) => r.artist_key)}::text[], ${column((r) => r.album)}::text[],
