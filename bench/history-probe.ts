@@ -10,7 +10,7 @@
 // the import — a synchronous JSON.parse blocks the sampling timer, the kernel's mark does not miss it.
 import { performance } from 'node:perf_hooks';
 import type { HistoryUser } from '../src/history/play.js';
-import { importEntries } from '../src/history/import/importer.js';
+import { importEntries, storeTarget } from '../src/history/import/importer.js';
 import { collectPaths } from '../src/history/import/sources.js';
 import { silentLogger } from '../src/logger.js';
 import type { HistoryStore } from '../src/history/store.js';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const entries = await collectPaths([file]);
     const summary = await importEntries(
       entries,
-      { addPlays: (plays) => store.addPlays('owner', plays), recordImport: (record) => store.recordImport('owner', record) },
+      storeTarget(store, 'owner'),
       { now: Date.now },
     );
     const ms = performance.now() - started;

@@ -1,7 +1,8 @@
 // Benchmark rows for listening history (the store, the import, the Discord-status recorder): run alone with
-// `npx tsx bench/history.ts [--plays 1000000] [--engines sqlite,postgres] [--json]`, or as a section of
-// `npm run bench`. Each part runs on an SQLite file and on PostgreSQL (127.0.0.1:5432, trust auth, user postgres, or
-// POSTGRES_URL): a database npb_bench_<pid> is created and dropped at the end, also on a failure (and a leftover
+// `npx tsx bench/history.ts [--plays 1000000] [--engines sqlite,postgres] [--only import,memory,recording,scale] [--json]`,
+// or as a section of `npm run bench` (every part). `--only` runs just the parts named (numbered below: import is 1,
+// memory 2, recording 3, scale 4). Each part runs on an SQLite file and on PostgreSQL (127.0.0.1:5432, trust auth,
+// user postgres, or POSTGRES_URL): a database npb_bench_<pid> is created and dropped at the end, also on a failure (and a leftover
 // one of a process that no longer runs is dropped at the next start); when nothing answers the PostgreSQL rows say
 // "not measured: no PostgreSQL".
 //
@@ -37,7 +38,7 @@ import Database from 'libsql';
 import pg from 'pg';
 import { extendedFiles, extendedHistory } from '../emulators/spotify-export.js';
 import { spotifyActivity } from '../emulators/discord.js';
-import { importEntries, type ImportSummary } from '../src/history/import/importer.js';
+import { importEntries, storeTarget, type ImportSummary } from '../src/history/import/importer.js';
 import { collectPaths } from '../src/history/import/sources.js';
 import { foldName, type HistoryUser, type PlayInput } from '../src/history/play.js';
 import { StatusRecorder } from '../src/history/recorders/status-recorder.js';
@@ -58,10 +59,16 @@ const ADMIN_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:543
 const PROBE = join(import.meta.dirname, 'history-probe.ts');
 const noPostgres = (what: string): BenchRow => ({ metric: `${what}, PostgreSQL`, result: 'not measured: no PostgreSQL', target: '—', ok: null });
 
+/** The bench's parts, in the order they run (numbered as in the header). */
+export const HISTORY_PARTS = ['import', 'memory', 'recording', 'scale'] as const;
+export type HistoryPart = (typeof HISTORY_PARTS)[number];
+
 export interface HistoryBenchOptions {
   /** Plays stored for the scale rows; default 1,000,000. */
   plays?: number;
   engines?: ReadonlyArray<'sqlite' | 'postgres'>;
+  /** The parts to run; default all. */
+  only?: ReadonlyArray<HistoryPart>;
   progress?: (text: string) => void;
   /** A folder for the SQLite files and the export file (removed by the caller); default: one of our own. */
   tempDir?: string;
@@ -175,7 +182,7 @@ async function timedImport(url: string, file: string): Promise<{ ms: number; sum
     const entries = await collectPaths([file]);
     const summary = await importEntries(
       entries,
-      { addPlays: (plays) => store.addPlays('owner', plays), recordImport: (record) => store.recordImport('owner', record) },
+      storeTarget(store, 'owner'),
       { now: Date.now },
     );
     return { ms: performance.now() - started, summary };
@@ -642,6 +649,7 @@ async function scaleRows(engine: Engine, data: ScaleData, progress: (text: strin
 export async function historyRows(options: HistoryBenchOptions = {}): Promise<BenchRow[]> {
   const progress = options.progress ?? ((text: string) => void process.stderr.write(`[bench:history] ${text}\n`));
   const wanted = options.engines ?? ['sqlite', 'postgres'];
+  const parts = new Set<HistoryPart>(options.only ?? HISTORY_PARTS);
   const own = options.tempDir === undefined;
   const dir = options.tempDir ?? mkdtempSync(join(tmpdir(), 'npb-bench-history-'));
   const postgres = wanted.includes('postgres') ? await postgresEngine() : null;
@@ -649,17 +657,18 @@ export async function historyRows(options: HistoryBenchOptions = {}): Promise<Be
   const engines: Array<Engine | null> = [...(wanted.includes('sqlite') ? [sqliteEngine(dir)] : []), ...(wanted.includes('postgres') ? [postgres] : [])];
   const rows: BenchRow[] = [];
   try {
-    const file = writeExportFile(dir);
-    const data = scaleData(options.plays ?? 1_000_000);
+    const file = parts.has('import') || parts.has('memory') ? writeExportFile(dir) : null;
+    const data = parts.has('scale') ? scaleData(options.plays ?? 1_000_000) : null;
     for (const engine of engines) {
       if (engine === null) {
-        rows.push(noPostgres('Import, extended format'), noPostgres('Import memory'), noPostgres('Recording'), noPostgres('At 1,000,000 plays'));
+        const skipped = { import: 'Import, extended format', memory: 'Import memory', recording: 'Recording', scale: 'At 1,000,000 plays' } as const;
+        for (const part of HISTORY_PARTS) if (parts.has(part)) rows.push(noPostgres(skipped[part]));
         continue;
       }
-      rows.push(...(await importRows(engine, file, dir, progress)));
-      rows.push(await importMemoryRow(engine, file, progress));
-      rows.push(...(await recordingRows(engine, progress)));
-      rows.push(...(await scaleRows(engine, data, progress)));
+      if (file !== null && parts.has('import')) rows.push(...(await importRows(engine, file, dir, progress)));
+      if (file !== null && parts.has('memory')) rows.push(await importMemoryRow(engine, file, progress));
+      if (parts.has('recording')) rows.push(...(await recordingRows(engine, progress)));
+      if (data !== null) rows.push(...(await scaleRows(engine, data, progress)));
     }
   } finally {
     await postgres?.drop();
@@ -685,6 +694,7 @@ async function main(): Promise<void> {
     options: {
       plays: { type: 'string', default: '1000000' },
       engines: { type: 'string', default: 'sqlite,postgres' },
+      only: { type: 'string', default: HISTORY_PARTS.join(',') },
       json: { type: 'boolean', default: false },
     },
   });
@@ -692,8 +702,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(plays) || plays < 300) throw new Error(`--plays must be an integer ≥ 300 (got "${values.plays}")`);
   const engines = values.engines.split(',').map((s) => s.trim());
   if (engines.some((e) => e !== 'sqlite' && e !== 'postgres')) throw new Error(`--engines takes sqlite and/or postgres (got "${values.engines}")`);
+  const only = values.only.split(',').map((s) => s.trim());
+  const unknown = only.filter((part) => !(HISTORY_PARTS as readonly string[]).includes(part));
+  if (only.length === 0 || unknown.length > 0) throw new Error(`--only takes some of ${HISTORY_PARTS.join(', ')} (got "${values.only}")`);
   const started = performance.now();
-  const rows = await historyRows({ plays, engines: engines as Array<'sqlite' | 'postgres'> });
+  const rows = await historyRows({ plays, engines: engines as Array<'sqlite' | 'postgres'>, only: only as HistoryPart[] });
   process.stdout.write(
     `${rowsTable(rows)}\n\n${`Command: npx tsx bench/history.ts ${process.argv.slice(2).join(' ')}`.trimEnd()}\nWall time ${fmt((performance.now() - started) / 1000, 1)} s\n`,
   );

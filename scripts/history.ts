@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadHistorySettings, readEnv, SNOWFLAKE } from '../src/config.js';
-import { importEntries } from '../src/history/import/importer.js';
+import { importEntries, storeTarget } from '../src/history/import/importer.js';
 import { ImportFileError } from '../src/history/import/errors.js';
 import { collectPaths } from '../src/history/import/sources.js';
 import { extendedHistoryJson } from '../src/history/export-file.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         let lastLine = 0;
         const summary = await importEntries(
           entries,
-          { addPlays: (plays) => store.addPlays(user, plays), recordImport: (record) => store.recordImport(user, record) },
+          storeTarget(store, user),
           {
             now: Date.now,
             onProgress: (p) => {

@@ -287,6 +287,29 @@ describe('readStreamingHistory: the rules, row by row', () => {
     expect(readStreamingHistory('StreamingHistory_music_0.json', enc([])).source).toBe('import-account');
   });
 
+  it('reads names in any script, written as UTF-8 or as \\u escapes, the same', () => {
+    const names = [
+      { title: 'Zoë', artist: 'Björk Avenue', album: 'Café 🌙' },
+      { title: '小幸运', artist: '宇多田ヒカル', album: 'صباح الخير' },
+      { title: 'ASCII only', artist: 'Plain', album: 'Plain' },
+    ];
+    const rows = names.map((n, i) =>
+      row({ master_metadata_track_name: n.title, master_metadata_album_artist_name: n.artist, master_metadata_album_album_name: n.album, ts: `2024-03-01T12:0${i}:00Z` }),
+    );
+    const raw = new TextEncoder().encode(JSON.stringify(rows));
+    // The same rows with every non-ASCII character escaped (as tools that write ASCII-only JSON do), and mixed.
+    const escape = (text: string): string => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const escaped = new TextEncoder().encode(escape(JSON.stringify(rows)));
+    const mixed = new TextEncoder().encode(`[${JSON.stringify(rows[0])},${escape(JSON.stringify(rows[1]))},${JSON.stringify(rows[2])}]`);
+    for (const bytes of [raw, escaped, mixed]) {
+      const plays = readStreamingHistory('Streaming_History_Audio_2024_0.json', bytes).plays;
+      expect(plays.map((p) => ({ title: p.title, artist: p.artist, album: p.album }))).toEqual(names);
+    }
+    // Bytes that are not UTF-8 inside a name are refused, whatever the rest of the file.
+    const broken = new Uint8Array([...raw.subarray(0, 40), 0xc3, 0x28, ...raw.subarray(40)]);
+    expect(importError(() => readStreamingHistory('Streaming_History_Audio_2024_0.json', broken)).problem).toBe('not-utf8');
+  });
+
   it('decides the format by the rows, not the name, and skips a UTF-8 byte order mark', () => {
     const account = [{ endTime: '2024-05-06 18:43', artistName: 'A', trackName: 'T', msPlayed: 216_783 }];
     expect(read(account, 'Streaming_History_Audio_2024_0.json').source).toBe('import-account');

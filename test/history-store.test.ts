@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryUser, PlayInput } from '../src/history/play.js';
+import { playBatch } from '../src/history/play-batch.js';
 import { SLICE_MS, type HistoryStore, type TopItem } from '../src/history/store.js';
 import { kyselyFor, openPostgres, openSqlite, type SqlDatabase } from '../src/sql/engines.js';
 import type { HistoryTables } from '../src/sql/history-schema.js';
@@ -193,6 +194,63 @@ describe.each(engines)('history store on %s', (_name, makeEngine, available) => 
     expect(first[0]).toMatchObject({ title: 'Song 0', artist: 'Dua Lipa', trackId: 'id0', startedAt: T0, source: 'import-extended' });
     expect(third.at(-1)!.title).toBe('Song 24');
     expect(await s.playsPage(OTHER, 0, 10)).toEqual([]);
+  });
+
+  it('a batch in columns (as an import writes it) stores exactly what the same plays as objects store', async (t) => {
+    if (!enabled) return t.skip();
+    const s = await store();
+    const sources = ['spotify-recent', 'discord-status', 'import-extended', 'import-account'] as const;
+    // Out of order, every source, unknown times and names, a cover on a later play of a track, duplicates, and plays
+    // the store refuses (no title, no artist, no start).
+    // Names with what a text array must escape (PostgreSQL receives them as one).
+    const odd = ['Say "Hello"', 'Back\\slash', '{Braces}, commas', 'NULL', 'Line\nbreak 🌙'];
+    const plays: PlayInput[] = Array.from({ length: 230 }, (_, i) =>
+      play({
+        title: i === 7 ? '' : i % 40 < odd.length ? odd[i % 40]! : `Song ${i % 40}`,
+        artist: i === 8 ? '' : i % 3 === 0 ? 'Dua Lipa' : i % 40 === 2 ? 'The "Quoted" \\ Band' : 'Zoë',
+        album: i % 5 === 0 ? null : `Album ${i % 4}`,
+        trackId: i % 2 === 0 ? null : `id${i % 40}`,
+        imageId: i > 100 && i % 7 === 0 ? `cover${i % 40}` : null,
+        startedAt: i === 9 ? Number.NaN : T0 + ((i * 37) % 230) * 240_000 + (i % 11 === 0 ? 20_000 : 0),
+        msPlayed: i % 4 === 0 ? null : 100_000 + i,
+        durationMs: i % 6 === 0 ? null : 200_000 + i,
+        source: sources[i % 4]!,
+      }),
+    );
+    plays.push(...plays.slice(20, 30).map((p) => ({ ...p, startedAt: p.startedAt + 30_000, endedAt: p.endedAt + 30_000 })));
+    const asObjects = await s.addPlays(MEMBER, plays);
+    const asColumns = await s.addPlayBatch(OTHER, playBatch(plays));
+    expect(asColumns).toEqual(asObjects);
+    expect(asObjects.added).toBeGreaterThan(150);
+    expect(asObjects.duplicates).toBeGreaterThanOrEqual(13);
+    const stored = async (user: HistoryUser): Promise<unknown[]> => (await s.playsPage(user, 0, 1_000)).map(({ id: _id, ...rest }) => rest);
+    expect(await stored(OTHER)).toEqual(await stored(MEMBER));
+    const page = await s.playsPage(OTHER, 0, 1_000);
+    expect(new Set(page.map((p) => p.title))).toEqual(new Set(plays.filter((p, i) => i !== 7 && i !== 8 && i !== 9).map((p) => p.title)));
+    expect(page.some((p) => p.artist === 'The "Quoted" \\ Band')).toBe(true);
+    expect(page.find((p) => p.startedAt === plays[44]!.startedAt)).toMatchObject({
+      title: odd[4],
+      artist: 'Zoë',
+      album: 'Album 0',
+      trackId: null,
+      msPlayed: null,
+      durationMs: 200_044,
+      source: 'spotify-recent',
+    });
+    expect(new Set(page.map((p) => p.source))).toEqual(new Set(sources));
+    // Row ids follow time.
+    expect(page.map((p) => p.startedAt)).toEqual(page.map((p) => p.startedAt).sort((a, b) => a - b));
+    const everyone = [MEMBER, OTHER];
+    const allTime = { from: 0, to: T0 + 365 * 86_400_000 };
+    for (const kind of ['artist', 'track', 'album'] as const) {
+      for (const item of await s.topItems(everyone, kind, allTime, 50)) {
+        const [member, other] = await Promise.all([s.listeners([MEMBER], kind, item.key), s.listeners([OTHER], kind, item.key)]);
+        expect(other.map((l) => ({ plays: l.plays, ms: l.ms })), `${kind} ${item.key}`).toEqual(member.map((l) => ({ plays: l.plays, ms: l.ms })));
+      }
+    }
+    // The catalogue learnt the covers that came with later plays of a track.
+    const covered = await s.topItems([OTHER], 'track', allTime, 50);
+    expect(covered.filter((item) => item.imageId !== null).length).toBeGreaterThan(0);
   });
 
   it('erase leaves nothing of the person in the store, and keeps everyone else', async (t) => {

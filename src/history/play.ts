@@ -38,7 +38,12 @@ export function foldName(name: string): string {
 
 /** The identity of a track for counting and de-duplication: artist and title, folded (ids differ across sources). */
 export function trackKey(artist: string, title: string): string {
-  return `${foldName(artist)}\u001f${foldName(title)}`;
+  return foldedTrackKey(foldName(artist), foldName(title));
+}
+
+/** `trackKey` of an artist and a title already folded (a bulk write folds each distinct name once). */
+export function foldedTrackKey(artistKey: string, titleKey: string): string {
+  return `${artistKey}\u001f${titleKey}`;
 }
 
 /** Listening time of a play: what it played when known, else the track's length, else nothing. */

@@ -1,7 +1,8 @@
-// The history store: what features, recorders and the import script call. One implementation (sql/store.ts) over
-// SQLite or PostgreSQL; nothing outside src/history/sql/ writes SQL. Every method takes plain data, so the store
-// can sit behind the sharding RPC (services.history) unchanged.
+// The history store: what features, recorders and the import script call. One implementation
+// (src/sql/history-store.ts) over SQLite or PostgreSQL; nothing outside src/sql/ writes SQL. Every method takes plain
+// data a worker thread can receive (the SQLite store runs behind one); all but addPlayBatch (typed arrays) are JSON.
 import type { HistoryUser, PlayInput, PlaySource } from './play.js';
+import type { PlayBatch } from './play-batch.js';
 
 export interface AddResult {
   added: number;
@@ -164,6 +165,8 @@ export interface HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Add plays (any order, any source); duplicates of stored plays and of each other are dropped. */
   addPlays(user: HistoryUser, plays: readonly PlayInput[]): Promise<AddResult>;
+  /** `addPlays` of a batch in columns: for large batches (an import), cheap to copy to the SQLite worker thread. */
+  addPlayBatch(user: HistoryUser, batch: PlayBatch): Promise<AddResult>;
   /** Remember one imported file's outcome (after its plays were added). */
   recordImport(user: HistoryUser, record: ImportRecord): Promise<void>;
   choice(user: HistoryUser): Promise<RecordingChoice>;

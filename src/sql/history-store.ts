@@ -1,8 +1,10 @@
 // The history store over SQL (SQLite or PostgreSQL, through Kysely): plays, the track catalogue, recording
-// choices, cursors and import records. Writes are batched and de-duplicated here, in one transaction per batch.
+// choices, cursors and import records. Writes go in one transaction per batch; plays are de-duplicated and written
+// by add-plays.ts.
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../logger.js';
-import { foldName, SAME_PLAY_WINDOW_MS, trackKey, type HistoryUser, type PlayInput, type PlaySource } from '../history/play.js';
+import { foldName, type HistoryUser, type PlayInput, type PlaySource } from '../history/play.js';
+import { batchLength, playBatch, type PlayBatch } from '../history/play-batch.js';
 import {
   HistoryStoreError,
   type AddResult,
@@ -36,43 +38,18 @@ import type { HistoryTables } from './history-schema.js';
 import { trackTotals } from './wrapped-queries.js';
 import { periodSummary } from './stats-queries.js';
 import { TrackGroups } from './track-groups.js';
-import {
-  addArtistTotals,
-  addTrackTotals,
-  findTracks,
-  insertPlayRows,
-  storedPlays,
-  insertTracks,
-  lockCatalogue,
-  type ArtistTotalsRow,
-  type FoundTrack,
-  type PlayRow,
-  type TotalsRow,
-} from './play-writes.js';
+import { lockCatalogue } from './play-writes.js';
+import { PlayWriter, prepareBatch, SOURCE_CODES } from './add-plays.js';
 
 type Db = Kysely<HistoryTables>;
 type Tx = Transaction<HistoryTables> | Kysely<HistoryTables>;
 
-const SOURCE_CODES: Record<PlaySource, number> = {
-  'spotify-recent': 1,
-  'discord-status': 2,
-  'import-extended': 3,
-  'import-account': 4,
-};
 const SOURCES_BY_CODE = new Map<number, PlaySource>(
   Object.entries(SOURCE_CODES).map(([source, code]) => [code, source as PlaySource]),
 );
 
 /** Keys per `IN (…)` lookup. */
 const LOOKUP_CHUNK = 500;
-/** Catalogue ids remembered between batches (a day's listening of a busy server fits; imports reuse it). */
-const TRACK_CACHE_SIZE = 20_000;
-
-interface CachedTrack {
-  id: number;
-  hasImage: boolean;
-  hasSpotifyId: boolean;
-}
 
 /** The catalogue column a kind groups by, and the one that names it. */
 const GROUPS = {
@@ -121,7 +98,7 @@ export async function openHistoryStore(database: SqlDatabase, options: OpenHisto
 class SqlHistoryStore implements HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   private readonly userIds = new Map<string, number>();
-  private readonly tracks = new Map<string, CachedTrack>();
+  private readonly plays: PlayWriter;
   /** Each track's artist and album, for grouping a period's plays (forgotten when catalogue rows are deleted). */
   private readonly groups: TrackGroups;
   /** SQLite has one connection: writes queue here instead of contending for it. */
@@ -134,6 +111,7 @@ class SqlHistoryStore implements HistoryStore {
   ) {
     this.engine = database.engine;
     this.groups = new TrackGroups();
+    this.plays = new PlayWriter(database);
   }
 
   /**
@@ -188,194 +166,24 @@ class SqlHistoryStore implements HistoryStore {
     return id;
   }
 
-  private rememberTrack(key: string, track: CachedTrack): void {
-    this.tracks.delete(key);
-    this.tracks.set(key, track);
-    if (this.tracks.size > TRACK_CACHE_SIZE) this.tracks.delete(this.tracks.keys().next().value as string);
-  }
-
-  /** Catalogue ids for these plays' tracks (`keys[i]` is `plays[i]`'s), creating the missing ones and filling in ids and covers learnt now. */
-  private async trackIds(tx: Tx, plays: readonly PlayInput[], keys: readonly string[]): Promise<Map<string, number>> {
-    const wanted = new Map<string, PlayInput>();
-    for (let i = 0; i < plays.length; i++) {
-      const play = plays[i]!;
-      const key = keys[i]!;
-      const seen = wanted.get(key);
-      // Prefer the play that knows the most (a Spotify id, a cover) to describe the track.
-      if (seen === undefined || (seen.imageId === null && play.imageId !== null) || (seen.trackId === null && play.trackId !== null)) {
-        wanted.set(key, play);
-      }
-    }
-    const ids = new Map<string, number>();
-    const missing: string[] = [];
-    const enrich: Array<{ id: number; play: PlayInput; cached: CachedTrack; key: string }> = [];
-    const known = (row: FoundTrack): void => {
-      const track = { id: row.id, hasImage: row.image_id !== null, hasSpotifyId: row.spotify_id !== null };
-      ids.set(row.key, row.id);
-      this.rememberTrack(row.key, track);
-      const play = wanted.get(row.key)!;
-      if ((!track.hasImage && play.imageId !== null) || (!track.hasSpotifyId && play.trackId !== null)) {
-        enrich.push({ id: row.id, play, cached: track, key: row.key });
-      }
-    };
-    for (const [key, play] of wanted) {
-      const cached = this.tracks.get(key);
-      if (cached === undefined) {
-        missing.push(key);
-        continue;
-      }
-      ids.set(key, cached.id);
-      if ((!cached.hasImage && play.imageId !== null) || (!cached.hasSpotifyId && play.trackId !== null)) {
-        enrich.push({ id: cached.id, play, cached, key });
-      }
-    }
-    // Look up first, then add only the new ones (a re-import finds all of them).
-    for (const row of await findTracks(this.database, tx, missing)) known(row);
-    const fresh = missing.filter((key) => !ids.has(key));
-    const added = await insertTracks(
-      this.database,
-      tx,
-      fresh.map((key) => {
-        const play = wanted.get(key)!;
-        const artistKey = foldName(play.artist);
-        return {
-          key,
-          title: play.title,
-          title_key: foldName(play.title),
-          artist: play.artist,
-          artist_key: artistKey,
-          album: play.album,
-          album_key: play.album === null ? null : `${artistKey}\u001f${foldName(play.album)}`,
-          spotify_id: play.trackId,
-          image_id: play.imageId,
-        };
-      }),
-    );
-    for (const row of added) known(row);
-    // Added by another writer between the lookup and the insert.
-    for (const row of await findTracks(this.database, tx, fresh.filter((key) => !ids.has(key)))) known(row);
-    for (const { id, play, cached, key } of enrich) {
-      if (!cached.hasImage && play.imageId !== null) {
-        await tx.updateTable('tracks').set({ image_id: play.imageId }).where('id', '=', id).where('image_id', 'is', null).execute();
-      }
-      if (!cached.hasSpotifyId && play.trackId !== null) {
-        await tx.updateTable('tracks').set({ spotify_id: play.trackId }).where('id', '=', id).where('spotify_id', 'is', null).execute();
-      }
-      this.rememberTrack(key, {
-        id,
-        hasImage: cached.hasImage || play.imageId !== null,
-        hasSpotifyId: cached.hasSpotifyId || play.trackId !== null,
-      });
-    }
-    return ids;
-  }
-
   async addPlays(user: HistoryUser, plays: readonly PlayInput[]): Promise<AddResult> {
-    const valid = plays.filter(
-      (p) => p.title !== '' && p.artist !== '' && Number.isFinite(p.startedAt) && Number.isFinite(p.endedAt),
-    );
-    if (valid.length === 0) return { added: 0, duplicates: plays.length - valid.length };
-    const sorted = [...valid].sort((a, b) => a.startedAt - b.startedAt);
-    // Folding names (NFKC) is a good part of a batch's CPU: once per distinct name in the batch.
-    const folded = new Map<string, string>();
-    const fold = (name: string): string => {
-      let f = folded.get(name);
-      if (f === undefined) folded.set(name, (f = foldName(name)));
-      return f;
-    };
-    // By artist, then title: no string is built per play to look its key up (hashing a fresh concatenation per play
-    // was the batch's largest cost in the profile).
-    const trackKeys = new Map<string, Map<string, string>>();
-    const keyOf = (artist: string, title: string): string => {
-      let byTitle = trackKeys.get(artist);
-      if (byTitle === undefined) trackKeys.set(artist, (byTitle = new Map()));
-      let key = byTitle.get(title);
-      if (key === undefined) byTitle.set(title, (key = trackKey(artist, title)));
-      return key;
-    };
-    const artistKeys = sorted.map((p) => fold(p.artist));
-    const keys = sorted.map((p) => keyOf(p.artist, p.title));
+    return this.addPlayBatch(user, playBatch(plays));
+  }
+
+  async addPlayBatch(user: HistoryUser, batch: PlayBatch): Promise<AddResult> {
+    const prepared = prepareBatch(batch);
+    if (prepared.order.length === 0) return { added: 0, duplicates: batchLength(batch) };
     return this.write(user, async (tx) => {
       const userId = await this.userId(tx, user);
-      const ids = await this.trackIds(tx, sorted, keys);
-      const from = sorted[0]!.startedAt - 2 * SAME_PLAY_WINDOW_MS;
-      let to = from;
-      for (const p of sorted) to = Math.max(to, p.endedAt);
-      to += 2 * SAME_PLAY_WINDOW_MS;
-      // Stored plays that could be the same as one of these: started within the batch's span (plus the window).
-      const stored = await storedPlays(this.database, tx, userId, from, to);
-      // Per track, the starts and ends of its plays seen so far, flat: [start, end, start, end, …].
-      const known = new Map<number, number[]>();
-      const remember = (trackId: number, start: number, end: number): void => {
-        const list = known.get(trackId);
-        if (list === undefined) known.set(trackId, [start, end]);
-        else list.push(start, end);
-      };
-      for (let i = 0; i < stored.length; i += 3) remember(stored[i]!, stored[i + 1]!, stored[i + 2]!);
-      const rows: PlayRow[] = [];
-      const rowArtists: string[] = [];
-      let duplicates = plays.length - valid.length;
-      for (let i = 0; i < sorted.length; i++) {
-        const play = sorted[i]!;
-        const trackId = ids.get(keys[i]!)!;
-        const list = known.get(trackId);
-        let same = false;
-        if (list !== undefined) {
-          for (let k = 0; k < list.length; k += 2) {
-            if (Math.abs(list[k]! - play.startedAt) <= SAME_PLAY_WINDOW_MS || Math.abs(list[k + 1]! - play.endedAt) <= SAME_PLAY_WINDOW_MS) {
-              same = true;
-              break;
-            }
-          }
-        }
-        if (same) {
-          duplicates++;
-          continue;
-        }
-        remember(trackId, play.startedAt, play.endedAt);
-        rowArtists.push(artistKeys[i]!);
-        rows.push({
-          user_id: userId,
-          track_id: trackId,
-          started_at: Math.round(play.startedAt),
-          ended_at: Math.round(play.endedAt),
-          ms_played: play.msPlayed === null ? null : Math.round(play.msPlayed),
-          duration_ms: play.durationMs === null ? null : Math.round(play.durationMs),
-          source: SOURCE_CODES[play.source],
-        });
-      }
       try {
-        await insertPlayRows(this.database, tx, rows);
+        return await this.plays.write(tx, userId, prepared);
       } catch (error) {
         // Remembered ids may be stale (VanishedRowError; SQLite: its foreign keys): look them up again next time.
-        this.tracks.clear();
+        this.plays.forgetTracks();
         this.userIds.clear();
         throw error;
       }
-      await this.addToTotals(tx, userId, rows, rowArtists);
-      return { added: rows.length, duplicates };
     });
-  }
-
-  /** The listener's per-track and per-artist totals grow by these new plays (`artists[i]` is `rows[i]`'s artist key). */
-  private async addToTotals(tx: Tx, userId: number, rows: readonly PlayRow[], artists: readonly string[]): Promise<void> {
-    const byTrack = new Map<number, TotalsRow>();
-    const byArtist = new Map<string, ArtistTotalsRow>();
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const ms = row.ms_played ?? row.duration_ms ?? 0;
-      let track = byTrack.get(row.track_id);
-      if (track === undefined) byTrack.set(row.track_id, (track = { track_id: row.track_id, user_id: userId, plays: 0, ms: 0 }));
-      track.plays += 1;
-      track.ms += ms;
-      const key = artists[i]!;
-      let artist = byArtist.get(key);
-      if (artist === undefined) byArtist.set(key, (artist = { artist_key: key, user_id: userId, plays: 0, ms: 0 }));
-      artist.plays += 1;
-      artist.ms += ms;
-    }
-    await addTrackTotals(this.database, tx, [...byTrack.values()]);
-    await addArtistTotals(this.database, tx, [...byArtist.values()]);
   }
 
   async recordImport(user: HistoryUser, record: ImportRecord): Promise<void> {
@@ -783,7 +591,7 @@ class SqlHistoryStore implements HistoryStore {
           .where(({ not, exists, selectFrom }) => not(exists(selectFrom('plays').select('plays.id').whereRef('plays.track_id', '=', 'tracks.id'))))
           .execute();
       }
-      this.tracks.clear();
+      this.plays.forgetTracks();
       return { plays: Number(plays.numDeletedRows), imports: Number(imports.numDeletedRows), user: true };
     }).then(async (erased) => {
       if (erased.user) this.groups.forget();
@@ -844,7 +652,7 @@ class SqlHistoryStore implements HistoryStore {
           .deleteFrom('tracks')
           .where(({ not, exists, selectFrom }) => not(exists(selectFrom('plays').select('plays.id').whereRef('plays.track_id', '=', 'tracks.id'))))
           .execute();
-        this.tracks.clear();
+        this.plays.forgetTracks();
       }
       return count;
     }).then(async (count) => {

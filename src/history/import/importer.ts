@@ -2,14 +2,26 @@
 // checked first, so a bad file stops the import before anything is written; then the plays go to the store in
 // batches (each de-duplicated against what is stored, so an import that failed half-way and is run again adds
 // nothing twice). Progress is reported after each file read and each batch written.
-import type { AddResult, ImportRecord } from '../store.js';
-import type { PlayInput } from '../play.js';
+import type { AddResult, HistoryStore, ImportRecord } from '../store.js';
+import type { HistoryUser, PlayInput } from '../play.js';
+import { playBatch } from '../play-batch.js';
 import { emptySkipCounts, readStreamingHistory, SKIP_REASONS, type HistoryFile, type SkipCounts } from './readers.js';
 import type { ExportEntry } from './sources.js';
 
 export interface ImportTarget {
   addPlays(plays: PlayInput[]): Promise<AddResult>;
   recordImport(record: ImportRecord): Promise<void>;
+}
+
+/**
+ * An import straight into a store (the import script, the bench), written as HistoryService.importPlays writes the
+ * bot's: each batch as columns (PlayBatch), which the SQLite worker thread receives far faster than play objects.
+ */
+export function storeTarget(store: Pick<HistoryStore, 'addPlayBatch' | 'recordImport'>, user: HistoryUser): ImportTarget {
+  return {
+    addPlays: (plays) => store.addPlayBatch(user, playBatch(plays)),
+    recordImport: (record) => store.recordImport(user, record),
+  };
 }
 
 export interface ImportProgress {
