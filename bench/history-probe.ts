@@ -21,6 +21,7 @@ import { rssKb } from './lib/bot-process.js';
 import { sleep } from './lib/stats.js';
 
 const mb = (kb: number): number => kb / 1024;
+const WORKER_IDLE_MS = 1_000;
 const rss = (): number => mb(rssKb(process.pid));
 
 async function settle(): Promise<void> {
@@ -37,7 +38,10 @@ async function main(): Promise<void> {
   if (!url || (job !== 'import' && job !== 'idle')) throw new Error('usage: history-probe.ts import URL FILE | idle URL USER FROM TO');
   // As the bot opens it: SQLite in its worker thread, PostgreSQL on this one.
   const database = url.startsWith('sqlite://') ? null : await openHistoryDatabase(url, silentLogger);
-  const store: HistoryStore = database ? await openHistoryStore(database, { logger: silentLogger }) : await openHistoryInWorker(url, { logger: silentLogger });
+  // The worker stops 1 s after its last call here (10 s in the bot), so "after" is the bot's state once it has.
+  const store: HistoryStore = database
+    ? await openHistoryStore(database, { logger: silentLogger })
+    : await openHistoryInWorker(url, { logger: silentLogger, idleMs: WORKER_IDLE_MS });
   try {
     if (job === 'idle') {
       const [user, from, to] = rest as [HistoryUser, string, string];
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     sampled = Math.max(sampled, rss());
     const maxAfter = mb(process.resourceUsage().maxRSS);
     const peakMb = maxAfter > maxBefore ? Math.max(sampled, maxAfter) : sampled;
+    await sleep(WORKER_IDLE_MS + 500);
     await settle();
     process.stdout.write(`${JSON.stringify({ idleMb, peakMb, afterMb: rss(), ms, added: summary.added, duplicates: summary.duplicates })}\n`);
   } finally {

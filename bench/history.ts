@@ -140,10 +140,14 @@ async function postgresEngine(): Promise<(Engine & { url: string; drop(): Promis
   };
 }
 
-/** The store as the bot opens it: SQLite in its worker thread (src/sql/history-thread.ts), PostgreSQL on this one. */
+/**
+ * The store as the bot opens it: SQLite in its worker thread (src/sql/history-thread.ts), PostgreSQL on this one.
+ * The worker is kept from its start checks on, as a bot serving history calls has it running: the import rows time
+ * the import, not a thread's start (measured apart: a cold worker adds ~0.3–0.6 s once).
+ */
 async function openStore(url: string): Promise<{ store: HistoryStore; close(): Promise<void> }> {
   if (url.startsWith('sqlite://')) {
-    const store = await openHistoryInWorker(url, { logger: silentLogger });
+    const store = await openHistoryInWorker(url, { logger: silentLogger, openedIdleMs: 60_000 });
     return { store, close: () => store.close() };
   }
   const database = await openHistoryDatabase(url, silentLogger);
