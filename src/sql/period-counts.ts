@@ -78,9 +78,9 @@ export class PeriodCounts {
   /**
    * One listener's plays from the text the database built — "track id,quarter hour,time listened,track id,…", the
    * quarter hour an index into the slice arrays — counted per track and per quarter hour. Read digit by digit: parsing
-   * it as JSON made an array of every number first.
+   * it as JSON made an array of every number first. Returns the listener's plays and time.
    */
-  addList(text: string, slicePlays: Float64Array, sliceMs: Float64Array): void {
+  addList(text: string, slicePlays: Float64Array, sliceMs: Float64Array): { plays: number; ms: number } {
     this.tracks.reserve(this.slots.size + Math.ceil(text.length / 6));
     let plays = 0;
     let ms = 0;
@@ -110,6 +110,7 @@ export class PeriodCounts {
     if (field !== 0) throw new Error('a play list ended part-way through a play');
     this.plays += plays;
     this.ms += ms;
+    return { plays, ms };
   }
 
   /** The slots of the tracks played, and how many (for looking their artists and albums up). */

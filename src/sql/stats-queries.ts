@@ -60,11 +60,9 @@ async function named(db: Db, kind: ItemKind, groups: Counted[]): Promise<TopItem
 /** A stretch of the period read per statement (whole quarter hours): a server's month is one; `all` over years holds one window's lists at a time. */
 const WINDOW_MS = 31 * 86_400_000;
 
-/** One listener's plays in a window: their count and time, and each play as "track id,quarter hour,time listened,…" */
+/** One listener's plays in a window, each as "track id,quarter hour,time listened,…" */
 interface ListenerPlays {
   userId: number;
-  plays: number;
-  ms: number;
   list: string;
 }
 
@@ -83,9 +81,9 @@ async function playLists(db: Db, engine: Engine, ids: readonly number[], span: {
   const slice = sql`((plays.started_at - ${sql.lit(span.base)}) / ${sql.lit(SLICE_MS)})`;
   const item = sql`plays.track_id || ',' || ${slice} || ',' || ${listened()}`;
   const concat = engine === 'sqlite' ? sql`group_concat(${item})` : sql`string_agg(${item}, ',')`;
-  const { rows } = await sql<{ user_id: number | string; plays: number | string; ms: number | string; list: string }>`select plays.user_id,
-    count(*) as plays, sum(${listened()}) as ms, ${concat} as list from plays where ${where} group by plays.user_id`.execute(db);
-  return rows.map((r) => ({ userId: Number(r.user_id), plays: Number(r.plays), ms: Number(r.ms), list: r.list }));
+  const { rows } = await sql<{ user_id: number | string; list: string }>`select plays.user_id, ${concat} as list
+    from plays where ${where} group by plays.user_id`.execute(db);
+  return rows.map((r) => ({ userId: Number(r.user_id), list: r.list }));
 }
 
 /** When the first of these listeners' plays started (one index probe per listener), or null with none. */
@@ -140,9 +138,9 @@ export async function periodSummary(
     const slicePlays = new Float64Array(Math.ceil((to - base) / SLICE_MS));
     const sliceMs = new Float64Array(slicePlays.length);
     for (const listener of await playLists(db, engine, ids, { from, to, base })) {
+      const counted = counts.addList(listener.list, slicePlays, sliceMs);
       const seen = perUser.get(listener.userId);
-      perUser.set(listener.userId, { plays: (seen?.plays ?? 0) + listener.plays, ms: (seen?.ms ?? 0) + listener.ms });
-      counts.addList(listener.list, slicePlays, sliceMs);
+      perUser.set(listener.userId, { plays: (seen?.plays ?? 0) + counted.plays, ms: (seen?.ms ?? 0) + counted.ms });
     }
     for (let k = 0; k < slicePlays.length; k++) {
       if (slicePlays[k]! > 0) slices.push({ start: base + k * SLICE_MS, plays: slicePlays[k]!, ms: sliceMs[k]! });
