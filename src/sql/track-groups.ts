@@ -15,12 +15,12 @@ export const UNKNOWN = -2;
 /** A track without an album. */
 export const NO_ALBUM = -1;
 
-/** Strings under dense numbers, each stored once. */
-class KeyIndex {
-  readonly keys: string[] = [];
-  private readonly index = new Map<string, number>();
+/** Keys under dense numbers (0, 1, 2, … in the order first seen), each stored once. */
+class DenseIndex<K> {
+  readonly keys: K[] = [];
+  private readonly index = new Map<K, number>();
 
-  of(key: string): number {
+  of(key: K): number {
     let at = this.index.get(key);
     if (at === undefined) {
       at = this.keys.length;
@@ -33,14 +33,15 @@ class KeyIndex {
 
 /** One table of slots; replaced, never emptied, when rows are deleted. */
 export class TrackSlots {
-  private readonly slots = new Map<number, number>();
-  readonly trackIds: number[] = [];
+  private readonly slots = new DenseIndex<number>();
+  /** Slot → track id. */
+  readonly trackIds: number[] = this.slots.keys;
   /** Slot → artist number (UNKNOWN until looked up). */
   readonly artistOf: number[] = [];
   /** Slot → album number, NO_ALBUM, or UNKNOWN. */
   readonly albumOf: number[] = [];
-  readonly artists = new KeyIndex();
-  readonly albums = new KeyIndex();
+  readonly artists = new DenseIndex<string>();
+  readonly albums = new DenseIndex<string>();
 
   get size(): number {
     return this.trackIds.length;
@@ -48,11 +49,8 @@ export class TrackSlots {
 
   /** This track's slot, given one if it has none. */
   slot(trackId: number): number {
-    let at = this.slots.get(trackId);
-    if (at === undefined) {
-      at = this.trackIds.length;
-      this.slots.set(trackId, at);
-      this.trackIds.push(trackId);
+    const at = this.slots.of(trackId);
+    if (at === this.artistOf.length) {
       this.artistOf.push(UNKNOWN);
       this.albumOf.push(UNKNOWN);
     }
