@@ -48,17 +48,7 @@ export interface ListenerTotals {
 }
 
 /** A new catalogue row. */
-export interface TrackRow {
-  key: string;
-  title: string;
-  title_key: string;
-  artist: string;
-  artist_key: string;
-  album: string | null;
-  album_key: string | null;
-  spotify_id: string | null;
-  image_id: string | null;
-}
+export type TrackRow = Omit<HistoryTables['tracks'], 'id'>;
 
 /** A catalogue row as the store remembers it. */
 export interface FoundTrack {
