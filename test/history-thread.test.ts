@@ -45,6 +45,21 @@ afterEach(async () => {
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A debug logger keeping every line, and a promise kept when the worker says it stopped for being idle. */
+function watchWorker(): { lines: string[]; idle: Promise<void>; logger: ReturnType<typeof createLogger> } {
+  const lines: string[] = [];
+  let stopped = (): void => {};
+  const idle = new Promise<void>((resolve) => (stopped = resolve));
+  const logger = createLogger({
+    level: 'debug',
+    sink: (line) => {
+      lines.push(line);
+      if (line.includes('SQLite worker stopped, idle')) stopped();
+    },
+  });
+  return { lines, idle, logger };
+}
+
 describe('SQLite history in a worker thread', () => {
   it('keeps the main thread running while a store call waits inside SQLite', async () => {
     const url = fileUrl();
@@ -85,16 +100,7 @@ describe('SQLite history in a worker thread', () => {
   });
 
   it('stops its thread when idle and starts it again on the next call', async () => {
-    const lines: string[] = [];
-    let stopped = (): void => {};
-    const idle = new Promise<void>((resolve) => (stopped = resolve));
-    const logger = createLogger({
-      level: 'debug',
-      sink: (line) => {
-        lines.push(line);
-        if (line.includes('SQLite worker stopped, idle')) stopped();
-      },
-    });
+    const { lines, idle, logger } = watchWorker();
     store = await openHistoryInWorker(fileUrl(), { logger, idleMs: 20 });
     expect(await store.addPlays(MEMBER, [PLAY])).toEqual({ added: 1, duplicates: 0 });
     await idle;
@@ -105,16 +111,7 @@ describe('SQLite history in a worker thread', () => {
   it('stops the thread it opened with as soon as the start checks are done, and the next call starts one', async () => {
     // Nothing at start needs history: a worker kept for the usual idle time after opening would sit in the bot's
     // memory for seconds after ready (~14 MB).
-    const lines: string[] = [];
-    let stopped = (): void => {};
-    const idle = new Promise<void>((resolve) => (stopped = resolve));
-    const logger = createLogger({
-      level: 'debug',
-      sink: (line) => {
-        lines.push(line);
-        if (line.includes('SQLite worker stopped, idle')) stopped();
-      },
-    });
+    const { lines, idle, logger } = watchWorker();
     // The idle time after calls stays long: only the opening worker goes at once.
     store = await openHistoryInWorker(fileUrl(), { logger, idleMs: 60_000 });
     await idle;
