@@ -9,7 +9,7 @@ import { historyOffReply } from '../src/features/history/replies.js';
 import { HistoryDisabledError } from '../src/features/history/service.js';
 import { PERIOD_CHOICES, serverStatsReply, statsHeading } from '../src/features/stats/replies.js';
 import { DEFAULT_STATS_PERIOD } from '../src/features/stats/service.js';
-import { withStatsPicture } from '../src/features/stats/stats.js';
+import { startStatsPicture, withStatsPicture } from '../src/features/stats/stats.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -44,7 +44,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
         const members = await membership.currentMembers(guildId, await ctx.services.stats.serverCandidates());
         const stats = await ctx.services.stats.server([...members], chosen);
         const name = interaction.guild?.name ?? tr.t('chart.thisServer');
-        return await withStatsPicture(ctx, serverStatsReply(stats, name, tr), stats, statsHeading(name, chosen, tr), tr);
+        const heading = statsHeading(name, chosen, tr);
+        const picture = startStatsPicture(ctx, stats, heading, tr);
+        return await withStatsPicture(serverStatsReply(stats, name, tr), picture, stats, heading, tr);
       } catch (error) {
         if (error instanceof HistoryDisabledError) return historyOffReply(tr);
         throw error;

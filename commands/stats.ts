@@ -9,7 +9,7 @@ import { nameOf } from '../src/features/account/whose.js';
 import { respondWithMemberHistory } from '../src/features/history/member-view.js';
 import { PERIOD_CHOICES, statsHeading, statsReply } from '../src/features/stats/replies.js';
 import { DEFAULT_STATS_PERIOD } from '../src/features/stats/service.js';
-import { withStatsPicture } from '../src/features/stats/stats.js';
+import { startStatsPicture, withStatsPicture } from '../src/features/stats/stats.js';
 import type { CommandContext } from '../src/service-types.js';
 
 const definition = defineCommand({
@@ -33,7 +33,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     tr,
     build: async () => {
       const [stats, name] = await Promise.all([ctx.services.stats.user(userId, period), nameOf(interaction, userId, ctx)]);
-      return withStatsPicture(ctx, statsReply(stats, name, tr), stats, statsHeading(name, period, tr), tr);
+      const heading = statsHeading(name, period, tr);
+      const picture = startStatsPicture(ctx, stats, heading, tr);
+      return withStatsPicture(statsReply(stats, name, tr), picture, stats, heading, tr);
     },
   });
 }

@@ -6,12 +6,21 @@ export type CanvasModule = typeof import('@napi-rs/canvas');
 export type { Canvas, Image, SKRSContext2D as Context } from '@napi-rs/canvas';
 
 let loading: Promise<CanvasModule> | undefined;
+let loaded: CanvasModule | undefined;
 
 /** @napi-rs/canvas, imported at the first call and shared afterwards. */
 export function loadCanvas(): Promise<CanvasModule> {
-  loading ??= import('@napi-rs/canvas').catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
+  loading ??= import('@napi-rs/canvas').then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
+}
+
+/** @napi-rs/canvas once loadCanvas has loaded it: a drawer that has it draws without waiting a turn. */
+export function loadedCanvas(): CanvasModule | undefined {
+  return loaded;
 }

@@ -40,10 +40,13 @@ export type PictureKind = keyof Drawers;
 /** Causes remembered for "log once"; past this many, new causes are still logged but not remembered. */
 const MAX_CAUSES = 64;
 
+/** The stats drawer once imported: /stats and /serverstats start drawing at once (see startStatsPicture). */
+let statsModule: typeof import('./stats.js') | undefined;
+
 const defaultDrawers: Drawers = {
   card: async (input, deps) => (await import('./card.js')).renderNowPlayingCard(input, deps),
   chart: async (input, deps) => (await import('./chart.js')).renderChart(input, deps),
-  stats: async (input) => (await import('./stats.js')).renderStats(input),
+  stats: async (input) => (statsModule ??= await import('./stats.js')).renderStats(input),
   wrapped: async (input, deps, tr) => (await import('./wrapped.js')).renderWrapped(input, deps, tr),
 };
 

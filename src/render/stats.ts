@@ -1,7 +1,7 @@
 // The /stats picture: listening time per day over the period (per week or month when the period is long) and by hour
 // of day, with labelled axes sized to read on a phone, and the top artists and tracks (any script). No covers.
 
-import { loadCanvas } from './canvas.js';
+import { loadCanvas, loadedCanvas } from './canvas.js';
 import type { CanvasModule, Context } from './canvas.js';
 import { JPEG_QUALITY, type RenderedImage } from './draw-kit.js';
 import { withSurface } from './surfaces.js';
@@ -160,8 +160,9 @@ function list(canvas: CanvasModule, ctx: Context, title: string, rows: StatsPict
   });
 }
 
+/** Draws at once when the canvas module is loaded (the caller builds its text while the picture encodes). */
 export async function renderStats(input: StatsPictureInput): Promise<RenderedImage> {
-  const canvas = await loadCanvas();
+  const canvas = loadedCanvas() ?? (await loadCanvas());
   const width = STATS_WIDTH;
   const height = STATS_HEIGHT;
   const data = await withSurface(canvas, width, height, (out) => {
