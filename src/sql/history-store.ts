@@ -337,21 +337,26 @@ class SqlHistoryStore implements HistoryStore {
 
   /** Row ids of these listeners (unknown ones have no plays and are left out). */
   private async idsOf(users: readonly HistoryUser[]): Promise<number[]> {
-    const ids: number[] = [];
+    return [...(await this.listenersOf(users)).keys()];
+  }
+
+  /** The stored listeners among these users, by row id (users never recorded have none and are left out). */
+  private async listenersOf(users: readonly HistoryUser[]): Promise<Map<number, HistoryUser>> {
+    const listeners = new Map<number, HistoryUser>();
     const missing: HistoryUser[] = [];
     for (const user of users) {
       const id = this.userIds.get(user);
       if (id === undefined) missing.push(user);
-      else ids.push(id);
+      else listeners.set(id, user);
     }
     for (const part of chunks(missing, LOOKUP_CHUNK)) {
       const rows = await this.db.selectFrom('history_users').select(['id', 'user_key']).where('user_key', 'in', part).execute();
       for (const row of rows) {
         this.userIds.set(row.user_key, row.id);
-        ids.push(row.id);
+        listeners.set(row.id, row.user_key as HistoryUser);
       }
     }
-    return ids;
+    return listeners;
   }
 
   private static listened() {
@@ -505,7 +510,7 @@ class SqlHistoryStore implements HistoryStore {
   }
 
   async periodSummary(users: readonly HistoryUser[], query: PeriodSummaryQuery): Promise<PeriodSummary> {
-    return periodSummary(this.db, this.engine, this.groups, await this.idsOf(users), query);
+    return periodSummary(this.db, this.engine, this.groups, await this.listenersOf(users), query);
   }
 
   async searchNames(kind: ItemKind, prefix: string, limit: number): Promise<TopItem[]> {

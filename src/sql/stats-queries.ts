@@ -113,10 +113,11 @@ export async function periodSummary(
   db: Db,
   engine: Engine,
   groups: TrackGroups,
-  ids: readonly number[],
+  users: ReadonlyMap<number, HistoryUser>,
   query: PeriodSummaryQuery,
 ): Promise<PeriodSummary> {
   const { period, before, limit } = query;
+  const ids = [...users.keys()];
   if (ids.length === 0) {
     const totals = { plays: 0, ms: 0, tracks: 0, artists: 0, albums: 0 };
     return { totals, previous: before === null ? null : { plays: 0, ms: 0 }, topArtists: [], topTracks: [], topAlbums: [], slices: [], listeners: query.listeners ? [] : null };
@@ -160,11 +161,8 @@ export async function periodSummary(
 
   let listeners: ListenerCount[] | null = null;
   if (query.listeners) {
-    const heard = [...perUser.keys()];
-    const keys =
-      heard.length === 0 ? [] : await db.selectFrom('history_users').select(['id', 'user_key']).where('id', 'in', heard).execute();
-    listeners = keys
-      .map((r) => ({ user: r.user_key as HistoryUser, ...perUser.get(Number(r.id))! }))
+    listeners = [...perUser]
+      .map(([id, counted]) => ({ user: users.get(id)!, ...counted }))
       .sort((a, b) => b.plays - a.plays || b.ms - a.ms || byUser(a, b));
   }
 
