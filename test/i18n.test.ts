@@ -67,6 +67,16 @@ describe('language files', () => {
     expect(languageFor(undefined)).toBe('en-US');
   });
 
+  it('numbers inside messages are written in the language of the message, each language its own way', async () => {
+    // Before anything else here formats a number in these languages (their formatters are made on first use).
+    const pt = await translatorFor('pt-BR');
+    const fr = await translatorFor('fr');
+    expect(pt.t('history.plays', { count: 1_234_567 })).toBe('1.234.567 reproduções');
+    expect(fr.t('history.plays', { count: 1_234_567 })).toBe('1\u202f234\u202f567 écoutes');
+    expect(ENGLISH.t('history.plays', { count: 1_234_567 })).toBe('1,234,567 plays');
+    expect(pt.t('history.plays', { count: 1 })).toBe('1 reprodução');
+  });
+
   it('plurals, numbers and relative times come from Intl for the language', async () => {
     const de = await translatorFor('de');
     const ja = await translatorFor('ja');
