@@ -16,6 +16,10 @@ export interface RecordingChoice {
   onlyMe: boolean;
 }
 
+export interface UserChoice extends RecordingChoice {
+  user: HistoryUser;
+}
+
 export interface ImportRecord {
   fileName: string;
   importedAt: number;
@@ -174,8 +178,8 @@ export interface HistoryStore {
   setOnlyMe(user: HistoryUser, onlyMe: boolean): Promise<void>;
   /** Everyone who chose /history on. */
   optedIn(): Promise<HistoryUser[]>;
-  /** Of these, who chose "only me" here. */
-  onlyMeAmong(users: readonly HistoryUser[]): Promise<HistoryUser[]>;
+  /** The choices of these users, for those who have any stored (one query for many). */
+  choicesAmong(users: readonly HistoryUser[]): Promise<UserChoice[]>;
   /** The recently-played cursor: the newest `played_at` already recorded for this account. */
   recentCursor(user: HistoryUser): Promise<number | null>;
   setRecentCursor(user: HistoryUser, playedAt: number): Promise<void>;

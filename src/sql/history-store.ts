@@ -23,6 +23,7 @@ import {
   type Totals,
   type NewArtist,
   type RecordingChoice,
+  type UserChoice,
   type StoredPlay,
   type CoverSource,
   type TrackTotal,
@@ -234,16 +235,11 @@ class SqlHistoryStore implements HistoryStore {
     return rows.map((r) => r.user_key as HistoryUser);
   }
 
-  async onlyMeAmong(users: readonly HistoryUser[]): Promise<HistoryUser[]> {
-    const out: HistoryUser[] = [];
+  async choicesAmong(users: readonly HistoryUser[]): Promise<UserChoice[]> {
+    const out: UserChoice[] = [];
     for (const part of chunks(users, LOOKUP_CHUNK)) {
-      const rows = await this.db
-        .selectFrom('history_users')
-        .select('user_key')
-        .where('only_me', '=', 1)
-        .where('user_key', 'in', part)
-        .execute();
-      for (const r of rows) out.push(r.user_key as HistoryUser);
+      const rows = await this.db.selectFrom('history_users').select(['user_key', 'recording', 'only_me']).where('user_key', 'in', part).execute();
+      for (const r of rows) out.push({ user: r.user_key as HistoryUser, recording: r.recording === null ? null : r.recording === 1, onlyMe: r.only_me === 1 });
     }
     return out;
   }

@@ -9,7 +9,7 @@
 import type { Config } from '../../config.js';
 import type { HistoryUser, PlayInput } from '../../history/play.js';
 import { playBatch } from '../../history/play-batch.js';
-import type { AddResult, ErasedHistory, HistoryStatus, HistoryStore, ImportRecord, StoredPlay } from '../../history/store.js';
+import type { AddResult, ErasedHistory, HistoryStatus, HistoryStore, ImportRecord, StoredPlay, UserChoice } from '../../history/store.js';
 import type { MemberLink } from '../../listeners/members.js';
 import type { Logger } from '../../logger.js';
 import { linkedListener } from '../../listeners/members.js';
@@ -17,6 +17,14 @@ import { OWNER } from '../../listeners/listener.js';
 import type { RecordedAccount } from '../../history/recorders/recently-played.js';
 
 export type HistoryKind = 'owner' | 'linked' | 'status';
+
+/** What one person allows now. */
+export interface Consent {
+  /** Their new plays are recorded. */
+  recording: boolean;
+  /** They chose "only me": left out of every server view. */
+  onlyMe: boolean;
+}
 
 export interface HistoryView extends HistoryStatus {
   /** Whether the history feature is on for this bot at all (HISTORY). */
@@ -133,19 +141,39 @@ export class HistoryFeature {
     return HistoryFeature.recordingFor(who, (await this.store.choice(this.userFor(userId))).recording);
   }
 
-  /** Of these people, the ones recorded now: `isRecording` for many at once (a few queries, not one per person). */
-  async recordingAmong(userIds: readonly string[]): Promise<Set<string>> {
-    const recording = new Set<string>();
-    if (this.store === null || userIds.length === 0) return recording;
-    const [linked, optedIn] = await Promise.all([this.deps.directory.ids().then((ids) => new Set(ids)), this.store.optedIn().then((users) => new Set<string>(users))]);
-    for (const userId of new Set(userIds)) {
-      const owner = userId === 'owner' || userId === this.ownerId;
-      if (owner || linked.has(userId)) {
-        if (await this.isRecording(userId)) recording.add(userId);
-      } else if (optedIn.has(this.userFor(userId))) {
-        recording.add(userId);
+  /**
+   * What these people allow now, for many at once (one store call): whether their new plays are recorded
+   * (`isRecording`), and whether they chose "only me" (a linked member in their link record, anyone else with their
+   * history; never the owner, whose listening is the bot's own status).
+   */
+  async consentAmong(userIds: readonly string[]): Promise<Map<string, Consent>> {
+    const consent = new Map<string, Consent>();
+    if (this.store === null || userIds.length === 0) return consent;
+    const unique = [...new Set(userIds)];
+    const [linked, choices] = await Promise.all([
+      this.deps.directory.ids().then((ids) => new Set(ids)),
+      this.store.choicesAmong(unique.map((id) => this.userFor(id))),
+    ]);
+    const choiceOf = new Map<string, UserChoice>(choices.map((c) => [c.user, c]));
+    for (const userId of unique) {
+      const choice = choiceOf.get(this.userFor(userId));
+      if (userId === 'owner' || userId === this.ownerId) {
+        consent.set(userId, { recording: HistoryFeature.recordingFor({ kind: 'owner', link: null }, choice?.recording ?? null), onlyMe: false });
+      } else if (linked.has(userId)) {
+        const link = await this.deps.directory.get(userId);
+        const who = { kind: link !== null ? ('linked' as const) : ('status' as const), link };
+        consent.set(userId, { recording: HistoryFeature.recordingFor(who, choice?.recording ?? null), onlyMe: link?.privacy === 'private' });
+      } else {
+        consent.set(userId, { recording: HistoryFeature.recordingFor({ kind: 'status', link: null }, choice?.recording ?? null), onlyMe: choice?.onlyMe === true });
       }
     }
+    return consent;
+  }
+
+  /** Of these people, the ones recorded now: `isRecording` for many at once. */
+  async recordingAmong(userIds: readonly string[]): Promise<Set<string>> {
+    const recording = new Set<string>();
+    for (const [userId, consent] of await this.consentAmong(userIds)) if (consent.recording) recording.add(userId);
     return recording;
   }
 

@@ -68,7 +68,7 @@ export const TOP_SIZE = 5;
 
 export interface StatsFeatureDeps {
   store: HistoryStore | null;
-  history: Pick<HistoryFeature, 'userFor' | 'recordingAmong'>;
+  history: Pick<HistoryFeature, 'userFor' | 'consentAmong'>;
   ownerId: string | null;
   directory: { get(userId: string): Promise<MemberLink | null>; ids(): Promise<string[]> };
   now: () => number;
@@ -174,26 +174,9 @@ export class StatsFeature {
 
   /** Of these Discord users, who chose "only me": linked members in their link record, others with their history. */
   async privateAmong(userIds: string[]): Promise<string[]> {
-    const store = this.need();
-    const linked = new Set(await this.deps.directory.ids());
+    this.need();
     const hidden: string[] = [];
-    const unlinked: string[] = [];
-    for (const id of userIds) {
-      // The owner's listening is the bot's own status: never "only me" (as everywhere else).
-      if (id === this.deps.ownerId) continue;
-      if (linked.has(id)) {
-        if ((await this.deps.directory.get(id))?.privacy === 'private') hidden.push(id);
-      } else {
-        unlinked.push(id);
-      }
-    }
-    if (unlinked.length > 0) {
-      const onlyMe = await store.onlyMeAmong(unlinked.map((id) => this.deps.history.userFor(id)));
-      for (const user of onlyMe) {
-        const id = this.idOf(user);
-        if (id !== null) hidden.push(id);
-      }
-    }
+    for (const [userId, consent] of await this.deps.history.consentAmong(userIds)) if (consent.onlyMe) hidden.push(userId);
     return hidden;
   }
 
@@ -214,8 +197,11 @@ export class StatsFeature {
 
   /** Of these, the ones recording now and not "only me". */
   private async counted(userIds: string[]): Promise<string[]> {
-    const [hidden, recording] = await Promise.all([this.privateAmong(userIds).then((ids) => new Set(ids)), this.deps.history.recordingAmong(userIds)]);
-    return userIds.filter((id) => !hidden.has(id) && recording.has(id));
+    const consent = await this.deps.history.consentAmong(userIds);
+    return userIds.filter((id) => {
+      const allowed = consent.get(id);
+      return allowed !== undefined && allowed.recording && !allowed.onlyMe;
+    });
   }
 
   /** One member's stats (their own, or someone's the caller may show). */
