@@ -122,6 +122,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`alter table plays drop constraint if exists plays_user_id_fkey, drop constraint if exists plays_track_id_fkey`.execute(db);
       },
     },
+    '0005-keys-compare-bytewise': {
+      // Folded keys are matched by prefix as a range ([prefix, prefix + U+10FFFF): autocomplete, /whoknows by name) and
+      // ordered; that needs them compared by code point, as SQLite does. PostgreSQL compared them in the database's
+      // collation: under glibc's en_US.UTF-8, a common default, U+10FFFF sorts low and "ab" matched nothing but "ab"
+      // itself (measured), and every index insert paid for a linguistic comparison. The indexes are rebuilt.
+      async up(db: Kysely<unknown>): Promise<void> {
+        if (dialect !== 'postgres') return;
+        await sql`alter table tracks alter column key type text collate "C", alter column title_key type text collate "C",
+          alter column artist_key type text collate "C", alter column album_key type text collate "C"`.execute(db);
+        await sql`alter table user_artists alter column artist_key type text collate "C"`.execute(db);
+      },
+    },
   };
 }
 

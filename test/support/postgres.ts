@@ -39,10 +39,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database (npb_test_…); `drop()` removes it even while connections are still open. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, empty database (npb_test_…); `drop()` removes it even while connections are still open. `collation`: the
+ * database's default collation and character classes (an operating-system locale such as en_US.UTF-8), made from
+ * template0; it throws when the server has no such locale.
+ */
+export async function createTestDatabase(options: { collation?: string } = {}): Promise<TestDatabase> {
   const name = `npb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`create database ${name}`));
+  const { collation } = options;
+  if (collation !== undefined && !/^[A-Za-z0-9_.@-]+$/.test(collation)) throw new Error(`not a locale name: ${collation}`);
+  await admin((c) =>
+    c.query(collation === undefined ? `create database ${name}` : `create database ${name} template template0 lc_collate '${collation}' lc_ctype '${collation}'`),
+  );
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   let dropped = false;
