@@ -126,11 +126,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       // Folded keys are matched by prefix as a range ([prefix, prefix + U+10FFFF): autocomplete, /whoknows by name) and
       // ordered; that needs them compared by code point, as SQLite does. PostgreSQL compared them in the database's
       // collation: under glibc's en_US.UTF-8, a common default, U+10FFFF sorts low and "ab" matched nothing but "ab"
-      // itself (measured), and every index insert paid for a linguistic comparison. The indexes are rebuilt.
+      // itself (measured), and every index insert paid for a linguistic comparison. The indexes are rebuilt. The names
+      // too (no index): the name shown for a key is the least of its spellings, now the same one as on SQLite.
       async up(db: Kysely<unknown>): Promise<void> {
         if (dialect !== 'postgres') return;
         await sql`alter table tracks alter column key type text collate "C", alter column title_key type text collate "C",
-          alter column artist_key type text collate "C", alter column album_key type text collate "C"`.execute(db);
+          alter column artist_key type text collate "C", alter column album_key type text collate "C",
+          alter column title type text collate "C", alter column artist type text collate "C",
+          alter column album type text collate "C"`.execute(db);
         await sql`alter table user_artists alter column artist_key type text collate "C"`.execute(db);
       },
     },

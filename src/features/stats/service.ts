@@ -7,7 +7,6 @@
 // caller's to decide (the membership module lives in the process holding the server).
 import type { HistoryUser } from '../../history/play.js';
 import type { HistoryStore, ListenerCount, Period, PlayMoment, TopItem, Totals } from '../../history/store.js';
-import type { MemberLink } from '../../listeners/members.js';
 import { HistoryDisabledError, type HistoryFeature } from '../history/service.js';
 
 export type StatsPeriod = 'week' | 'month' | 'year' | 'all';
@@ -70,7 +69,7 @@ export interface StatsFeatureDeps {
   store: HistoryStore | null;
   history: Pick<HistoryFeature, 'userFor' | 'consentAmong'>;
   ownerId: string | null;
-  directory: { get(userId: string): Promise<MemberLink | null>; ids(): Promise<string[]> };
+  directory: { ids(): Promise<string[]> };
   now: () => number;
 }
 
