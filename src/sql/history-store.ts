@@ -96,6 +96,12 @@ export async function openHistoryStore(database: SqlDatabase, options: OpenHisto
   return new SqlHistoryStore(db, database, options.now ?? Date.now);
 }
 
+/** A history_users row's recording choice (stored as 0/1, recording null until chosen). */
+const storedChoice = (row: { recording: number | null; only_me: number }): RecordingChoice => ({
+  recording: row.recording === null ? null : row.recording === 1,
+  onlyMe: row.only_me === 1,
+});
+
 class SqlHistoryStore implements HistoryStore {
   readonly engine: 'sqlite' | 'postgres';
   private readonly userIds = new Map<string, number>();
@@ -212,8 +218,7 @@ class SqlHistoryStore implements HistoryStore {
       .select(['recording', 'only_me'])
       .where('user_key', '=', user)
       .executeTakeFirst();
-    if (row === undefined) return { recording: null, onlyMe: false };
-    return { recording: row.recording === null ? null : row.recording === 1, onlyMe: row.only_me === 1 };
+    return row === undefined ? { recording: null, onlyMe: false } : storedChoice(row);
   }
 
   async setRecording(user: HistoryUser, recording: boolean): Promise<void> {
@@ -239,7 +244,7 @@ class SqlHistoryStore implements HistoryStore {
     const out: UserChoice[] = [];
     for (const part of chunks(users, LOOKUP_CHUNK)) {
       const rows = await this.db.selectFrom('history_users').select(['user_key', 'recording', 'only_me']).where('user_key', 'in', part).execute();
-      for (const r of rows) out.push({ user: r.user_key as HistoryUser, recording: r.recording === null ? null : r.recording === 1, onlyMe: r.only_me === 1 });
+      for (const r of rows) out.push({ user: r.user_key as HistoryUser, ...storedChoice(r) });
     }
     return out;
   }
