@@ -132,8 +132,8 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
     keyv = new Keyv({ store: new SqliteKeyvStore(database), namespace });
   } else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     kind = 'postgres';
-    const { default: KeyvPostgres } = await import('@keyv/postgres');
-    keyv = new Keyv({ store: new KeyvPostgres({ uri: url, max: 2, connectionTimeoutMillis: connectTimeout }), namespace });
+    const { keyvPostgresStore } = await import('./sql/keyv-postgres.js');
+    keyv = new Keyv({ store: keyvPostgresStore(url, { max: 2, connectTimeoutMs: connectTimeout, logger }), namespace });
   } else if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     kind = 'redis';
     const { default: KeyvRedis } = await import('@keyv/redis');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../src/logger.js';
 import { preparePrivateSqliteFile } from '../src/private-files.js';
 import { openStorage, StorageError } from '../src/storage.js';
+import { createTestDatabase, requirePostgres, terminateConnections } from './support/postgres.js';
 import { REDIS_URL, requireRedis } from './support/redis.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'npb-storage-'));
@@ -208,6 +209,31 @@ describe('storage: Redis', async () => {
     expect(error).toBeInstanceOf(StorageError);
     expect(error?.message).toMatch(/start Redis or fix STORAGE_URL/);
     expect(error?.message).not.toContain('hunter2');
+  });
+});
+
+describe('storage: PostgreSQL', async () => {
+  const available = await requirePostgres();
+
+  it('a connection the server ends while idle (a restart) is logged once, and the next call reconnects; the process stays up', async () => {
+    if (!available) return;
+    const db = await createTestDatabase();
+    const seen: string[] = [];
+    const storage = await openStorage(db.url, { logger: createLogger({ level: 'debug', sink: (line) => seen.push(line) }) });
+    try {
+      const lost = (): number => seen.filter((line) => line.includes('PostgreSQL connection lost')).length;
+      await storage.set('kept', 'value');
+      for (let round = 0; round < 2; round++) {
+        expect(await terminateConnections(db.name)).toBeGreaterThan(0);
+        // The idle client hears of it from the server: wait for the pool to say so (a pool with no listener threw).
+        await expect.poll(lost, { timeout: 5_000, interval: 10 }).toBe(1);
+        expect(await storage.get('kept')).toBe('value');
+      }
+      expect(lost()).toBe(1);
+    } finally {
+      await storage.close();
+      await db.drop();
+    }
   });
 });
 

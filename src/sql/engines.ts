@@ -46,6 +46,19 @@ export function describePostgres(url: string): string {
   }
 }
 
+/**
+ * An idle client of `pool` losing its connection (a server restart, a terminated backend) is logged once and must not
+ * crash the process: a pool with no 'error' listener throws it. The next query reconnects.
+ */
+export function logLostConnections(pool: Pool, logger: Logger): void {
+  let told = false;
+  pool.on('error', (error: Error) => {
+    if (told) return;
+    told = true;
+    logger.warn('PostgreSQL connection lost; reconnecting on the next query', { error: error.message });
+  });
+}
+
 /** A pool on a PostgreSQL server; bigint and numeric results come back as JS numbers (epoch ms, counts). */
 export async function openPostgres(url: string, logger: Logger): Promise<SqlDatabase & { engine: 'postgres' }> {
   const pg = await import('pg');
@@ -63,13 +76,7 @@ export async function openPostgres(url: string, logger: Logger): Promise<SqlData
           : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
     },
   });
-  // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
-  let told = false;
-  pool.on('error', (error: Error) => {
-    if (told) return;
-    told = true;
-    logger.warn('PostgreSQL connection lost; reconnecting on the next query', { error: error.message });
-  });
+  logLostConnections(pool, logger);
   const kysely = postgresKysely(pool);
   let closed = false;
   return {

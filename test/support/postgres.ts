@@ -65,6 +65,12 @@ export async function createTestDatabase(options: { collation?: string } = {}): 
   };
 }
 
+/** Ends every connection to database `name` from the server's side (as a restart does); how many it ended. */
+export async function terminateConnections(name: string): Promise<number> {
+  const { rows } = await admin((c) => c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]));
+  return rows.length;
+}
+
 /** Names of the test databases that exist now (to prove a test dropped its own). */
 export async function testDatabases(): Promise<string[]> {
   const { rows } = await admin((c) => c.query<{ datname: string }>("select datname from pg_database where datname like 'npb_test_%'"));
